@@ -1,0 +1,22 @@
+# The two commands a new user needs: `make book` and `make test`.
+# Both set everything up first (scripts/setup.sh is idempotent).
+.PHONY: setup book test check lint bench clean
+
+setup:
+	@scripts/setup.sh
+
+book: setup
+	.venv/bin/diaspora-book build
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+check: setup
+	.venv/bin/diaspora-book check
+
+lint: setup
+	.venv/bin/ruff check src tests
+	.venv/bin/ruff format --check src tests
+
+clean:
+	rm -rf dist .cache

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up everything diaspora-book needs on a Debian machine: system packages
+# (fonts with full script coverage, poppler/qpdf for the tests, Java for EPUBCheck,
+# Pango for WeasyPrint) and a virtual environment with the package installed.
+# Idempotent and quick when nothing is missing, so `make book` / `make test` can
+# call it every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  fonts-noto-core fonts-noto-cjk      # Latin/Cyrillic/Arabic/Hangul + Han glyphs
+  fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint
+  poppler-utils qpdf                  # pdftotext/pdffonts/pdftoppm, qpdf --check
+)
+command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)  # EPUBCheck
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fc-cache -f >/dev/null 2>&1 || true
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+# Reinstall only when the package metadata changed.
+stamp=.venv/.diaspora-book-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python packages"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi

@@ -1,0 +1,116 @@
+"""Assemble converted chapters into one manuscript with a Jinja2 template.
+
+The template ships in the package (`templates/manuscript.md.j2`); a project overrides
+it by putting a file of the same name in its `templates/` or `styles/` folder. The
+context is a dataclass rendered with StrictUndefined, so a missing value is an error,
+never an empty string in the book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import jinja2
+
+from diaspora_book import __version__
+from diaspora_book.config import Project, book_date, book_identifier
+from diaspora_book.errors import BookError
+from diaspora_book.markdown import escape_inline
+from diaspora_book.model import Chapter, SourceSpan
+
+Format = Literal["pdf", "epub"]
+TEMPLATE = "manuscript.md.j2"
+
+
+@dataclass(frozen=True)
+class ManuscriptContext:
+    """Everything the manuscript template may use."""
+
+    format: Format
+    title: str
+    subtitle: str
+    authors: tuple[str, ...]
+    publisher: str
+    language: str
+    date: str
+    rights: str
+    identifier: str
+    chapters: tuple[Chapter, ...]
+    tool_version: str
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """One book as pandoc Markdown plus the metadata pandoc is given on the command line."""
+
+    format: Format
+    markdown: str
+    metadata: dict[str, str | list[str]]
+
+
+def template_environment(project: Project) -> jinja2.Environment:
+    """Return the Jinja2 environment: project templates first, then the package's."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(project.templates_dir), str(project.styles_dir)]),
+            jinja2.PackageLoader("diaspora_book", "templates"),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown; text is escaped with `| md`
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # pandoc attributes are written `{#id .class}`; keep Jinja comments out of their way.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters["md"] = lambda value: escape_inline(str(value))
+    return env
+
+
+def assemble(project: Project, chapters: list[Chapter], fmt: Format) -> Manuscript:
+    """Render the manuscript template for `fmt`."""
+    config = project.config
+    context = ManuscriptContext(
+        format=fmt,
+        title=config.title,
+        subtitle=config.subtitle,
+        authors=config.authors,
+        publisher=config.publisher,
+        language=config.language,
+        date=book_date(config),
+        rights=config.rights,
+        identifier=book_identifier(config),
+        chapters=tuple(chapters),
+        tool_version=__version__,
+    )
+    env = template_environment(project)
+    try:
+        template = env.get_template(TEMPLATE)
+        markdown = template.render(book=context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BookError(
+            f"template error: {exc.message}", SourceSpan(exc.filename or TEMPLATE, exc.lineno)
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise BookError(f"template error: {exc.message}", SourceSpan(TEMPLATE, 1)) from None
+    metadata: dict[str, str | list[str]] = {
+        "title": config.title,
+        "pagetitle": config.title,
+        "lang": config.language,
+        "date": context.date,
+        "identifier": context.identifier,
+    }
+    if config.subtitle:
+        metadata["subtitle"] = config.subtitle
+    if config.authors:
+        metadata["author"] = list(config.authors)
+    if config.rights:
+        metadata["rights"] = config.rights
+    if config.publisher:
+        metadata["publisher"] = config.publisher
+    return Manuscript(fmt, markdown, metadata)

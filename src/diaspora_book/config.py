@@ -1,0 +1,191 @@
+"""Load a book project: its folders and `book.yml`, with defaults for everything.
+
+A directory that holds only `articles/` is a complete project: the title comes from
+the directory name, the language is English, chapters follow the article file order.
+Errors in `book.yml` name `book.yml:line` and, for a misspelt key, suggest the right one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import uuid
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from diaspora_book.errors import BookError
+from diaspora_book.language import DEFAULT_LANGUAGES
+from diaspora_book.model import SourceSpan
+
+PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """What `book.yml` says, with defaults filled in."""
+
+    title: str
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    language: str = "en"  # BCP 47 tag of the book's main language
+    date: str = ""  # shown on the copyright page; default: SOURCE_DATE_EPOCH or today
+    rights: str = ""
+    identifier: str = ""  # default: a UUID derived from the title (stable across builds)
+    chapters: tuple[str, ...] = ()  # article slugs in book order; default: file order
+    languages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
+    page_size: str = "A4"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A book project directory and its configuration."""
+
+    root: Path
+    config: BookConfig
+    config_path: Path | None  # None when the project has no book.yml
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / "articles"
+
+    @property
+    def chapters_dir(self) -> Path:
+        return self.root / "chapters"
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
+
+    def articles(self) -> list[Path]:
+        """Return the article files, sorted by name (the default chapter order)."""
+        return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())
+
+
+_KEYS = {f.name for f in fields(BookConfig)} - {"authors"} | {"author", "authors"}
+
+
+def load_project(root: Path) -> Project:
+    """Load the project at `root`; raise BookError for a missing folder or a bad book.yml."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise BookError(f"project directory {root} does not exist")
+    if not (root / "articles").is_dir():
+        raise BookError(
+            f"{root} has no articles/ folder",
+            hint="a book project needs articles/*.txt; pass --project DIR to choose another",
+        )
+    config_path = root / "book.yml"
+    if config_path.is_file():
+        config = _load_config(config_path, root)
+        return Project(root, config, config_path)
+    return Project(root, BookConfig(title=_title_from_directory(root)), None)
+
+
+def _title_from_directory(root: Path) -> str:
+    words = root.name.replace("_", " ").replace("-", " ").split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled Book"
+
+
+def _load_config(path: Path, root: Path) -> BookConfig:
+    shown = "book.yml"
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise BookError("book.yml is not UTF-8", SourceSpan(shown, 1)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BookError(f"cannot read book.yml: {problem}", SourceSpan(shown, line)) from None
+    if node is None:
+        return BookConfig(title=_title_from_directory(root))
+    if not isinstance(node, yaml.MappingNode):
+        raise BookError("book.yml must be a mapping of keys to values", _span(shown, node))
+
+    values: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        span = _span(shown, key_node)
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "known keys: " + ", ".join(sorted(_KEYS))
+            )
+            raise BookError(f"unknown key '{key}' in book.yml", span, hint)
+        values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
+
+    if "author" in values:
+        values["authors"] = values.pop("author")
+    if "languages" in values:
+        values["languages"] = {**DEFAULT_LANGUAGES, **values["languages"]}
+    values.setdefault("title", _title_from_directory(root))
+    return BookConfig(**values)
+
+
+def _convert(key: str, value: Any, span: SourceSpan) -> Any:
+    if key in ("author", "authors"):
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise BookError(f"'{key}' must be a name or a list of names", span)
+    if key == "chapters":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(v.removesuffix(".txt") for v in value)
+        raise BookError("'chapters' must be a list of article names", span)
+    if key == "languages":
+        if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            return {k.lower(): v for k, v in value.items()}
+        raise BookError("'languages' must map script names to language tags", span)
+    if key == "page_size":
+        if value not in PAGE_SIZES:
+            raise BookError(
+                f"page_size {value!r} is not supported",
+                span,
+                "use one of " + ", ".join(PAGE_SIZES),
+            )
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise BookError(f"'{key}' must be text", span)
+
+
+def _span(shown: str, node: yaml.Node) -> SourceSpan:
+    return SourceSpan(shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def book_date(config: BookConfig) -> str:
+    """Return the date printed in the book: book.yml, else SOURCE_DATE_EPOCH, else today."""
+    if config.date:
+        return config.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def book_identifier(config: BookConfig) -> str:
+    """Return the book's identifier; derived from the title so rebuilds keep it."""
+    return (
+        config.identifier
+        or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'diaspora-book:' + config.title)}"
+    )

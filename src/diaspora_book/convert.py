@@ -1,0 +1,155 @@
+"""Convert parsed articles into annotated pandoc-Markdown chapters in `chapters/`.
+
+A chapter file is YAML front matter (title, source file, infobox facts: plain values
+for people and tools) and a pandoc-Markdown body that is all the pipeline renders.
+Every character of the article is escaped so it stays text; runs of non-Latin
+script carry their language. `chapters/` is written by `convert` and `build`, and
+`convert --check` reports when it no longer matches the articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from diaspora_book.config import BookConfig
+from diaspora_book.errors import Diagnostics
+from diaspora_book.markdown import front_matter, tagged
+from diaspora_book.model import Article, BulletList, Chapter, Heading, Infobox, Paragraph
+from diaspora_book.slug import slugify, unique
+
+_CHAPTER_FILE = re.compile(r"^\d+-[a-z0-9-]+\.md$")
+
+
+def convert_article(article: Article, number: int, config: BookConfig) -> Chapter:
+    """Turn one article into chapter number `number`."""
+    languages = config.languages
+    ids: set[str] = {article.slug}
+    lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
+    if article.infobox:
+        lines += _factbox(article.infobox, languages)
+    for block in article.blocks:
+        if isinstance(block, Heading):
+            anchor = unique(f"{article.slug}--{slugify(block.text, 'section')}", ids)
+            classes = " .see-also" if _is_see_also(block, article) else ""
+            lines += [
+                f"{'#' * block.level} {tagged(block.text, languages)} {{#{anchor}{classes}}}",
+                "",
+            ]
+        elif isinstance(block, Paragraph):
+            lines += [tagged(block.text, languages, block=True), ""]
+        elif isinstance(block, BulletList):
+            lines += [f"- {tagged(item.text, languages, block=True)}" for item in block.items]
+            lines.append("")
+    metadata = {
+        "title": article.title,
+        "source": article.display_path,
+        "slug": article.slug,
+        "facts": [{"key": f.key, "value": f.value} for f in article.infobox.facts]
+        if article.infobox
+        else [],
+    }
+    return Chapter(
+        number=number,
+        slug=article.slug,
+        title=article.title,
+        source=article.display_path,
+        filename=f"{number:02d}-{article.slug}.md",
+        metadata=metadata,
+        body="\n".join(lines).rstrip("\n") + "\n",
+    )
+
+
+def _is_see_also(heading: Heading, article: Article) -> bool:
+    index = article.blocks.index(heading)
+    following = article.blocks[index + 1] if index + 1 < len(article.blocks) else None
+    return isinstance(following, BulletList) and following.see_also
+
+
+def _factbox(infobox: Infobox, languages: dict[str, str]) -> list[str]:
+    """Render the infobox as a definition list inside a `.factbox` div."""
+    lines = ["::: {.factbox}"]
+    for fact in infobox.facts:
+        if fact.key:
+            lines += [
+                tagged(fact.key, languages, block=True),
+                f":   {tagged(fact.value, languages, block=True)}",
+                "",
+            ]
+        else:
+            lines += [tagged(fact.value, languages, block=True), ""]
+    lines += [":::", ""]
+    return lines
+
+
+def chapter_text(chapter: Chapter) -> str:
+    """Return the whole chapter file: front matter, a blank line, the body."""
+    return front_matter(chapter.metadata) + "\n" + chapter.body
+
+
+def convert_all(
+    articles: Iterable[Article], config: BookConfig, diagnostics: Diagnostics
+) -> list[Chapter]:
+    """Convert articles in book order (book.yml `chapters:`, else as given)."""
+    by_slug = {a.slug: a for a in articles}
+    ordered: list[Article] = []
+    for slug in config.chapters:
+        if slug in by_slug:
+            ordered.append(by_slug.pop(slug))
+        else:
+            diagnostics.error(
+                None, f"book.yml lists chapter '{slug}' but articles/{slug}.txt does not exist"
+            )
+    if config.chapters and by_slug:
+        for slug in by_slug:
+            diagnostics.warn(
+                None, f"articles/{slug}.txt is not listed in book.yml 'chapters'; added at the end"
+            )
+    ordered += by_slug.values()
+    return [convert_article(article, n, config) for n, article in enumerate(ordered, start=1)]
+
+
+def write_chapters(chapters: list[Chapter], directory: Path) -> list[Path]:
+    """Write chapter files, remove stale ones; return the files that changed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    changed: list[Path] = []
+    wanted = {c.filename for c in chapters}
+    for chapter in chapters:
+        path = directory / chapter.filename
+        text = chapter_text(chapter)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    for old in _chapter_files(directory):
+        if old.name not in wanted:
+            old.unlink()
+            changed.append(old)
+    return changed
+
+
+def _chapter_files(directory: Path) -> list[Path]:
+    """Return the files in `directory` that convert owns (`NN-slug.md`); leave others alone."""
+    return sorted(p for p in directory.glob("*.md") if _CHAPTER_FILE.match(p.name))
+
+
+def stale_chapters(chapters: list[Chapter], directory: Path, shown: str) -> list[str]:
+    """Describe how `directory` differs from freshly converted chapters (empty: up to date)."""
+    problems: list[str] = []
+    wanted = {c.filename for c in chapters}
+    for chapter in chapters:
+        path = directory / chapter.filename
+        if not path.exists():
+            problems.append(f"{shown}/{chapter.filename}: missing; run 'diaspora-book convert'")
+        elif path.read_text(encoding="utf-8") != chapter_text(chapter):
+            problems.append(
+                f"{shown}/{chapter.filename}: out of date with {chapter.source}; "
+                "run 'diaspora-book convert'"
+            )
+    if directory.is_dir():
+        for old in _chapter_files(directory):
+            if old.name not in wanted:
+                problems.append(
+                    f"{shown}/{old.name}: no article converts to it; run 'diaspora-book convert'"
+                )
+    return problems

@@ -1,0 +1,78 @@
+"""Errors and diagnostics that point at the source.
+
+Content problems are `Diagnostic`s, collected and all shown, in the format editors
+and CI annotators parse: `articles/x.txt:42:7: warning: message`. Broken input that
+stops a stage raises `BookError`, whose text has the same prefix; the CLI prints it
+as one line and exits 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from diaspora_book.model import SourceSpan
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    span: SourceSpan | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        text = f"{where}{self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class BookError(Exception):
+    """A problem with the user's input or setup that stops the build."""
+
+    def __init__(self, message: str, span: SourceSpan | None = None, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return str(Diagnostic("error", self.span, self.message, self.hint))
+
+
+class ToolError(BookError):
+    """pandoc, WeasyPrint or another tool failed, or is missing."""
+
+
+@dataclass
+class Diagnostics:
+    """Collects diagnostics from every stage so they can all be reported at the end."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, span: SourceSpan | None, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic("warning", span, message, hint))
+
+    def error(self, span: SourceSpan | None, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic("error", span, message, hint))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)

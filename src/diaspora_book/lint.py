@@ -1,0 +1,45 @@
+"""Content checks on parsed articles: things that parse but look damaged.
+
+Encyclopedia exports lose their templates, and what is left behind reads badly in
+print: `however, , only 213` (a removed date), `Almaty | related-c = Overseas
+Chinese` (a template parameter), `()` (a removed pronunciation). Each finding is a
+warning at the exact `path:line:column`; the text itself is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from diaspora_book.errors import Diagnostics
+from diaspora_book.model import Article, BulletList, Heading, Paragraph, SourceSpan
+
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r",\s*,"), "'{match}' looks like a removed template"),
+    (re.compile(r"\|\s*[\w-]+\s*="), "'{match}' looks like a leftover template parameter"),
+    (re.compile(r"\(\s*[,;]?\s*\)"), "empty parentheses '{match}' look like a removed template"),
+    (re.compile(r"\{\{|\}\}|\[\[|\]\]"), "'{match}' looks like unconverted wiki markup"),
+]
+
+
+def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
+    if article.infobox:
+        for fact in article.infobox.facts:
+            # The value starts after "Key: " on the fact's line.
+            offset = len(fact.key) + 2 if fact.key else 0
+            yield fact.value, SourceSpan(fact.span.path, fact.span.line, fact.span.column + offset)
+    for block in article.blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            yield block.text, block.span
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                yield item.text, item.span
+
+
+def lint_article(article: Article, diagnostics: Diagnostics) -> None:
+    """Add a warning for each suspicious fragment in the article's text."""
+    for text, span in _texts(article):
+        for pattern, message in _RULES:
+            for match in pattern.finditer(text):
+                where = SourceSpan(span.path, span.line, span.column + match.start())
+                diagnostics.warn(where, message.format(match=match.group()))

@@ -1,0 +1,95 @@
+"""Plain data passed between pipeline stages.
+
+Every stage takes frozen dataclasses and returns new ones; nothing is filled in later.
+Each block of an article keeps the `SourceSpan` it came from so that any later
+stage can point an editor at `path:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where something came from: a file (as shown to the user), a line and a column."""
+
+    path: str  # as displayed, relative to the project when possible
+    line: int  # 1-based
+    column: int = 1  # 1-based, in characters
+
+    def __str__(self) -> str:
+        if self.column > 1:
+            return f"{self.path}:{self.line}:{self.column}"
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One `- Key: value` line of an infobox."""
+
+    key: str  # may be "" when the line had no `Key:` part (reported, kept)
+    value: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Infobox:
+    facts: tuple[Fact, ...]
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 2 for `==Section==`, 3 for `===Sub===`, ...
+    text: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    span: SourceSpan
+    see_also: bool = False  # the list under a "See also" heading
+
+
+Block = Heading | Paragraph | BulletList
+
+
+@dataclass(frozen=True)
+class Article:
+    """One parsed article: the title, its infobox and the body blocks in order."""
+
+    path: Path  # absolute path of the source file
+    display_path: str  # the path shown in messages (relative to the project)
+    slug: str  # from the file name; stable chapter identifier
+    title: str
+    title_span: SourceSpan
+    infobox: Infobox | None
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A converted article: its pandoc-Markdown body and the file it is stored in."""
+
+    number: int  # 1-based position in the book
+    slug: str
+    title: str
+    source: str  # display path of the article
+    filename: str  # e.g. "01-uyghurs-in-kazakhstan.md"
+    metadata: dict = field(hash=False)  # YAML front matter (plain data)
+    body: str = ""  # pandoc Markdown, starting with the chapter heading

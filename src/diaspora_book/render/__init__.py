@@ -1,0 +1,1 @@
+"""Render a manuscript: pandoc to HTML then WeasyPrint to PDF; pandoc to EPUB 3."""

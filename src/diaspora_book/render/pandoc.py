@@ -1,0 +1,55 @@
+"""Run pandoc (from the pypandoc-binary wheel) in its sandbox.
+
+`--sandbox` limits pandoc's readers and writers to the files named on the command
+line: nothing an article says can make pandoc read `/etc/passwd` or fetch a URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diaspora_book.errors import ToolError
+from diaspora_book.markdown import MARKDOWN_FORMAT
+
+
+def _pypandoc():
+    try:
+        import pypandoc
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ToolError(
+            "pypandoc is not installed", hint="run 'make setup' (pip install pypandoc-binary)"
+        ) from None
+    return pypandoc
+
+
+def metadata_args(metadata: dict[str, str | list[str]]) -> list[str]:
+    """Return `-M key=value` arguments; pandoc takes these as literal strings, not Markdown."""
+    args: list[str] = []
+    for key, value in metadata.items():
+        for item in value if isinstance(value, list) else [value]:
+            args.append(f"--metadata={key}:{item}")
+    return args
+
+
+def convert(markdown: str, to: str, args: list[str], outputfile: Path | None = None) -> str:
+    """Convert Markdown with pandoc; return the output text (empty when written to a file)."""
+    pypandoc = _pypandoc()
+    try:
+        result = pypandoc.convert_text(
+            markdown,
+            to,
+            format=MARKDOWN_FORMAT,
+            extra_args=["--sandbox", *args],
+            outputfile=str(outputfile) if outputfile else None,
+            sandbox=False,  # passed explicitly above, for every pypandoc version
+        )
+    except RuntimeError as exc:
+        raise ToolError(f"pandoc failed: {str(exc).strip()}") from None
+    except OSError as exc:
+        raise ToolError(f"cannot run pandoc: {exc}", hint="run 'make setup'") from None
+    return result or ""
+
+
+def version() -> str:
+    """Return pandoc's version string."""
+    return _pypandoc().get_pandoc_version()

@@ -1,0 +1,32 @@
+"""Find the stylesheets: the package's defaults, each replaceable by the project's own.
+
+Layers: `base.css` (shared by print and e-book, so both look like one book), then
+`print.css` for the PDF or `epub.css` for the EPUB, then the project's optional
+`book.css` on top of both. A file in the project's `styles/` replaces the package
+file of the same name.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from diaspora_book.config import Project
+
+LAYERS = {"pdf": ("base.css", "print.css"), "epub": ("base.css", "epub.css")}
+
+
+def package_styles_dir() -> Path:
+    return Path(str(resources.files("diaspora_book") / "styles"))
+
+
+def stylesheets(project: Project, fmt: str) -> list[Path]:
+    """Return the stylesheet files for `fmt`, in cascade order."""
+    found: list[Path] = []
+    for name in LAYERS[fmt]:
+        own = project.styles_dir / name
+        found.append(own if own.is_file() else package_styles_dir() / name)
+    extra = project.styles_dir / "book.css"
+    if extra.is_file():
+        found.append(extra)
+    return found

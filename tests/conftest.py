@@ -1,0 +1,66 @@
+"""Shared fixtures: small projects in tmp_path, and the sample book built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from diaspora_book.build import BuildReport, build
+from diaspora_book.config import load_project
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((REPO / "articles").glob("*.txt"))
+
+
+def make_project(root: Path, articles: dict[str, str | bytes], book_yml: str | None = None) -> Path:
+    """Create a project with `articles/<name>` files (text or raw bytes) and an optional book.yml."""
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    for name, content in articles.items():
+        path = root / "articles" / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    if book_yml is not None:
+        (root / "book.yml").write_text(book_yml, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project_factory(tmp_path):
+    def factory(articles, book_yml=None, name="book"):
+        return make_project(tmp_path / name, articles, book_yml)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> BuildReport:
+    """The repository's own book, built once into a copy of the project."""
+    root = tmp_path_factory.mktemp("sample") / "book"
+    shutil.copytree(REPO / "articles", root / "articles")
+    shutil.copy(REPO / "book.yml", root / "book.yml")
+    return build(load_project(root))
+
+
+def sample_source_words() -> list[str]:
+    """Every word of both articles (title, headings, infobox values, body, lists)."""
+    from diaspora_book.parse import parse_file
+
+    words: list[str] = []
+    for path in SAMPLES:
+        article, _ = parse_file(path, path.name)
+        texts = [article.title]
+        if article.infobox:
+            texts += [f.key for f in article.infobox.facts] + [
+                f.value for f in article.infobox.facts
+            ]
+        for block in article.blocks:
+            texts += (
+                [item.text for item in block.items] if hasattr(block, "items") else [block.text]
+            )
+        for text in texts:
+            words += text.split()
+    return words

@@ -1,0 +1,93 @@
+"""The command line: exit codes 0/1/2 and one-line messages, never a traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+from diaspora_book.cli import main
+
+GOOD = "= Alpha =\n\nText.\n"
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_every_command_has_help(capsys):
+    for command in ("build", "convert", "check"):
+        with pytest.raises(SystemExit) as raised:
+            main([command, "--help"])
+        assert raised.value.code == 0
+        assert "--project" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["build", "--format", "docx"])
+    assert raised.value.code == 2
+    with pytest.raises(SystemExit) as raised:
+        main([])
+    assert raised.value.code == 2
+
+
+def test_bad_bytes_exit_1_with_place(project_factory, capsys):
+    root = project_factory({"a.txt": GOOD, "b.txt": b"= B =\n\nok \xfe\n"})
+    code, out, err = run(capsys, "build", "--project", root)
+    assert code == 1
+    assert err.splitlines() == [
+        "articles/b.txt:3:4: error: bytes that are not UTF-8 (fe) (save the article as UTF-8)",
+        "error: build failed with 1 error",
+    ]
+
+
+def test_all_broken_articles_are_reported(project_factory, capsys):
+    root = project_factory({"a.txt": "no title\n", "b.txt": "", "c.txt": GOOD})
+    code, _, err = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        "articles/a.txt:1: error: the article must start with a title line '= Title =', found 'no title'",
+        "articles/b.txt:1: error: the article is empty",
+    ]
+
+
+def test_missing_project_exits_1(tmp_path, capsys):
+    code, _, err = run(capsys, "check", "--project", tmp_path / "nope")
+    assert code == 1
+    assert err.startswith("error: project directory ") and err.strip().endswith("does not exist")
+
+
+def test_convert_then_check(project_factory, capsys):
+    root = project_factory({"a.txt": GOOD})
+    assert run(capsys, "convert", "--check", "--project", root)[0] == 1
+    code, out, _ = run(capsys, "convert", "--project", root)
+    assert (code, out) == (0, "wrote chapters/01-a.md\n")
+    assert run(capsys, "convert", "--check", "--project", root)[0] == 0
+    assert run(capsys, "check", "--project", root)[0] == 0
+    (root / "articles" / "a.txt").write_text("= Alpha =\n\nChanged.\n", encoding="utf-8")
+    code, _, err = run(capsys, "convert", "--check", "--project", root)
+    assert code == 1
+    assert err == "chapters/01-a.md: out of date with articles/a.txt; run 'diaspora-book convert'\n"
+
+
+def test_check_reports_damaged_text(project_factory, capsys):
+    root = project_factory({"a.txt": "= A =\n\nhowever, , only 213.\n"})
+    run(capsys, "convert", "--project", root)
+    code, _, err = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert err == "articles/a.txt:3:8: warning: ', ,' looks like a removed template\n"
+
+
+def test_module_entry_point_runs_without_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "diaspora_book", "build", "--project", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith(
+        "(a book project needs articles/*.txt; pass --project DIR to choose another)"
+    )
