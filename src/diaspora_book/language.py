@@ -28,7 +28,7 @@ _RANGES: list[tuple[int, int, str]] = sorted(
         (0x0750, 0x077F, "arabic"),
         (0x0870, 0x08FF, "arabic"),
         (0xFB50, 0xFDFF, "arabic"),
-        (0xFE70, 0xFEFF, "arabic"),
+        (0xFE70, 0xFEFC, "arabic"),  # U+FEFF is the zero-width no-break space, not Arabic
         (0x0700, 0x074F, "syriac"),
         (0x0780, 0x07BF, "thaana"),
         (0x0900, 0x097F, "devanagari"),

@@ -1,0 +1,72 @@
+"""The converter: golden chapters, book order, and the stale-chapter check.
+
+Golden cases live in tests/golden/<case>/: `article.txt` in, `expected.md` out.
+Regenerate them after an intended change with `UPDATE_GOLDEN=1 pytest tests/test_convert.py`
+and review the diff.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from diaspora_book.config import BookConfig
+from diaspora_book.convert import (
+    chapter_text,
+    convert_all,
+    convert_article,
+    stale_chapters,
+    write_chapters,
+)
+from diaspora_book.errors import Diagnostics
+from diaspora_book.parse import parse_file, parse_text
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "article.txt").is_file())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_chapter(case):
+    folder = GOLDEN / case
+    article, _ = parse_file(folder / "article.txt", f"articles/{case}.txt")
+    text = chapter_text(convert_article(article, 1, BookConfig(title="Golden")))
+    expected = folder / "expected.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.write_text(text, encoding="utf-8")
+    assert text == expected.read_text(encoding="utf-8")
+
+
+def article(name: str, text: str):
+    return parse_text(text, Path(f"{name}.txt"), f"articles/{name}.txt")[0]
+
+
+def test_chapters_follow_book_order_and_report_strays():
+    articles = [article("a", "= A =\n"), article("b", "= B =\n"), article("c", "= C =\n")]
+    diagnostics = Diagnostics()
+    config = BookConfig(title="T", chapters=("c", "a", "missing"))
+    chapters = convert_all(articles, config, diagnostics)
+    assert [c.filename for c in chapters] == ["01-c.md", "02-a.md", "03-b.md"]
+    assert [str(d) for d in diagnostics] == [
+        "error: book.yml lists chapter 'missing' but articles/missing.txt does not exist",
+        "warning: articles/b.txt is not listed in book.yml 'chapters'; added at the end",
+    ]
+
+
+def test_write_chapters_keeps_files_it_does_not_own(tmp_path):
+    (tmp_path / "README.md").write_text("notes", encoding="utf-8")
+    (tmp_path / "07-old.md").write_text("old", encoding="utf-8")
+    chapters = convert_all([article("a", "= A =\n")], BookConfig(title="T"), Diagnostics())
+    changed = write_chapters(chapters, tmp_path)
+    assert sorted(p.name for p in changed) == ["01-a.md", "07-old.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["01-a.md", "README.md"]
+    assert write_chapters(chapters, tmp_path) == []
+    assert stale_chapters(chapters, tmp_path, "chapters") == []
+
+
+def test_headings_get_unique_ids_even_without_latin_letters():
+    chapter = convert_article(
+        article("x", "= X =\n== История ==\n== История ==\n== Notes ==\n"), 1, BookConfig(title="T")
+    )
+    assert '## [История]{lang="ru"} {#x--section}' in chapter.body
+    assert '## [История]{lang="ru"} {#x--section-2}' in chapter.body
+    assert "## Notes {#x--notes}" in chapter.body
