@@ -1,11 +1,14 @@
 """The command line: exit codes 0/1/2 and one-line messages, never a traceback."""
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from diaspora_book.cli import main
+
+from .conftest import REPO
 
 GOOD = "= Alpha =\n\nText.\n"
 
@@ -69,7 +72,9 @@ def test_convert_then_check(project_factory, capsys):
     (root / "articles" / "a.txt").write_text("= Alpha =\n\nChanged.\n", encoding="utf-8")
     code, _, err = run(capsys, "convert", "--check", "--project", root)
     assert code == 1
-    assert err == "chapters/01-a.md: out of date with articles/a.txt; run 'diaspora-book convert'\n"
+    assert err == (
+        "chapters/01-a.md:1: error: out of date with articles/a.txt (run 'diaspora-book convert')\n"
+    )
 
 
 def test_check_reports_damaged_text(project_factory, capsys):
@@ -77,7 +82,51 @@ def test_check_reports_damaged_text(project_factory, capsys):
     run(capsys, "convert", "--project", root)
     code, _, err = run(capsys, "check", "--project", root)
     assert code == 1
-    assert err == "articles/a.txt:3:8: warning: ', ,' looks like a removed template\n"
+    assert (
+        err
+        == "articles/a.txt:3:8: warning: ', ,' looks like a removed template [removed-template]\n"
+    )
+
+
+def test_accepted_warnings_are_quiet_and_stale_entries_are_not(project_factory, capsys):
+    root = project_factory(
+        {"a.txt": "= A =\n\nhowever, , only 213.\n"},
+        "accept:\n  - articles/a.txt: removed-template\n  - articles/a.txt: wiki-markup\n",
+    )
+    run(capsys, "convert", "--project", root)
+    code, _, err = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert err == (
+        "book.yml:3:5: warning: accept entry 'articles/a.txt: wiki-markup' matches no warning "
+        "(remove it from book.yml)\n"
+    )
+
+
+def test_check_json_report(project_factory, capsys):
+    root = project_factory({"a.txt": "= A =\n\nx \ue000 y\n"})
+    run(capsys, "convert", "--project", root)
+    code, out, _ = run(capsys, "check", "--format", "json", "--project", root)
+    assert code == 1
+    assert json.loads(out) == {
+        "errors": 0,
+        "warnings": 1,
+        "diagnostics": [
+            {
+                "severity": "warning",
+                "path": "articles/a.txt",
+                "line": 3,
+                "column": 3,
+                "message": "no installed font has a glyph for U+E000 '\\ue000'; it would print as a box",
+                "hint": "install a font that covers it; scripts/setup.sh lists the font packages",
+                "code": "",
+            }
+        ],
+    }
+
+
+def test_sample_book_checks_clean(capsys):
+    code, out, err = run(capsys, "check", "--project", REPO)
+    assert (code, err) == (0, "")
 
 
 def test_module_entry_point_runs_without_traceback(tmp_path):

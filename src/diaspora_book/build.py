@@ -15,7 +15,7 @@ from diaspora_book.assemble import assemble
 from diaspora_book.config import Project
 from diaspora_book.convert import convert_all, write_chapters
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics
-from diaspora_book.lint import lint_article
+from diaspora_book.lint import apply_accepted, lint_article
 from diaspora_book.model import Article, Chapter, SourceSpan
 from diaspora_book.parse import parse_file
 from diaspora_book.render.epub import write_epub
@@ -81,7 +81,9 @@ def _check_unique_slugs(articles: list[Article], diagnostics: Diagnostics) -> No
 
 def convert_project(project: Project, diagnostics: Diagnostics) -> list[Chapter]:
     """Parse and convert every article; raise BuildFailed if any article is broken."""
-    articles = read_articles(project, diagnostics)
+    found = Diagnostics()
+    articles = read_articles(project, found)
+    diagnostics.extend(apply_accepted(found, project.config.accept))
     chapters = convert_all(articles, project.config, diagnostics)
     if diagnostics.errors:
         raise BuildFailed(diagnostics)

@@ -8,6 +8,7 @@ internal error in one line (set DIASPORA_BOOK_DEBUG=1 to see the traceback).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from diaspora_book import __version__
 from diaspora_book.build import FORMATS, BuildFailed, build, convert_project
+from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
@@ -63,8 +65,15 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if chapters/ is out of date"
     )
 
-    commands.add_parser(
+    check_cmd = commands.add_parser(
         "check", parents=[common], help="report problems as path:line: message without rendering"
+    )
+    check_cmd.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        dest="output_format",
+        help="text (path:line: severity: message) or a JSON report on stdout",
     )
     return parser
 
@@ -113,23 +122,23 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         _print_diagnostics(diagnostics)
         if args.check:
             problems = stale_chapters(chapters, project.chapters_dir, "chapters")
-            for problem in problems:
-                print(problem, file=sys.stderr)
+            _print_diagnostics(problems)
             return EXIT_CONTENT if problems else EXIT_OK
         for path in write_chapters(chapters, project.chapters_dir):
             print(f"wrote {path.relative_to(project.root)}")
         return EXIT_OK
     if args.command == "check":
-        diagnostics = Diagnostics()
-        try:
-            chapters = convert_project(project, diagnostics)
-        except BuildFailed:
-            chapters = None
-        _print_diagnostics(diagnostics)
-        problems = stale_chapters(chapters, project.chapters_dir, "chapters") if chapters else []
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return EXIT_CONTENT if diagnostics or problems else EXIT_OK
+        diagnostics = run_checks(project)
+        if args.output_format == "json":
+            report = {
+                "errors": len(diagnostics.errors),
+                "warnings": len(diagnostics.warnings),
+                "diagnostics": [d.to_json() for d in diagnostics],
+            }
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            _print_diagnostics(diagnostics)
+        return EXIT_CONTENT if diagnostics else EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
 
 

@@ -25,6 +25,15 @@ PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """A book.yml `accept:` entry: an editor has reviewed this rule's warnings in this file."""
+
+    path: str  # as shown in messages, e.g. "articles/x.txt"
+    code: str  # a lint rule, e.g. "removed-template"
+    span: SourceSpan  # where the entry is in book.yml
+
+
+@dataclass(frozen=True)
 class BookConfig:
     """What `book.yml` says, with defaults filled in."""
 
@@ -39,6 +48,7 @@ class BookConfig:
     chapters: tuple[str, ...] = ()  # article slugs in book order; default: file order
     languages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
     page_size: str = "A4"
+    accept: tuple[Accepted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,9 @@ def _load_config(path: Path, root: Path) -> BookConfig:
                 else "known keys: " + ", ".join(sorted(_KEYS))
             )
             raise BookError(f"unknown key '{key}' in book.yml", span, hint)
+        if key == "accept":
+            values[key] = _accept_entries(value_node, shown)
+            continue
         values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
 
     if "author" in values:
@@ -135,6 +148,30 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         values["languages"] = {**DEFAULT_LANGUAGES, **values["languages"]}
     values.setdefault("title", _title_from_directory(root))
     return BookConfig(**values)
+
+
+def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
+    """Read `accept:` as a list of `- path: rule` entries, each remembering its line."""
+    from diaspora_book.lint import CODES
+
+    if not isinstance(node, yaml.SequenceNode):
+        raise BookError("'accept' must be a list of 'path: rule' entries", _span(shown, node))
+    entries: list[Accepted] = []
+    for item in node.value:
+        pairs = item.value if isinstance(item, yaml.MappingNode) else []
+        if len(pairs) != 1 or not all(isinstance(n, yaml.ScalarNode) for n in pairs[0]):
+            raise BookError(
+                "an 'accept' entry must read '- articles/file.txt: rule'", _span(shown, item)
+            )
+        path_node, code_node = pairs[0]
+        if code_node.value not in CODES:
+            raise BookError(
+                f"unknown rule '{code_node.value}' in 'accept'",
+                _span(shown, code_node),
+                "rules: " + ", ".join(sorted(CODES)),
+            )
+        entries.append(Accepted(path_node.value, code_node.value, _span(shown, item)))
+    return tuple(entries)
 
 
 def _convert(key: str, value: Any, span: SourceSpan) -> Any:

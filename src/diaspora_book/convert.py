@@ -14,9 +14,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from diaspora_book.config import BookConfig
-from diaspora_book.errors import Diagnostics
+from diaspora_book.errors import Diagnostic, Diagnostics
 from diaspora_book.markdown import front_matter, tagged
-from diaspora_book.model import Article, BulletList, Chapter, Heading, Infobox, Paragraph
+from diaspora_book.model import (
+    Article,
+    BulletList,
+    Chapter,
+    Heading,
+    Infobox,
+    Paragraph,
+    SourceSpan,
+)
 from diaspora_book.slug import slugify, unique
 
 _CHAPTER_FILE = re.compile(r"^\d+-[a-z0-9-]+\.md$")
@@ -133,23 +141,22 @@ def _chapter_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.md") if _CHAPTER_FILE.match(p.name))
 
 
-def stale_chapters(chapters: list[Chapter], directory: Path, shown: str) -> list[str]:
+def stale_chapters(chapters: list[Chapter], directory: Path, shown: str) -> list[Diagnostic]:
     """Describe how `directory` differs from freshly converted chapters (empty: up to date)."""
-    problems: list[str] = []
+    fix = "run 'diaspora-book convert'"
+    problems: list[Diagnostic] = []
     wanted = {c.filename for c in chapters}
     for chapter in chapters:
         path = directory / chapter.filename
+        span = SourceSpan(f"{shown}/{chapter.filename}", 1)
         if not path.exists():
-            problems.append(f"{shown}/{chapter.filename}: missing; run 'diaspora-book convert'")
+            message = f"missing; {chapter.source} converts to it"
+            problems.append(Diagnostic("error", span, message, fix))
         elif path.read_text(encoding="utf-8") != chapter_text(chapter):
-            problems.append(
-                f"{shown}/{chapter.filename}: out of date with {chapter.source}; "
-                "run 'diaspora-book convert'"
-            )
+            problems.append(Diagnostic("error", span, f"out of date with {chapter.source}", fix))
     if directory.is_dir():
         for old in _chapter_files(directory):
             if old.name not in wanted:
-                problems.append(
-                    f"{shown}/{old.name}: no article converts to it; run 'diaspora-book convert'"
-                )
+                span = SourceSpan(f"{shown}/{old.name}", 1)
+                problems.append(Diagnostic("error", span, "no article converts to it", fix))
     return problems

@@ -22,13 +22,28 @@ class Diagnostic:
     span: SourceSpan | None
     message: str
     hint: str = ""
+    code: str = ""  # a lint rule's name, e.g. "removed-template"; book.yml `accept:` uses it
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""
         text = f"{where}{self.severity}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
+        if self.code:
+            text += f" [{self.code}]"
         return text
+
+    def to_json(self) -> dict:
+        """Return the diagnostic as plain data for `check --format json`."""
+        return {
+            "severity": self.severity,
+            "path": self.span.path if self.span else None,
+            "line": self.span.line if self.span else None,
+            "column": self.span.column if self.span else None,
+            "message": self.message,
+            "hint": self.hint,
+            "code": self.code,
+        }
 
 
 class BookError(Exception):
@@ -54,8 +69,8 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, span: SourceSpan | None, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic("warning", span, message, hint))
+    def warn(self, span: SourceSpan | None, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic("warning", span, message, hint, code))
 
     def error(self, span: SourceSpan | None, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic("error", span, message, hint))

@@ -14,12 +14,26 @@ from collections.abc import Iterator
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Article, BulletList, Heading, Paragraph, SourceSpan
 
-_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r",\s*,"), "'{match}' looks like a removed template"),
-    (re.compile(r"\|\s*[\w-]+\s*="), "'{match}' looks like a leftover template parameter"),
-    (re.compile(r"\(\s*[,;]?\s*\)"), "empty parentheses '{match}' look like a removed template"),
-    (re.compile(r"\{\{|\}\}|\[\[|\]\]"), "'{match}' looks like unconverted wiki markup"),
+# (code, pattern, message): the code names the rule in output and in book.yml `accept:`.
+_RULES: list[tuple[str, re.Pattern[str], str]] = [
+    ("removed-template", re.compile(r",\s*,"), "'{match}' looks like a removed template"),
+    (
+        "template-parameter",
+        re.compile(r"\|\s*[\w-]+\s*="),
+        "'{match}' looks like a leftover template parameter",
+    ),
+    (
+        "empty-parentheses",
+        re.compile(r"\(\s*[,;]?\s*\)"),
+        "empty parentheses '{match}' look like a removed template",
+    ),
+    (
+        "wiki-markup",
+        re.compile(r"\{\{|\}\}|\[\[|\]\]"),
+        "'{match}' looks like unconverted wiki markup",
+    ),
 ]
+CODES = frozenset(code for code, _, _ in _RULES)
 
 
 def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
@@ -39,7 +53,32 @@ def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
 def lint_article(article: Article, diagnostics: Diagnostics) -> None:
     """Add a warning for each suspicious fragment in the article's text."""
     for text, span in _texts(article):
-        for pattern, message in _RULES:
+        for code, pattern, message in _RULES:
             for match in pattern.finditer(text):
                 where = SourceSpan(span.path, span.line, span.column + match.start())
-                diagnostics.warn(where, message.format(match=match.group()))
+                diagnostics.warn(where, message.format(match=match.group()), code=code)
+
+
+def apply_accepted(diagnostics: Diagnostics, accepted) -> Diagnostics:
+    """Drop warnings an editor accepted in book.yml; warn about entries that match nothing.
+
+    `accepted` is the config's tuple of `Accepted` entries. Accepting is per file and
+    rule, so a new kind of problem in the same file is still reported.
+    """
+    kept = Diagnostics()
+    used: set[tuple[str, str]] = set()
+    keys = {(entry.path, entry.code) for entry in accepted}
+    for diagnostic in diagnostics:
+        key = (diagnostic.span.path if diagnostic.span else "", diagnostic.code)
+        if diagnostic.severity == "warning" and diagnostic.code and key in keys:
+            used.add(key)
+            continue
+        kept.items.append(diagnostic)
+    for entry in accepted:
+        if (entry.path, entry.code) not in used:
+            kept.warn(
+                entry.span,
+                f"accept entry '{entry.path}: {entry.code}' matches no warning",
+                "remove it from book.yml",
+            )
+    return kept
