@@ -65,8 +65,8 @@ def test_missing_project_exits_1(tmp_path, capsys):
 def test_convert_then_check(project_factory, capsys):
     root = project_factory({"a.txt": GOOD})
     assert run(capsys, "convert", "--check", "--project", root)[0] == 1
-    code, out, _ = run(capsys, "convert", "--project", root)
-    assert (code, out) == (0, "wrote chapters/01-a.md\n")
+    code, out, err = run(capsys, "convert", "--project", root)
+    assert (code, out, err) == (0, "", "wrote chapters/01-a.md\n")
     assert run(capsys, "convert", "--check", "--project", root)[0] == 0
     assert run(capsys, "check", "--project", root)[0] == 0
     (root / "articles" / "a.txt").write_text("= Alpha =\n\nChanged.\n", encoding="utf-8")
@@ -140,3 +140,21 @@ def test_module_entry_point_runs_without_traceback(tmp_path):
     assert result.stderr.strip().endswith(
         "(a book project needs articles/*.txt; pass --project DIR to choose another)"
     )
+
+
+def test_quiet_and_verbose(project_factory, capsys, monkeypatch):
+    monkeypatch.setenv("CI", "true")  # plain lines, as in a CI log
+    root = project_factory({"a.txt": GOOD})
+    code, out, err = run(capsys, "build", "--quiet", "--format", "epub", "--project", root)
+    assert (code, out, err) == (0, "", "")
+    code, out, err = run(capsys, "build", "-v", "--format", "epub", "--project", root)
+    lines = err.splitlines()
+    assert code == 0 and out == ""
+    assert lines[0] == "convert ..."
+    assert lines[1].startswith("convert: ") and lines[1].endswith(" s")
+    assert lines[2:4] == ["render EPUB ...", lines[3]] and lines[3].startswith("render EPUB: ")
+    assert lines[4] == "wrote dist/book.epub"
+    assert lines[5].startswith("built 1 chapter in ")
+    with pytest.raises(SystemExit) as raised:
+        main(["build", "--quiet", "--verbose"])
+    assert raised.value.code == 2

@@ -18,6 +18,7 @@ from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.lint import apply_accepted, lint_article
 from diaspora_book.model import Article, Chapter, SourceSpan
 from diaspora_book.parse import parse_file
+from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
 from diaspora_book.render.pdf import write_pdf
 from diaspora_book.slug import slugify
@@ -99,11 +100,13 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     out_dir: Path | None = None,
     strict: bool = False,
+    progress: Progress = SILENT,
 ) -> BuildReport:
     """Build the book; raise BuildFailed on errors (or on warnings when `strict`)."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
-    chapters = convert_project(project, diagnostics)
+    with progress.stage("convert"):
+        chapters = convert_project(project, diagnostics)
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     write_chapters(chapters, project.chapters_dir)
@@ -111,11 +114,13 @@ def build(
     stem = output_stem(project)
     outputs: list[Path] = []
     if "pdf" in formats:
-        manuscript = assemble(project, chapters, "pdf")
-        outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
+        with progress.stage("render PDF"):
+            manuscript = assemble(project, chapters, "pdf")
+            outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
     if "epub" in formats:
-        manuscript = assemble(project, chapters, "epub")
-        outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
+        with progress.stage("render EPUB"):
+            manuscript = assemble(project, chapters, "epub")
+            outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     return BuildReport(

@@ -20,6 +20,8 @@ from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.progress import Level, for_terminal
+from diaspora_book.source import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -32,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="DIR",
         help="the book project directory (default: the current directory)",
+    )
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only problems"
+    )
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="also print each stage and its time",
     )
     parser = argparse.ArgumentParser(
         prog="diaspora-book",
@@ -63,6 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert_cmd.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if chapters/ is out of date"
+    )
+
+    watch_cmd = commands.add_parser(
+        "watch",
+        parents=[common],
+        help="build, then rebuild whenever an input changes (Ctrl+C stops)",
+    )
+    watch_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: dist/)"
+    )
+    watch_cmd.add_argument(
+        "--format", action="append", choices=FORMATS, dest="formats", help="render only this format"
     )
 
     check_cmd = commands.add_parser(
@@ -108,13 +133,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
     project = load_project(project_dir)
+    progress = for_terminal(_level(args))
     if args.command == "build":
         formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
-        report = build(project, formats, args.out, strict=args.strict)
+        report = build(project, formats, args.out, strict=args.strict, progress=progress)
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
-            print(f"wrote {path}")
-        print(f"built {len(report.chapters)} chapters in {report.seconds:.1f} s")
+            progress.note(f"wrote {_shown(path, project.root)}")
+        count = len(report.chapters)
+        progress.note(f"built {count} chapter{'s' if count != 1 else ''} in {report.seconds:.1f} s")
         return EXIT_OK
     if args.command == "convert":
         diagnostics = Diagnostics()
@@ -125,7 +152,17 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             _print_diagnostics(problems)
             return EXIT_CONTENT if problems else EXIT_OK
         for path in write_chapters(chapters, project.chapters_dir):
-            print(f"wrote {path.relative_to(project.root)}")
+            progress.note(f"wrote {_shown(path, project.root)}")
+        return EXIT_OK
+    if args.command == "watch":
+        from diaspora_book.watch import rebuild_reporting, watch_and_build
+
+        formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
+        rebuild = rebuild_reporting(project.root, progress, formats, args.out, _print_diagnostics)
+        try:
+            watch_and_build(project.root, rebuild)
+        except KeyboardInterrupt:
+            progress.note("stopped watching")
         return EXIT_OK
     if args.command == "check":
         diagnostics = run_checks(project)
@@ -140,6 +177,16 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             _print_diagnostics(diagnostics)
         return EXIT_CONTENT if diagnostics else EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
+
+
+def _level(args: argparse.Namespace) -> Level:
+    if getattr(args, "quiet", False):
+        return "quiet"
+    return "verbose" if getattr(args, "verbose", False) else "normal"
+
+
+def _shown(path: Path, root: Path) -> str:
+    return display_path(path, root)
 
 
 def _print_diagnostics(diagnostics) -> None:

@@ -26,7 +26,8 @@ MARKDOWN_FORMAT = (
 # Markup characters anywhere in a line.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>$@~^|{}#&!])")
 # Block markers at the start of a line: a list marker like `1997.`, `a)` or `#.`.
-_ENUMERATOR = re.compile(r"^([A-Za-z0-9]{1,9}|#)([.)])(?=\s|$)")
+# pandoc's `fancy_lists` enumerators: digits, one letter, roman numerals, or `#`.
+_ENUMERATOR = re.compile(r"^(\d{1,9}|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|#)([.)])(?=\s|$)")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 

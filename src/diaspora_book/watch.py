@@ -1,0 +1,71 @@
+"""`watch`: rebuild whenever an input of the book changes, for authors at their desk.
+
+Only the project's inputs are watched (articles, book.yml, glossary, bibliography,
+styles, templates); the build's own outputs (chapters/, dist/, .cache/) are not,
+so a rebuild never triggers another. A broken article does not stop watching: its
+diagnostics are shown and the next save is built again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from watchfiles import Change, watch
+
+from diaspora_book.build import BuildFailed, BuildReport, build
+from diaspora_book.config import load_project
+from diaspora_book.errors import BookError, Diagnostic
+from diaspora_book.progress import Progress
+
+OUTPUT_DIRS = ("chapters", "dist", ".cache", ".venv", ".git")
+
+
+def is_input(root: Path, _change: Change, path: str) -> bool:
+    """Return whether a changed file is one the book is built from."""
+    relative = Path(path).resolve().relative_to(root.resolve())
+    first = relative.parts[0] if relative.parts else ""
+    return (
+        first not in OUTPUT_DIRS
+        and not relative.name.startswith((".", "~"))
+        and not (relative.name.endswith(("~", ".swp", ".tmp")))
+    )
+
+
+def watch_and_build(
+    root: Path,
+    rebuild: Callable[[], None],
+    stop: threading.Event | None = None,
+) -> None:
+    """Call `rebuild` once, then after every batch of input changes, until `stop` is set."""
+    rebuild()
+    for changes in watch(root, watch_filter=lambda c, p: is_input(root, c, p), stop_event=stop):
+        if changes:
+            rebuild()
+
+
+def rebuild_reporting(
+    root: Path,
+    progress: Progress,
+    formats: tuple[str, ...],
+    out: Path | None,
+    show: Callable[[list[Diagnostic]], None],
+) -> Callable[[], None]:
+    """Return a rebuild function that reports problems instead of raising them."""
+
+    def rebuild() -> None:
+        try:
+            report: BuildReport = build(load_project(root), formats, out, progress=progress)
+        except BuildFailed as failed:
+            show(list(failed.diagnostics))
+            progress.note(f"error: {failed.message}; waiting for changes")
+            return
+        except BookError as error:
+            show([Diagnostic("error", error.span, error.message, error.hint)])
+            progress.note("waiting for changes")
+            return
+        show(list(report.diagnostics))
+        progress.note(f"built in {report.seconds:.1f} s; waiting for changes")
+
+    return rebuild

@@ -1,0 +1,23 @@
+"""The CI recipe shipped for users mirrors .ci/run: setup, check, strict build, artifact."""
+
+import yaml
+
+from .conftest import REPO
+
+
+def test_workflow_runs_setup_check_strict_build_and_uploads_dist():
+    workflow = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8")
+    )
+    steps = workflow["jobs"]["book"]["steps"]
+    commands = [step.get("run", "") for step in steps]
+    assert "scripts/setup.sh" in commands
+    assert ".venv/bin/diaspora-book check" in commands
+    assert ".venv/bin/diaspora-book build --strict" in commands
+    upload = next(
+        step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")
+    )
+    assert upload["with"]["path"] == "dist/"
+    ci_run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci_run
+    assert "scripts/setup.sh" in (REPO / "Makefile").read_text(encoding="utf-8")

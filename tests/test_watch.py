@@ -1,0 +1,63 @@
+"""`watch` rebuilds on a change to an input, survives a broken article, ignores its outputs."""
+
+import threading
+import time
+
+from watchfiles import Change
+
+from diaspora_book.progress import Progress
+from diaspora_book.watch import is_input, rebuild_reporting, watch_and_build
+
+
+def wait_for(condition, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_inputs_and_outputs(tmp_path):
+    for path, expected in [
+        ("articles/a.txt", True),
+        ("book.yml", True),
+        ("styles/book.css", True),
+        ("chapters/01-a.md", False),
+        ("dist/book.pdf", False),
+        (".cache/x", False),
+        ("articles/.a.txt.swp", False),
+    ]:
+        assert is_input(tmp_path, Change.modified, str(tmp_path / path)) is expected, path
+
+
+def test_rebuilds_after_a_change_and_after_a_broken_save(project_factory, capsys):
+    root = project_factory({"a.txt": "= A =\n\nFirst.\n"})
+    shown: list[list] = []
+    builds: list[float] = []
+    rebuild = rebuild_reporting(root, Progress("quiet"), ("epub",), None, shown.append)
+
+    def counted():
+        rebuild()
+        builds.append(time.monotonic())
+
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_and_build, args=(root, counted, stop), daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: len(builds) == 1)
+        time.sleep(0.3)  # let the watcher start listening
+        (root / "articles" / "a.txt").write_bytes(b"= A =\n\nbad \xff\n")
+        assert wait_for(lambda: len(builds) == 2)
+        assert [str(d) for d in shown[-1]] == [
+            "articles/a.txt:3:5: error: bytes that are not UTF-8 (ff) (save the article as UTF-8)"
+        ]
+        (root / "articles" / "a.txt").write_text("= A =\n\nSecond.\n", encoding="utf-8")
+        assert wait_for(lambda: len(builds) == 3)
+        assert shown[-1] == []
+        assert "Second." in (root / "chapters" / "01-a.md").read_text(encoding="utf-8")
+        time.sleep(1.0)
+        assert len(builds) == 3  # writing chapters/ and dist/ did not trigger another build
+    finally:
+        stop.set()
+        thread.join(timeout=10)
