@@ -91,6 +91,12 @@ def test_what_cannot_be_placed_is_kept_and_reported():
     ]
 
 
+def test_infobox_name_is_kept():
+    article, _ = parse("= T =\nInfobox ethnic group\n- Population: 5\n")
+    assert article.infobox.name == "ethnic group"
+    assert article.infobox.facts[0].key == "Population"
+
+
 def test_infobox_after_body_is_text():
     article, _ = parse("= T =\nBody first.\nInfobox\n- Key: v\n")
     assert article.infobox is None

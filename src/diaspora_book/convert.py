@@ -54,6 +54,7 @@ def convert_article(article: Article, number: int, config: BookConfig) -> Chapte
         "title": article.title,
         "source": article.display_path,
         "slug": article.slug,
+        "infobox": article.infobox.name if article.infobox else "",
         "facts": [{"key": f.key, "value": f.value} for f in article.infobox.facts]
         if article.infobox
         else [],
@@ -78,6 +79,8 @@ def _is_see_also(heading: Heading, article: Article) -> bool:
 def _factbox(infobox: Infobox, languages: dict[str, str]) -> list[str]:
     """Render the infobox as a definition list inside a `.factbox` div."""
     lines = ["::: {.factbox}"]
+    if infobox.name:
+        lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
     for fact in infobox.facts:
         if fact.key:
             lines += [

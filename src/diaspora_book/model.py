@@ -38,6 +38,7 @@ class Fact:
 class Infobox:
     facts: tuple[Fact, ...]
     span: SourceSpan
+    name: str = ""  # what follows "Infobox" on its line, e.g. "ethnic group"; printed as caption
 
 
 @dataclass(frozen=True)

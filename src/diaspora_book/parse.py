@@ -29,7 +29,7 @@ from diaspora_book.slug import slugify
 from diaspora_book.source import read_text
 
 _HEADING = re.compile(r"^(=+)\s*(.*?)\s*(=+)$")
-_INFOBOX = re.compile(r"^infobox\b.*$", re.IGNORECASE)
+_INFOBOX = re.compile(r"^infobox\b\s*(.*)$", re.IGNORECASE)
 _ITEM = re.compile(r"^[-*]\s+(.*)$")
 _FACT = re.compile(r"^([^:]*?)\s*:\s*(.*)$")
 _SEE_ALSO = re.compile(r"^see\s+also$", re.IGNORECASE)
@@ -138,7 +138,8 @@ class _BlockBuilder:
             )
             self.blocks.append(Paragraph(header.text.strip(), self.span(header)))
             return start + 1
-        self.infobox = Infobox(tuple(facts), self.span(header))
+        name = _INFOBOX.match(header.text.strip()).group(1)
+        self.infobox = Infobox(tuple(facts), self.span(header), name)
         return index
 
     def _fact(self, line: _Line, body: str) -> Fact:
