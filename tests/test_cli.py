@@ -147,7 +147,7 @@ def test_quiet_and_verbose(project_factory, capsys, monkeypatch):
     root = project_factory({"a.txt": GOOD})
     code, out, err = run(capsys, "build", "--quiet", "--format", "epub", "--project", root)
     assert (code, out, err) == (0, "", "")
-    code, out, err = run(capsys, "build", "-v", "--format", "epub", "--project", root)
+    code, out, err = run(capsys, "build", "-v", "--no-cache", "--format", "epub", "--project", root)
     lines = err.splitlines()
     assert code == 0 and out == ""
     assert lines[0] == "convert ..."

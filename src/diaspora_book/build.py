@@ -7,22 +7,26 @@ article, not just the first.
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from diaspora_book.assemble import assemble
+from diaspora_book.assemble import Manuscript, assemble
+from diaspora_book.cache import BuildCache, digest, disabled, file_digest, tool_fingerprint
 from diaspora_book.config import Project
-from diaspora_book.convert import convert_all, write_chapters
-from diaspora_book.errors import BookError, Diagnostic, Diagnostics
+from diaspora_book.convert import book_order, convert_article, write_chapters
+from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.fonts import installed_fonts_digest
 from diaspora_book.lint import apply_accepted, lint_article
-from diaspora_book.model import Article, Chapter, SourceSpan
-from diaspora_book.parse import parse_file
+from diaspora_book.model import Chapter, SourceSpan
+from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
 from diaspora_book.render.pdf import write_pdf
 from diaspora_book.slug import slugify
-from diaspora_book.source import display_path
+from diaspora_book.source import decode, display_path
+from diaspora_book.stylesheets import stylesheets
 
 FORMATS = ("pdf", "epub")
 
@@ -42,53 +46,91 @@ class BuildReport:
     chapters: tuple[Chapter, ...]
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
+    ran: tuple[str, ...] = ()  # cache stages that had to run (e.g. "pdf", "chapter:articles/a.txt")
+    reused: tuple[str, ...] = ()  # cache stages taken from the cache
 
 
-def read_articles(project: Project, diagnostics: Diagnostics) -> list[Article]:
-    """Parse and lint every article; a broken article becomes an error diagnostic."""
+def convert_project(
+    project: Project, diagnostics: Diagnostics, cache: BuildCache | None = None
+) -> list[Chapter]:
+    """Parse, lint and convert every article in book order; raise BuildFailed on errors.
+
+    Every article is read before anything stops, so one run reports every broken
+    article. A chapter whose inputs are unchanged comes from the cache unparsed.
+    """
+    cache = cache or disabled()
+    found = Diagnostics()
+    paths = _articles_by_slug(project, found)
+    order = book_order(list(paths), project.config, found)
+    shared = digest(*(file_digest(p) for p in project.shared_inputs()), tool_fingerprint())
+    chapters: list[Chapter] = []
+    for number, slug in enumerate(order, start=1):
+        chapter = _chapter(project, paths[slug], number, shared, cache, found)
+        if chapter is not None:
+            chapters.append(chapter)
+    diagnostics.extend(apply_accepted(found, project.config.accept))
+    if diagnostics.errors:
+        raise BuildFailed(diagnostics)
+    return chapters
+
+
+def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, Path]:
     paths = project.articles()
     if not paths:
         diagnostics.error(
             SourceSpan(display_path(project.articles_dir, project.root), 1),
             "no articles (*.txt) to build",
         )
-    articles: list[Article] = []
+    by_slug: dict[str, Path] = {}
     for path in paths:
-        shown = display_path(path, project.root)
-        try:
-            article, found = parse_file(path, shown)
-        except BookError as exc:
-            diagnostics.error(exc.span, exc.message, exc.hint)
-            continue
-        diagnostics.extend(found)
-        lint_article(article, diagnostics)
-        articles.append(article)
-    _check_unique_slugs(articles, diagnostics)
-    return articles
-
-
-def _check_unique_slugs(articles: list[Article], diagnostics: Diagnostics) -> None:
-    seen: dict[str, Article] = {}
-    for article in articles:
-        if article.slug in seen:
-            other = seen[article.slug].display_path
+        slug = slugify(path.stem, fallback="article")
+        if slug in by_slug:
+            other = display_path(by_slug[slug], project.root)
             diagnostics.error(
-                article.title_span,
-                f"file name gives the same chapter id '{article.slug}' as {other}",
+                SourceSpan(display_path(path, project.root), 1),
+                f"file name gives the same chapter id '{slug}' as {other}",
                 "rename one of the files",
             )
-        seen[article.slug] = article
+            continue
+        by_slug[slug] = path
+    return by_slug
 
 
-def convert_project(project: Project, diagnostics: Diagnostics) -> list[Chapter]:
-    """Parse and convert every article; raise BuildFailed if any article is broken."""
+def _chapter(
+    project: Project,
+    path: Path,
+    number: int,
+    shared: str,
+    cache: BuildCache,
+    diagnostics: Diagnostics,
+) -> Chapter | None:
+    """Convert one article, or take its chapter from the cache when nothing changed."""
+    shown = display_path(path, project.root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(SourceSpan(shown, 1), f"cannot read file: {exc.strerror}")
+        return None
+    key = digest(data, shown, str(number), shared)
+    stage = f"chapter:{shown}"
+    cached = cache.lookup(stage, key)
+    if cached is not None:
+        diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
+        return Chapter(**cached["chapter"])
     found = Diagnostics()
-    articles = read_articles(project, found)
-    diagnostics.extend(apply_accepted(found, project.config.accept))
-    chapters = convert_all(articles, project.config, diagnostics)
-    if diagnostics.errors:
-        raise BuildFailed(diagnostics)
-    return chapters
+    try:
+        article, parse_diagnostics = parse_text(decode(data, shown), path, shown)
+    except BookError as exc:
+        diagnostics.error(exc.span, exc.message, exc.hint)
+        return None
+    found.extend(parse_diagnostics)
+    lint_article(article, found)
+    chapter = convert_article(article, number, project.config)
+    cache.store(
+        stage, key, {"chapter": asdict(chapter), "diagnostics": [d.to_json() for d in found]}
+    )
+    diagnostics.extend(found)
+    return chapter
 
 
 def output_stem(project: Project) -> str:
@@ -101,12 +143,18 @@ def build(
     out_dir: Path | None = None,
     strict: bool = False,
     progress: Progress = SILENT,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
-    """Build the book; raise BuildFailed on errors (or on warnings when `strict`)."""
+    """Build the book; raise BuildFailed on errors (or on warnings when `strict`).
+
+    With a `cache`, stages whose inputs did not change are skipped: a rebuild with
+    nothing changed renders nothing.
+    """
     started = time.perf_counter()
+    cache = cache or disabled()
     diagnostics = Diagnostics()
     with progress.stage("convert"):
-        chapters = convert_project(project, diagnostics)
+        chapters = convert_project(project, diagnostics, cache)
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     write_chapters(chapters, project.chapters_dir)
@@ -114,17 +162,46 @@ def build(
     stem = output_stem(project)
     outputs: list[Path] = []
     if "pdf" in formats:
-        with progress.stage("render PDF"):
-            manuscript = assemble(project, chapters, "pdf")
-            outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
+        manuscript = assemble(project, chapters, "pdf")
+        target = out_dir / f"{stem}.pdf"
+        key = _render_key(project, manuscript, target)
+        if cache.lookup("pdf", key, (target,)) is None:
+            with progress.stage("render PDF"):
+                write_pdf(project, manuscript, target, diagnostics)
+            cache.store("pdf", key, {}, (target,))
+        outputs.append(target)
     if "epub" in formats:
-        with progress.stage("render EPUB"):
-            manuscript = assemble(project, chapters, "epub")
-            outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
+        manuscript = assemble(project, chapters, "epub")
+        target = out_dir / f"{stem}.epub"
+        key = _render_key(project, manuscript, target)
+        if cache.lookup("epub", key, (target,)) is None:
+            with progress.stage("render EPUB"):
+                write_epub(project, manuscript, target)
+            cache.store("epub", key, {}, (target,))
+        outputs.append(target)
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     return BuildReport(
-        tuple(outputs), tuple(chapters), tuple(diagnostics), time.perf_counter() - started
+        tuple(outputs),
+        tuple(chapters),
+        tuple(diagnostics),
+        time.perf_counter() - started,
+        ran=tuple(cache.misses),
+        reused=tuple(cache.hits),
+    )
+
+
+def _render_key(project: Project, manuscript: Manuscript, target: Path) -> str:
+    """Hash everything a render reads: manuscript, metadata, styles, fonts, tools, target."""
+    styles = stylesheets(project, manuscript.format)
+    return digest(
+        manuscript.format,
+        manuscript.markdown,
+        json.dumps(manuscript.metadata, sort_keys=True, ensure_ascii=False),
+        *(file_digest(path) for path in styles),
+        installed_fonts_digest(),
+        tool_fingerprint(),
+        str(target.resolve()),
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from diaspora_book import __version__
 from diaspora_book.build import FORMATS, BuildFailed, build, convert_project
+from diaspora_book.cache import BuildCache
 from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         help="render only this format (repeatable; default: pdf and epub)",
     )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument(
+        "--no-cache", action="store_true", help="ignore the incremental cache: a full build"
+    )
 
     convert_cmd = commands.add_parser(
         "convert", parents=[common], help="write the annotated Markdown chapters into chapters/"
@@ -136,7 +140,10 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     progress = for_terminal(_level(args))
     if args.command == "build":
         formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
-        report = build(project, formats, args.out, strict=args.strict, progress=progress)
+        cache = BuildCache(project.root, enabled=not args.no_cache)
+        report = build(
+            project, formats, args.out, strict=args.strict, progress=progress, cache=cache
+        )
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
             progress.note(f"wrote {_shown(path, project.root)}")

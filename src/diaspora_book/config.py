@@ -79,6 +79,11 @@ class Project:
     def dist_dir(self) -> Path:
         return self.root / "dist"
 
+    def shared_inputs(self) -> list[Path]:
+        """Return the project files every chapter depends on (for the build cache)."""
+        names = ("book.yml", "glossary.yml", "index.yml", "citations.yml", "references.bib")
+        return [self.root / name for name in names if (self.root / name).is_file()]
+
     def articles(self) -> list[Path]:
         """Return the article files, sorted by name (the default chapter order)."""
         return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())

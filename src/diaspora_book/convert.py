@@ -99,26 +99,33 @@ def chapter_text(chapter: Chapter) -> str:
     return front_matter(chapter.metadata) + "\n" + chapter.body
 
 
+def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -> list[str]:
+    """Return the chapter slugs in book order: book.yml `chapters:` first, then file order."""
+    remaining = list(slugs)
+    ordered: list[str] = []
+    for slug in config.chapters:
+        if slug in remaining:
+            ordered.append(slug)
+            remaining.remove(slug)
+        else:
+            diagnostics.error(
+                None, f"book.yml lists chapter '{slug}' but articles/{slug}.txt does not exist"
+            )
+    if config.chapters:
+        for slug in remaining:
+            diagnostics.warn(
+                None, f"articles/{slug}.txt is not listed in book.yml 'chapters'; added at the end"
+            )
+    return ordered + remaining
+
+
 def convert_all(
     articles: Iterable[Article], config: BookConfig, diagnostics: Diagnostics
 ) -> list[Chapter]:
     """Convert articles in book order (book.yml `chapters:`, else as given)."""
     by_slug = {a.slug: a for a in articles}
-    ordered: list[Article] = []
-    for slug in config.chapters:
-        if slug in by_slug:
-            ordered.append(by_slug.pop(slug))
-        else:
-            diagnostics.error(
-                None, f"book.yml lists chapter '{slug}' but articles/{slug}.txt does not exist"
-            )
-    if config.chapters and by_slug:
-        for slug in by_slug:
-            diagnostics.warn(
-                None, f"articles/{slug}.txt is not listed in book.yml 'chapters'; added at the end"
-            )
-    ordered += by_slug.values()
-    return [convert_article(article, n, config) for n, article in enumerate(ordered, start=1)]
+    order = book_order(list(by_slug), config, diagnostics)
+    return [convert_article(by_slug[slug], n, config) for n, slug in enumerate(order, start=1)]
 
 
 def write_chapters(chapters: list[Chapter], directory: Path) -> list[Path]:

@@ -46,6 +46,12 @@ class Diagnostic:
         }
 
 
+def diagnostic_from_json(data: dict) -> Diagnostic:
+    """Rebuild a Diagnostic written by `Diagnostic.to_json` (the build cache stores them)."""
+    span = SourceSpan(data["path"], data["line"], data["column"]) if data["path"] else None
+    return Diagnostic(data["severity"], span, data["message"], data["hint"], data["code"])
+
+
 class BookError(Exception):
     """A problem with the user's input or setup that stops the build."""
 

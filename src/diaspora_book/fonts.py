@@ -7,6 +7,7 @@ before anything is rendered and names the first place each one occurs.
 from __future__ import annotations
 
 import functools
+import hashlib
 import shutil
 import subprocess
 
@@ -31,6 +32,17 @@ def installed_coverage() -> frozenset[int] | None:
             first, _, last = part.partition("-")
             covered.update(range(int(first, 16), int(last or first, 16) + 1))
     return frozenset(covered)
+
+
+@functools.cache
+def installed_fonts_digest() -> str:
+    """Return a hash of the installed font files' names: new fonts can change rendering."""
+    if not shutil.which("fc-list"):
+        return "no-fontconfig"
+    listing = subprocess.run(
+        ["fc-list", "--format", "%{file}\n"], capture_output=True, text=True, check=False
+    ).stdout
+    return hashlib.sha256("\n".join(sorted(set(listing.splitlines()))).encode()).hexdigest()
 
 
 def check_coverage(texts: dict[str, str], diagnostics: Diagnostics) -> None:

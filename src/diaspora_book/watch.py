@@ -15,6 +15,7 @@ from pathlib import Path
 from watchfiles import Change, watch
 
 from diaspora_book.build import BuildFailed, BuildReport, build
+from diaspora_book.cache import BuildCache
 from diaspora_book.config import load_project
 from diaspora_book.errors import BookError, Diagnostic
 from diaspora_book.progress import Progress
@@ -56,7 +57,10 @@ def rebuild_reporting(
 
     def rebuild() -> None:
         try:
-            report: BuildReport = build(load_project(root), formats, out, progress=progress)
+            project = load_project(root)
+            report: BuildReport = build(
+                project, formats, out, progress=progress, cache=BuildCache(project.root)
+            )
         except BuildFailed as failed:
             show(list(failed.diagnostics))
             progress.note(f"error: {failed.message}; waiting for changes")

@@ -10,7 +10,6 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.render import pandoc
-from diaspora_book.render.fetcher import ProjectFetcher
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
 
@@ -32,6 +31,10 @@ def write_pdf(
             f"WeasyPrint cannot start: {exc}",
             hint="run 'make setup' to install Pango and WeasyPrint",
         ) from None
+    from diaspora_book.render.fetcher import (
+        ProjectFetcher,
+    )  # imports WeasyPrint: only when rendering
+
     html = to_html(manuscript)
     fetcher = ProjectFetcher([project.root, package_styles_dir()])
     with _captured_weasyprint_warnings() as warnings:
