@@ -17,12 +17,14 @@ def test_articles_only_project_builds_with_defaults(project_factory):
     assert (root / "chapters" / "01-alpha.md").is_file()
 
 
-def test_source_date_epoch_gives_identical_bytes(project_factory, monkeypatch, tmp_path):
+def test_source_date_epoch_gives_identical_bytes_from_separate_checkouts(
+    project_factory, monkeypatch
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    root = project_factory(
-        {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\nقازاق 哈萨克\n"}, "title: Same\n"
-    )
-    first = build(load_project(root), out_dir=tmp_path / "one")
-    second = build(load_project(root), out_dir=tmp_path / "two")
+    articles = {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\nقازاق 哈萨克\n"}
+    # Two copies at different paths, as two clean clones would be.
+    first = build(load_project(project_factory(articles, "title: Same\n", name="clone-one")))
+    second = build(load_project(project_factory(articles, "title: Same\n", name="elsewhere/two")))
+    assert [p.name for p in first.outputs] == ["same.pdf", "same.epub"]
     for a, b in zip(first.outputs, second.outputs, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
