@@ -8,7 +8,7 @@ setup:
 book: setup
 	.venv/bin/diaspora-book build
 
-test: setup
+test: setup lint
 	.venv/bin/python -m pytest -q
 
 check: setup
@@ -17,6 +17,7 @@ check: setup
 lint: setup
 	.venv/bin/ruff check src tests
 	.venv/bin/ruff format --check src tests
+	.venv/bin/mypy
 
 clean:
 	rm -rf dist .cache

@@ -174,12 +174,12 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     if args.command == "check":
         diagnostics = run_checks(project)
         if args.output_format == "json":
-            report = {
+            summary = {
                 "errors": len(diagnostics.errors),
                 "warnings": len(diagnostics.warnings),
                 "diagnostics": [d.to_json() for d in diagnostics],
             }
-            print(json.dumps(report, ensure_ascii=False, indent=2))
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
             _print_diagnostics(diagnostics)
         return EXIT_CONTENT if diagnostics else EXIT_OK

@@ -102,8 +102,8 @@ class _BlockBuilder:
             column = len(line.text) - len(line.text.lstrip()) + 1
             if not stripped:
                 self._end_list()
-            elif _INFOBOX.match(stripped) and self._infobox_allowed():
-                index = self._read_infobox(lines, index)
+            elif (infobox := _INFOBOX.match(stripped)) and self._infobox_allowed():
+                index = self._read_infobox(lines, index, infobox.group(1))
                 continue
             elif stripped.startswith("="):
                 self._end_list()
@@ -121,7 +121,7 @@ class _BlockBuilder:
         # The infobox belongs before the body; a later "Infobox" line is just text.
         return self.infobox is None and not self.blocks and not self._items
 
-    def _read_infobox(self, lines: list[_Line], start: int) -> int:
+    def _read_infobox(self, lines: list[_Line], start: int, name: str) -> int:
         header = lines[start]
         facts: list[Fact] = []
         index = start + 1
@@ -138,7 +138,6 @@ class _BlockBuilder:
             )
             self.blocks.append(Paragraph(header.text.strip(), self.span(header)))
             return start + 1
-        name = _INFOBOX.match(header.text.strip()).group(1)
         self.infobox = Infobox(tuple(facts), self.span(header), name)
         return index
 

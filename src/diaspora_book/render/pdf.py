@@ -46,7 +46,7 @@ def write_pdf(
             string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
         ).render(stylesheets=css)
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_identifier=manuscript.metadata["identifier"].encode())
+        document.write_pdf(target, pdf_identifier=str(manuscript.metadata["identifier"]).encode())
     for url in fetcher.refused:
         diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
     for message in warnings:
