@@ -55,20 +55,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"diaspora-book {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build_cmd = commands.add_parser(
-        "build",
-        parents=[common],
-        help="convert the articles and render the PDF and EPUB into dist/",
-    )
-    build_cmd.add_argument(
+    outputs = argparse.ArgumentParser(add_help=False)
+    outputs.add_argument(
         "--out", type=Path, metavar="DIR", help="output directory (default: dist/)"
     )
-    build_cmd.add_argument(
+    outputs.add_argument(
         "--format",
         action="append",
         choices=FORMATS,
         dest="formats",
         help="render only this format (repeatable; default: pdf and epub)",
+    )
+
+    build_cmd = commands.add_parser(
+        "build",
+        parents=[common, outputs],
+        help="convert the articles and render the PDF and EPUB into dist/",
     )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument(
@@ -82,16 +84,10 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if chapters/ is out of date"
     )
 
-    watch_cmd = commands.add_parser(
+    commands.add_parser(
         "watch",
-        parents=[common],
+        parents=[common, outputs],
         help="build, then rebuild whenever an input changes (Ctrl+C stops)",
-    )
-    watch_cmd.add_argument(
-        "--out", type=Path, metavar="DIR", help="output directory (default: dist/)"
-    )
-    watch_cmd.add_argument(
-        "--format", action="append", choices=FORMATS, dest="formats", help="render only this format"
     )
 
     check_cmd = commands.add_parser(
