@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
 from diaspora_book.assemble import assemble
 from diaspora_book.config import Project
 from diaspora_book.convert import convert_all, write_chapters
@@ -81,11 +82,20 @@ def _check_unique_slugs(articles: list[Article], diagnostics: Diagnostics) -> No
 
 def convert_project(project: Project, diagnostics: Diagnostics) -> list[Chapter]:
     """Parse and convert every article; raise BuildFailed if any article is broken."""
+    return convert_book(project, diagnostics)[0]
+
+
+def convert_book(project: Project, diagnostics: Diagnostics) -> tuple[list[Chapter], Annotations]:
+    """Parse, annotate and convert every article; raise BuildFailed on any error."""
     articles = read_articles(project, diagnostics)
-    chapters = convert_all(articles, project.config, diagnostics)
+    notes = load_annotations(project, diagnostics)
+    chapters = convert_all(articles, project.config, diagnostics, notes)
+    order = {chapter.slug: chapter.number for chapter in chapters}
+    in_book_order = sorted(articles, key=lambda a: order.get(a.slug, len(order) + 1))
+    check_annotations(in_book_order, chapters, notes, diagnostics)
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
-    return chapters
+    return chapters, notes
 
 
 def output_stem(project: Project) -> str:
@@ -101,7 +111,7 @@ def build(
     """Build the book; raise BuildFailed on errors (or on warnings when `strict`)."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
-    chapters = convert_project(project, diagnostics)
+    chapters, notes = convert_book(project, diagnostics)
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     write_chapters(chapters, project.chapters_dir)
@@ -109,10 +119,18 @@ def build(
     stem = output_stem(project)
     outputs: list[Path] = []
     if "pdf" in formats:
-        manuscript = assemble(project, chapters, "pdf")
-        outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
+        manuscript = assemble(project, chapters, "pdf", notes)
+        outputs.append(
+            write_pdf(
+                project,
+                manuscript,
+                out_dir / f"{stem}.pdf",
+                diagnostics,
+                relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+            )
+        )
     if "epub" in formats:
-        manuscript = assemble(project, chapters, "epub")
+        manuscript = assemble(project, chapters, "epub", notes)
         outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))

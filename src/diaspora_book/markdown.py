@@ -93,6 +93,11 @@ def citation(keys: Sequence[str]) -> str:
     return "[" + "; ".join(cited) + "]"
 
 
+def narrative_citation(key: str) -> str:
+    """Return an in-text citation `@key` ("Author (Year)")."""
+    return citation([key])[1:-1]
+
+
 def annotated(
     text: str,
     languages: dict[str, str],

@@ -125,3 +125,4 @@ class Chapter:
     metadata: dict = field(hash=False)  # YAML front matter (plain data)
     body: str = ""  # pandoc Markdown, starting with the chapter heading
     occurrences: tuple[Occurrence, ...] = ()  # marked glossary and index terms, in order
+    cites: tuple[str, ...] = ()  # citation keys the chapter cites, first cited first
