@@ -157,7 +157,8 @@ def _index(notes: Annotations, locate: _Locator) -> str:
             rows.append(
                 (collation_key(entry.term), initial(entry.term), _item(name, locate, entry.id))
             )
-    targets = {e.term: e.id for e in notes.index.accepted}
+    targets = {e.term: f"index-{e.id}" for e in notes.glossary.accepted}
+    targets.update({e.term: e.id for e in notes.index.accepted})
     for entry in notes.index.accepted:
         classes = " .index-term" + (f" .kind-{entry.kind}" if entry.kind else "")
         name = f"[{escape_inline(entry.term)}]{{#{entry.id}{classes}}}"

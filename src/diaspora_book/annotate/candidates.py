@@ -71,7 +71,7 @@ def find_candidates(articles: list[Article]) -> list[Candidate]:
     for article in articles:
         for text, span in _texts(article):
             taken: list[tuple[int, int]] = []
-            for start, end, candidate in _defined(text, span, article.slug):
+            for start, end, candidate in sorted(_defined(text, span, article.slug), key=_first):
                 taken.append((start, end))
                 _add(found, candidate)
             for match in _PLURAL_ALT.finditer(text):
@@ -147,6 +147,10 @@ def _defined(text: str, span: SourceSpan, chapter: str) -> Iterator[tuple[int, i
                     aliases=(f"{term} people",),
                 ),
             )
+
+
+def _first(found: tuple[int, int, Candidate]) -> int:
+    return found[0]
 
 
 def _term(words: str, start: int) -> tuple[int, str]:

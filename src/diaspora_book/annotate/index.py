@@ -77,13 +77,6 @@ def load_index(root: Path, diagnostics: Diagnostics) -> Index:
                 )
             seen.setdefault(form, entry.span)
         entries.append(entry)
-    terms = {e.term for e in entries if not e.status}
-    for entry in entries:
-        if entry.see and entry.see not in terms:
-            diagnostics.warn(
-                entry.span,
-                f"'{entry.term}' refers to '{entry.see}', which is not an index entry",
-            )
     return Index(tuple(entries))
 
 

@@ -127,6 +127,10 @@ def check_annotations(
         if entry.chapter and entry.chapter not in slugs:
             diagnostics.warn(entry.span, f"'{entry.term}': no chapter '{entry.chapter}'")
     for entry in notes.index.accepted:
+        if entry.see and not (notes.index.knows(entry.see) or notes.glossary.knows(entry.see)):
+            diagnostics.warn(
+                entry.span, f"'{entry.term}' refers to '{entry.see}', which is not an entry"
+            )
         if notes.glossary.knows(entry.term) and not entry.see:
             diagnostics.warn(
                 entry.span,
