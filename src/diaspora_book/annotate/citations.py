@@ -83,31 +83,33 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
     from bibtexparser import model
 
     logger = logging.getLogger("bibtexparser")
-    quiet, logger.disabled = logger.disabled, True  # its problems are reported below
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # its problems are reported below, at their line
     try:
         library = bibtexparser.parse_string(text)
-    except Exception as exc:  # a parser bug on odd input: still a line-less message
+    except Exception as exc:  # the parser's own bug on odd input: still one clear line
         diagnostics.error(SourceSpan(BIB_FILE, 1), f"cannot parse the bibliography: {exc}")
         return Bibliography(path)
     finally:
-        logger.disabled = quiet
+        logger.setLevel(level)
+    found = Diagnostics()  # reported in file order, after both passes
     entries: dict[str, BibEntry] = {}
     for block in library.failed_blocks:
         span = SourceSpan(BIB_FILE, (block.start_line or 0) + 1)
         if isinstance(block, model.DuplicateBlockKeyBlock):
             first = (block.previous_block.start_line or 0) + 1
-            diagnostics.error(span, f"duplicate key '{block.key}' (first on line {first})")
+            found.error(span, f"duplicate key '{block.key}' (first on line {first})")
         elif isinstance(block, model.DuplicateFieldKeyBlock):
-            diagnostics.error(span, f"entry has a field twice: {block.error}")
+            found.error(span, f"entry has a field twice: {block.error}")
         else:
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
-            diagnostics.error(span, f"cannot parse this entry: {' '.join(reason.split())}")
+            found.error(span, f"cannot parse this entry: {' '.join(reason.split())}")
     for entry in library.entries:
         span = SourceSpan(BIB_FILE, entry.start_line + 1)
         kind = entry.entry_type.lower()
         entries[entry.key] = BibEntry(entry.key, kind, span)
         if kind not in REQUIRED:
-            diagnostics.warn(
+            found.warn(
                 span,
                 f"@{kind}{{{entry.key}}} is not a BibTeX entry type; "
                 "citeproc will treat it as a generic document",
@@ -120,11 +122,11 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
             if not (set(need) if isinstance(need, tuple) else {need}) & present
         ]
         if missing:
-            diagnostics.error(
-                span, f"@{kind}{{{entry.key}}} lacks required fields: {', '.join(missing)}"
-            )
+            found.error(span, f"@{kind}{{{entry.key}}} lacks required fields: {', '.join(missing)}")
         if any(c in entry.key for c in "{}\\"):
-            diagnostics.error(span, f"citation key '{entry.key}' cannot be cited")
+            found.error(span, f"citation key '{entry.key}' cannot be cited")
+    for diagnostic in sorted(found, key=lambda d: d.span.line if d.span else 0):
+        diagnostics.items.append(diagnostic)
     return Bibliography(path, entries)
 
 
