@@ -146,6 +146,9 @@ def _names(text: str, mid_sentence: set[str]) -> Iterator[tuple[int, str]]:
             continue
         last = index
         while last + 1 < len(tokens):
+            current = tokens[last][1]
+            if re.sub(r"['\u2019]s$", "", current) in mid_sentence - {current}:
+                break  # "China's Xinhua News Agency": a possessive of a name ends it
             gap = text[tokens[last][0] + len(tokens[last][1]) : tokens[last + 1][0]]
             following = tokens[last + 1][1]
             if gap in _JOINERS and _capitalised(following):
