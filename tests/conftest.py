@@ -12,6 +12,8 @@ from diaspora_book.config import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((REPO / "articles").glob("*.txt"))
+# The editor's curated files that annotate the sample book (glossary, index, citations).
+ANNOTATION_FILES = ("glossary.yml", "index.yml", "references.bib", "citations.yml")
 
 
 def make_project(root: Path, articles: dict[str, str | bytes], book_yml: str | None = None) -> Path:
@@ -42,6 +44,8 @@ def sample_build(tmp_path_factory) -> BuildReport:
     root = tmp_path_factory.mktemp("sample") / "book"
     shutil.copytree(REPO / "articles", root / "articles")
     shutil.copy(REPO / "book.yml", root / "book.yml")
+    for name in ANNOTATION_FILES:
+        shutil.copy(REPO / name, root / name)
     return build(load_project(root))
 
 

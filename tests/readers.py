@@ -187,6 +187,23 @@ def epub_documents(path: Path) -> dict[str, str]:
         }
 
 
+def epub_citations(path: Path) -> list[str]:
+    """Return the text of each in-text citation citeproc rendered, e.g. "(Author 2009)"."""
+    found = []
+    for name, doc in epub_documents(path).items():
+        if name.endswith(".xhtml"):
+            for inner in re.findall(r'<span class="citation"[^>]*>(.*?)</span>', doc, re.S):
+                found.append(normalise(html_text(inner)))
+    return sorted(set(found), key=len, reverse=True)
+
+
+def without_citations(text: str, citations: list[str]) -> str:
+    """Return `text` without the rendered citations, so the article's words meet again."""
+    for citation in citations:
+        text = text.replace(" " + citation, "").replace(citation, "")
+    return text
+
+
 def epub_text(path: Path) -> str:
     """Return the visible text of every XHTML document in the EPUB."""
     docs = epub_documents(path)

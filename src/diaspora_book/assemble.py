@@ -14,6 +14,8 @@ from typing import Literal
 import jinja2
 
 from diaspora_book import __version__
+from diaspora_book.annotate.backmatter import back_matter
+from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import Project, book_date, book_identifier
 from diaspora_book.errors import BookError
 from diaspora_book.markdown import escape_inline
@@ -38,6 +40,8 @@ class ManuscriptContext:
     identifier: str
     chapters: tuple[Chapter, ...]
     tool_version: str
+    back_matter: str = ""  # Glossary, References, Index (Markdown; see annotate/backmatter.py)
+    back_matter_sections: tuple[tuple[str, str], ...] = ()  # (title, id) for the contents
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Manuscript:
     format: Format
     markdown: str
     metadata: dict[str, str | list[str]]
+    pandoc_args: tuple[str, ...] = ()  # e.g. citeproc with the bibliography and CSL style
 
 
 def template_environment(project: Project) -> jinja2.Environment:
@@ -72,9 +77,21 @@ def template_environment(project: Project) -> jinja2.Environment:
     return env
 
 
-def assemble(project: Project, chapters: list[Chapter], fmt: Format) -> Manuscript:
-    """Render the manuscript template for `fmt`."""
+def assemble(
+    project: Project,
+    chapters: list[Chapter],
+    fmt: Format,
+    notes: Annotations | None = None,
+    pages: dict[str, int] | None = None,
+) -> Manuscript:
+    """Render the manuscript template for `fmt`, with back matter from `notes`.
+
+    `pages` (anchor -> page index, from a first PDF layout) lets the Glossary and the
+    Index give one page number per page.
+    """
     config = project.config
+    notes = notes or Annotations()
+    back = back_matter(notes, chapters, fmt, config.languages, pages)
     context = ManuscriptContext(
         format=fmt,
         title=config.title,
@@ -87,6 +104,8 @@ def assemble(project: Project, chapters: list[Chapter], fmt: Format) -> Manuscri
         identifier=book_identifier(config),
         chapters=tuple(chapters),
         tool_version=__version__,
+        back_matter=back.markdown,
+        back_matter_sections=back.sections,
     )
     env = template_environment(project)
     try:
@@ -113,4 +132,4 @@ def assemble(project: Project, chapters: list[Chapter], fmt: Format) -> Manuscri
         metadata["rights"] = config.rights
     if config.publisher:
         metadata["publisher"] = config.publisher
-    return Manuscript(fmt, markdown, metadata)
+    return Manuscript(fmt, markdown, metadata, tuple(notes.pandoc_args()))

@@ -12,6 +12,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
 from diaspora_book.assemble import Manuscript, assemble
 from diaspora_book.cache import BuildCache, digest, disabled, file_digest, tool_fingerprint
 from diaspora_book.config import Project
@@ -19,13 +20,13 @@ from diaspora_book.convert import book_order, convert_article, write_chapters
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.fonts import installed_fonts_digest
 from diaspora_book.lint import apply_accepted, lint_article
-from diaspora_book.model import Chapter, SourceSpan
+from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
 from diaspora_book.render.pdf import write_pdf
 from diaspora_book.slug import slugify
-from diaspora_book.source import decode, display_path
+from diaspora_book.source import display_path, read_text
 from diaspora_book.stylesheets import stylesheets
 
 FORMATS = ("pdf", "epub")
@@ -53,25 +54,57 @@ class BuildReport:
 def convert_project(
     project: Project, diagnostics: Diagnostics, cache: BuildCache | None = None
 ) -> list[Chapter]:
-    """Parse, lint and convert every article in book order; raise BuildFailed on errors.
+    """Parse, annotate and convert every article; raise BuildFailed on any error."""
+    return convert_book(project, diagnostics, cache)[0]
+
+
+def convert_book(
+    project: Project, diagnostics: Diagnostics, cache: BuildCache | None = None
+) -> tuple[list[Chapter], Annotations]:
+    """Parse, lint, annotate and convert every article in book order.
 
     Every article is read before anything stops, so one run reports every broken
-    article. A chapter whose inputs are unchanged comes from the cache unparsed.
+    article. A chapter whose inputs are unchanged comes from the cache unparsed; the
+    whole-book annotation checks (unused glossary terms, undefined candidates) are
+    cached under the keys of all chapters together.
     """
     cache = cache or disabled()
     found = Diagnostics()
+    notes = load_annotations(project, found)
     paths = _articles_by_slug(project, found)
     order = book_order(list(paths), project.config, found)
-    shared = digest(*(file_digest(p) for p in project.shared_inputs()), tool_fingerprint())
+    shared = _shared_digest(project)
     chapters: list[Chapter] = []
+    keys: list[str] = []
+    parsed: dict[str, Article] = {}
     for number, slug in enumerate(order, start=1):
-        chapter = _chapter(project, paths[slug], number, shared, cache, found)
-        if chapter is not None:
-            chapters.append(chapter)
+        converted = _chapter(project, paths[slug], number, shared, notes, cache, found, parsed)
+        if converted is not None:
+            chapters.append(converted[0])
+            keys.append(converted[1])
+    # Runs even after errors, on the articles that parsed, so one run reports everything.
+    _check_book(project, [paths[s] for s in order], chapters, notes, keys, cache, found, parsed)
     diagnostics.extend(apply_accepted(found, project.config.accept))
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
-    return chapters
+    return chapters, notes
+
+
+def read_articles(project: Project, diagnostics: Diagnostics) -> list[Article]:
+    """Parse and lint every article (file order); a broken one becomes an error diagnostic."""
+    articles: list[Article] = []
+    for path in _articles_by_slug(project, diagnostics).values():
+        article = _parse(project, path, diagnostics)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def _shared_digest(project: Project) -> str:
+    """Hash what every chapter depends on besides its article."""
+    csl = project.root / project.config.csl if project.config.csl else None
+    files = [*project.shared_inputs(), *([csl] if csl and csl.is_file() else [])]
+    return digest(*(file_digest(p) for p in files), tool_fingerprint())
 
 
 def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, Path]:
@@ -96,15 +129,30 @@ def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, P
     return by_slug
 
 
+def _parse(project: Project, path: Path, diagnostics: Diagnostics) -> Article | None:
+    """Read, parse and lint one article; a broken one becomes an error diagnostic."""
+    shown = display_path(path, project.root)
+    try:
+        article, found = parse_text(read_text(path, shown), path, shown)
+    except BookError as exc:
+        diagnostics.error(exc.span, exc.message, exc.hint)
+        return None
+    diagnostics.extend(found)
+    lint_article(article, diagnostics)
+    return article
+
+
 def _chapter(
     project: Project,
     path: Path,
     number: int,
     shared: str,
+    notes: Annotations,
     cache: BuildCache,
     diagnostics: Diagnostics,
-) -> Chapter | None:
-    """Convert one article, or take its chapter from the cache when nothing changed."""
+    parsed: dict[str, Article],
+) -> tuple[Chapter, str] | None:
+    """Convert one article, or take its chapter from the cache; return it with its key."""
     shown = display_path(path, project.root)
     try:
         data = path.read_bytes()
@@ -116,21 +164,56 @@ def _chapter(
     cached = cache.lookup(stage, key)
     if cached is not None:
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
-        return Chapter(**cached["chapter"])
+        return _chapter_from_json(cached["chapter"]), key
     found = Diagnostics()
-    try:
-        article, parse_diagnostics = parse_text(decode(data, shown), path, shown)
-    except BookError as exc:
-        diagnostics.error(exc.span, exc.message, exc.hint)
-        return None
-    found.extend(parse_diagnostics)
-    lint_article(article, found)
-    chapter = convert_article(article, number, project.config)
-    cache.store(
-        stage, key, {"chapter": asdict(chapter), "diagnostics": [d.to_json() for d in found]}
-    )
+    article = _parse(project, path, found)
     diagnostics.extend(found)
-    return chapter
+    if article is None:
+        return None
+    parsed[article.slug] = article
+    chapter = convert_article(article, number, project.config, notes)
+    record = {"chapter": asdict(chapter), "diagnostics": [d.to_json() for d in found]}
+    cache.store(stage, key, record)
+    return chapter, key
+
+
+def _check_book(
+    project: Project,
+    paths: list[Path],
+    chapters: list[Chapter],
+    notes: Annotations,
+    keys: list[str],
+    cache: BuildCache,
+    diagnostics: Diagnostics,
+    parsed: dict[str, Article],
+) -> None:
+    """Run the whole-book annotation checks, or replay them from the cache."""
+    key = digest(*keys)
+    cached = cache.lookup("annotations", key)
+    if cached is not None:
+        diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
+        return
+    articles = []
+    for path in paths:
+        slug = slugify(path.stem, fallback="article")
+        article = parsed.get(slug) or _parse(project, path, Diagnostics())
+        if article is not None:
+            articles.append(article)
+    found = Diagnostics()
+    check_annotations(articles, chapters, notes, found)
+    cache.store("annotations", key, {"diagnostics": [d.to_json() for d in found]})
+    diagnostics.extend(found)
+
+
+def _chapter_from_json(data: dict) -> Chapter:
+    """Rebuild a Chapter stored with `dataclasses.asdict` (the cache's format)."""
+    return Chapter(
+        **{
+            **data,
+            "occurrences": tuple(Occurrence(**o) for o in data["occurrences"]),
+            "cites": tuple(data["cites"]),
+        }
+    )
 
 
 def output_stem(project: Project) -> str:
@@ -154,7 +237,7 @@ def build(
     cache = cache or disabled()
     diagnostics = Diagnostics()
     with progress.stage("convert"):
-        chapters = convert_project(project, diagnostics, cache)
+        chapters, notes = convert_book(project, diagnostics, cache)
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     write_chapters(chapters, project.chapters_dir)
@@ -162,16 +245,22 @@ def build(
     stem = output_stem(project)
     outputs: list[Path] = []
     if "pdf" in formats:
-        manuscript = assemble(project, chapters, "pdf")
+        manuscript = assemble(project, chapters, "pdf", notes)
         target = out_dir / f"{stem}.pdf"
         key = _render_key(project, manuscript, target)
         if cache.lookup("pdf", key, (target,)) is None:
             with progress.stage("render PDF"):
-                write_pdf(project, manuscript, target, diagnostics)
+                write_pdf(
+                    project,
+                    manuscript,
+                    target,
+                    diagnostics,
+                    relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+                )
             cache.store("pdf", key, {}, (target,))
         outputs.append(target)
     if "epub" in formats:
-        manuscript = assemble(project, chapters, "epub")
+        manuscript = assemble(project, chapters, "epub", notes)
         target = out_dir / f"{stem}.epub"
         key = _render_key(project, manuscript, target)
         if cache.lookup("epub", key, (target,)) is None:
@@ -200,7 +289,7 @@ def _render_key(project: Project, manuscript: Manuscript, target: Path) -> str:
         json.dumps(manuscript.metadata, sort_keys=True, ensure_ascii=False),
         *(file_digest(path) for path in styles),
         installed_fonts_digest(),
-        tool_fingerprint(),
+        _shared_digest(project),  # citeproc reads the bibliography and the CSL style
         str(target.resolve()),
     )
 

@@ -15,7 +15,10 @@ import traceback
 from pathlib import Path
 
 from diaspora_book import __version__
-from diaspora_book.build import FORMATS, BuildFailed, build, convert_project
+from diaspora_book.annotate.glossary import load_glossary
+from diaspora_book.annotate.index import load_index
+from diaspora_book.annotate.suggest import suggest_glossary, suggest_index
+from diaspora_book.build import FORMATS, BuildFailed, build, convert_project, read_articles
 from diaspora_book.cache import BuildCache
 from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
@@ -100,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
         dest="output_format",
         help="text (path:line: severity: message) or a JSON report on stdout",
     )
+
+    for name, what in (
+        ("glossary", "append the articles' new glossary candidates to glossary.yml for review"),
+        ("index", "append the articles' proper nouns that are not yet indexed to index.yml"),
+    ):
+        curated = commands.add_parser(name, parents=[common], help=f"curate {name}.yml")
+        actions = curated.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions.add_parser("suggest", parents=[common], help=what)
     return parser
 
 
@@ -179,6 +190,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         else:
             _print_diagnostics(diagnostics)
         return EXIT_CONTENT if diagnostics else EXIT_OK
+    if args.command in ("glossary", "index"):
+        return _suggest(project, args.command)
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
 
 
@@ -190,6 +203,30 @@ def _level(args: argparse.Namespace) -> Level:
 
 def _shown(path: Path, root: Path) -> str:
     return display_path(path, root)
+
+
+def _suggest(project, what: str) -> int:
+    """Append new glossary candidates or index entries; list what was added."""
+    diagnostics = Diagnostics()
+    articles = read_articles(project, diagnostics)
+    glossary = load_glossary(project.root, diagnostics)
+    index = load_index(project.root, diagnostics)
+    if diagnostics.errors:
+        raise BuildFailed(diagnostics)
+    if what == "glossary":
+        added = [
+            f"{c.span}: '{c.term}'" + (f' ("{c.gloss}")' if c.gloss else "")
+            for c in suggest_glossary(project, articles, glossary)
+        ]
+        noun = "candidate"
+    else:
+        added = [f"{s.span}: '{s.term}'" for s in suggest_index(project, articles, glossary, index)]
+        noun = "entry"
+    for line in added:
+        print(line)
+    plural = {"candidate": "candidates", "entry": "entries"}[noun] if len(added) != 1 else noun
+    print(f"{what}.yml: added {len(added)} {plural}" if added else f"{what}.yml: nothing new")
+    return EXIT_OK
 
 
 def _print_diagnostics(diagnostics) -> None:

@@ -49,6 +49,7 @@ class BookConfig:
     languages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
     page_size: str = "A4"
     accept: tuple[Accepted, ...] = ()
+    csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         raise BookError("book.yml must be a mapping of keys to values", _span(shown, node))
 
     values: dict[str, Any] = {}
+    csl_span: SourceSpan | None = None
     for key_node, value_node in node.value:
         key = key_node.value
         span = _span(shown, key_node)
@@ -146,11 +148,20 @@ def _load_config(path: Path, root: Path) -> BookConfig:
             values[key] = _accept_entries(value_node, shown)
             continue
         values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
+        if key == "csl":
+            csl_span = span
 
     if "author" in values:
         values["authors"] = values.pop("author")
     if "languages" in values:
         values["languages"] = {**DEFAULT_LANGUAGES, **values["languages"]}
+    if "csl" in values and not (root / values["csl"]).is_file():
+        raise BookError(
+            f"the citation style {values['csl']} does not exist",
+            csl_span,
+            "give a path "
+            "relative to the project, or leave 'csl' out for the packaged Chicago author-date",
+        )
     values.setdefault("title", _title_from_directory(root))
     return BookConfig(**values)
 
@@ -203,6 +214,10 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
                 span,
                 "use one of " + ", ".join(PAGE_SIZES),
             )
+        return value
+    if key == "csl":
+        if not isinstance(value, str) or not value.endswith(".csl"):
+            raise BookError("'csl' must name a .csl style file", span)
         return value
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -3,8 +3,10 @@
 A chapter file is YAML front matter (title, source file, infobox facts: plain values
 for people and tools) and a pandoc-Markdown body that is all the pipeline renders.
 Every character of the article is escaped so it stays text; runs of non-Latin
-script carry their language. `chapters/` is written by `convert` and `build`, and
-`convert --check` reports when it no longer matches the articles.
+script carry their language; glossary and index terms are marked and citations
+inserted as the project's annotations say (see `annotate/`). `chapters/` is written
+by `convert` and `build`, and `convert --check` reports when it no longer matches
+the articles.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import BookConfig
 from diaspora_book.errors import Diagnostic, Diagnostics
-from diaspora_book.markdown import front_matter, tagged
+from diaspora_book.markdown import annotated, front_matter, narrative_citation, tagged
 from diaspora_book.model import (
     Article,
     BulletList,
     Chapter,
     Heading,
     Infobox,
+    Occurrence,
     Paragraph,
     SourceSpan,
 )
@@ -30,26 +34,43 @@ from diaspora_book.slug import slugify, unique
 _CHAPTER_FILE = re.compile(r"^\d+-[a-z0-9-]+\.md$")
 
 
-def convert_article(article: Article, number: int, config: BookConfig) -> Chapter:
-    """Turn one article into chapter number `number`."""
+def convert_article(
+    article: Article, number: int, config: BookConfig, notes: Annotations | None = None
+) -> Chapter:
+    """Turn one article into chapter number `number`, marked up with `notes`."""
     languages = config.languages
+    notes = notes or Annotations()
     ids: set[str] = {article.slug}
+    headings = {
+        index: unique(f"{article.slug}--{slugify(block.text, 'section')}", ids)
+        for index, block in enumerate(article.blocks)
+        if isinstance(block, Heading)
+    }
+    marker = _Marker(article, notes, languages, ids)
     lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
     if article.infobox:
         lines += _factbox(article.infobox, languages)
-    for block in article.blocks:
+    for index, block in enumerate(article.blocks):
         if isinstance(block, Heading):
-            anchor = unique(f"{article.slug}--{slugify(block.text, 'section')}", ids)
+            anchor = headings[index]
+            marker.section = (anchor, block.text)
             classes = " .see-also" if _is_see_also(block, article) else ""
             lines += [
                 f"{'#' * block.level} {tagged(block.text, languages)} {{#{anchor}{classes}}}",
                 "",
             ]
         elif isinstance(block, Paragraph):
-            lines += [tagged(block.text, languages, block=True), ""]
-        elif isinstance(block, BulletList):
+            lines += [marker.text(block.text), ""]
+        elif isinstance(block, BulletList) and block.see_also:
             lines += [f"- {tagged(item.text, languages, block=True)}" for item in block.items]
             lines.append("")
+        elif isinstance(block, BulletList):
+            lines += [f"- {marker.text(item.text)}" for item in block.items]
+            lines.append("")
+    source = notes.source_key(article)
+    if source:
+        marker.cited.append(source)
+        lines += ["::: {.source-note}", f"Source: {narrative_citation(source)}.", ":::", ""]
     metadata = {
         "title": article.title,
         "source": article.display_path,
@@ -67,7 +88,42 @@ def convert_article(article: Article, number: int, config: BookConfig) -> Chapte
         filename=f"{number:02d}-{article.slug}.md",
         metadata=metadata,
         body="\n".join(lines).rstrip("\n") + "\n",
+        occurrences=tuple(marker.occurrences),
+        cites=tuple(dict.fromkeys(marker.cited)),
     )
+
+
+class _Marker:
+    """Marks terms and inserts citations in one chapter's running text.
+
+    Each marked term gets an anchor unique in the book, `<chapter>--<entry>-<n>`, and
+    an `Occurrence` recording the section it is in, for the Glossary and the Index.
+    """
+
+    def __init__(
+        self, article: Article, notes: Annotations, languages: dict[str, str], ids: set[str]
+    ):
+        self.article, self.notes, self.languages, self.ids = article, notes, languages, ids
+        self.section = (article.slug, article.title)  # (anchor, title) of the current section
+        self.occurrences: list[Occurrence] = []
+        self.cited: list[str] = []
+        self._counts: dict[str, int] = {}
+
+    def text(self, text: str) -> str:
+        text = text.strip()
+        marks = []
+        for mark in self.notes.marks(text):
+            count = self._counts[mark.entry] = self._counts.get(mark.entry, 0) + 1
+            short = mark.entry.split("-", 1)[1]
+            anchor = unique(f"{self.article.slug}--{short}-{count}", self.ids)
+            marks.append((mark, anchor))
+            self.occurrences.append(
+                Occurrence(mark.entry, anchor, self.article.slug, *self.section)
+            )
+        cites = self.notes.cites(text, self.article.slug)
+        for cite in cites:
+            self.cited += cite.keys
+        return annotated(text, self.languages, marks, cites, block=True)
 
 
 def _is_see_also(heading: Heading, article: Article) -> bool:
@@ -120,12 +176,17 @@ def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -
 
 
 def convert_all(
-    articles: Iterable[Article], config: BookConfig, diagnostics: Diagnostics
+    articles: Iterable[Article],
+    config: BookConfig,
+    diagnostics: Diagnostics,
+    notes: Annotations | None = None,
 ) -> list[Chapter]:
     """Convert articles in book order (book.yml `chapters:`, else as given)."""
     by_slug = {a.slug: a for a in articles}
     order = book_order(list(by_slug), config, diagnostics)
-    return [convert_article(by_slug[slug], n, config) for n, slug in enumerate(order, start=1)]
+    return [
+        convert_article(by_slug[slug], n, config, notes) for n, slug in enumerate(order, start=1)
+    ]
 
 
 def write_chapters(chapters: list[Chapter], directory: Path) -> list[Path]:

@@ -11,10 +11,13 @@ wrote is silently changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 import yaml
 
 from diaspora_book.language import RTL_SCRIPTS, script_runs
+from diaspora_book.model import Cite, Mark
 
 # The pandoc reader for everything this tool writes. `smart` would turn "..." into an
 # ellipsis and quotes into curly quotes: the article's characters must arrive unchanged.
@@ -57,9 +60,13 @@ def tagged(text: str, languages: dict[str, str], *, block: bool = False) -> str:
     `[ئۇيغۇر]{lang=ug dir=rtl}` becomes `<span lang="ug" dir="rtl">` in HTML and EPUB.
     A script with no language in `languages` is still escaped but left untagged.
     """
+    return _tag(text.strip() if block else text, languages, block_start=block)
+
+
+def _tag(text: str, languages: dict[str, str], *, block_start: bool) -> str:
     parts: list[str] = []
-    for index, run in enumerate(script_runs(text.strip() if block else text)):
-        at_start = block and index == 0
+    for index, run in enumerate(script_runs(text)):
+        at_start = block_start and index == 0
         escaped = escape_block(run.text) if at_start else escape_inline(run.text)
         language = languages.get(run.script) if run.script else None
         if language:
@@ -68,6 +75,130 @@ def tagged(text: str, languages: dict[str, str], *, block: bool = False) -> str:
         else:
             parts.append(escaped)
     return "".join(parts)
+
+
+# Identifiers and language tags this module writes into attributes: nothing to escape.
+_ATTRIBUTE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+# A citation key pandoc reads after a bare `@`: alphanumerics with internal punctuation.
+_BARE_KEY = re.compile(r"^\w(?:[\w:.#$%&+?<>~/-]*\w)?$")
+MARK_CLASSES = {"glossary": "glossref", "index": "indexed"}
+
+
+def citation(keys: Sequence[str]) -> str:
+    """Return a pandoc citation `[@a; @b]`; a key pandoc could misread is written `@{key}`."""
+    cited = []
+    for key in keys:
+        if not key or any(c in key for c in "{}\n"):
+            raise ValueError(f"citation key {key!r} cannot be written in Markdown")
+        cited.append(f"@{key}" if _BARE_KEY.match(key) else f"@{{{key}}}")
+    return "[" + "; ".join(cited) + "]"
+
+
+def narrative_citation(key: str) -> str:
+    """Return an in-text citation `@key` ("Author (Year)")."""
+    return citation([key])[1:-1]
+
+
+def annotated(
+    text: str,
+    languages: dict[str, str],
+    marks: Sequence[tuple[Mark, str]] = (),
+    cites: Sequence[Cite] = (),
+    *,
+    block: bool = False,
+) -> str:
+    """Escape and language-tag `text` like `tagged`, marking terms and inserting citations.
+
+    `marks` are (mark, anchor id) pairs over `text`, which must not overlap. A glossary
+    term becomes a link to its entry, `[yärlik](#glossary-yarlik){#ch--yarlik-1 .glossref}`;
+    an index term a span, `[Almaty]{#ch--almaty-1 .indexed}`; both carry the anchor the
+    back matter points at. A citation is inserted as `[@key]` where `settle_citation`
+    puts it. The article's own characters all stay text.
+    """
+    if block and text != text.strip():
+        raise ValueError("block text must be stripped before it is annotated")
+    # pandoc drops white space at the edges of link text: keep it outside the mark.
+    ordered = sorted(((_trimmed(text, mark), anchor) for mark, anchor in marks), key=_start)
+    previous_end = 0
+    for mark, anchor in ordered:
+        if not 0 <= mark.start < mark.end <= len(text) or mark.start < previous_end:
+            raise ValueError(f"mark {mark} overlaps another or lies outside the text")
+        for value in (anchor, mark.entry, mark.lang):
+            if value and not _ATTRIBUTE.match(value):
+                raise ValueError(f"{value!r} cannot be written as an attribute")
+        previous_end = mark.end
+    cited: dict[int, list[str]] = {}
+    for cite in cites:
+        position = settle_citation(text, cite.position, [mark for mark, _ in ordered])
+        keys = cited.setdefault(position, [])
+        keys += [key for key in dict.fromkeys(cite.keys) if key not in keys]
+
+    parts: list[str] = []
+    pending = sorted(cited)  # citation positions not yet written
+
+    def at_start(position: int) -> bool:
+        return block and position == 0
+
+    def plain(start: int, end: int) -> None:
+        """Write text[start:end] and the citations at positions start..end."""
+        position = start
+        while pending and pending[0] <= end:
+            cut = pending.pop(0)
+            if cut > position:
+                parts.append(_tag(text[position:cut], languages, block_start=at_start(position)))
+                position = cut
+            space = "" if not cut or text[cut - 1].isspace() else " "
+            parts.append(space + citation(cited[cut]) + ("" if cut else " "))
+        if end > position:
+            parts.append(_tag(text[position:end], languages, block_start=at_start(position)))
+
+    position = 0
+    for mark, anchor in ordered:
+        plain(position, mark.start)
+        inner = _tag(text[mark.start : mark.end], languages, block_start=False)
+        attributes = f"#{anchor} .{MARK_CLASSES[mark.kind]}"
+        if mark.lang:
+            attributes += f" lang={mark.lang}"
+        if mark.kind == "glossary":
+            parts.append(f"[{inner}](#{mark.entry}){{{attributes}}}")
+        else:
+            parts.append(f"[{inner}]{{{attributes}}}")
+        position = mark.end
+    plain(position, len(text))
+    return "".join(parts)
+
+
+def _trimmed(text: str, mark: Mark) -> Mark:
+    content = text[mark.start : mark.end]
+    if not content.strip():
+        raise ValueError(f"mark {mark} covers no text")
+    start = mark.start + len(content) - len(content.lstrip())
+    return replace(mark, start=start, end=start + len(content.strip()))
+
+
+def _start(pair: tuple[Mark, str]) -> int:
+    return pair[0].start
+
+
+def settle_citation(text: str, position: int, marks: Sequence[Mark]) -> int:
+    """Return where a citation meant for `position` goes: never inside a mark or a word.
+
+    It moves forward to the next space, the end, or punctuation other than `(` and
+    `[`: `[@key]` directly followed by `(`, `[`, a mark or a language span would be
+    read by pandoc as a link, so those never follow a citation.
+    """
+    position = max(0, min(position, len(text)))
+    while position < len(text):
+        inside = next((m for m in marks if m.start < position < m.end), None)
+        if inside:
+            position = inside.end
+            continue
+        char = text[position]
+        joins = char in "([" or any(m.start == position for m in marks)
+        if not joins and (char.isspace() or char in _ASCII_PUNCTUATION):
+            break
+        position += 1
+    return position
 
 
 def front_matter(metadata: dict) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,36 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A glossary term or index entry found in a block of text (offsets into that text)."""
+
+    start: int
+    end: int
+    kind: Literal["glossary", "index"]
+    entry: str  # the entry's anchor id: "glossary-yarlik", "index-almaty"
+    lang: str = ""  # BCP 47 tag of the term as written (glossary entries), e.g. "ug-Latn"
+
+
+@dataclass(frozen=True)
+class Cite:
+    """Citation keys to insert into a block of text after offset `position`."""
+
+    position: int
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a marked term sits in a chapter, so back matter can point at it."""
+
+    entry: str  # the entry's anchor id (see Mark.entry)
+    anchor: str  # id of the marked text in the chapter
+    chapter: str  # chapter slug
+    section: str  # anchor of the section it is in (the chapter's own for its opening)
+    section_title: str
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A converted article: its pandoc-Markdown body and the file it is stored in."""
 
@@ -94,3 +125,5 @@ class Chapter:
     filename: str  # e.g. "01-uyghurs-in-kazakhstan.md"
     metadata: dict = field(hash=False)  # YAML front matter (plain data)
     body: str = ""  # pandoc Markdown, starting with the chapter heading
+    occurrences: tuple[Occurrence, ...] = ()  # marked glossary and index terms, in order
+    cites: tuple[str, ...] = ()  # citation keys the chapter cites, first cited first

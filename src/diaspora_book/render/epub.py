@@ -31,6 +31,7 @@ def write_epub(project: Project, manuscript: Manuscript, target: Path) -> Path:
         "--toc-depth=2",
         "--epub-title-page=true",
         *pandoc.metadata_args(manuscript.metadata),
+        *manuscript.pandoc_args,
     ]
     css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets(project, "epub"))
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -16,14 +17,28 @@ from diaspora_book.stylesheets import package_styles_dir, stylesheets
 def to_html(manuscript: Manuscript) -> str:
     """Return standalone HTML for the print manuscript."""
     template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
-    args = [f"--template={template}", "--section-divs", *pandoc.metadata_args(manuscript.metadata)]
+    args = [
+        f"--template={template}",
+        "--section-divs",
+        *pandoc.metadata_args(manuscript.metadata),
+        *manuscript.pandoc_args,
+    ]
     return pandoc.convert(manuscript.markdown, "html5", args)
 
 
 def write_pdf(
-    project: Project, manuscript: Manuscript, target: Path, diagnostics: Diagnostics
+    project: Project,
+    manuscript: Manuscript,
+    target: Path,
+    diagnostics: Diagnostics,
+    relayout: Callable[[dict[str, int]], Manuscript] | None = None,
 ) -> Path:
-    """Render `manuscript` to the PDF file `target`."""
+    """Render `manuscript` to the PDF file `target`.
+
+    With `relayout`, the first layout's page of every anchor (id -> page index) is
+    passed to it, and the manuscript it returns is laid out again: the Glossary and
+    Index use this to give each page number once.
+    """
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
@@ -45,6 +60,11 @@ def write_pdf(
         document = weasyprint.HTML(
             string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
         ).render(stylesheets=css)
+        if relayout is not None:
+            html = to_html(relayout(anchor_pages(document)))
+            document = weasyprint.HTML(
+                string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
+            ).render(stylesheets=css)
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target, pdf_identifier=str(manuscript.metadata["identifier"]).encode())
     for url in fetcher.refused:
@@ -52,6 +72,15 @@ def write_pdf(
     for message in warnings:
         diagnostics.warn(None, f"WeasyPrint: {message}")
     return target
+
+
+def anchor_pages(document) -> dict[str, int]:
+    """Return the index of the first page each anchor (element id) is laid out on."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
 
 
 class _captured_weasyprint_warnings:

@@ -1,0 +1,185 @@
+"""Write the back matter: Glossary, References and Index, as pandoc Markdown.
+
+Each is a level-1 section after the chapters, with the ids and `epub:type`s the
+renderers rely on:
+
+    # Glossary {#glossary .unnumbered epub:type=glossary}        a definition list
+    # References {#references .unnumbered epub:type=bibliography} filled by citeproc
+    # Index {#index .unnumbered epub:type=index}                  entries by letter
+
+Glossary and index entries point at every place their term is marked. In the PDF a
+locator is a page number: an empty link `[](#anchor){.pageref}` that the print
+stylesheet fills with `target-counter()`; once a first layout has told which page
+each anchor is on (`pages`), only one locator per page is kept. In the EPUB a
+locator is a link named after the chapter and section it leads to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from diaspora_book.annotate.collation import collation_key, initial
+from diaspora_book.annotate.project import Annotations
+from diaspora_book.markdown import escape_inline, tagged
+from diaspora_book.model import Chapter, Occurrence
+
+SECTIONS = {
+    "glossary": "# Glossary {#glossary .unnumbered epub:type=glossary}",
+    "references": "# References {#references .unnumbered epub:type=bibliography}",
+    "index": "# Index {#index .unnumbered epub:type=index}",
+}
+TITLES = {"glossary": "Glossary", "references": "References", "index": "Index"}
+
+
+@dataclass(frozen=True)
+class BackMatter:
+    markdown: str
+    sections: tuple[tuple[str, str], ...]  # (title, id) of each section, in order
+
+
+def back_matter(
+    notes: Annotations,
+    chapters: Sequence[Chapter],
+    fmt: str,
+    languages: dict[str, str],
+    pages: dict[str, int] | None = None,
+) -> BackMatter:
+    """Return the back matter for `fmt` ("pdf" or "epub"); `pages`: anchor -> page index."""
+    locate = _Locator(chapters, fmt, languages, pages)
+    parts: list[tuple[str, str]] = []
+    glossary = _glossary(notes, locate, languages)
+    if glossary:
+        parts.append(("glossary", glossary))
+    if notes.bibliography.path is not None and any(c.cites for c in chapters):
+        parts.append(("references", "::: {#refs}\n:::\n"))
+    index = _index(notes, locate)
+    if index:
+        parts.append(("index", index))
+    markdown = "".join(f"{SECTIONS[name]}\n\n{body}\n" for name, body in parts)
+    return BackMatter(markdown, tuple((TITLES[name], name) for name, _ in parts))
+
+
+class _Locator:
+    """Turns the occurrences of an entry into locators for one format."""
+
+    def __init__(
+        self,
+        chapters: Sequence[Chapter],
+        fmt: str,
+        languages: dict[str, str],
+        pages: dict[str, int] | None,
+    ):
+        self.fmt, self.languages, self.pages = fmt, languages, pages
+        self.titles = {c.slug: c.title for c in chapters}
+        self.by_entry: dict[str, list[Occurrence]] = {}
+        for chapter in chapters:
+            for occurrence in chapter.occurrences:
+                self.by_entry.setdefault(occurrence.entry, []).append(occurrence)
+
+    def used(self, entry: str) -> bool:
+        return entry in self.by_entry
+
+    def __call__(self, entry: str) -> str:
+        occurrences = self.by_entry.get(entry, [])
+        if self.fmt == "pdf":
+            return ", ".join(
+                f"[](#{o.anchor}){{.pageref}}" for o in self._one_per_page(occurrences)
+            )
+        return "; ".join(self._chapter(group) for _, group in groupby(occurrences, _chapter_of))
+
+    def count(self, entry: str) -> int:
+        """Return how many locators `entry` gets."""
+        occurrences = self.by_entry.get(entry, [])
+        return len(self._one_per_page(occurrences)) if self.fmt == "pdf" else len(occurrences)
+
+    def _one_per_page(self, occurrences: list[Occurrence]) -> list[Occurrence]:
+        if self.pages is None:
+            return occurrences
+        first: dict[int, Occurrence] = {}
+        for occurrence in occurrences:
+            first.setdefault(self.pages.get(occurrence.anchor, -1), occurrence)
+        return [first[page] for page in sorted(first)]
+
+    def _chapter(self, occurrences: Iterable[Occurrence]) -> str:
+        """`[Chapter](#opening): [Section](#a), [Other section](#b)` for one chapter."""
+        sections: dict[str, Occurrence] = {}
+        for occurrence in occurrences:
+            sections.setdefault(occurrence.section, occurrence)
+        chapter = next(iter(sections.values())).chapter
+        title = tagged(self.titles.get(chapter, chapter), self.languages)
+        opening = sections.pop(chapter, None)
+        head = f"[{title}](#{opening.anchor})" if opening else f"*{title}*"
+        links = [
+            f"[{tagged(o.section_title, self.languages)}](#{o.anchor})" for o in sections.values()
+        ]
+        return head + (": " + ", ".join(links) if links else "")
+
+
+def _chapter_of(occurrence: Occurrence) -> str:
+    return occurrence.chapter
+
+
+def _glossary(notes: Annotations, locate: _Locator, languages: dict[str, str]) -> str:
+    entries = sorted(notes.glossary.accepted, key=lambda e: collation_key(e.term))
+    items: list[str] = []
+    for entry in entries:
+        attributes = f"#{entry.id}" + (f" lang={entry.language}" if entry.language else "")
+        term = f"[{escape_inline(entry.term)}]{{{attributes}}}"
+        forms = [tagged(entry.script, languages)] if entry.script else []
+        if entry.transliteration:
+            forms.append(f"*{escape_inline(entry.transliteration)}*")
+        if forms:
+            term += f" ({', '.join(forms)})"
+        body = []
+        if entry.gloss:
+            body.append(f"[{tagged(entry.gloss, languages)}]{{.gloss}}")
+        if entry.definition:
+            body.append(f"[{tagged(entry.definition, languages)}]{{.definition}}")
+        if locate.used(entry.id):
+            if locate.fmt == "pdf":
+                label = "Used on page" if locate.count(entry.id) == 1 else "Used on pages"
+            else:
+                label = "Used in"
+            body.append(f"[{label} {locate(entry.id)}]{{.uses}}")
+        if not body:
+            body.append("[]{.gloss}")
+        items.append(term + "\n:   " + "\n\n    ".join(body) + "\n")
+    return "\n".join(items)
+
+
+def _index(notes: Annotations, locate: _Locator) -> str:
+    rows: list[tuple[tuple, str, str]] = []  # (sort key, letter, list item)
+    for entry in notes.glossary.accepted:
+        if locate.used(entry.id):
+            name = f"[{escape_inline(entry.term)}]{{#index-{entry.id} .index-term .kind-term}}"
+            rows.append(
+                (collation_key(entry.term), initial(entry.term), _item(name, locate, entry.id))
+            )
+    targets = {e.term: f"index-{e.id}" for e in notes.glossary.accepted}
+    targets.update({e.term: e.id for e in notes.index.accepted})
+    for index_entry in notes.index.accepted:
+        classes = " .index-term" + (f" .kind-{index_entry.kind}" if index_entry.kind else "")
+        name = f"[{escape_inline(index_entry.term)}]{{#{index_entry.id}{classes}}}"
+        sort = index_entry.sort or index_entry.term
+        if index_entry.see:
+            target = targets.get(index_entry.see)
+            see = escape_inline(index_entry.see)
+            item = f"{name}, *see* " + (f"[{see}](#{target})" if target else see)
+            rows.append((collation_key(sort), initial(sort), item))
+        elif locate.used(index_entry.id):
+            rows.append((collation_key(sort), initial(sort), _item(name, locate, index_entry.id)))
+    rows.sort(key=lambda row: row[0])
+    groups = []
+    for letter, group in groupby(rows, key=lambda row: row[1]):
+        lines = "\n".join(f"- {item}" for _, _, item in group)
+        groups.append(
+            f"::: {{.index-group}}\n[{escape_inline(letter)}]{{.index-letter}}\n\n{lines}\n:::\n"
+        )
+    return "\n".join(groups)
+
+
+def _item(name: str, locate: _Locator, entry: str) -> str:
+    separator = ", " if locate.fmt == "pdf" else ": "
+    return name + separator + locate(entry)

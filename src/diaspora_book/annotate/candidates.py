@@ -1,0 +1,199 @@
+"""Find glossary candidates in the articles' own definitions.
+
+Encyclopedia articles define the foreign terms they use in a few set ways, and
+those are what this looks for, precisely rather than greedily (an editor reviews
+every candidate):
+
+- a quoted gloss: `the yärlik ("locals")`, `kegänlär, literally "newcomers"`,
+  `wätändin, or "people from the homeland"`;
+- a naming phrase: `the term has become köchäp kegän;`, `referred to as X,`;
+- another name for a people: `Dungan people (Hui people in Kazakhstan ...)`, which
+  also makes `Dungans (Hui)` a form of the same term;
+- a lower-case word that is not English (`oralmans`, `meshrep`), unless it belongs
+  to a foreign name (`Qazaqstandağy ūiğyrlar`).
+
+Terms must start with a lower-case letter, except peoples: capitalised phrases are
+names, which belong in the index, not the glossary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from diaspora_book.annotate.english import is_english
+from diaspora_book.annotate.phrases import nfc
+from diaspora_book.model import Article, BulletList, Paragraph, SourceSpan
+
+_WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*"
+_QUOTE = r"[\"\u201c](?P<gloss>[^\"\u201d]{1,80})[\"\u201d]"
+_WORDS = rf"(?P<words>(?:{_WORD} ){{0,2}}{_WORD})"
+_QUOTED_GLOSS = re.compile(
+    rf"{_WORDS} \((?:literally |lit\. |meaning |i\.e\. )?{_QUOTE}\)"
+    rf"|{_WORDS.replace('words', 'words2')},? (?:literally|or|meaning|i\.e\.),? "
+    + _QUOTE.replace("gloss", "gloss2")
+)
+_NAMING = re.compile(
+    r"\b(?:(?:known|referred to|termed|designated) as|called|"
+    r"call (?:them|it|him|her|themselves)|"
+    r"(?:term|name|word) (?:has become|had become|became|is|was)) "
+    rf"(?P<words>{_WORD}(?: {_WORD}){{0,2}})(?=\s*[,;.:()\"\u201c]|$)"
+)
+_PEOPLE = re.compile(
+    rf"\b(?P<term>{_WORD}) people \((?P<alt>{_WORD})(?: people)?(?=\)| in | and |, )"
+)
+_PLURAL_ALT = re.compile(rf"\b(?P<term>{_WORD})s \((?P<alt>{_WORD})\)")
+_LOWER_WORD = re.compile(rf"(?<![\w\u0300-\u036f]){_WORD}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    term: str
+    span: SourceSpan  # where it is first defined
+    context: str  # the defining text, for the editor
+    chapter: str  # slug of the article that defines it
+    gloss: str = ""
+    aliases: tuple[str, ...] = ()
+    defined: bool = True  # False: only "not an English word"
+
+
+@dataclass
+class _Found:
+    candidate: Candidate
+    aliases: list[str] = field(default_factory=list)
+
+
+def find_candidates(articles: list[Article]) -> list[Candidate]:
+    """Return the glossary candidates the articles define, in order of first appearance."""
+    found: dict[str, _Found] = {}
+    plural_alts: list[tuple[str, str]] = []  # (term, plural) seen as `Dungans (Hui)`
+    for article in articles:
+        for text, span in _texts(article):
+            taken: list[tuple[int, int]] = []
+            for start, end, candidate in sorted(_defined(text, span, article.slug), key=_first):
+                taken.append((start, end))
+                _add(found, candidate)
+            for match in _PLURAL_ALT.finditer(text):
+                plural_alts.append((match["term"], match["term"] + "s"))
+            for start, word in _foreign_words(text, taken):
+                _add(
+                    found,
+                    Candidate(word, _at(span, start), word, article.slug, defined=False),
+                )
+    for term, plural in plural_alts:
+        if term in found and plural not in found[term].aliases:
+            found[term].aliases.append(plural)
+    return [
+        Candidate(
+            f.candidate.term,
+            f.candidate.span,
+            f.candidate.context,
+            f.candidate.chapter,
+            f.candidate.gloss,
+            tuple(f.aliases),
+            f.candidate.defined,
+        )
+        for f in found.values()
+    ]
+
+
+def _add(found: dict[str, _Found], candidate: Candidate) -> None:
+    known = found.get(candidate.term)
+    if known is None:
+        found[candidate.term] = _Found(candidate, list(candidate.aliases))
+        return
+    if candidate.defined and not known.candidate.defined:
+        known.candidate = candidate  # a definition beats a bare mention
+    elif candidate.gloss and not known.candidate.gloss:
+        c = known.candidate
+        known.candidate = Candidate(c.term, c.span, c.context, c.chapter, candidate.gloss)
+    known.aliases += [a for a in candidate.aliases if a not in known.aliases]
+
+
+def _defined(text: str, span: SourceSpan, chapter: str) -> Iterator[tuple[int, int, Candidate]]:
+    """Yield (start, end, candidate) for each definition in `text`."""
+    for match in _QUOTED_GLOSS.finditer(text):
+        group = "words" if match["words"] else "words2"
+        gloss = match["gloss"] or match["gloss2"]
+        term_start, term = _term(match[group], match.start(group))
+        if term:
+            context = text[term_start : match.end()]
+            yield (
+                term_start,
+                match.end(),
+                Candidate(term, _at(span, term_start), context, chapter, gloss),
+            )
+    for match in _NAMING.finditer(text):
+        term_start, term = _term(match["words"], match.start("words"))
+        if term:
+            yield (
+                term_start,
+                match.end(),
+                Candidate(term, _at(span, term_start), match.group(), chapter),
+            )
+    for match in _PEOPLE.finditer(text):
+        term, alt = match["term"], match["alt"]
+        if term[:1].isupper() and alt[:1].isupper() and term != alt:
+            yield (
+                match.start(),
+                match.end(),
+                Candidate(
+                    term,
+                    _at(span, match.start()),
+                    match.group(),
+                    chapter,
+                    alt,
+                    aliases=(f"{term} people",),
+                ),
+            )
+
+
+def _first(found: tuple[int, int, Candidate]) -> int:
+    return found[0]
+
+
+def _term(words: str, start: int) -> tuple[int, str]:
+    """Trim English words from both ends of `words`; return (start, term) or (start, "")."""
+    parts = words.split(" ")
+    while parts and is_english(parts[0]):
+        start += len(parts[0]) + 1
+        parts.pop(0)
+    while parts and is_english(parts[-1]):
+        parts.pop()
+    term = nfc(" ".join(parts))
+    if not term or not term[:1].islower():
+        return start, ""
+    return start, term
+
+
+def _foreign_words(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+    """Yield lower-case words that are not English and not part of a definition or a name."""
+    previous = ""
+    for match in _LOWER_WORD.finditer(text):
+        word = match.group()
+        in_name = previous[:1].isupper() and not is_english(previous)
+        previous = word
+        if (
+            len(word) < 3
+            or not word[:1].islower()
+            or in_name
+            or any(start <= match.start() < end for start, end in taken)
+            or is_english(word)
+        ):
+            continue
+        yield match.start(), nfc(word)
+
+
+def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
+    """The running text of an article: paragraphs and list items (not "See also")."""
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            yield block.text, block.span
+        elif isinstance(block, BulletList) and not block.see_also:
+            for item in block.items:
+                yield item.text, item.span
+
+
+def _at(span: SourceSpan, offset: int) -> SourceSpan:
+    return SourceSpan(span.path, span.line, span.column + offset)

@@ -1,0 +1,254 @@
+"""Citations: `references.bib` (validated with bibtexparser 2) and `citations.yml` rules.
+
+The editor decides what cites what. `citations.yml`:
+
+    sources:                          # article -> key of its entry (default: the slug)
+      uyghurs-in-kazakhstan: wikipedia-uyghurs-in-kazakhstan
+    rules:                            # text -> citation, inserted right after the match
+      - phrase: according to the 2009 census
+        cite: census-kz-2009
+      - pattern: '\\d+% of respondents'  # a Python regular expression
+        cite: [survey-2007, survey-2012]
+        article: chinese-people-in-kazakhstan   # only in this article (optional)
+
+pandoc's citeproc renders the citations and the References from `references.bib` in
+the book's CSL style. Problems point at their line: `references.bib:12: error:
+duplicate key 'x'`, `citations.yml:7: error: unknown citation key 'y'`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.model import Article, Cite, SourceSpan
+from diaspora_book.source import read_text
+
+BIB_FILE = "references.bib"
+RULES_FILE = "citations.yml"
+
+# Required fields per entry type (BibTeX, plus biblatex's online/report/thesis/dataset);
+# a tuple is "one of these".
+REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
+    "article": ("author", "title", ("journal", "journaltitle"), ("year", "date")),
+    "book": (("author", "editor"), "title", "publisher", ("year", "date")),
+    "booklet": ("title",),
+    "inbook": (("author", "editor"), "title", ("chapter", "pages"), "publisher", ("year", "date")),
+    "incollection": ("author", "title", "booktitle", "publisher", ("year", "date")),
+    "inproceedings": ("author", "title", "booktitle", ("year", "date")),
+    "conference": ("author", "title", "booktitle", ("year", "date")),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school", ("year", "date")),
+    "phdthesis": ("author", "title", "school", ("year", "date")),
+    "misc": (),
+    "proceedings": ("title", ("year", "date")),
+    "techreport": ("author", "title", "institution", ("year", "date")),
+    "unpublished": ("author", "title", "note"),
+    "online": ("title", ("url", "doi")),
+    "report": (("author", "editor"), "title", "institution", ("year", "date")),
+    "thesis": ("author", "title", ("institution", "school"), ("year", "date")),
+    "dataset": (("author", "editor"), "title", ("year", "date")),
+}
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    key: str
+    entry_type: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    path: Path | None = None  # None: the project has no references.bib
+    entries: dict[str, BibEntry] = field(default_factory=dict, hash=False)
+
+
+def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
+    """Read and validate `references.bib`; report each problem at its line."""
+    path = root / BIB_FILE
+    if not path.is_file():
+        return Bibliography()
+    try:
+        text = read_text(path, BIB_FILE)
+    except BookError as exc:
+        diagnostics.error(exc.span, exc.message, exc.hint)
+        return Bibliography()
+    import bibtexparser
+    from bibtexparser import model
+
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # its problems are reported below, at their line
+    try:
+        library = bibtexparser.parse_string(text)
+    except Exception as exc:  # the parser's own bug on odd input: still one clear line
+        diagnostics.error(SourceSpan(BIB_FILE, 1), f"cannot parse the bibliography: {exc}")
+        return Bibliography(path)
+    finally:
+        logger.setLevel(level)
+    found = Diagnostics()  # reported in file order, after both passes
+    entries: dict[str, BibEntry] = {}
+    for block in library.failed_blocks:
+        span = SourceSpan(BIB_FILE, (block.start_line or 0) + 1)
+        if isinstance(block, model.DuplicateBlockKeyBlock):
+            first = (block.previous_block.start_line or 0) + 1
+            found.error(span, f"duplicate key '{block.key}' (first on line {first})")
+        elif isinstance(block, model.DuplicateFieldKeyBlock):
+            found.error(span, f"entry has a field twice: {block.error}")
+        else:
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            found.error(span, f"cannot parse this entry: {' '.join(reason.split())}")
+    for entry in library.entries:
+        span = SourceSpan(BIB_FILE, (entry.start_line or 0) + 1)
+        kind = entry.entry_type.lower()
+        entries[entry.key] = BibEntry(entry.key, kind, span)
+        if kind not in REQUIRED:
+            found.warn(
+                span,
+                f"@{kind}{{{entry.key}}} is not a BibTeX entry type; "
+                "citeproc will treat it as a generic document",
+            )
+            continue
+        present = {name.lower() for name, value in entry.fields_dict.items() if value.value}
+        missing = [
+            "/".join(need) if isinstance(need, tuple) else need
+            for need in REQUIRED[kind]
+            if not (set(need) if isinstance(need, tuple) else {need}) & present
+        ]
+        if missing:
+            found.error(span, f"@{kind}{{{entry.key}}} lacks required fields: {', '.join(missing)}")
+        if any(c in entry.key for c in "{}\\"):
+            found.error(span, f"citation key '{entry.key}' cannot be cited")
+    for diagnostic in sorted(found, key=lambda d: d.span.line if d.span else 0):
+        diagnostics.items.append(diagnostic)
+    return Bibliography(path, entries)
+
+
+@dataclass(frozen=True)
+class CitationRule:
+    pattern: re.Pattern[str]
+    keys: tuple[str, ...]
+    span: SourceSpan
+    article: str = ""  # slug; "" for every article
+
+
+@dataclass(frozen=True)
+class CitationRules:
+    sources: dict[str, tuple[str, SourceSpan]] = field(default_factory=dict, hash=False)
+    rules: tuple[CitationRule, ...] = ()
+
+
+def load_rules(root: Path, diagnostics: Diagnostics) -> CitationRules:
+    """Read `citations.yml` (no rules when the project has none)."""
+    path = root / RULES_FILE
+    if not path.is_file():
+        return CitationRules()
+    try:
+        node = yaml.compose(read_text(path, RULES_FILE))
+    except BookError as exc:
+        diagnostics.error(exc.span, exc.message, exc.hint)
+        return CitationRules()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        diagnostics.error(SourceSpan(RULES_FILE, mark.line + 1 if mark else 1), problem)
+        return CitationRules()
+    if node is None:
+        return CitationRules()
+    if not isinstance(node, yaml.MappingNode):
+        diagnostics.error(_span(node), "citations.yml must have 'sources:' and/or 'rules:'")
+        return CitationRules()
+    sources: dict[str, tuple[str, SourceSpan]] = {}
+    rules: list[CitationRule] = []
+    for key_node, value_node in node.value:
+        if key_node.value == "sources" and isinstance(value_node, yaml.MappingNode):
+            for slug, key in value_node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value:
+                    sources[str(slug.value)] = (str(key.value), _span(slug))
+                else:
+                    diagnostics.error(_span(slug), "a source must name one citation key")
+        elif key_node.value == "rules" and isinstance(value_node, yaml.SequenceNode):
+            for item in value_node.value:
+                rule = _rule(item, diagnostics)
+                if rule:
+                    rules.append(rule)
+        else:
+            diagnostics.error(
+                _span(key_node),
+                f"unexpected '{key_node.value}'",
+                "citations.yml has 'sources:' (a mapping) and 'rules:' (a list)",
+            )
+    return CitationRules(sources, tuple(rules))
+
+
+def _rule(node: yaml.Node, diagnostics: Diagnostics) -> CitationRule | None:
+    span = _span(node)
+    value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.MappingNode) else None
+    if not isinstance(value, dict):
+        diagnostics.error(span, "a rule is a mapping: 'phrase:' or 'pattern:', and 'cite:'")
+        return None
+    unknown = set(value) - {"phrase", "pattern", "cite", "article"}
+    if unknown:
+        diagnostics.error(span, f"unknown key '{sorted(unknown)[0]}' in rule")
+        return None
+    keys = value.get("cite")
+    keys = [keys] if isinstance(keys, str) else keys
+    if not keys or not all(isinstance(k, str) and k for k in keys):
+        diagnostics.error(span, "a rule needs 'cite:' with a citation key or a list of keys")
+        return None
+    phrase, pattern = value.get("phrase"), value.get("pattern")
+    if (phrase is None) == (pattern is None) or not isinstance(phrase or pattern, str):
+        diagnostics.error(span, "a rule needs either 'phrase:' or 'pattern:' (text)")
+        return None
+    try:
+        compiled = re.compile(re.escape(phrase) if phrase else str(pattern))
+    except re.error as exc:
+        diagnostics.error(span, f"bad pattern: {exc}")
+        return None
+    if compiled.match(""):
+        diagnostics.error(span, "the pattern matches empty text")
+        return None
+    return CitationRule(compiled, tuple(keys), span, str(value.get("article") or ""))
+
+
+def cites_in(text: str, slug: str, rules: CitationRules, used: set[int]) -> list[Cite]:
+    """Return the citations the rules put into `text` of article `slug`; note rules used."""
+    cites: list[Cite] = []
+    for number, rule in enumerate(rules.rules):
+        if rule.article and rule.article != slug:
+            continue
+        for match in rule.pattern.finditer(text):
+            cites.append(Cite(match.end(), rule.keys))
+            used.add(number)
+    return cites
+
+
+def source_key(article: Article, rules: CitationRules, bibliography: Bibliography) -> str:
+    """Return the key the chapter cites as its source ("" when there is none)."""
+    if article.slug in rules.sources:
+        return rules.sources[article.slug][0]
+    return article.slug if article.slug in bibliography.entries else ""
+
+
+def check_keys(rules: CitationRules, bibliography: Bibliography, diagnostics: Diagnostics) -> None:
+    """Report each citation key in `citations.yml` that `references.bib` does not have."""
+    hint = "add it to references.bib" if bibliography.path else "there is no references.bib"
+    for slug, (key, span) in rules.sources.items():
+        if key not in bibliography.entries:
+            diagnostics.error(
+                span, f"unknown citation key '{key}' for the source of '{slug}'", hint
+            )
+    for rule in rules.rules:
+        for key in rule.keys:
+            if key not in bibliography.entries:
+                diagnostics.error(rule.span, f"unknown citation key '{key}'", hint)
+
+
+def _span(node: yaml.Node) -> SourceSpan:
+    return SourceSpan(RULES_FILE, node.start_mark.line + 1)

@@ -1,0 +1,187 @@
+"""A project's annotations, loaded once: glossary, index, citation rules, bibliography.
+
+`load_annotations` reads the curated files; `Annotations.marks` and `.cites` are what
+the converter asks for each block of text; `check_annotations` reports what an editor
+should fix, each at its `path:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from diaspora_book.annotate.candidates import find_candidates
+from diaspora_book.annotate.citations import (
+    Bibliography,
+    CitationRules,
+    check_keys,
+    cites_in,
+    load_bibliography,
+    load_rules,
+    source_key,
+)
+from diaspora_book.annotate.glossary import Glossary, load_glossary, marked_forms
+from diaspora_book.annotate.index import Index, load_index
+from diaspora_book.annotate.phrases import PhraseMatcher
+from diaspora_book.config import Project
+from diaspora_book.errors import Diagnostics
+from diaspora_book.model import Article, BulletList, Chapter, Cite, Mark, Paragraph
+
+DEFAULT_CSL = "chicago-author-date.csl"
+
+
+def default_csl() -> Path:
+    """Return the CSL style that ships with the package."""
+    return Path(str(resources.files("diaspora_book") / "csl" / DEFAULT_CSL))
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Everything an editor curates about the book's text, besides the articles."""
+
+    glossary: Glossary = Glossary()
+    index: Index = Index()
+    bibliography: Bibliography = Bibliography()
+    rules: CitationRules = CitationRules()
+    csl: Path = field(default_factory=default_csl)
+
+    @cached_property
+    def _terms(self) -> tuple[PhraseMatcher, dict[str, Mark]]:
+        """Every marked form -> a template mark; glossary terms win over index entries."""
+        table: dict[str, Mark] = {}
+        for entry in self.glossary.accepted:
+            for form in entry.forms:
+                for spelled in marked_forms(form):
+                    table.setdefault(spelled, Mark(0, 0, "glossary", entry.id, entry.language))
+        for index_entry in self.index.accepted:
+            if not index_entry.see:
+                for form in index_entry.forms:
+                    table.setdefault(form, Mark(0, 0, "index", index_entry.id))
+        return PhraseMatcher(table), table
+
+    def marks(self, text: str) -> list[Mark]:
+        """Return the glossary and index terms in `text`."""
+        matcher, table = self._terms
+        found = []
+        for hit in matcher.find(text):
+            template = table[hit.phrase]
+            found.append(Mark(hit.start, hit.end, template.kind, template.entry, template.lang))
+        return found
+
+    def cites(self, text: str, slug: str) -> list[Cite]:
+        """Return the citations the rules put into `text` of article `slug`."""
+        return cites_in(text, slug, self.rules, set())
+
+    def source_key(self, article: Article) -> str:
+        return source_key(article, self.rules, self.bibliography)
+
+    def pandoc_args(self) -> list[str]:
+        """Return pandoc's citeproc arguments ([] when the book has no bibliography).
+
+        pandoc's `--sandbox` lets citeproc read exactly the files named here.
+        """
+        if self.bibliography.path is None:
+            return []
+        return [
+            "--citeproc",
+            f"--bibliography={self.bibliography.path}",
+            f"--csl={self.csl}",
+            "--metadata=link-citations:true",
+        ]
+
+
+def load_annotations(project: Project, diagnostics: Diagnostics) -> Annotations:
+    """Read glossary.yml, index.yml, citations.yml and references.bib, where they exist."""
+    root = project.root
+    csl = project.config.csl
+    return Annotations(
+        glossary=load_glossary(root, diagnostics),
+        index=load_index(root, diagnostics),
+        bibliography=load_bibliography(root, diagnostics),
+        rules=load_rules(root, diagnostics),
+        csl=(root / csl).resolve() if csl else default_csl(),
+    )
+
+
+def check_annotations(
+    articles: list[Article],
+    chapters: list[Chapter],
+    notes: Annotations,
+    diagnostics: Diagnostics,
+) -> None:
+    """Report unused and unknown entries, unreviewed candidates and unknown keys."""
+    used = {o.entry for chapter in chapters for o in chapter.occurrences}
+    slugs = {a.slug for a in articles}
+    for entry in notes.glossary.entries:
+        if entry.status == "candidate":
+            diagnostics.warn(
+                entry.span,
+                f"glossary candidate '{entry.term}' awaits review",
+                "write its gloss and definition and remove 'status: candidate', "
+                "or set 'status: rejected'",
+            )
+        elif not entry.status and entry.id not in used:
+            diagnostics.warn(entry.span, f"glossary term '{entry.term}' is never used")
+        if entry.chapter and entry.chapter not in slugs:
+            diagnostics.warn(entry.span, f"'{entry.term}': no chapter '{entry.chapter}'")
+    for index_entry in notes.index.accepted:
+        if index_entry.see and not (
+            notes.index.knows(index_entry.see) or notes.glossary.knows(index_entry.see)
+        ):
+            diagnostics.warn(
+                index_entry.span,
+                f"'{index_entry.term}' refers to '{index_entry.see}', which is not an index_entry",
+            )
+        if notes.glossary.knows(index_entry.term) and not index_entry.see:
+            diagnostics.warn(
+                index_entry.span,
+                f"'{index_entry.term}' is a glossary term, which the index lists already",
+            )
+        elif not index_entry.see and index_entry.id not in used:
+            diagnostics.warn(
+                index_entry.span,
+                f"index index_entry '{index_entry.term}' is never found in the text",
+            )
+    for candidate in find_candidates(articles):
+        forms = (candidate.term, *candidate.aliases)
+        if not any(notes.glossary.knows(form) for form in forms):
+            what = "is defined here" if candidate.defined else "looks like a term (not English)"
+            diagnostics.warn(
+                candidate.span,
+                f"'{candidate.term}' {what} but is not in glossary.yml",
+                "run 'diaspora-book glossary suggest' to add it for review",
+            )
+    check_keys(notes.rules, notes.bibliography, diagnostics)
+    _check_rules_match(articles, notes, diagnostics)
+    if notes.bibliography.path is not None:
+        for article in articles:
+            if not notes.source_key(article):
+                diagnostics.warn(
+                    article.title_span,
+                    "no references.bib entry for this article",
+                    f"add one with the key '{article.slug}' "
+                    "or name its key under 'sources:' in citations.yml",
+                )
+
+
+def _check_rules_match(articles: list[Article], notes: Annotations, diagnostics: Diagnostics):
+    matched: set[int] = set()
+    for article in articles:
+        for text in running_text(article):
+            cites_in(text, article.slug, notes.rules, matched)
+    for number, rule in enumerate(notes.rules.rules):
+        if number not in matched:
+            diagnostics.warn(rule.span, "this citation rule matches no text")
+
+
+def running_text(article: Article) -> list[str]:
+    """The text that carries marks and citations: paragraphs and list items."""
+    texts: list[str] = []
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            texts.append(block.text)
+        elif isinstance(block, BulletList) and not block.see_also:
+            texts += [item.text for item in block.items]
+    return texts

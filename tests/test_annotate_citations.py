@@ -1,0 +1,110 @@
+"""references.bib validation (bibtexparser 2) and citations.yml rules."""
+
+from diaspora_book.annotate.citations import check_keys, load_bibliography, load_rules
+from diaspora_book.annotate.project import Annotations
+from diaspora_book.errors import Diagnostics
+
+BIB = """\
+% a comment
+@book{roberts1998,
+  author = {Sean Roberts},
+  title = {Uyghur Neighborhood},
+  publisher = {Press},
+  year = {1998},
+}
+
+@article{noyear,
+  author = {A. Author},
+  title = {Untitled},
+}
+
+@misc{roberts1998,
+  title = {Again},
+}
+@book{broken, title = {unclosed
+@misc{fine, title = {Fine}}
+@webpage{odd, title = {Odd}}
+"""
+
+
+def load(tmp_path, bib=None, rules=None):
+    if bib is not None:
+        (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
+    if rules is not None:
+        (tmp_path / "citations.yml").write_text(rules, encoding="utf-8")
+    diagnostics = Diagnostics()
+    bibliography = load_bibliography(tmp_path, diagnostics)
+    citation_rules = load_rules(tmp_path, diagnostics)
+    return bibliography, citation_rules, diagnostics
+
+
+def test_bibliography_problems_point_at_their_line(tmp_path, capsys):
+    bibliography, _, diagnostics = load(tmp_path, BIB)
+    assert capsys.readouterr().err == ""  # bibtexparser's own log stays quiet
+    assert [str(d) for d in diagnostics] == [
+        "references.bib:9: error: @article{noyear} lacks required fields: journal/journaltitle, "
+        "year/date",
+        "references.bib:14: error: duplicate key 'roberts1998' (first on line 2)",
+        "references.bib:17: error: cannot parse this entry: Unexpected block start: `@misc`. "
+        "Was still looking for field-value closing `}`",
+        "references.bib:19: warning: @webpage{odd} is not a BibTeX entry type; citeproc will "
+        "treat it as a generic document",
+    ]
+    assert sorted(bibliography.entries) == ["fine", "noyear", "odd", "roberts1998"]
+
+
+def test_a_clean_bibliography_has_no_diagnostics(tmp_path):
+    bibliography, _, diagnostics = load(tmp_path, BIB.split("@misc{roberts1998")[0])
+    assert [str(d) for d in diagnostics if "noyear" not in str(d)] == []
+    assert bibliography.entries["roberts1998"].span.line == 2
+
+
+def test_rules_cite_after_their_match_and_unknown_keys_are_errors(tmp_path):
+    bibliography, rules, diagnostics = load(
+        tmp_path,
+        "@misc{census, title = {Census}}\n",
+        "sources:\n  a: missing-source\nrules:\n"
+        "  - phrase: the 2009 census\n    cite: census\n"
+        "  - pattern: '\\d+% of respondents'\n    cite: [census, nowhere]\n    article: b\n",
+    )
+    assert list(diagnostics) == []
+    check_keys(rules, bibliography, diagnostics)
+    assert [str(d) for d in diagnostics] == [
+        "citations.yml:2: error: unknown citation key 'missing-source' for the source of 'a' "
+        "(add it to references.bib)",
+        "citations.yml:6: error: unknown citation key 'nowhere' (add it to references.bib)",
+    ]
+    notes = Annotations(bibliography=bibliography, rules=rules)
+    text = "By the 2009 census, 55% of respondents said so."
+    assert [(c.position, c.keys) for c in notes.cites(text, "a")] == [(18, ("census",))]
+    assert [(c.position, c.keys) for c in notes.cites(text, "b")] == [
+        (18, ("census",)),
+        (38, ("census", "nowhere")),
+    ]
+
+
+def test_bad_rules_are_reported(tmp_path):
+    _, rules, diagnostics = load(
+        tmp_path,
+        rules="rules:\n  - phrase: x\n  - pattern: '('\n    cite: k\n"
+        "  - phrase: a\n    pattern: b\n    cite: k\n  - pattern: 'a*'\n    cite: k\n"
+        "extra: 1\n",
+    )
+    assert [str(d) for d in diagnostics] == [
+        "citations.yml:2: error: a rule needs 'cite:' with a citation key or a list of keys",
+        "citations.yml:3: error: bad pattern: missing ), unterminated subpattern at position 0",
+        "citations.yml:5: error: a rule needs either 'phrase:' or 'pattern:' (text)",
+        "citations.yml:8: error: the pattern matches empty text",
+        "citations.yml:10: error: unexpected 'extra' (citations.yml has 'sources:' (a mapping) "
+        "and 'rules:' (a list))",
+    ]
+    assert rules.rules == ()
+
+
+def test_citeproc_reads_the_named_files_inside_the_sandbox(tmp_path):
+    bibliography, _, _ = load(tmp_path, "@misc{k, title = {T}}\n")
+    args = Annotations(bibliography=bibliography).pandoc_args()
+    assert args[0] == "--citeproc"
+    assert args[1] == f"--bibliography={tmp_path / 'references.bib'}"
+    assert args[2].endswith("/csl/chicago-author-date.csl")
+    assert Annotations().pandoc_args() == []

@@ -1,0 +1,122 @@
+"""check, build --strict and the suggest commands on annotated projects."""
+
+import pytest
+
+from diaspora_book.build import BuildFailed, build
+from diaspora_book.cli import main
+from diaspora_book.config import load_project
+
+ARTICLE = (
+    "= Herders =\n\n"
+    'The earliest, the yärlik ("locals"), live near Almaty, according to the 2009 census.\n'
+)
+GLOSSARY = "- term: yärlik\n  gloss: locals\n- term: kolkhoz\n  gloss: collective farm\n"
+BIB = "@misc{herders, title = {Herders}}\n\n@misc{census, title = {Census}}\n"
+RULES = "rules:\n  - phrase: according to the 2009 census\n    cite: census\n"
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def project(project_factory, **files):
+    root = project_factory({"herders.txt": ARTICLE})
+    for name, text in files.items():
+        (root / name.replace("_", ".")).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_check_reports_each_annotation_problem_at_its_line(project_factory, capsys):
+    root = project(
+        project_factory,
+        glossary_yml="- term: kolkhoz\n  gloss: collective farm\n",
+        references_bib=BIB + "\n@misc{census, title = {Again}}\n",
+        citations_yml=RULES + "  - phrase: Almaty\n    cite: nowhere\n",
+    )
+    code, _, err = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert err.splitlines() == [
+        "references.bib:5: error: duplicate key 'census' (first on line 3)",
+        "glossary.yml:1: warning: glossary term 'kolkhoz' is never used",
+        "articles/herders.txt:3:19: warning: 'yärlik' is defined here but is not in glossary.yml"
+        " (run 'diaspora-book glossary suggest' to add it for review)",
+        "citations.yml:4: error: unknown citation key 'nowhere' (add it to references.bib)",
+    ]
+
+
+def test_a_clean_annotated_project_checks_and_builds_strictly(project_factory, capsys):
+    root = project(
+        project_factory,
+        glossary_yml="- term: yärlik\n  gloss: locals\n  language: ug-Latn\n",
+        index_yml="- term: Almaty\n  kind: place\n",
+        references_bib=BIB,
+        citations_yml=RULES,
+    )
+    assert run(capsys, "convert", "--project", root)[0] == 0
+    chapter = (root / "chapters" / "01-herders.md").read_text(encoding="utf-8")
+    assert (
+        "The earliest, the [yärlik](#glossary-yarlik){#herders--yarlik-1 .glossref lang=ug-Latn}"
+        ' ("locals"), live near [Almaty]{#herders--almaty-1 .indexed}, according to the 2009'
+        " census [@census].\n\n::: {.source-note}\nSource: @herders.\n:::\n"
+    ) in chapter
+    assert run(capsys, "check", "--project", root) == (0, "", "")
+    report = build(load_project(root), ("epub",), strict=True)
+    assert report.outputs[0].is_file()
+
+
+def test_build_strict_fails_on_an_unused_glossary_term(project_factory):
+    root = project(project_factory, glossary_yml=GLOSSARY)
+    with pytest.raises(BuildFailed) as failed:
+        build(load_project(root), ("epub",), strict=True)
+    assert [str(d) for d in failed.value.diagnostics] == [
+        "glossary.yml:3: error: glossary term 'kolkhoz' is never used"
+    ]
+
+
+def test_glossary_suggest_appends_candidates_once(project_factory, capsys):
+    root = project(project_factory, glossary_yml="# curated by hand\n- term: kolkhoz\n")
+    code, out, _ = run(capsys, "glossary", "suggest", "--project", root)
+    assert (code, out) == (
+        0,
+        "articles/herders.txt:3:19: 'yärlik' (\"locals\")\nglossary.yml: added 1 candidate\n",
+    )
+    assert (root / "glossary.yml").read_text(encoding="utf-8") == (
+        "# curated by hand\n- term: kolkhoz\n\n"
+        '# articles/herders.txt:3:19: yärlik ("locals")\n'
+        "- term: yärlik\n  gloss: locals\n  definition: ''\n  language: ''\n"
+        "  chapter: herders\n  status: candidate\n"
+    )
+    assert run(capsys, "glossary", "suggest", "--project", root)[1] == "glossary.yml: nothing new\n"
+    code, _, err = run(capsys, "check", "--project", root)
+    assert "glossary.yml:5: warning: glossary candidate 'yärlik' awaits review" in err
+
+
+def test_index_suggest_seeds_proper_nouns(project_factory, capsys):
+    root = project(project_factory)
+    code, out, _ = run(capsys, "index", "suggest", "--project", root)
+    assert (code, out) == (0, "articles/herders.txt:3:48: 'Almaty'\nindex.yml: added 1 entry\n")
+    assert (
+        (root / "index.yml")
+        .read_text(encoding="utf-8")
+        .endswith("\n# articles/herders.txt:3:48\n- term: Almaty\n")
+    )
+
+
+def test_suggest_commands_have_help(capsys):
+    for command in ("glossary", "index"):
+        with pytest.raises(SystemExit) as raised:
+            main([command, "suggest", "--help"])
+        assert raised.value.code == 0
+        assert "--project" in capsys.readouterr().out
+
+
+def test_a_missing_csl_style_is_a_book_yml_error(project_factory, capsys):
+    root = project(project_factory, book_yml="title: T\ncsl: styles/apa.csl\n")
+    code, _, err = run(capsys, "check", "--project", root)
+    assert (code, err) == (
+        1,
+        "book.yml:2: error: the citation style styles/apa.csl does not exist (give a path "
+        "relative to the project, or leave 'csl' out for the packaged Chicago author-date)\n",
+    )
