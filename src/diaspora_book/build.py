@@ -7,6 +7,7 @@ article, not just the first.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from diaspora_book.lint import lint_article
 from diaspora_book.model import Article, Chapter, SourceSpan
 from diaspora_book.parse import parse_file
 from diaspora_book.render.epub import write_epub
-from diaspora_book.render.pdf import write_pdf
+from diaspora_book.render.pdf import RenderedPdf, write_pdf
 from diaspora_book.slug import slugify
 from diaspora_book.source import display_path
 
@@ -108,17 +109,30 @@ def build(
     out_dir = out_dir or project.dist_dir
     stem = output_stem(project)
     outputs: list[Path] = []
+    pdf: RenderedPdf | None = None
     if "pdf" in formats:
         manuscript = assemble(project, chapters, "pdf")
-        outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
+        pdf = write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics)
+        outputs.append(pdf.path)
     if "epub" in formats:
+        # The EPUB carries the print edition's page numbers, so it needs its layout.
+        pdf = pdf or _paginate_print(project, chapters, diagnostics)
         manuscript = assemble(project, chapters, "epub")
-        outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
+        outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub", pdf, diagnostics))
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     return BuildReport(
         tuple(outputs), tuple(chapters), tuple(diagnostics), time.perf_counter() - started
     )
+
+
+def _paginate_print(
+    project: Project, chapters: list[Chapter], diagnostics: Diagnostics
+) -> RenderedPdf:
+    """Lay out the print edition in a scratch folder, for an EPUB-only build."""
+    with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
+        manuscript = assemble(project, chapters, "pdf")
+        return write_pdf(project, manuscript, Path(tmp) / "print.pdf", diagnostics)
 
 
 def _strict(diagnostics: Diagnostics) -> Diagnostics:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.render import pandoc
+from diaspora_book.render.block_ids import lua_filter_args
 from diaspora_book.render.fetcher import ProjectFetcher
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
@@ -17,14 +19,26 @@ from diaspora_book.stylesheets import package_styles_dir, stylesheets
 def to_html(manuscript: Manuscript) -> str:
     """Return standalone HTML for the print manuscript."""
     template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
-    args = [f"--template={template}", "--section-divs", *pandoc.metadata_args(manuscript.metadata)]
+    args = [
+        f"--template={template}",
+        "--section-divs",
+        *lua_filter_args(),
+        *pandoc.metadata_args(manuscript.metadata),
+    ]
     return pandoc.convert(manuscript.markdown, "html5", args)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    path: Path
+    page_count: int
+    anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
 
 
 def write_pdf(
     project: Project, manuscript: Manuscript, target: Path, diagnostics: Diagnostics
-) -> Path:
-    """Render `manuscript` to the PDF file `target`."""
+) -> RenderedPdf:
+    """Render `manuscript` to the PDF file `target`; report where each HTML id landed."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
@@ -44,11 +58,15 @@ def write_pdf(
         ).render(stylesheets=css)
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target, pdf_identifier=manuscript.metadata["identifier"].encode())
+    anchor_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:  # a box split over pages is an anchor on each
+            anchor_pages.setdefault(anchor, number)
     for url in fetcher.refused:
         diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
     for message in warnings:
         diagnostics.warn(None, f"WeasyPrint: {message}")
-    return target
+    return RenderedPdf(target, len(document.pages), anchor_pages)
 
 
 class _captured_weasyprint_warnings:
