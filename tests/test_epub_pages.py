@@ -2,6 +2,10 @@
 
 import pikepdf
 
+from diaspora_book.build import build
+from diaspora_book.config import load_project
+from diaspora_book.render import pdf as pdf_module
+
 from .readers import (
     EPUB_TYPE,
     NS,
@@ -11,6 +15,7 @@ from .readers import (
     epub_xml,
     missing_words,
     pdf_page_texts,
+    pdf_pages,
 )
 
 
@@ -78,3 +83,12 @@ def test_chapter_starts_where_the_printed_chapter_starts(sample_build):
     for title, number in first.items():
         href = next(h for _, h, label in epub_nav_links(epub, "page-list") if label == str(number))
         assert epub_text_after(epub, href).startswith(title)
+
+
+def test_block_ids_leave_the_print_layout_alone(sample_build, monkeypatch, tmp_path):
+    """The ids exist for the EPUB; the printed lines must be the same without them."""
+    pdf, _ = outputs(sample_build)
+    monkeypatch.setattr(pdf_module, "lua_filter_args", lambda: [])
+    root = pdf.parent.parent
+    plain = build(load_project(root), formats=("pdf",), out_dir=tmp_path).outputs[0]
+    assert pdf_pages(plain) == pdf_pages(pdf)

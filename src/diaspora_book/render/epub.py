@@ -107,12 +107,11 @@ def finish_epub(
         path.read_text(encoding="utf-8") for path in stylesheets(project, "epub")
     )
     archive.write(stylesheet, css.encode("utf-8"))
+    source = source if pages else None
     features = accessibility_features(archive, has_page_list=bool(pages))
     modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
-    summary = accessibility_summary(
-        archive, source if pages else None, fonts, foreign_languages(archive, language)
-    )
-    write_metadata(archive, source if pages else None, features, summary, modes)
+    summary = accessibility_summary(archive, source, fonts, foreign_languages(archive, language))
+    write_metadata(archive, source, features, summary, modes)
 
 
 def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:

@@ -133,7 +133,7 @@ def subset_font(font: InstalledFont, characters: set[str]) -> tuple[bytes, froze
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    tt = TTFont(font.path, fontNumber=font.index, recalcTimestamp=False, lazy=False)
+    tt = TTFont(font.path, fontNumber=font.index, recalcTimestamp=False, lazy=True)
     cmap = tt.getBestCmap()
     kept = frozenset(c for c in characters if ord(c) in cmap)
     options = subset.Options()

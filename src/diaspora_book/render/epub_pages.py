@@ -4,11 +4,16 @@ A class that has the printed book says "page 12"; an e-book reader must be able 
 go there. WeasyPrint reports the page on which every HTML id of the print edition
 starts (`RenderedPdf.anchor_pages`), and the block-id filter gave every paragraph,
 list item and heading the same id in both editions. Page N's marker goes just
-before the first block, in reading order, that starts on page N or later: the text
-right after the marker is the first paragraph that begins on that printed page (a
-paragraph running on from the page before keeps its opening on the earlier page).
-Pages with no paragraph of their own (a blank verso, a page that only continues a
-long paragraph) share the marker position of the next page that has one.
+before the first of these, in reading order, that starts on page N or later: the
+text right after the marker is the first paragraph that begins on that printed page
+(a paragraph running on from the page before stays before the marker). Pages with
+nothing starting on them (a blank verso, a page inside one long paragraph) share
+the marker position of the next page. Once the markers are in, the filter's empty
+spans are removed again: nothing links to them.
+
+Finer marks (to the sentence) would need ids inside paragraphs, and WeasyPrint 70
+breaks lines badly around inline boxes in justified text ("Baliq," alone on a
+line), so the print edition would pay for them; it is not worth that.
 
 The markers are empty `span`s with `epub:type="pagebreak"`, `role="doc-pagebreak"`
 and the page number as their accessible name, as EPUB Accessibility asks.
@@ -16,6 +21,7 @@ and the page number as their accessible name, as EPUB Accessibility asks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -26,6 +32,8 @@ from diaspora_book.render.epub_archive import EPUB_TYPE, EpubArchive, h
 _PANDOC_FRONT_MATTER = {"titlepage": "section", "toc": "nav"}
 _PRINT_IDS = {"titlepage": "titlepage", "toc": "contents"}
 # Elements in which a span may not stand between the children.
+# The ids block_ids.lua gives paragraphs: `<chapter>_p<N>`.
+_FILTER_ID = re.compile(r"_p\d+$")
 _NO_PHRASING_CHILDREN = frozenset(
     h(tag) for tag in "ul ol dl table thead tbody tfoot tr colgroup select".split()
 )
@@ -60,7 +68,34 @@ def mark_print_pages(
             body = archive.xml(entry).find(h("body"))
             body.append(marker)
         targets.append(PageTarget(str(page), entry, marker.get("id")))
+    _drop_filter_spans(archive)
     return targets
+
+
+def _drop_filter_spans(archive: EpubArchive) -> None:
+    """Remove the block-id filter's empty spans that no link points at."""
+    linked = {
+        href.split("#", 1)[1]
+        for entry in archive.spine()
+        for link in archive.xml(entry).iter(h("a"))
+        if "#" in (href := link.get("href") or "")
+    }
+    for entry in archive.spine():
+        for span in list(archive.xml(entry).iter(h("span"))):
+            span_id = span.get("id") or ""
+            empty = not len(span) and not span.text
+            if empty and _FILTER_ID.search(span_id) and span_id not in linked:
+                _remove(span)
+
+
+def _remove(element: etree._Element) -> None:
+    parent, previous = element.getparent(), element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _blocks_in_reading_order(
