@@ -63,7 +63,7 @@ def write_epub(
         pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
     source = _print_source(project, manuscript, print_edition)
-    finish_epub(archive, project, print_edition, source, diagnostics)
+    finish_epub(archive, project, source, diagnostics)
     archive.save(target)
     return target
 
@@ -79,26 +79,19 @@ def _print_source(
         f"{config.title}, print edition (PDF, {config.page_size}, {manuscript.metadata['date']}), "
         f"{pages} page{'s' if pages != 1 else ''}",
         pages,
+        print_edition.anchor_pages,
     )
 
 
 def finish_epub(
-    archive: EpubArchive,
-    project: Project,
-    print_edition: RenderedPdf | None,
-    source: PrintSource | None,
-    diagnostics: Diagnostics,
+    archive: EpubArchive, project: Project, source: PrintSource | None, diagnostics: Diagnostics
 ) -> None:
     """Turn pandoc's EPUB into the book's: every step edits `archive` in place."""
     language = project.config.language
     _add_cover(archive, book_cover(project), language)
     add_semantics(archive, language)
     put_contents_after_copyright(archive, _copyright_page(archive))
-    pages = (
-        mark_print_pages(archive, print_edition.anchor_pages, print_edition.page_count)
-        if print_edition
-        else []
-    )
+    pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
     write_navigation(archive, find_landmarks(archive), pages)
     fonts = embed_fonts(archive, diagnostics)
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
@@ -107,7 +100,6 @@ def finish_epub(
         path.read_text(encoding="utf-8") for path in stylesheets(project, "epub")
     )
     archive.write(stylesheet, css.encode("utf-8"))
-    source = source if pages else None
     features = accessibility_features(archive, has_page_list=bool(pages))
     modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
     summary = accessibility_summary(archive, source, fonts, foreign_languages(archive, language))

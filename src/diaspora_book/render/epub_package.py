@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -26,6 +26,7 @@ class PrintSource:
 
     description: str  # e.g. "Title, print edition (PDF, A4, 2024-05-01), 11 pages"
     page_count: int
+    anchor_pages: dict[str, int] = field(hash=False)  # HTML id -> page it starts on
 
 
 def add_cover_to_spine(archive: EpubArchive, cover_entry: str, item_id: str) -> None:
