@@ -80,7 +80,7 @@ def draw_cover(title: str, subtitle: str, authors: tuple[str, ...]) -> bytes:
         _paragraph(draw, ", ".join(authors), int(HEIGHT * 0.84), size=64, bold=False, min_size=40)
     out = io.BytesIO()
     # A small palette keeps the file small; the text's anti-aliasing survives it.
-    image.quantize(colors=64, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+    image.quantize(colors=16, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
