@@ -129,7 +129,10 @@ def build(
 def _paginate_print(
     project: Project, chapters: list[Chapter], diagnostics: Diagnostics
 ) -> RenderedPdf:
-    """Lay out the print edition in a scratch folder, for an EPUB-only build."""
+    """Lay out the print edition in a scratch folder, for an EPUB-only build.
+
+    Only the page count and anchor pages are used: the returned path is gone.
+    """
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         manuscript = assemble(project, chapters, "pdf")
         return write_pdf(project, manuscript, Path(tmp) / "print.pdf", diagnostics)
