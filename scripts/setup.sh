@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything diaspora-book needs on a Debian machine: system packages
 # (fonts with full script coverage, poppler/qpdf for the tests, Java for EPUBCheck,
-# Pango for WeasyPrint) and a virtual environment with the package installed.
+# Chromium and Node for Ace by DAISY, Pango for WeasyPrint), a virtual environment
+# with the package installed, and Ace in .tools/.
 # Idempotent and quick when nothing is missing, so `make book` / `make test` can
 # call it every time.
 set -euo pipefail
@@ -13,6 +14,8 @@ APT_PACKAGES=(
   poppler-utils qpdf                  # pdftotext/pdffonts/pdftoppm, qpdf --check
 )
 command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)  # EPUBCheck
+APT_PACKAGES+=(chromium)                                                   # Ace by DAISY
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)              # Ace by DAISY
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -39,4 +42,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e '.[test]'
   touch "$stamp"
+fi
+
+# Ace by DAISY (the EPUB accessibility checker the tests run), pinned by
+# .tools/package-lock.json. Puppeteer's own browser download is skipped: the tests
+# drive Debian's Chromium through scripts/chromium-headless.
+if [ ! -x .tools/node_modules/.bin/ace-cli ] || [ .tools/package-lock.json -nt .tools/node_modules/.bin/ace-cli ]; then
+  echo "setup: installing Ace by DAISY into .tools/"
+  (cd .tools && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch .tools/node_modules/.bin/ace-cli
 fi

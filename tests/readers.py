@@ -49,6 +49,16 @@ def pdf_text(path: Path) -> str:
     return normalise(text)
 
 
+def pdf_page_texts(path: Path) -> list[str]:
+    """Return the running text of each page as `pdf_text` gives it; a blank page gives ""."""
+    texts = []
+    for page in pdf_pages(path):
+        lines = [line for line in page.split("\n") if not re.fullmatch(r"\s*\d+\s*", line)]
+        text = re.sub("\u2010[ \\t]*\n\\s*", "", "\n".join(lines))
+        texts.append(normalise(re.sub("(?<=\\w)-[ \\t]*\n\\s*", "-", text)))
+    return texts
+
+
 def word_variants(word: str) -> set[str]:
     """A word as it may come out of a PDF text extractor.
 
@@ -210,3 +220,54 @@ def epub_text(path: Path) -> str:
     return normalise(
         " ".join(html_text(docs[name]) for name in sorted(docs) if name.endswith(".xhtml"))
     )
+
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def epub_xml(path: Path, name: str):
+    """Return the parsed root (lxml) of the XML document `name` inside the EPUB."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as epub:
+        return etree.fromstring(epub.read(name))
+
+
+def epub_spine(path: Path) -> list[str]:
+    """Return the zip entries of the EPUB's spine, in reading order."""
+    opf = epub_xml(path, "EPUB/content.opf")
+    hrefs = {i.get("id"): i.get("href") for i in opf.iterfind("opf:manifest/opf:item", NS)}
+    return ["EPUB/" + hrefs[r.get("idref")] for r in opf.iterfind("opf:spine/opf:itemref", NS)]
+
+
+def epub_nav_links(path: Path, kind: str) -> list[tuple[str, str, str]]:
+    """Return (epub:type, href from EPUB/, label) of each link in the nav of `kind`."""
+    nav = epub_xml(path, "EPUB/nav.xhtml").find(f".//h:nav[@epub:type='{kind}']", NS)
+    assert nav is not None, f"no {kind} nav"
+    return [
+        (a.get(EPUB_TYPE) or "", a.get("href"), "".join(a.itertext()))
+        for a in nav.iterfind(".//h:a", NS)
+    ]
+
+
+def epub_text_after(path: Path, href: str, length: int = 80) -> str:
+    """Return the first `length` characters of text after the element `href` points at."""
+    name, fragment = href.split("#")
+    root = epub_xml(path, "EPUB/" + name)
+    mark = "\u2042MARK\u2042"
+    root.find(f".//*[@id='{fragment}']", NS).text = mark
+    body = root.find("h:body", NS)
+    for nav in body.iterfind(".//h:nav[@hidden]", NS):  # landmarks, page list
+        nav.getparent().remove(nav)
+    from lxml import etree
+
+    text = normalise(html_text(etree.tostring(body, encoding="unicode")))
+    return text.split(mark, 1)[1].strip()[:length]

@@ -16,12 +16,24 @@ def rebuild(root, enabled=True):
 def test_rebuilds_only_what_changed(project_factory):
     root = project_factory({"a.txt": A, "b.txt": B}, "title: Cached\n")
     first = rebuild(root)
-    assert first.ran == ("chapter:articles/a.txt", "chapter:articles/b.txt", "annotations", "pdf", "epub")
+    assert first.ran == (
+        "chapter:articles/a.txt",
+        "chapter:articles/b.txt",
+        "annotations",
+        "pdf",
+        "epub",
+    )
     pdf_bytes = first.outputs[0].read_bytes()
 
     second = rebuild(root)
     assert second.ran == ()
-    assert second.reused == ("chapter:articles/a.txt", "chapter:articles/b.txt", "annotations", "pdf", "epub")
+    assert second.reused == (
+        "chapter:articles/a.txt",
+        "chapter:articles/b.txt",
+        "annotations",
+        "pdf",
+        "epub",
+    )
     assert second.outputs[0].read_bytes() == pdf_bytes
 
     (root / "articles" / "b.txt").write_text("= Beta =\n\nChanged.\n", encoding="utf-8")
@@ -36,7 +48,13 @@ def test_rebuilds_only_what_changed(project_factory):
     (root / "book.yml").write_text(
         "title: Cached\nsubtitle: Now with a subtitle\n", encoding="utf-8"
     )
-    assert rebuild(root).ran == ("chapter:articles/a.txt", "chapter:articles/b.txt", "annotations", "pdf", "epub")
+    assert rebuild(root).ran == (
+        "chapter:articles/a.txt",
+        "chapter:articles/b.txt",
+        "annotations",
+        "pdf",
+        "epub",
+    )
 
 
 def test_a_damaged_or_missing_output_is_rendered_again(project_factory):
@@ -63,7 +81,12 @@ def test_cached_diagnostics_are_reported_again(project_factory):
 def test_no_cache_and_a_corrupt_cache_do_a_full_build(project_factory):
     root = project_factory({"a.txt": A})
     rebuild(root)
-    assert rebuild(root, enabled=False).ran == ("chapter:articles/a.txt", "annotations", "pdf", "epub")
+    assert rebuild(root, enabled=False).ran == (
+        "chapter:articles/a.txt",
+        "annotations",
+        "pdf",
+        "epub",
+    )
     for record in (root / ".cache" / "diaspora-book").iterdir():
         record.write_text("{not json", encoding="utf-8")
     assert rebuild(root).ran == ("chapter:articles/a.txt", "annotations", "pdf", "epub")

@@ -8,6 +8,7 @@ article, not just the first.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
-from diaspora_book.render.pdf import write_pdf
+from diaspora_book.render.pdf import RenderedPdf, write_pdf
 from diaspora_book.slug import slugify
 from diaspora_book.source import display_path, read_text
 from diaspora_book.stylesheets import stylesheets
@@ -244,28 +245,22 @@ def build(
     out_dir = out_dir or project.dist_dir
     stem = output_stem(project)
     outputs: list[Path] = []
+    pdf: RenderedPdf | None = None
     if "pdf" in formats:
-        manuscript = assemble(project, chapters, "pdf", notes)
-        target = out_dir / f"{stem}.pdf"
-        key = _render_key(project, manuscript, target)
-        if cache.lookup("pdf", key, (target,)) is None:
-            with progress.stage("render PDF"):
-                write_pdf(
-                    project,
-                    manuscript,
-                    target,
-                    diagnostics,
-                    relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
-                )
-            cache.store("pdf", key, {}, (target,))
-        outputs.append(target)
+        pdf = _print_edition(
+            project, chapters, notes, out_dir / f"{stem}.pdf", cache, diagnostics, progress
+        )
+        outputs.append(pdf.path)
     if "epub" in formats:
+        # The EPUB carries the print edition's page numbers, so it needs its layout.
+        pdf = pdf or _print_edition(project, chapters, notes, None, cache, diagnostics, progress)
         manuscript = assemble(project, chapters, "epub", notes)
         target = out_dir / f"{stem}.epub"
-        key = _render_key(project, manuscript, target)
+        pages = json.dumps([pdf.page_count, pdf.anchor_pages], sort_keys=True)
+        key = digest(_render_key(project, manuscript, target), pages)
         if cache.lookup("epub", key, (target,)) is None:
             with progress.stage("render EPUB"):
-                write_epub(project, manuscript, target)
+                write_epub(project, manuscript, target, pdf, diagnostics)
             cache.store("epub", key, {}, (target,))
         outputs.append(target)
     if strict and diagnostics.warnings:
@@ -280,7 +275,7 @@ def build(
     )
 
 
-def _render_key(project: Project, manuscript: Manuscript, target: Path) -> str:
+def _render_key(project: Project, manuscript: Manuscript, target: Path | None) -> str:
     """Hash everything a render reads: manuscript, metadata, styles, fonts, tools, target."""
     styles = stylesheets(project, manuscript.format)
     return digest(
@@ -290,8 +285,50 @@ def _render_key(project: Project, manuscript: Manuscript, target: Path) -> str:
         *(file_digest(path) for path in styles),
         installed_fonts_digest(),
         _shared_digest(project),  # citeproc reads the bibliography and the CSL style
-        str(target.resolve()),
+        str(target.resolve()) if target else "",
     )
+
+
+def _print_edition(
+    project: Project,
+    chapters: list[Chapter],
+    notes: Annotations,
+    target: Path | None,
+    cache: BuildCache,
+    diagnostics: Diagnostics,
+    progress: Progress,
+) -> RenderedPdf:
+    """Render the print edition to `target`, or with no target lay it out in a scratch
+    folder to paginate an EPUB-only build; take it from the cache when nothing changed.
+    """
+    manuscript = assemble(project, chapters, "pdf", notes)
+    stage = "pdf" if target else "pagination"
+    outputs = (target,) if target else ()
+    key = _render_key(project, manuscript, target)
+    cached = cache.lookup(stage, key, outputs)
+    if cached is not None:
+        diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
+        return RenderedPdf(target or Path(), cached["page_count"], cached["anchor_pages"])
+    found = Diagnostics()
+    with (
+        progress.stage("render PDF" if target else "paginate the print edition"),
+        tempfile.TemporaryDirectory(prefix="diaspora-book-") as scratch,
+    ):
+        rendered = write_pdf(
+            project,
+            manuscript,
+            target or Path(scratch) / "print.pdf",
+            found,
+            relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+        )
+    data = {
+        "page_count": rendered.page_count,
+        "anchor_pages": rendered.anchor_pages,
+        "diagnostics": [d.to_json() for d in found],
+    }
+    cache.store(stage, key, data, outputs)
+    diagnostics.extend(found)
+    return rendered
 
 
 def _strict(diagnostics: Diagnostics) -> Diagnostics:

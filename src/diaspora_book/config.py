@@ -22,6 +22,8 @@ from diaspora_book.language import DEFAULT_LANGUAGES
 from diaspora_book.model import SourceSpan
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
+# What a cover image may be: the formats every reading system and Send to Kindle show.
+COVER_SIGNATURES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class BookConfig:
     page_size: str = "A4"
     accept: tuple[Accepted, ...] = ()
     csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
+    cover: str = ""  # project-relative JPEG or PNG for the EPUB; default: made from the title
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,8 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
         if key == "csl":
             csl_span = span
+        if key == "cover":
+            _check_cover(root, values[key], span)
 
     if "author" in values:
         values["authors"] = values.pop("author")
@@ -224,6 +229,23 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     raise BookError(f"'{key}' must be text", span)
+
+
+def _check_cover(root: Path, cover: str, span: SourceSpan) -> None:
+    """Check that `cover` names a JPEG or PNG file inside the project."""
+    path = (root / cover).resolve()
+    suffix = path.suffix.lower()
+    if suffix not in COVER_SIGNATURES:
+        raise BookError(f"cover '{cover}' must be a .jpg, .jpeg or .png image", span)
+    if root not in path.parents or not path.is_file():
+        raise BookError(
+            f"cover '{cover}' is not a file in the project",
+            span,
+            "give a path relative to the folder of book.yml",
+        )
+    with path.open("rb") as file:
+        if not file.read(8).startswith(COVER_SIGNATURES[suffix]):
+            raise BookError(f"cover '{cover}' is not a {suffix[1:].upper()} image", span)
 
 
 def _span(shown: str, node: yaml.Node) -> SourceSpan:

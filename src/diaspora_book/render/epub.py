@@ -1,61 +1,198 @@
 """Render the e-book manuscript to EPUB 3 with pandoc, then finish the package.
 
 pandoc runs in `--sandbox`, where its EPUB writer may not read files such as
-stylesheets. So pandoc writes the EPUB with its built-in stylesheet and `finish`
-repackages the zip with the book's own stylesheet layers in its place. The zip is
-rewritten as EPUB requires (`mimetype` first, stored) and keeps pandoc's entry
-timestamps, which follow SOURCE_DATE_EPOCH, so builds stay reproducible.
+stylesheets, fonts or a cover image. So pandoc writes the text, the table of
+contents and the package, and `finish_epub` does the rest on the unpacked zip:
+the book's stylesheet layers, a cover, embedded subset fonts for non-Latin text,
+the print edition's page numbers, landmarks, section semantics and accessibility
+metadata. The zip is rewritten as EPUB requires (`mimetype` first, stored) with
+fixed timestamps, so builds stay reproducible.
 """
 
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
-from diaspora_book.errors import ToolError
+from diaspora_book.errors import Diagnostics
 from diaspora_book.render import pandoc
+from diaspora_book.render.block_ids import lua_filter_args
+from diaspora_book.render.cover import Cover, book_cover
+from diaspora_book.render.epub_archive import NS, OPF, EpubArchive, h
+from diaspora_book.render.epub_fonts import EmbeddedFont, embed_fonts, font_face_css
+from diaspora_book.render.epub_nav import find_landmarks, write_navigation
+from diaspora_book.render.epub_package import (
+    PrintSource,
+    accessibility_features,
+    add_cover_to_spine,
+    foreign_languages,
+    put_contents_after_copyright,
+    write_metadata,
+)
+from diaspora_book.render.epub_pages import mark_print_pages
+from diaspora_book.render.epub_semantics import add_semantics, epub_types
+from diaspora_book.render.pdf import RenderedPdf
 from diaspora_book.stylesheets import stylesheets
 
-STYLESHEET = "EPUB/styles/stylesheet1.css"
+STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
 
 
-def write_epub(project: Project, manuscript: Manuscript, target: Path) -> Path:
-    """Render `manuscript` to the EPUB 3 file `target`."""
+def write_epub(
+    project: Project,
+    manuscript: Manuscript,
+    target: Path,
+    print_edition: RenderedPdf | None,
+    diagnostics: Diagnostics,
+) -> Path:
+    """Render `manuscript` to the EPUB 3 file `target`, paginated like `print_edition`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     args = [
         "--split-level=1",
         "--toc",
         "--toc-depth=2",
         "--epub-title-page=true",
+        "--metadata=toc-title:Contents",
+        *lua_filter_args(),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
     ]
-    css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets(project, "epub"))
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         raw = Path(tmp) / "pandoc.epub"
         pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
-        finish(raw, target, {STYLESHEET: css.encode("utf-8")})
+        archive = EpubArchive(raw)
+    source = _print_source(project, manuscript, print_edition)
+    finish_epub(archive, project, source, diagnostics)
+    archive.save(target)
     return target
 
 
-def finish(source: Path, target: Path, replace: dict[str, bytes]) -> None:
-    """Copy the EPUB zip `source` to `target`, replacing the contents of named entries."""
-    with zipfile.ZipFile(source) as zin:
-        names = zin.namelist()
-        missing = set(replace) - set(names)
-        if missing:
-            raise ToolError(f"pandoc's EPUB lacks {', '.join(sorted(missing))}; is pandoc too old?")
-        if names[0] != "mimetype":
-            raise ToolError("pandoc's EPUB does not start with 'mimetype'")
-        with zipfile.ZipFile(target, "w") as zout:
-            for info in zin.infolist():
-                data = replace.get(info.filename, zin.read(info))
-                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                entry.external_attr = info.external_attr
-                entry.compress_type = (
-                    zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-                )
-                zout.writestr(entry, data)
+def _print_source(
+    project: Project, manuscript: Manuscript, print_edition: RenderedPdf | None
+) -> PrintSource | None:
+    if print_edition is None:
+        return None
+    config = project.config
+    pages = print_edition.page_count
+    return PrintSource(
+        f"{config.title}, print edition (PDF, {config.page_size}, {manuscript.metadata['date']}), "
+        f"{pages} page{'s' if pages != 1 else ''}",
+        pages,
+        print_edition.anchor_pages,
+    )
+
+
+def finish_epub(
+    archive: EpubArchive, project: Project, source: PrintSource | None, diagnostics: Diagnostics
+) -> None:
+    """Turn pandoc's EPUB into the book's: every step edits `archive` in place."""
+    language = project.config.language
+    _add_cover(archive, book_cover(project), language)
+    add_semantics(archive, language)
+    put_contents_after_copyright(archive, _copyright_page(archive))
+    pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
+    write_navigation(archive, find_landmarks(archive), pages)
+    fonts = embed_fonts(archive, diagnostics)
+    stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
+    archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
+    css = font_face_css(archive, stylesheet, fonts) + "\n".join(
+        path.read_text(encoding="utf-8") for path in stylesheets(project, "epub")
+    )
+    archive.write(stylesheet, css.encode("utf-8"))
+    features = accessibility_features(archive, has_page_list=bool(pages))
+    modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
+    summary = accessibility_summary(archive, source, fonts, foreign_languages(archive, language))
+    write_metadata(archive, source, features, summary, modes)
+
+
+def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:
+    """Store the cover image and a cover page, first in the reading order."""
+    content = archive.content_dir()
+    image = f"{content}/media/cover{cover.suffix}"
+    page = f"{content}/text/cover.xhtml"
+    archive.add_item(image, cover.data, "cover-image", cover.media_type, "cover-image")
+    archive.add_item(
+        page,
+        _cover_page(
+            archive.relative(page, image),
+            archive.relative(page, f"{content}/{STYLESHEET}"),
+            cover.alt,
+            language,
+        ),
+        "cover",
+        "application/xhtml+xml",
+    )
+    add_cover_to_spine(archive, page, "cover")
+    metadata = archive.opf.find("opf:metadata", NS)
+    legacy = metadata.makeelement(f"{{{OPF}}}meta", {"name": "cover", "content": "cover-image"})
+    metadata.append(legacy)  # EPUB 2 readers and Kindle conversion find the cover by this
+
+
+def _cover_page(image: str, css: str, alt: str, language: str) -> bytes:
+    lang = quoteattr(language)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
+lang={lang} xml:lang={lang}>
+<head>
+  <meta charset="utf-8" />
+  <title>Cover</title>
+  <link rel="stylesheet" type="text/css" href={quoteattr(css)} />
+</head>
+<body epub:type="frontmatter" class="cover-page">
+<section epub:type="cover" id="cover">
+<img src={quoteattr(image)} alt={quoteattr(alt)} role="doc-cover" />
+</section>
+</body>
+</html>
+""".encode()
+
+
+def _copyright_page(archive: EpubArchive) -> str | None:
+    for entry in archive.spine():
+        for section in archive.xml(entry).iter(h("section")):
+            if "copyright-page" in epub_types(section):
+                return entry
+    return None
+
+
+def _has_images(archive: EpubArchive) -> bool:
+    return any(next(archive.xml(e).iter(h("img")), None) is not None for e in archive.spine())
+
+
+def accessibility_summary(
+    archive: EpubArchive,
+    source: PrintSource | None,
+    fonts: list[EmbeddedFont],
+    languages: list[str],
+) -> str:
+    """Describe, in a sentence or five, what a reader with a disability can rely on."""
+    parts = [
+        "This EPUB meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
+        "It has a table of contents, a heading for every chapter and section, and one "
+        "reading order; text can be enlarged, restyled and read aloud.",
+    ]
+    if source is not None:
+        parts.append(
+            f"Page-break markers and a page list give the page numbers of the print edition "
+            f"({source.page_count} pages)."
+        )
+    if languages:
+        embedded = " Fonts for them are embedded." if fonts else ""
+        parts.append(
+            f"Passages in other languages are marked with their language "
+            f"({', '.join(languages)}).{embedded}"
+        )
+    images = sum(len(list(archive.xml(e).iter(h("img")))) for e in archive.spine())
+    if images == 1 and _has_cover_image(archive):
+        parts.append("The only image is the cover, which has a text description.")
+    elif images:
+        parts.append("Every image has a text description.")
+    parts.append("It has no flashing, motion or sound hazards.")
+    return " ".join(parts)
+
+
+def _has_cover_image(archive: EpubArchive) -> bool:
+    return archive.opf.find("opf:manifest/opf:item[@properties='cover-image']", NS) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.render import pandoc
+from diaspora_book.render.block_ids import lua_filter_args
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
 
@@ -20,10 +22,18 @@ def to_html(manuscript: Manuscript) -> str:
     args = [
         f"--template={template}",
         "--section-divs",
+        *lua_filter_args(),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
     ]
     return pandoc.convert(manuscript.markdown, "html5", args)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    path: Path
+    page_count: int
+    anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
 
 
 def write_pdf(
@@ -32,8 +42,8 @@ def write_pdf(
     target: Path,
     diagnostics: Diagnostics,
     relayout: Callable[[dict[str, int]], Manuscript] | None = None,
-) -> Path:
-    """Render `manuscript` to the PDF file `target`.
+) -> RenderedPdf:
+    """Render `manuscript` to the PDF file `target`; report where each HTML id landed.
 
     With `relayout`, the first layout's page of every anchor (id -> page index) is
     passed to it, and the manuscript it returns is laid out again: the Glossary and
@@ -46,9 +56,7 @@ def write_pdf(
             f"WeasyPrint cannot start: {exc}",
             hint="run 'make setup' to install Pango and WeasyPrint",
         ) from None
-    from diaspora_book.render.fetcher import (
-        ProjectFetcher,
-    )  # imports WeasyPrint: only when rendering
+    from diaspora_book.render.fetcher import ProjectFetcher  # WeasyPrint: only to render
 
     html = to_html(manuscript)
     fetcher = ProjectFetcher([project.root, package_styles_dir()])
@@ -71,14 +79,15 @@ def write_pdf(
         diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
     for message in warnings:
         diagnostics.warn(None, f"WeasyPrint: {message}")
-    return target
+    first_pages = {anchor: index + 1 for anchor, index in anchor_pages(document).items()}
+    return RenderedPdf(target, len(document.pages), first_pages)
 
 
 def anchor_pages(document) -> dict[str, int]:
     """Return the index of the first page each anchor (element id) is laid out on."""
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
+        for anchor in page.anchors:  # a box split over pages is an anchor on each
             pages.setdefault(anchor, number)
     return pages
 

@@ -1,0 +1,165 @@
+"""The EPUB's cover: the image book.yml names, or one made from the title page text.
+
+Every storefront and library shelf shows a cover; a book without one shows a grey
+placeholder. The generated cover is a PNG (the one image format every reading
+system and Send to Kindle accept), 1600 x 2560 pixels as the stores ask, with the
+title, subtitle and authors set in the book's own Noto faces. Pillow lays the text
+out with Raqm (HarfBuzz and FriBiDi), so an Arabic-script or Chinese title is
+shaped and ordered as it is in the book. The same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from diaspora_book.config import Project
+from diaspora_book.errors import BookError, ToolError
+from diaspora_book.language import RTL_SCRIPTS, script_of, script_runs
+from diaspora_book.render.epub_fonts import installed_font
+
+WIDTH, HEIGHT = 1600, 2560
+MARGIN = 150
+BACKGROUND = (43, 58, 74)  # the heading colour of the book's stylesheet
+INK = (255, 255, 255)
+RULE = (196, 170, 110)
+# Families tried for a line of text, by the script most of its letters are in.
+_FAMILIES = {
+    "arabic": ("Noto Naskh Arabic", "Noto Sans Arabic"),
+    "han": ("Noto Serif CJK SC", "Noto Sans CJK SC"),
+    "kana": ("Noto Serif CJK JP",),
+    "hangul": ("Noto Serif CJK KR",),
+    "hebrew": ("Noto Serif Hebrew",),
+}
+_DEFAULT_FAMILIES = ("Noto Serif", "Noto Sans")
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class Cover:
+    data: bytes
+    suffix: str  # ".png" or ".jpg"
+    media_type: str
+    alt: str  # the text a screen reader speaks for the image
+
+
+def book_cover(project: Project) -> Cover:
+    """Return the cover named in book.yml, or make one from the title, subtitle and authors."""
+    config = project.config
+    if config.cover:
+        path = project.root / config.cover
+        suffix = path.suffix.lower()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BookError(f"cannot read the cover {config.cover}: {exc.strerror}") from None
+        return Cover(data, suffix, MEDIA_TYPES[suffix], f"Cover of {config.title}")
+    lines = [config.title, config.subtitle, ", ".join(config.authors)]
+    alt = "Cover: " + ". ".join(text for text in lines if text)
+    return Cover(
+        draw_cover(config.title, config.subtitle, config.authors), ".png", "image/png", alt
+    )
+
+
+def draw_cover(title: str, subtitle: str, authors: tuple[str, ...]) -> bytes:
+    """Draw the cover image and return it as PNG bytes."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    y = int(HEIGHT * 0.22)
+    y = _paragraph(draw, title, y, size=150, bold=True, min_size=80)
+    y += 70
+    draw.rectangle((WIDTH // 2 - 160, y, WIDTH // 2 + 160, y + 8), fill=RULE)
+    y += 90
+    if subtitle:
+        _paragraph(draw, subtitle, y, size=76, bold=False, min_size=48)
+    if authors:
+        _paragraph(draw, ", ".join(authors), int(HEIGHT * 0.84), size=64, bold=False, min_size=40)
+    out = io.BytesIO()
+    # A small palette keeps the file small; the text's anti-aliasing survives it.
+    image.quantize(colors=16, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _paragraph(draw, text: str, y: int, size: int, bold: bool, min_size: int) -> int:
+    """Draw `text` centred and wrapped from `y`, shrinking it to fit; return the y below it."""
+    while True:
+        lines = _wrap(text, size, bold)
+        fits = all(_width(line, size, bold) <= WIDTH - 2 * MARGIN for line in lines)
+        if (fits and len(lines) <= 4) or size <= min_size:
+            break
+        size = max(min_size, int(size * 0.9))
+    rtl = _mostly_rtl(text)
+    for line in lines:
+        runs = _runs(line, size, bold)
+        x = (WIDTH - sum(font.getlength(run) for run, font in runs)) / 2
+        # Runs of one script are shaped and ordered by Raqm; between runs, the line's
+        # main direction decides the order (the bidi algorithm's result for a title).
+        for run, font in reversed(runs) if rtl else runs:
+            draw.text((x, y), run, font=font, fill=INK, anchor="la")
+            x += font.getlength(run)
+        y += int(size * 1.3)
+    return y
+
+
+def _wrap(text: str, size: int, bold: bool) -> list[str]:
+    """Break `text` into lines that fit the cover, between words (or characters, for Han)."""
+    spaced = " " in text.strip()
+    units = text.split() if spaced else list(text)
+    lines: list[str] = []
+    line = ""
+    for unit in units:
+        candidate = (f"{line} {unit}" if spaced else line + unit) if line else unit
+        if line and _width(candidate, size, bold) > WIDTH - 2 * MARGIN:
+            lines.append(line)
+            line = unit
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _width(line: str, size: int, bold: bool) -> float:
+    return sum(font.getlength(run) for run, font in _runs(line, size, bold))
+
+
+def _mostly_rtl(text: str) -> bool:
+    scripts = [script for script in map(script_of, text) if script]
+    latin = sum(1 for c in text if c.isalpha() and script_of(c) is None)
+    return sum(1 for s in scripts if s in RTL_SCRIPTS) > latin + len(scripts) / 2
+
+
+def _runs(line: str, size: int, bold: bool) -> list[tuple[str, Any]]:
+    """Split a line into runs of one script, each with a font that has all its letters."""
+    return [(run.text, _font(run.text, run.script, size, bold)) for run in script_runs(line)]
+
+
+def _font(text: str, script: str | None, size: int, bold: bool):
+    letters = frozenset(c for c in text if not c.isspace())
+    for family in _FAMILIES.get(script or "", ()) + _DEFAULT_FAMILIES:
+        found = installed_font(family, "bold" if bold else "regular")
+        if found is not None and letters <= _characters(found.path, found.index):
+            return _load(found.path, found.index, size)
+    raise ToolError(
+        f"no installed font has every character of {text!r} for the cover",
+        hint="run 'make setup' to install the Noto fonts, or name a cover image in book.yml",
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _characters(path: str, index: int) -> frozenset[str]:
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(path, fontNumber=index, lazy=True).getBestCmap()
+    return frozenset(chr(code) for code in cmap)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(path: str, index: int, size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.RAQM)

@@ -1,0 +1,204 @@
+"""Embed the fonts for the book's non-Latin scripts, subset to the characters it uses.
+
+A Kobo or a Kindle may have no Arabic or Han font at all, and a missing glyph is a
+box where a word should be. So the faces that `base.css` gives to foreign-script
+runs are embedded, cut down by fontTools to the characters those runs contain (a
+few kilobytes instead of megabytes), and declared with `@font-face` under the same
+family names, so the shared stylesheet needs no change. Latin text is left to the
+reading system's fonts, as readers expect to choose them.
+
+Only the weights the text needs are embedded: bold where a run sits in a heading
+or a definition term (which `base.css` sets bold), regular everywhere else.
+The subsets keep the fonts' name records, including the copyright and the SIL Open
+Font License text that must travel with every copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from diaspora_book.errors import Diagnostics
+from diaspora_book.render.epub_archive import XML_LANG, EpubArchive, h
+
+
+@dataclass(frozen=True)
+class Face:
+    """A font family of base.css and the languages it sets there."""
+
+    family: str
+    languages: tuple[str, ...]  # BCP 47 tags; a tag also covers its subtags (zh -> zh-CN)
+
+
+# Keep in step with the :lang() rules of styles/base.css.
+FACES = (
+    Face("Noto Naskh Arabic", ("ug", "ar", "fa", "ur", "kk-Arab")),
+    Face("Noto Serif CJK SC", ("zh", "zh-Hans")),
+    Face("Noto Serif CJK TC", ("zh-Hant",)),
+    Face("Noto Serif CJK JP", ("ja",)),
+    Face("Noto Serif CJK KR", ("ko",)),
+    Face("Noto Serif Hebrew", ("he",)),
+)
+_BOLD_CONTEXTS = frozenset(h(tag) for tag in "h1 h2 h3 h4 h5 h6 dt th strong b".split())
+WEIGHTS = {"regular": 400, "bold": 700}
+
+
+@dataclass(frozen=True)
+class InstalledFont:
+    path: str
+    index: int  # face number inside a collection (.ttc)
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    family: str
+    weight: str  # "regular" or "bold"
+    entry: str  # zip entry of the subset font
+    characters: frozenset[str] = field(repr=False)
+
+
+def installed_font(family: str, weight: str = "regular") -> InstalledFont | None:
+    """Find the installed upright face of `family` with fontconfig; None if absent."""
+    if shutil.which("fc-list") is None:
+        return None
+    pattern = f":family={family}:weight={weight}:slant=0:width=100"
+    out = subprocess.run(
+        ["fc-list", "--format", "%{file}|%{index}\n", pattern],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    found = sorted(line.rsplit("|", 1) for line in out.splitlines() if "|" in line)
+    if not found:
+        return None
+    path, index = found[0]
+    return InstalledFont(path, int(index))
+
+
+def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> list[EmbeddedFont]:
+    """Subset and store the faces the book's foreign-script runs need; return them."""
+    wanted = _characters_by_face(archive)
+    embedded: list[EmbeddedFont] = []
+    for (face, weight), characters in sorted(wanted.items(), key=lambda kv: _order(kv[0])):
+        font = installed_font(face.family, weight)
+        if font is None:
+            diagnostics.warn(
+                None,
+                f"font '{face.family}' ({weight}) is not installed; the EPUB relies on the "
+                "reader's fonts for its text",
+                "run 'make setup' to install fonts-noto-core and fonts-noto-cjk",
+            )
+            continue
+        data, kept = subset_font(font, characters)
+        suffix = ".otf" if data[:4] == b"OTTO" else ".ttf"
+        name = f"{face.family.replace(' ', '')}-{weight.capitalize()}"
+        entry = f"{archive.content_dir()}/fonts/{name}{suffix}"
+        media_type = "font/otf" if suffix == ".otf" else "font/ttf"
+        archive.add_item(entry, data, f"font-{name}", media_type)
+        embedded.append(EmbeddedFont(face.family, weight, entry, kept))
+    return embedded
+
+
+def font_face_css(archive: EpubArchive, stylesheet: str, fonts: list[EmbeddedFont]) -> str:
+    """Return the @font-face rules for `fonts`, with URLs relative to `stylesheet`."""
+    rules = []
+    for font in fonts:
+        url = archive.relative(stylesheet, font.entry)
+        fmt = "opentype" if font.entry.endswith(".otf") else "truetype"
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{font.family}";\n'
+            f"  font-weight: {WEIGHTS[font.weight]};\n"
+            "  font-style: normal;\n"
+            f'  src: url("{url}") format("{fmt}");\n'
+            "}\n"
+        )
+    if not rules:
+        return ""
+    return (
+        "/* Fonts embedded by diaspora-book for the book's non-Latin text, subset to the\n"
+        "   characters it uses (SIL Open Font License; see each font's name table). */\n"
+        + "".join(rules)
+        + "\n"
+    )
+
+
+def subset_font(font: InstalledFont, characters: set[str]) -> tuple[bytes, frozenset[str]]:
+    """Return the font cut down to `characters` (those it has), and the characters kept."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(font.path, fontNumber=font.index, recalcTimestamp=False, lazy=True)
+    cmap = tt.getBestCmap()
+    kept = frozenset(c for c in characters if ord(c) in cmap)
+    options = subset.Options()
+    options.layout_features = ["*"]  # Arabic joining, ligatures and marks need them all
+    options.name_IDs = ["*"]  # keep the copyright and licence records
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # e-readers render unhinted; hinting is most of a TrueType file
+    options.desubroutinize = True  # CFF: compresses better in the zip
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in kept))
+    subsetter.subset(tt)
+    out = io.BytesIO()
+    tt.save(out)
+    return out.getvalue(), kept
+
+
+def _order(key: tuple[Face, str]) -> tuple[int, str]:
+    return FACES.index(key[0]), key[1]
+
+
+def _characters_by_face(archive: EpubArchive) -> dict[tuple[Face, str], set[str]]:
+    """Collect, per face and weight, the characters of the text in that face's languages."""
+    wanted: dict[tuple[Face, str], set[str]] = {}
+    for entry in archive.spine():
+        root = archive.xml(entry)
+        body = root.find(h("body"))
+        _collect(body, _lang_of(root), False, wanted)
+    return wanted
+
+
+def _collect(
+    element: etree._Element, lang: str, bold: bool, wanted: dict[tuple[Face, str], set[str]]
+) -> None:
+    lang = element.get(XML_LANG) or element.get("lang") or lang
+    bold = bold or element.tag in _BOLD_CONTEXTS
+    face = face_for(lang)
+    key = (face, "bold" if bold else "regular") if face else None
+    if key and element.text:
+        wanted.setdefault(key, set()).update(_letters(element.text))
+    for child in element.iterchildren(etree.Element):
+        _collect(child, lang, bold, wanted)
+        if key and child.tail:
+            wanted.setdefault(key, set()).update(_letters(child.tail))
+
+
+def _letters(text: str) -> set[str]:
+    return set(_SPACE.sub(" ", text))
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _lang_of(root: etree._Element) -> str:
+    return root.get(XML_LANG) or root.get("lang") or ""
+
+
+def face_for(lang: str) -> Face | None:
+    """Return the face base.css gives to `lang`: the most specific matching tag wins."""
+    best: tuple[int, Face] | None = None
+    tag = lang.lower()
+    for face in FACES:
+        for language in face.languages:
+            language = language.lower()
+            if tag == language or tag.startswith(language + "-"):
+                if best is None or len(language) > best[0]:
+                    best = (len(language), face)
+    return best[1] if best else None

@@ -1,0 +1,74 @@
+"""A cover named in book.yml: checked when the project loads, used as it is in the EPUB."""
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+
+from diaspora_book.build import build
+from diaspora_book.config import load_project
+from diaspora_book.errors import BookError
+
+from .readers import NS, epub_nav_links, epub_xml
+
+ARTICLE = "= Alpha =\nFirst paragraph.\n"
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 90), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cover", "files", "message"),
+    [
+        (
+            "art/cover.gif",
+            {"art/cover.gif": b"GIF89a"},
+            "book.yml:2: error: cover 'art/cover.gif' must be a .jpg, .jpeg or .png image",
+        ),
+        (
+            "art/cover.png",
+            {},
+            "book.yml:2: error: cover 'art/cover.png' is not a file in the project "
+            "(give a path relative to the folder of book.yml)",
+        ),
+        (
+            "../outside.png",
+            {"../outside.png": b"\x89PNG\r\n\x1a\n"},
+            "book.yml:2: error: cover '../outside.png' is not a file in the project "
+            "(give a path relative to the folder of book.yml)",
+        ),
+        (
+            "art/cover.jpg",
+            {"art/cover.jpg": b"\x89PNG\r\n\x1a\n"},
+            "book.yml:2: error: cover 'art/cover.jpg' is not a JPG image",
+        ),
+        ("[a, b]", {}, "book.yml:2: error: 'cover' must be text"),
+    ],
+)
+def test_bad_cover(project_factory, cover, files, message):
+    root = project_factory({"a.txt": ARTICLE}, f"title: T\ncover: {cover}\n")
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    with pytest.raises(BookError) as raised:
+        load_project(root)
+    assert str(raised.value) == message
+
+
+def test_named_cover_is_used_and_an_epub_only_build_keeps_print_pages(project_factory):
+    root = project_factory({"alpha.txt": ARTICLE}, "title: Own Cover\ncover: art/cover.png\n")
+    (root / "art").mkdir()
+    (root / "art" / "cover.png").write_bytes(png_bytes())
+    report = build(load_project(root), formats=("epub",))
+    [epub] = report.outputs
+    assert not list(epub.parent.glob("*.pdf"))  # the print layout was made, not kept
+    with zipfile.ZipFile(epub) as z:
+        assert z.read("EPUB/media/cover.png") == png_bytes()
+    img = epub_xml(epub, "EPUB/text/cover.xhtml").find(".//h:img", NS)
+    assert img.get("alt") == "Cover of Own Cover"
+    pages = [label for _, _, label in epub_nav_links(epub, "page-list")]
+    assert pages[:2] == ["1", "2"] and len(pages) >= 4
