@@ -8,7 +8,7 @@ article, not just the first.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from diaspora_book.assemble import assemble
@@ -19,6 +19,7 @@ from diaspora_book.lint import lint_article
 from diaspora_book.model import Article, Chapter, SourceSpan
 from diaspora_book.parse import parse_file
 from diaspora_book.render.epub import write_epub
+from diaspora_book.render.handouts import HandoutsReport, select_chapters, write_handouts
 from diaspora_book.render.pdf import write_pdf
 from diaspora_book.slug import slugify
 from diaspora_book.source import display_path
@@ -97,8 +98,12 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     out_dir: Path | None = None,
     strict: bool = False,
+    press: bool = False,
 ) -> BuildReport:
-    """Build the book; raise BuildFailed on errors (or on warnings when `strict`)."""
+    """Build the book; raise BuildFailed on errors (or on warnings when `strict`).
+
+    `press` gives the PDF 3 mm bleed and crop marks for a print shop.
+    """
     started = time.perf_counter()
     diagnostics = Diagnostics()
     chapters = convert_project(project, diagnostics)
@@ -110,7 +115,8 @@ def build(
     outputs: list[Path] = []
     if "pdf" in formats:
         manuscript = assemble(project, chapters, "pdf")
-        outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
+        pdf = write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics, press=press)
+        outputs.append(pdf.path)
     if "epub" in formats:
         manuscript = assemble(project, chapters, "epub")
         outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
@@ -127,3 +133,23 @@ def _strict(diagnostics: Diagnostics) -> Diagnostics:
     for d in diagnostics:
         promoted.items.append(Diagnostic("error", d.span, d.message, d.hint))
     return promoted
+
+
+def build_handouts(
+    project: Project,
+    slugs: list[str],
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    strict: bool = False,
+) -> HandoutsReport:
+    """Render a PDF handout per chapter (or per chapter in `slugs`) into dist/handouts/."""
+    diagnostics = Diagnostics()
+    chapters = select_chapters(convert_project(project, diagnostics), slugs)
+    if strict and diagnostics.warnings:
+        raise BuildFailed(_strict(diagnostics))
+    out_dir = out_dir or project.dist_dir / "handouts"
+    report = write_handouts(project, chapters, out_dir, jobs, prune=not slugs)
+    diagnostics.items.extend(report.diagnostics)
+    if strict and diagnostics.warnings:
+        raise BuildFailed(_strict(diagnostics))
+    return replace(report, diagnostics=tuple(diagnostics))

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from diaspora_book import __version__
-from diaspora_book.build import FORMATS, BuildFailed, build, convert_project
+from diaspora_book.build import FORMATS, BuildFailed, build, build_handouts, convert_project
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
@@ -55,6 +55,36 @@ def _parser() -> argparse.ArgumentParser:
         help="render only this format (repeatable; default: pdf and epub)",
     )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument(
+        "--print",
+        action="store_true",
+        dest="press",
+        help="for a print shop: give the PDF 3 mm bleed and crop marks",
+    )
+
+    handouts_cmd = commands.add_parser(
+        "handouts",
+        parents=[common],
+        help="render each chapter as a PDF handout into dist/handouts/",
+    )
+    handouts_cmd.add_argument(
+        "--chapter",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        dest="slugs",
+        help="only this chapter (its article's file name without .txt; repeatable)",
+    )
+    handouts_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: dist/handouts/)"
+    )
+    handouts_cmd.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="render N handouts at a time (default: one per CPU core)",
+    )
+    handouts_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     convert_cmd = commands.add_parser(
         "convert", parents=[common], help="write the annotated Markdown chapters into chapters/"
@@ -67,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="report problems as path:line: message without rendering"
     )
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,12 +137,14 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     project = load_project(project_dir)
     if args.command == "build":
         formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
-        report = build(project, formats, args.out, strict=args.strict)
+        report = build(project, formats, args.out, strict=args.strict, press=args.press)
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
             print(f"wrote {path}")
         print(f"built {len(report.chapters)} chapters in {report.seconds:.1f} s")
         return EXIT_OK
+    if args.command == "handouts":
+        return _handouts(project, args)
     if args.command == "convert":
         diagnostics = Diagnostics()
         chapters = convert_project(project, diagnostics)
@@ -131,6 +169,23 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             print(problem, file=sys.stderr)
         return EXIT_CONTENT if diagnostics or problems else EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
+
+
+def _handouts(project, args: argparse.Namespace) -> int:
+    report = build_handouts(project, args.slugs, args.out, args.jobs, strict=args.strict)
+    _print_diagnostics(report.diagnostics)
+    for handout in report.handouts:
+        print(f"wrote {_shown(handout.path, project.root)}")
+    count, workers = len(report.handouts), report.workers
+    print(
+        f"rendered {count} handout{'s' if count != 1 else ''} in {report.seconds:.1f} s "
+        f"({workers} process{'es' if workers != 1 else ''})"
+    )
+    return EXIT_OK
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _print_diagnostics(diagnostics) -> None:

@@ -1,17 +1,35 @@
-"""Render the print manuscript: pandoc -> HTML, WeasyPrint -> PDF."""
+"""Render the print manuscript: pandoc -> HTML, WeasyPrint -> tagged PDF, then finish it.
+
+The PDF is tagged (a structure tree of headings, paragraphs, lists and tables, with
+the language of every foreign run), carries its metadata in the Info dictionary and
+in XMP, and has bookmarks that follow the headings. It makes no PDF/UA conformance
+claim: nothing here can run veraPDF to back one up.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from diaspora_book import __version__
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.render import pandoc
 from diaspora_book.render.fetcher import ProjectFetcher
+from diaspora_book.render.page_setup import page_css
+from diaspora_book.render.pdf_finish import PdfInfo, finish_pdf, pdf_timestamp
+from diaspora_book.render.pdf_structure import element_languages
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    path: Path
+    page_count: int
+    anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
 
 
 def to_html(manuscript: Manuscript) -> str:
@@ -22,9 +40,93 @@ def to_html(manuscript: Manuscript) -> str:
 
 
 def write_pdf(
-    project: Project, manuscript: Manuscript, target: Path, diagnostics: Diagnostics
-) -> Path:
-    """Render `manuscript` to the PDF file `target`."""
+    project: Project,
+    manuscript: Manuscript,
+    target: Path,
+    diagnostics: Diagnostics,
+    *,
+    press: bool = False,
+) -> RenderedPdf:
+    """Render `manuscript` to the PDF file `target`.
+
+    `press` adds 3 mm bleed and crop marks for a print shop. A handout manuscript
+    (format "handout") gets its own stylesheet layer and margins for unbound pages.
+    """
+    weasyprint = _weasyprint()
+    html = to_html(manuscript)
+    fetcher = ProjectFetcher([project.root, package_styles_dir()])
+    info = pdf_info(manuscript)
+    geometry = page_css(project.config, bound=manuscript.format != "handout", press=press)
+    with _captured_weasyprint_warnings() as warnings:
+        css = [weasyprint.CSS(string=geometry, url_fetcher=fetcher)] + [
+            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+            for path in stylesheets(project, manuscript.format)
+        ]
+        document = weasyprint.HTML(
+            string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
+        ).render(stylesheets=css)
+        _describe(document.metadata, info)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with element_languages() as tagged_languages:
+            document.write_pdf(
+                target, pdf_tags=True, pdf_identifier=manuscript.metadata["identifier"].encode()
+            )
+    finish_pdf(target, info, press=press)
+    if not tagged_languages:
+        diagnostics.warn(
+            None,
+            f"WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
+            "foreign-language runs carry no /Lang in the PDF's structure tree",
+        )
+    for url in fetcher.refused:
+        diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
+    for message in warnings:
+        diagnostics.warn(None, f"WeasyPrint: {message}")
+    return RenderedPdf(target, len(document.pages), anchor_pages(document))
+
+
+def anchor_pages(document) -> dict[str, int]:
+    """Return the 1-based page each HTML id starts on (a split element: its first page)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def pdf_info(manuscript: Manuscript) -> PdfInfo:
+    """Return what the PDF should say about itself, from the manuscript's metadata."""
+    meta = manuscript.metadata
+
+    def text(key: str) -> str:
+        value = meta.get(key, "")
+        return value if isinstance(value, str) else ", ".join(value)
+
+    authors = meta.get("author", [])
+    return PdfInfo(
+        title=text("title"),
+        authors=tuple([authors] if isinstance(authors, str) else authors),
+        language=text("lang") or "en",
+        subject=text("subtitle"),
+        rights=text("rights"),
+        publisher=text("publisher"),
+        identifier=text("identifier"),
+        created=pdf_timestamp(),
+        generator=f"diaspora-book {__version__}",
+    )
+
+
+def _describe(metadata, info: PdfInfo) -> None:
+    """Set WeasyPrint's document metadata (the PDF Info dictionary) from `info`."""
+    metadata.title = info.title
+    metadata.authors = list(info.authors)
+    metadata.description = info.subject or None
+    metadata.lang = info.language
+    metadata.generator = info.generator
+    metadata.created = metadata.modified = info.created
+
+
+def _weasyprint():
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
@@ -32,23 +134,7 @@ def write_pdf(
             f"WeasyPrint cannot start: {exc}",
             hint="run 'make setup' to install Pango and WeasyPrint",
         ) from None
-    html = to_html(manuscript)
-    fetcher = ProjectFetcher([project.root, package_styles_dir()])
-    with _captured_weasyprint_warnings() as warnings:
-        css = [
-            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
-            for path in stylesheets(project, "pdf")
-        ]
-        document = weasyprint.HTML(
-            string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
-        ).render(stylesheets=css)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_identifier=manuscript.metadata["identifier"].encode())
-    for url in fetcher.refused:
-        diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
-    for message in warnings:
-        diagnostics.warn(None, f"WeasyPrint: {message}")
-    return target
+    return weasyprint
 
 
 class _captured_weasyprint_warnings:

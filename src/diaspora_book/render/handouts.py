@@ -1,0 +1,107 @@
+"""Per-chapter handouts: each chapter as a PDF of its own, for a class or a reading group.
+
+A handout is the book's manuscript assembled for one chapter (`assemble(..., "handout")`):
+the same template and the same chapter body as the book, with a title block naming
+the book instead of the title and contents pages. Whatever back matter the template
+derives from the chapters it is given (glossary entries, references) is therefore
+limited to that chapter's. It is rendered with the `handout.css` layer: margins for
+unbound pages, no recto starts, and a footer "page X of Y".
+
+Handouts are independent of each other, so they are rendered in parallel processes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from diaspora_book.assemble import assemble
+from diaspora_book.config import Project
+from diaspora_book.errors import BookError, Diagnostic, Diagnostics
+from diaspora_book.model import Chapter
+from diaspora_book.render.pdf import RenderedPdf, write_pdf
+
+_HANDOUT_FILE = re.compile(r"^\d+-[a-z0-9-]+\.pdf$")
+
+
+@dataclass(frozen=True)
+class HandoutsReport:
+    handouts: tuple[RenderedPdf, ...]  # in book order
+    diagnostics: tuple[Diagnostic, ...]
+    workers: int  # processes used (1: rendered in this process)
+    seconds: float
+
+
+def select_chapters(chapters: list[Chapter], slugs: list[str]) -> list[Chapter]:
+    """Return the chapters named by `slugs` (all when empty), in book order."""
+    if not slugs:
+        return list(chapters)
+    known = {c.slug for c in chapters}
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise BookError(
+            f"no chapter '{unknown[0]}' in this book",
+            hint="chapters: " + ", ".join(c.slug for c in chapters),
+        )
+    return [c for c in chapters if c.slug in slugs]
+
+
+def handout_path(out_dir: Path, chapter: Chapter) -> Path:
+    """Return where the handout of `chapter` goes: `NN-slug.pdf`, sorting in book order."""
+    return out_dir / Path(chapter.filename).with_suffix(".pdf").name
+
+
+def write_handouts(
+    project: Project,
+    chapters: list[Chapter],
+    out_dir: Path,
+    jobs: int | None = None,
+    prune: bool = False,
+) -> HandoutsReport:
+    """Render one handout per chapter into `out_dir`, `jobs` at a time (default: one per core).
+
+    With `prune`, remove handouts in `out_dir` whose chapter no longer exists, so an
+    outdated handout cannot be printed by mistake.
+    """
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(chapters)))
+    tasks = [(project, chapter, handout_path(out_dir, chapter)) for chapter in chapters]
+    if workers == 1:
+        results = [_render(*task) for task in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_render, *zip(*tasks, strict=True)))
+    if prune:
+        wanted = {path.name for _, _, path in tasks}
+        for old in out_dir.iterdir():
+            if _HANDOUT_FILE.match(old.name) and old.name not in wanted:
+                old.unlink()
+    diagnostics = tuple(d for _, found in results for d in found)
+    return HandoutsReport(
+        tuple(pdf for pdf, _ in results),
+        diagnostics,
+        workers,
+        time.perf_counter() - started,
+    )
+
+
+def _render(
+    project: Project, chapter: Chapter, target: Path
+) -> tuple[RenderedPdf, tuple[Diagnostic, ...]]:
+    """Assemble and render one handout (runs in a worker process)."""
+    diagnostics = Diagnostics()
+    manuscript = assemble(project, [chapter], "handout")
+    metadata = {
+        **manuscript.metadata,
+        "title": chapter.title,
+        "pagetitle": chapter.title,
+        "subtitle": project.config.title,  # the PDF's subject: the book it comes from
+        "identifier": f"{manuscript.metadata['identifier']}#{chapter.slug}",
+    }
+    pdf = write_pdf(project, replace(manuscript, metadata=metadata), target, diagnostics)
+    return pdf, tuple(diagnostics)
