@@ -16,6 +16,8 @@ from pathlib import Path
 import pikepdf
 from fontTools.ttLib import TTFont
 
+from .print_readers import artifacts
+
 WORD_SPLIT = re.compile(r"\s+")
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+")
@@ -39,10 +41,19 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def pdf_text(path: Path) -> str:
-    """Return the book's running text: folios dropped, hyphenated line ends joined."""
+    """Return the book's running text: page furniture dropped, hyphenated line ends joined.
+
+    Furniture is what the tagged PDF marks as artifacts (running heads and folios),
+    so a word hyphenated across a page break joins up again; lines of digits alone
+    are taken for folios in any case.
+    """
     lines: list[str] = []
-    for page in pdf_pages(path):
-        lines += [line for line in page.split("\n") if not re.fullmatch(r"\s*\d+\s*", line)]
+    for page, furniture in zip(pdf_pages(path), artifacts(path), strict=True):
+        lines += [
+            line
+            for line in page.split("\n")
+            if not re.fullmatch(r"\s*\d+\s*", line) and line.strip() not in furniture
+        ]
     text = "\n".join(lines)
     text = re.sub("\u2010[ \\t]*\n\\s*", "", text)  # automatic hyphenation (U+2010 HYPHEN)
     text = re.sub("(?<=\\w)-[ \\t]*\n\\s*", "-", text)  # a real hyphen at a line end
