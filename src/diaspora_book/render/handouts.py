@@ -23,7 +23,7 @@ from diaspora_book.assemble import assemble
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.model import Chapter
-from diaspora_book.render.pdf import RenderedPdf, write_pdf
+from diaspora_book.render.pdf import RenderedPdf, weasyprint_module, write_pdf
 
 _HANDOUT_FILE = re.compile(r"^\d+-[a-z0-9-]+\.pdf$")
 
@@ -74,6 +74,9 @@ def write_handouts(
     if workers == 1:
         results = [_render(*task) for task in tasks]
     else:
+        # Import WeasyPrint (and fail with the install hint) here, once: forked
+        # workers inherit it instead of each paying for the import.
+        weasyprint_module()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_render, *zip(*tasks, strict=True)))
     if prune:

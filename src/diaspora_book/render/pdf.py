@@ -52,7 +52,7 @@ def write_pdf(
     `press` adds 3 mm bleed and crop marks for a print shop. A handout manuscript
     (format "handout") gets its own stylesheet layer and margins for unbound pages.
     """
-    weasyprint = _weasyprint()
+    weasyprint = weasyprint_module()
     html = to_html(manuscript)
     fetcher = ProjectFetcher([project.root, package_styles_dir()])
     info = pdf_info(manuscript)
@@ -126,7 +126,8 @@ def _describe(metadata, info: PdfInfo) -> None:
     metadata.created = metadata.modified = info.created
 
 
-def _weasyprint():
+def weasyprint_module():
+    """Import WeasyPrint; a missing library (Pango) is a ToolError with the install hint."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
