@@ -332,3 +332,19 @@ def _corner_ink(path) -> int:
     ).stdout
     header_end = ppm.index(b"255\n") + 4
     return sum(1 for value in ppm[header_end:] if value < 250)  # hairlines come out grey
+
+
+def test_unknown_weasyprint_tagging_is_reported_not_hidden(project_factory, monkeypatch):
+    import weasyprint.pdf
+    from weasyprint.pdf import tags
+
+    # As if a WeasyPrint release had rewritten its tagging.
+    monkeypatch.delattr(tags, "_build_box_tree")
+    monkeypatch.setattr(weasyprint.pdf, "add_tags", lambda *args: None)
+    root = project_factory({"alpha.txt": "= Alpha =\n\nقازاق\n"})
+    report = build(load_project(root), ("pdf",))
+    messages = [str(d) for d in report.diagnostics]
+    assert messages == [
+        f"warning: WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
+        "foreign-language runs carry no /Lang in the PDF's structure tree"
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pikepdf
 
+from diaspora_book.errors import ToolError
 from diaspora_book.render.page_setup import BLEED_MM
 from diaspora_book.render.pdf_structure import mark_furniture_as_artifacts
 
@@ -48,16 +49,19 @@ def pdf_timestamp() -> str:
 
 def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
     """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        mark_furniture_as_artifacts(pdf)
-        _write_xmp(pdf, info)
-        if press:
-            _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
-        pdf.save(
-            path,
-            deterministic_id=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
+    try:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            mark_furniture_as_artifacts(pdf)
+            _write_xmp(pdf, info)
+            if press:
+                _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
+            pdf.save(
+                path,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            )
+    except (pikepdf.PdfError, OSError) as exc:
+        raise ToolError(f"cannot finish {path.name}: {exc}") from None
 
 
 def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
