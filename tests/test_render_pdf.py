@@ -12,7 +12,7 @@ from diaspora_book.config import load_project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Heading
 from diaspora_book.parse import parse_file
-from diaspora_book.render.pdf import write_pdf
+from diaspora_book.render.pdf import to_html, write_pdf
 
 from .conftest import SAMPLES, sample_source_words
 from .print_readers import (
@@ -268,10 +268,10 @@ def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
     )
     project = load_project(root)
     chapters = convert_project(project, Diagnostics())
-    rendered = write_pdf(
-        project, assemble(project, chapters, "pdf"), root / "book.pdf", Diagnostics()
-    )
+    manuscript = assemble(project, chapters, "pdf")
+    rendered = write_pdf(project, manuscript, root / "book.pdf", Diagnostics())
     pages = pdf_pages(rendered.path)
+    assert set(rendered.anchor_pages) == set(re.findall(r'id="([^"]+)"', to_html(manuscript)))
     assert rendered.page_count == len(pages) == int(pdfinfo(rendered.path)["Pages"])
     anchors = rendered.anchor_pages
     assert anchors["contents"] == 3
