@@ -8,6 +8,7 @@ import pytest
 
 from diaspora_book.assemble import assemble
 from diaspora_book.build import build, convert_project
+from diaspora_book.cli import main
 from diaspora_book.config import load_project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Heading
@@ -285,7 +286,8 @@ def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
 
 def test_print_edition_has_bleed_and_crop_marks(project_factory, tmp_path):
     root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Press\n")
-    press = build(load_project(root), ("pdf",), out_dir=tmp_path / "press", press=True).outputs[0]
+    assert main(["build", "--print", "--format", "pdf", "--project", str(root)]) == 0
+    press = root / "dist" / "press.pdf"
     plain = build(load_project(root), ("pdf",), out_dir=tmp_path / "plain").outputs[0]
     mm = 72 / 25.4
     with pikepdf.open(press) as pdf:
