@@ -16,6 +16,8 @@ from pathlib import Path
 import pikepdf
 from fontTools.ttLib import TTFont
 
+from .print_readers import artifacts
+
 WORD_SPLIT = re.compile(r"\s+")
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+")
@@ -38,12 +40,28 @@ def pdf_pages(path: Path) -> list[str]:
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 
+def pdf_body_pages(path: Path) -> list[str]:
+    """Return each page's text without its furniture: the running head and folio that
+    the tagged PDF marks as artifacts (and lines of digits alone, taken for folios)."""
+    pages = []
+    for page, furniture in zip(pdf_pages(path), artifacts(path), strict=True):
+        lines = [
+            line
+            for line in page.split("\n")
+            if not re.fullmatch(r"\s*\d+\s*", line) and line.strip() not in furniture
+        ]
+        pages.append("\n".join(lines))
+    return pages
+
+
 def pdf_text(path: Path) -> str:
-    """Return the book's running text: folios dropped, hyphenated line ends joined."""
-    lines: list[str] = []
-    for page in pdf_pages(path):
-        lines += [line for line in page.split("\n") if not re.fullmatch(r"\s*\d+\s*", line)]
-    text = "\n".join(lines)
+    """Return the book's running text: page furniture dropped, hyphenated line ends joined.
+
+    Furniture is what the tagged PDF marks as artifacts (running heads and folios),
+    so a word hyphenated across a page break joins up again; lines of digits alone
+    are taken for folios in any case.
+    """
+    text = "\n".join(pdf_body_pages(path))
     text = re.sub("\u2010[ \\t]*\n\\s*", "", text)  # automatic hyphenation (U+2010 HYPHEN)
     text = re.sub("(?<=\\w)-[ \\t]*\n\\s*", "-", text)  # a real hyphen at a line end
     return normalise(text)

@@ -2,7 +2,7 @@
 
 import re
 
-from .readers import epub_documents, html_text, normalise, pdf_pages, pdf_text
+from .readers import epub_documents, html_text, normalise, pdf_body_pages, pdf_text
 
 
 def output(report, suffix):
@@ -10,7 +10,7 @@ def output(report, suffix):
 
 
 def test_pdf_has_glossary_references_and_index_in_the_contents(sample_build):
-    pages = pdf_pages(output(sample_build, ".pdf"))
+    pages = pdf_body_pages(output(sample_build, ".pdf"))
     contents = next(p for p in pages if p.startswith("Contents"))
     for title in ("Glossary", "References", "Index"):
         line = next(line for line in contents.splitlines() if line.startswith(title))
@@ -32,7 +32,7 @@ def index_lines(pages):
 
 
 def test_pdf_index_page_numbers_are_the_pages_the_terms_are_on(sample_build):
-    pages = pdf_pages(output(sample_build, ".pdf"))
+    pages = pdf_body_pages(output(sample_build, ".pdf"))
     entries = index_lines(pages)
     for term in ("Almaty", "Xinjiang", "Ghulja Incident", "Barakholka Bazaar", "meshrep"):
         assert entries[term], term
@@ -52,7 +52,7 @@ def test_pdf_index_page_numbers_are_the_pages_the_terms_are_on(sample_build):
 
 
 def test_pdf_glossary_gives_gloss_definition_and_pages(sample_build):
-    pages = pdf_pages(output(sample_build, ".pdf"))
+    pages = pdf_body_pages(output(sample_build, ".pdf"))
     glossary = next(p for p in pages if p.lstrip().startswith("Glossary"))
     text = normalise(glossary)
     assert "yärlik" in text and "yerlik" in text
@@ -66,7 +66,7 @@ def test_pdf_glossary_gives_gloss_definition_and_pages(sample_build):
 
 
 def test_pdf_references_list_the_cited_works(sample_build):
-    pages = pdf_pages(output(sample_build, ".pdf"))
+    pages = pdf_body_pages(output(sample_build, ".pdf"))
     references = normalise(next(p for p in pages if p.lstrip().startswith("References")))
     assert "Agency of Statistics of the Republic of Kazakhstan. 2009." in references
     assert "https://en.wikipedia.org/wiki/Uyghurs_in_Kazakhstan" in references

@@ -20,7 +20,7 @@ def run(capsys, *args):
 
 
 def test_every_command_has_help(capsys):
-    for command in ("build", "convert", "check"):
+    for command in ("build", "convert", "check", "handouts"):
         with pytest.raises(SystemExit) as raised:
             main([command, "--help"])
         assert raised.value.code == 0

@@ -1,11 +1,31 @@
-"""The sample book's PDF, opened and read as a reader would."""
+"""The sample book's PDF, opened and read as a reader (and a screen reader) would."""
 
+import re
 import subprocess
 
+import pikepdf
+import pytest
+
+from diaspora_book.assemble import assemble
+from diaspora_book.build import build, convert_project
+from diaspora_book.cli import main
+from diaspora_book.config import load_project
+from diaspora_book.errors import Diagnostics
+from diaspora_book.model import Heading
 from diaspora_book.parse import parse_file
+from diaspora_book.render.pdf import to_html, write_pdf
 
 from .conftest import SAMPLES, sample_source_words
+from .print_readers import (
+    artifacts,
+    first_lines,
+    outline,
+    pdfinfo,
+    structure_tree,
+    unreferenced_marked_content,
+)
 from .readers import (
+    RTL_LETTERS,
     epub_citations,
     missing_words,
     pdf_fonts,
@@ -14,9 +34,36 @@ from .readers import (
     without_citations,
 )
 
+BOOK_TITLE = "Kazakhstan's Diasporas"
+ARTICLES = [parse_file(p, p.name)[0] for p in SAMPLES]
+BOOK_ORDER = ["uyghurs-in-kazakhstan", "chinese-people-in-kazakhstan"]  # book.yml chapters
+CHAPTERS = sorted(ARTICLES, key=lambda a: BOOK_ORDER.index(a.slug))
+
 
 def pdf_of(report):
     return next(p for p in report.outputs if p.suffix == ".pdf")
+
+
+def paragraphs(words: int, seed: str) -> str:
+    """Plain English paragraphs, enough to fill pages (one paragraph per line)."""
+    sentence = f"The {seed} archive keeps letters, photographs and recordings of families. "
+    return "\n\n".join(sentence * (words // 10) for _ in range(6))
+
+
+LONG_ARTICLE = (
+    f"= Alpha =\n\n{paragraphs(120, 'alpha')}\n\n== Later years ==\n\n{paragraphs(120, 'later')}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def chapter_pages(sample_build):
+    """The page each chapter opens on, from the bookmarks (a reader's way to find them)."""
+    marks = outline(pdf_of(sample_build))
+    top = [title for level, title, _ in marks if level == 1]
+    # Contents, the chapters in book order, then the back matter.
+    assert top == ["Contents", *(a.title for a in CHAPTERS), "Glossary", "References", "Index"]
+    chapters = {a.title for a in CHAPTERS}
+    return {title: page for level, title, page in marks if level == 1 and title in chapters}
 
 
 def test_every_word_reaches_the_pdf(sample_build):
@@ -44,22 +91,282 @@ def test_no_missing_glyphs(sample_build):
     assert {"Noto-Naskh-Arabic", "Noto-Serif-CJK-SC", "Noto-Serif"} <= names
 
 
+def test_every_script_of_the_book_has_glyphs(project_factory):
+    # Kazakh Latin and Cyrillic letters, the Uyghur letters Arabic lacks, Han, Hangul.
+    kazakh_latin = "Qazaqstan ä ğ ı ñ ö ū ü Ä Ğ İ Ñ Ö Ū Ü ş Ş"
+    kazakh_cyrillic = "Қазақстан ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І"
+    uyghur = "ئۇيغۇر ئې ئى ۋ ڭ ھ ۆ ۈ ې ى"
+    text = f"= Scripts =\n\n{kazakh_latin}\n\n{kazakh_cyrillic}\n\n{uyghur}\n\n哈萨克斯坦 한국어 조선말\n"
+    root = project_factory({"scripts.txt": text}, "title: Scripts\n")
+    report = build(load_project(root), ("pdf",))
+    fonts = pdf_fonts(report.outputs[0])
+    for font in fonts:
+        assert font.drawn <= font.has, (font.name, sorted(font.drawn - font.has))
+    drawn = set().union(*(f.drawn for f in fonts))
+    assert set(text) - set(" \n=") - drawn == set()
+
+
 def test_metadata_and_pages(sample_build):
-    info = subprocess.run(
-        ["pdfinfo", str(pdf_of(sample_build))], check=True, capture_output=True, text=True
-    ).stdout
-    assert "Title:           Kazakhstan's Diasporas" in info
-    assert "Author:          Wikipedia contributors" in info
-    assert "Page size:       595.276 x 841.89 pts (A4)" in info
+    info = pdfinfo(pdf_of(sample_build))
+    assert info["Title"] == BOOK_TITLE
+    assert info["Author"] == "Wikipedia contributors"
+    assert info["Subject"] == "Uyghur and Chinese communities in Kazakhstan"
+    assert info["Page size"] == "595.276 x 841.89 pts (A4)"
+    assert info["Tagged"] == "yes"
+    assert info["Metadata Stream"] == "yes"
 
 
-def test_title_page_and_contents(sample_build):
+def test_dates_come_from_source_date_epoch(project_factory, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Alpha Book\nlanguage: en-GB\n")
+    report = build(load_project(root), ("pdf",))
+    info = pdfinfo(report.outputs[0])
+    assert info["CreationDate"] == info["ModDate"] == "Tue Nov 14 22:13:20 2023 UTC"
+    with pikepdf.open(report.outputs[0]) as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        xmp = pdf.open_metadata()
+        assert xmp["dc:title"] == "Alpha Book"
+        assert xmp["dc:language"] == {"en-GB"}
+        assert xmp["xmp:CreateDate"] == "2023-11-14T22:13:20Z"
+
+
+def test_contents_page_numbers_are_where_chapters_start(sample_build, chapter_pages):
     pages = pdf_pages(pdf_of(sample_build))
-    assert "Kazakhstan's Diasporas" in pages[0]
+    assert BOOK_TITLE in pages[0]
     contents = next(p for p in pages if p.startswith("Contents"))
-    titles = [parse_file(p, p.name)[0].title for p in SAMPLES]
-    for title in titles:
-        line = next(line for line in contents.splitlines() if line.startswith(title))
+    assert list(chapter_pages) == [a.title for a in CHAPTERS]
+    for article in CHAPTERS:
+        line = next(line for line in contents.splitlines() if line.startswith(article.title))
         page_number = int(line.rsplit(" ", 1)[-1].strip(". "))
-        # The chapter really starts on the page the contents line names.
-        assert pages[page_number - 1].lstrip().startswith(title), (title, page_number)
+        # The chapter really starts on the page the contents line names ...
+        assert pages[page_number - 1].lstrip().startswith(article.title), (
+            article.title,
+            page_number,
+        )
+        # ... and its bookmark points there too.
+        assert chapter_pages[article.title] == page_number
+
+
+def test_chapters_open_on_odd_pages_with_no_running_head(sample_build, chapter_pages):
+    pages = pdf_pages(pdf_of(sample_build))
+    heads = artifacts(pdf_of(sample_build))
+    for title, page in chapter_pages.items():
+        assert page % 2 == 1, title
+        assert first_lines(pages)[page - 1] == title
+        assert heads[page - 1] == [str(page)]  # the folio only
+
+
+def test_running_heads_carry_book_and_chapter_titles(sample_build, chapter_pages):
+    pdf = pdf_of(sample_build)
+    heads = artifacts(pdf)
+    pages = pdf_pages(pdf)
+    assert heads[:2] == [[], []]  # title and copyright pages: no head, no folio
+    # Chapters and back-matter sections (Glossary, References, Index) open the same way.
+    sections = {t: p for level, t, p in outline(pdf) if level == 1 and t != "Contents"}
+    assert set(chapter_pages) <= set(sections)
+    openings = sorted(sections.values())
+    for number in range(openings[0], len(pages) + 1):
+        chapter = next(t for t, p in reversed(sections.items()) if p <= number)
+        if not pages[number - 1].strip():
+            assert heads[number - 1] == [], number  # a blank verso before a chapter
+        elif number in openings:
+            assert heads[number - 1] == [str(number)]
+        elif number % 2 == 0:
+            assert heads[number - 1] == [BOOK_TITLE, str(number)], number
+        else:
+            assert heads[number - 1] == [chapter, str(number)], number
+        if len(heads[number - 1]) == 2:  # the head is the first line a reader sees
+            assert first_lines(pages)[number - 1] == heads[number - 1][0]
+
+
+def test_inner_margin_is_wider_for_binding(sample_build, chapter_pages):
+    def left_edge(page: int) -> float:
+        bbox = subprocess.run(
+            [
+                "pdftotext",
+                "-bbox",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf_of(sample_build)),
+                "-",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return min(float(x) for x in re.findall(r'<word xMin="([\d.]+)"', bbox))
+
+    recto = chapter_pages["Uyghurs in Kazakhstan"]
+    # On a recto the binding is on the left, on a verso on the right.
+    assert left_edge(recto) - left_edge(recto + 1) == pytest.approx((32 - 24) * 72 / 25.4, abs=0.5)
+
+
+def test_bookmarks_follow_the_headings(sample_build):
+    marks = outline(pdf_of(sample_build))
+    expected = [(1, "Contents")]
+    for article in CHAPTERS:
+        expected.append((1, article.title))
+        expected += [(b.level, b.text) for b in article.blocks if isinstance(b, Heading)]
+    expected += [(1, "Glossary"), (1, "References"), (1, "Index")]
+    assert [(level, title) for level, title, _ in marks] == expected
+    assert [page for *_, page in marks] == sorted(page for *_, page in marks)
+
+
+def test_structure_tree_follows_headings_paragraphs_and_lists(sample_build):
+    tree = structure_tree(pdf_of(sample_build))
+    h1 = [e.text for e in tree if e.tag == "H1"]
+    h2 = [e.text for e in tree if e.tag == "H2"]
+    assert h1 == ["Contents", *(a.title for a in CHAPTERS), "Glossary", "References", "Index"]
+    assert h2 == [b.text for a in CHAPTERS for b in a.blocks if isinstance(b, Heading)]
+    tags = {e.tag for e in tree}
+    assert {"Document", "Sect", "P", "L", "LI", "LBody", "Link"} <= tags
+    first_paragraph = next(e for e in tree if e.tag == "P" and "fifth-largest" in e.text)
+    assert first_paragraph.text.startswith("Uyghurs in Kazakhstan (Qazaqstandağy ūiğyrlar)")
+
+
+def test_foreign_runs_carry_their_language_in_the_structure_tree(sample_build):
+    tree = structure_tree(pdf_of(sample_build))
+    source = "".join(p.read_text(encoding="utf-8") for p in SAMPLES)
+    uyghur = [e for e in tree if e.lang == "ug"]
+    chinese = [e for e in tree if e.lang == "zh"]
+    # The chapter's runs come first; the Glossary adds terms in their own script.
+    assert {e.tag for e in uyghur} == {"Span"} and [e.tag for e in chinese] == ["Span"]
+    # Right-to-left text is stored in visual order: compare the letters, not their order.
+    assert sorted(uyghur[0].text.replace(" ", "")) == sorted("قازاقىستانلىقئۇيغۇرلار")
+    assert chinese[0].text == "哈萨克斯坦华侨报"
+    # Every piece of Arabic-script or Han text is read in its own language.
+    for element in tree:
+        if element.leaf and RTL_LETTERS.search(element.text):
+            assert element.language == "ug", element
+        if element.leaf and re.search(r"[\u4e00-\u9fff]", element.text):
+            assert element.language == "zh", element
+        if element.leaf and re.fullmatch(r"[A-Za-z ,.]+", element.text):
+            # English, unless marked as a term in a Latin-script language (ug-Latn).
+            assert element.language == "en" or element.language.endswith("-Latn"), element
+    assert RTL_LETTERS.search(source) and re.search(r"[\u4e00-\u9fff]", source)
+
+
+def test_running_heads_and_folios_are_artifacts_not_content(sample_build):
+    pdf = pdf_of(sample_build)
+    assert unreferenced_marked_content(pdf) == []
+    tree_text = " ".join(e.text for e in structure_tree(pdf) if e.tag in ("P", "H1", "H2"))
+    assert f"{BOOK_TITLE} 6" not in tree_text
+    result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hyphenation_follows_the_language(sample_build):
+    pages = pdf_pages(pdf_of(sample_build))
+    body = "\n".join(pages[4:])
+    hyphenated = re.findall(r"(\w+)\u2010\n", body)
+    assert len(hyphenated) > 10  # English words are hyphenated at line ends ...
+    heads = "\n".join(pages[:3])
+    assert "\u2010" not in heads  # ... but not in the title, copyright and contents pages
+
+
+@pytest.mark.parametrize(
+    ("page_size", "shown"),
+    [
+        ("A5", "419.528 x 595.276 pts"),
+        ("Letter", "612 x 792 pts (letter)"),
+        ("6in 9in", "432 x 648 pts"),
+    ],
+)
+def test_page_size_comes_from_book_yml(project_factory, page_size, shown):
+    root = project_factory({"alpha.txt": LONG_ARTICLE}, f"title: Sizes\npage_size: {page_size}\n")
+    report = build(load_project(root), ("pdf",))
+    info = pdfinfo(report.outputs[0])
+    assert info["Page size"] == shown
+    pages = pdf_pages(report.outputs[0])
+    assert pages[4].lstrip().startswith("Alpha")  # title, copyright, contents, blank, chapter
+
+
+def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
+    root = project_factory(
+        {"alpha.txt": LONG_ARTICLE, "beta.txt": "= Beta =\n\nShort.\n\n== Coda ==\n\nEnd.\n"}
+    )
+    project = load_project(root)
+    chapters = convert_project(project, Diagnostics())
+    manuscript = assemble(project, chapters, "pdf")
+    rendered = write_pdf(project, manuscript, root / "book.pdf", Diagnostics())
+    pages = pdf_pages(rendered.path)
+    assert set(rendered.anchor_pages) == set(re.findall(r'id="([^"]+)"', to_html(manuscript)))
+    assert rendered.page_count == len(pages) == int(pdfinfo(rendered.path)["Pages"])
+    anchors = rendered.anchor_pages
+    assert anchors["contents"] == 3
+    assert pages[anchors["alpha"] - 1].lstrip().startswith("Alpha")
+    assert pages[anchors["beta"] - 1].lstrip().startswith("Beta")
+    assert "Later years" in pages[anchors["alpha--later-years"] - 1]
+    assert (
+        anchors["alpha"] < anchors["alpha--later-years"] < anchors["beta"] <= anchors["beta--coda"]
+    )
+
+
+def test_print_edition_has_bleed_and_crop_marks(project_factory, tmp_path):
+    root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Press\n")
+    assert main(["build", "--print", "--format", "pdf", "--project", str(root)]) == 0
+    press = root / "dist" / "press.pdf"
+    plain = build(load_project(root), ("pdf",), out_dir=tmp_path / "plain").outputs[0]
+    mm = 72 / 25.4
+    with pikepdf.open(press) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.obj.TrimBox]
+            bleed = [float(v) for v in page.obj.BleedBox]
+            media = [float(v) for v in page.obj.MediaBox]
+            assert trim == pytest.approx([0, 0, 595.276, 841.89], abs=0.01)  # A4, the trimmed page
+            assert bleed == pytest.approx(
+                [-3 * mm, -3 * mm, 595.276 + 3 * mm, 841.89 + 3 * mm], abs=0.01
+            )
+            assert media[0] < bleed[0] and media[2] > bleed[2]  # room for the marks
+    # Crop marks: ink in the corner outside the bleed of the print edition only.
+    assert _corner_ink(press) > 0
+    assert _corner_ink(plain) == 0
+    assert pdfinfo(plain)["Page size"] == "595.276 x 841.89 pts (A4)"
+    assert pdf_text(press) == pdf_text(plain)
+
+
+def _corner_ink(path) -> int:
+    """Count dark pixels in the top-left 40 pt square of page 1 (the marks area; else margin)."""
+    ppm = subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-x",
+            "0",
+            "-y",
+            "0",
+            "-W",
+            "40",
+            "-H",
+            "40",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
+    header_end = ppm.index(b"255\n") + 4
+    return sum(1 for value in ppm[header_end:] if value < 250)  # hairlines come out grey
+
+
+def test_unknown_weasyprint_tagging_is_reported_not_hidden(project_factory, monkeypatch):
+    import weasyprint.pdf
+    from weasyprint.pdf import tags
+
+    # As if a WeasyPrint release had rewritten its tagging.
+    monkeypatch.delattr(tags, "_build_box_tree")
+    monkeypatch.setattr(weasyprint.pdf, "add_tags", lambda *args: None)
+    root = project_factory({"alpha.txt": "= Alpha =\n\nقازاق\n"})
+    report = build(load_project(root), ("pdf",))
+    messages = [str(d) for d in report.diagnostics]
+    assert messages == [
+        f"warning: WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
+        "foreign-language runs carry no /Lang in the PDF's structure tree"
+    ]

@@ -21,7 +21,7 @@ from diaspora_book.errors import BookError
 from diaspora_book.markdown import escape_inline
 from diaspora_book.model import Chapter, SourceSpan
 
-Format = Literal["pdf", "epub"]
+Format = Literal["pdf", "epub", "handout"]  # handout: one chapter printed on its own
 TEMPLATE = "manuscript.md.j2"
 
 

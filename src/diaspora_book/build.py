@@ -10,25 +10,24 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
-from diaspora_book.assemble import Manuscript, assemble
-from diaspora_book.cache import BuildCache, digest, disabled, file_digest, tool_fingerprint
+from diaspora_book.assemble import assemble
+from diaspora_book.cache import BuildCache, digest, disabled, render_key, shared_digest
 from diaspora_book.config import Project
 from diaspora_book.convert import book_order, convert_article, write_chapters
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
-from diaspora_book.fonts import installed_fonts_digest
 from diaspora_book.lint import apply_accepted, lint_article
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
+from diaspora_book.render.handouts import HandoutsReport, select_chapters, write_handouts
 from diaspora_book.render.pdf import RenderedPdf, write_pdf
 from diaspora_book.slug import slugify
 from diaspora_book.source import display_path, read_text
-from diaspora_book.stylesheets import stylesheets
 
 FORMATS = ("pdf", "epub")
 
@@ -74,7 +73,7 @@ def convert_book(
     notes = load_annotations(project, found)
     paths = _articles_by_slug(project, found)
     order = book_order(list(paths), project.config, found)
-    shared = _shared_digest(project)
+    shared = shared_digest(project)
     chapters: list[Chapter] = []
     keys: list[str] = []
     parsed: dict[str, Article] = {}
@@ -99,13 +98,6 @@ def read_articles(project: Project, diagnostics: Diagnostics) -> list[Article]:
         if article is not None:
             articles.append(article)
     return articles
-
-
-def _shared_digest(project: Project) -> str:
-    """Hash what every chapter depends on besides its article."""
-    csl = project.root / project.config.csl if project.config.csl else None
-    files = [*project.shared_inputs(), *([csl] if csl and csl.is_file() else [])]
-    return digest(*(file_digest(p) for p in files), tool_fingerprint())
 
 
 def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, Path]:
@@ -228,11 +220,13 @@ def build(
     strict: bool = False,
     progress: Progress = SILENT,
     cache: BuildCache | None = None,
+    press: bool = False,
 ) -> BuildReport:
     """Build the book; raise BuildFailed on errors (or on warnings when `strict`).
 
     With a `cache`, stages whose inputs did not change are skipped: a rebuild with
-    nothing changed renders nothing.
+    nothing changed renders nothing. `press` gives the PDF 3 mm bleed and crop marks
+    for a print shop.
     """
     started = time.perf_counter()
     cache = cache or disabled()
@@ -247,9 +241,8 @@ def build(
     outputs: list[Path] = []
     pdf: RenderedPdf | None = None
     if "pdf" in formats:
-        pdf = _print_edition(
-            project, chapters, notes, out_dir / f"{stem}.pdf", cache, diagnostics, progress
-        )
+        target = out_dir / f"{stem}.pdf"
+        pdf = _print_edition(project, chapters, notes, target, cache, diagnostics, progress, press)
         outputs.append(pdf.path)
     if "epub" in formats:
         # The EPUB carries the print edition's page numbers, so it needs its layout.
@@ -257,7 +250,7 @@ def build(
         manuscript = assemble(project, chapters, "epub", notes)
         target = out_dir / f"{stem}.epub"
         pages = json.dumps([pdf.page_count, pdf.anchor_pages], sort_keys=True)
-        key = digest(_render_key(project, manuscript, target), pages)
+        key = digest(render_key(project, manuscript, target), pages)
         if cache.lookup("epub", key, (target,)) is None:
             with progress.stage("render EPUB"):
                 write_epub(project, manuscript, target, pdf, diagnostics)
@@ -275,20 +268,6 @@ def build(
     )
 
 
-def _render_key(project: Project, manuscript: Manuscript, target: Path | None) -> str:
-    """Hash everything a render reads: manuscript, metadata, styles, fonts, tools, target."""
-    styles = stylesheets(project, manuscript.format)
-    return digest(
-        manuscript.format,
-        manuscript.markdown,
-        json.dumps(manuscript.metadata, sort_keys=True, ensure_ascii=False),
-        *(file_digest(path) for path in styles),
-        installed_fonts_digest(),
-        _shared_digest(project),  # citeproc reads the bibliography and the CSL style
-        str(target.resolve()) if target else "",
-    )
-
-
 def _print_edition(
     project: Project,
     chapters: list[Chapter],
@@ -297,6 +276,7 @@ def _print_edition(
     cache: BuildCache,
     diagnostics: Diagnostics,
     progress: Progress,
+    press: bool = False,
 ) -> RenderedPdf:
     """Render the print edition to `target`, or with no target lay it out in a scratch
     folder to paginate an EPUB-only build; take it from the cache when nothing changed.
@@ -304,7 +284,7 @@ def _print_edition(
     manuscript = assemble(project, chapters, "pdf", notes)
     stage = "pdf" if target else "pagination"
     outputs = (target,) if target else ()
-    key = _render_key(project, manuscript, target)
+    key = digest(render_key(project, manuscript, target), f"press={press}")
     cached = cache.lookup(stage, key, outputs)
     if cached is not None:
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
@@ -320,6 +300,7 @@ def _print_edition(
             target or Path(scratch) / "print.pdf",
             found,
             relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+            press=press,
         )
     data = {
         "page_count": rendered.page_count,
@@ -337,3 +318,28 @@ def _strict(diagnostics: Diagnostics) -> Diagnostics:
     for d in diagnostics:
         promoted.items.append(Diagnostic("error", d.span, d.message, d.hint))
     return promoted
+
+
+def build_handouts(
+    project: Project,
+    slugs: list[str],
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    strict: bool = False,
+    cache: BuildCache | None = None,
+) -> HandoutsReport:
+    """Render a PDF handout per chapter (or per chapter in `slugs`) into dist/handouts/.
+
+    With a `cache`, only the handouts of changed chapters are rendered again.
+    """
+    diagnostics = Diagnostics()
+    chapters, notes = convert_book(project, diagnostics, cache)
+    chapters = select_chapters(chapters, slugs)
+    if strict and diagnostics.warnings:
+        raise BuildFailed(_strict(diagnostics))
+    out_dir = out_dir or project.dist_dir / "handouts"
+    report = write_handouts(project, chapters, notes, out_dir, jobs, prune=not slugs, cache=cache)
+    diagnostics.items.extend(report.diagnostics)
+    if strict and diagnostics.warnings:
+        raise BuildFailed(_strict(diagnostics))
+    return replace(report, diagnostics=tuple(diagnostics))

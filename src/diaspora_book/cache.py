@@ -16,7 +16,11 @@ import json
 import os
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from diaspora_book.assemble import Manuscript
+    from diaspora_book.config import Project
 
 VERSION = 1  # bump when the layout of cache records changes
 
@@ -109,6 +113,31 @@ class BuildCache:
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         temporary.replace(path)  # atomic: a killed build never leaves half a record
+
+
+def shared_digest(project: Project) -> str:
+    """Hash what every chapter depends on besides its article: the shared project files
+    (book.yml, glossary, index, citation rules, bibliography, a project CSL style) and
+    the tool itself."""
+    csl = project.root / project.config.csl if project.config.csl else None
+    files = [*project.shared_inputs(), *([csl] if csl and csl.is_file() else [])]
+    return digest(*(file_digest(p) for p in files), tool_fingerprint())
+
+
+def render_key(project: Project, manuscript: Manuscript, target: Path | None) -> str:
+    """Hash everything a render reads: manuscript, metadata, styles, fonts, tools, target."""
+    from diaspora_book.fonts import installed_fonts_digest
+    from diaspora_book.stylesheets import stylesheets
+
+    return digest(
+        manuscript.format,
+        manuscript.markdown,
+        json.dumps(manuscript.metadata, sort_keys=True, ensure_ascii=False),
+        *(file_digest(path) for path in stylesheets(project, manuscript.format)),
+        installed_fonts_digest(),
+        shared_digest(project),  # citeproc reads the bibliography and the CSL style
+        str(target.resolve()) if target else "",
+    )
 
 
 def disabled() -> BuildCache:

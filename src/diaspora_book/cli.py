@@ -18,13 +18,20 @@ from diaspora_book import __version__
 from diaspora_book.annotate.glossary import load_glossary
 from diaspora_book.annotate.index import load_index
 from diaspora_book.annotate.suggest import suggest_glossary, suggest_index
-from diaspora_book.build import FORMATS, BuildFailed, build, convert_project, read_articles
+from diaspora_book.build import (
+    FORMATS,
+    BuildFailed,
+    build,
+    build_handouts,
+    convert_project,
+    read_articles,
+)
 from diaspora_book.cache import BuildCache
 from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
-from diaspora_book.progress import Level, for_terminal
+from diaspora_book.progress import Level, Progress, for_terminal
 from diaspora_book.source import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -79,6 +86,39 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--no-cache", action="store_true", help="ignore the incremental cache: a full build"
     )
+    build_cmd.add_argument(
+        "--print",
+        action="store_true",
+        dest="press",
+        help="for a print shop: give the PDF 3 mm bleed and crop marks",
+    )
+
+    handouts_cmd = commands.add_parser(
+        "handouts",
+        parents=[common],
+        help="render each chapter as a PDF handout into dist/handouts/",
+    )
+    handouts_cmd.add_argument(
+        "--chapter",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        dest="slugs",
+        help="only this chapter (its article's file name without .txt; repeatable)",
+    )
+    handouts_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: dist/handouts/)"
+    )
+    handouts_cmd.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="render N handouts at a time (default: one per CPU core)",
+    )
+    handouts_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    handouts_cmd.add_argument(
+        "--no-cache", action="store_true", help="render every handout, changed or not"
+    )
 
     convert_cmd = commands.add_parser(
         "convert", parents=[common], help="write the annotated Markdown chapters into chapters/"
@@ -112,6 +152,12 @@ def _parser() -> argparse.ArgumentParser:
         actions = curated.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("suggest", parents=[common], help=what)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +195,13 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
         cache = BuildCache(project.root, enabled=not args.no_cache)
         report = build(
-            project, formats, args.out, strict=args.strict, progress=progress, cache=cache
+            project,
+            formats,
+            args.out,
+            strict=args.strict,
+            progress=progress,
+            cache=cache,
+            press=args.press,
         )
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
@@ -157,6 +209,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         count = len(report.chapters)
         progress.note(f"built {count} chapter{'s' if count != 1 else ''} in {report.seconds:.1f} s")
         return EXIT_OK
+    if args.command == "handouts":
+        return _handouts(project, args, progress)
     if args.command == "convert":
         diagnostics = Diagnostics()
         chapters = convert_project(project, diagnostics)
@@ -226,6 +280,25 @@ def _suggest(project, what: str) -> int:
         print(line)
     plural = {"candidate": "candidates", "entry": "entries"}[noun] if len(added) != 1 else noun
     print(f"{what}.yml: added {len(added)} {plural}" if added else f"{what}.yml: nothing new")
+    return EXIT_OK
+
+
+def _handouts(project, args: argparse.Namespace, progress: Progress) -> int:
+    cache = BuildCache(project.root, enabled=not args.no_cache)
+    report = build_handouts(
+        project, args.slugs, args.out, args.jobs, strict=args.strict, cache=cache
+    )
+    _print_diagnostics(report.diagnostics)
+    for handout in report.handouts:
+        progress.note(f"wrote {_shown(handout.path, project.root)}")
+    count, workers = len(report.handouts), report.workers
+    rendered = sum(1 for stage in cache.misses if stage.startswith("handout:"))
+    progress.note(
+        f"rendered {rendered} of {count} handout{'s' if count != 1 else ''} "
+        f"in {report.seconds:.1f} s ({workers} process{'es' if workers != 1 else ''})"
+        if rendered
+        else f"{count} handout{'s' if count != 1 else ''} up to date"
+    )
     return EXIT_OK
 
 

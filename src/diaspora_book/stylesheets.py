@@ -13,7 +13,11 @@ from pathlib import Path
 
 from diaspora_book.config import Project
 
-LAYERS = {"pdf": ("base.css", "print.css"), "epub": ("base.css", "epub.css")}
+LAYERS = {
+    "pdf": ("base.css", "print.css"),
+    "epub": ("base.css", "epub.css"),
+    "handout": ("base.css", "print.css", "handout.css"),  # a chapter printed on its own
+}
 
 
 def package_styles_dir() -> Path:

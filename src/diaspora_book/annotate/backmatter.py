@@ -46,15 +46,20 @@ def back_matter(
     languages: dict[str, str],
     pages: dict[str, int] | None = None,
 ) -> BackMatter:
-    """Return the back matter for `fmt` ("pdf" or "epub"); `pages`: anchor -> page index."""
-    locate = _Locator(chapters, fmt, languages, pages)
+    """Return the back matter for `fmt` ("pdf", "epub" or "handout"); `pages`: anchor -> page.
+
+    A handout is print, so its locators are page numbers as in the PDF; it has no
+    Index: for one chapter, the Glossary and References say what a reader needs.
+    """
+    handout = fmt == "handout"
+    locate = _Locator(chapters, "pdf" if handout else fmt, languages, pages)
     parts: list[tuple[str, str]] = []
     glossary = _glossary(notes, locate, languages)
     if glossary:
         parts.append(("glossary", glossary))
     if notes.bibliography.path is not None and any(c.cites for c in chapters):
         parts.append(("references", "::: {#refs}\n:::\n"))
-    index = _index(notes, locate)
+    index = "" if handout else _index(notes, locate)
     if index:
         parts.append(("index", index))
     markdown = "".join(f"{SECTIONS[name]}\n\n{body}\n" for name, body in parts)

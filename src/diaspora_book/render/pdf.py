@@ -1,4 +1,10 @@
-"""Render the print manuscript: pandoc -> HTML, WeasyPrint -> PDF."""
+"""Render the print manuscript: pandoc -> HTML, WeasyPrint -> tagged PDF, then finish it.
+
+The PDF is tagged (a structure tree of headings, paragraphs, lists and tables, with
+the language of every foreign run), carries its metadata in the Info dictionary and
+in XMP, and has bookmarks that follow the headings. It makes no PDF/UA conformance
+claim: nothing here can run veraPDF to back one up.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,25 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from diaspora_book import __version__
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
+from diaspora_book.render.page_setup import page_css
+from diaspora_book.render.pdf_finish import PdfInfo, finish_pdf, pdf_timestamp
+from diaspora_book.render.pdf_structure import element_languages
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered PDF and where its HTML ids landed (the EPUB's page list uses them)."""
+
+    path: Path
+    page_count: int
+    anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
 
 
 def to_html(manuscript: Manuscript) -> str:
@@ -29,26 +48,105 @@ def to_html(manuscript: Manuscript) -> str:
     return pandoc.convert(manuscript.markdown, "html5", args)
 
 
-@dataclass(frozen=True)
-class RenderedPdf:
-    path: Path
-    page_count: int
-    anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
-
-
 def write_pdf(
     project: Project,
     manuscript: Manuscript,
     target: Path,
     diagnostics: Diagnostics,
     relayout: Callable[[dict[str, int]], Manuscript] | None = None,
+    *,
+    press: bool = False,
 ) -> RenderedPdf:
     """Render `manuscript` to the PDF file `target`; report where each HTML id landed.
 
-    With `relayout`, the first layout's page of every anchor (id -> page index) is
-    passed to it, and the manuscript it returns is laid out again: the Glossary and
-    Index use this to give each page number once.
+    `press` adds 3 mm bleed and crop marks for a print shop. A handout manuscript
+    (format "handout") gets its own stylesheet layer and margins for unbound pages.
+    With `relayout`, the first layout's page of every anchor is passed to it and the
+    manuscript it returns is laid out again: the Glossary and Index use this to give
+    each page number once.
     """
+    weasyprint = weasyprint_module()
+    from diaspora_book.render.fetcher import ProjectFetcher  # WeasyPrint: only to render
+
+    html = to_html(manuscript)
+    fetcher = ProjectFetcher([project.root, package_styles_dir()])
+    info = pdf_info(manuscript)
+    geometry = page_css(project.config, bound=manuscript.format != "handout", press=press)
+    with _captured_weasyprint_warnings() as warnings:
+        css = [weasyprint.CSS(string=geometry, url_fetcher=fetcher)] + [
+            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+            for path in stylesheets(project, manuscript.format)
+        ]
+        document = weasyprint.HTML(
+            string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
+        ).render(stylesheets=css)
+        if relayout is not None:
+            document = weasyprint.HTML(
+                string=to_html(relayout(anchor_pages(document))),
+                base_url=str(project.root) + "/",
+                url_fetcher=fetcher,
+            ).render(stylesheets=css)
+        _describe(document.metadata, info)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with element_languages() as tagged_languages:
+            document.write_pdf(target, pdf_tags=True, pdf_identifier=info.identifier.encode())
+    finish_pdf(target, info, press=press)
+    if not tagged_languages:
+        diagnostics.warn(
+            None,
+            f"WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
+            "foreign-language runs carry no /Lang in the PDF's structure tree",
+        )
+    for url in fetcher.refused:
+        diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
+    for message in warnings:
+        diagnostics.warn(None, f"WeasyPrint: {message}")
+    return RenderedPdf(target, len(document.pages), anchor_pages(document))
+
+
+def anchor_pages(document) -> dict[str, int]:
+    """Return the 1-based page each HTML id starts on (a split element: its first page)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def pdf_info(manuscript: Manuscript) -> PdfInfo:
+    """Return what the PDF should say about itself, from the manuscript's metadata."""
+    meta = manuscript.metadata
+
+    def text(key: str) -> str:
+        value = meta.get(key, "")
+        return value if isinstance(value, str) else ", ".join(value)
+
+    authors = meta.get("author", [])
+    return PdfInfo(
+        title=text("title"),
+        authors=tuple([authors] if isinstance(authors, str) else authors),
+        language=text("lang") or "en",
+        subject=text("subtitle"),
+        rights=text("rights"),
+        publisher=text("publisher"),
+        identifier=text("identifier"),
+        created=pdf_timestamp(),
+        generator=f"diaspora-book {__version__}",
+    )
+
+
+def _describe(metadata, info: PdfInfo) -> None:
+    """Set WeasyPrint's document metadata (the PDF Info dictionary) from `info`."""
+    metadata.title = info.title
+    metadata.authors = list(info.authors)
+    metadata.description = info.subject or None
+    metadata.lang = info.language
+    metadata.generator = info.generator
+    metadata.created = metadata.modified = info.created
+
+
+def weasyprint_module():
+    """Import WeasyPrint; a missing library (Pango) is a ToolError with the install hint."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
@@ -56,40 +154,7 @@ def write_pdf(
             f"WeasyPrint cannot start: {exc}",
             hint="run 'make setup' to install Pango and WeasyPrint",
         ) from None
-    from diaspora_book.render.fetcher import ProjectFetcher  # WeasyPrint: only to render
-
-    html = to_html(manuscript)
-    fetcher = ProjectFetcher([project.root, package_styles_dir()])
-    with _captured_weasyprint_warnings() as warnings:
-        css = [
-            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
-            for path in stylesheets(project, "pdf")
-        ]
-        document = weasyprint.HTML(
-            string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
-        ).render(stylesheets=css)
-        if relayout is not None:
-            html = to_html(relayout(anchor_pages(document)))
-            document = weasyprint.HTML(
-                string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
-            ).render(stylesheets=css)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_identifier=str(manuscript.metadata["identifier"]).encode())
-    for url in fetcher.refused:
-        diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
-    for message in warnings:
-        diagnostics.warn(None, f"WeasyPrint: {message}")
-    first_pages = {anchor: index + 1 for anchor, index in anchor_pages(document).items()}
-    return RenderedPdf(target, len(document.pages), first_pages)
-
-
-def anchor_pages(document) -> dict[str, int]:
-    """Return the index of the first page each anchor (element id) is laid out on."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:  # a box split over pages is an anchor on each
-            pages.setdefault(anchor, number)
-    return pages
+    return weasyprint
 
 
 class _captured_weasyprint_warnings:

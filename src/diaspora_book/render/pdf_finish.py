@@ -1,0 +1,97 @@
+"""Finish the PDF WeasyPrint wrote: structure repairs, XMP metadata, print-shop boxes.
+
+One pikepdf pass over the file. The result stays reproducible: with the same
+SOURCE_DATE_EPOCH two builds give the same bytes (qpdf's deterministic /ID, no
+"metadata edited now" stamp).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from diaspora_book.errors import ToolError
+from diaspora_book.render.page_setup import BLEED_MM
+from diaspora_book.render.pdf_structure import mark_furniture_as_artifacts
+
+POINTS_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What the PDF says about itself (document info dictionary and XMP)."""
+
+    title: str
+    authors: tuple[str, ...]
+    language: str  # BCP 47
+    subject: str  # the subtitle, or ""
+    rights: str
+    publisher: str
+    identifier: str
+    created: str  # W3C date-time, UTC
+    generator: str
+
+
+def pdf_timestamp() -> str:
+    """Return the file's creation time: SOURCE_DATE_EPOCH if set (reproducible), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    )
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
+    """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes."""
+    try:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            mark_furniture_as_artifacts(pdf)
+            _write_xmp(pdf, info)
+            if press:
+                _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
+            pdf.save(
+                path,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            )
+    except (pikepdf.PdfError, OSError) as exc:
+        raise ToolError(f"cannot finish {path.name}: {exc}") from None
+
+
+def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
+    """Describe the book in XMP, which catalogues and archives read (the Info dict is legacy)."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["dc:title"] = info.title
+        if info.authors:
+            xmp["dc:creator"] = list(info.authors)
+        xmp["dc:language"] = [info.language]
+        if info.subject:
+            xmp["dc:description"] = info.subject
+        if info.rights:
+            xmp["dc:rights"] = info.rights
+        if info.publisher:
+            xmp["dc:publisher"] = [info.publisher]
+        xmp["dc:identifier"] = info.identifier
+        xmp["dc:format"] = "application/pdf"
+        xmp["xmp:CreateDate"] = info.created
+        xmp["xmp:ModifyDate"] = info.created
+        xmp["xmp:CreatorTool"] = info.generator
+        xmp["pdf:Producer"] = str(pdf.docinfo.get("/Producer", ""))
+
+
+def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed: float) -> None:
+    """Set each page's BleedBox to `bleed` points beyond its TrimBox.
+
+    WeasyPrint draws crop marks inside the CSS bleed area, so the sheet is made
+    larger than the bleed (page_setup.MARKS_AREA_MM) to keep the marks clear of it;
+    the PDF then states the real bleed for the print shop's imposition software.
+    """
+    for page in pdf.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.obj.TrimBox)
+        page.obj.BleedBox = pikepdf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])

@@ -1,0 +1,144 @@
+"""Per-chapter handouts: one PDF per chapter, holding that chapter only, "page X of Y"."""
+
+import shutil
+
+import pytest
+
+from diaspora_book.build import build_handouts
+from diaspora_book.cli import main
+from diaspora_book.config import load_project
+from diaspora_book.model import BulletList, Paragraph
+from diaspora_book.parse import parse_file
+
+from .conftest import REPO, SAMPLES
+from .print_readers import pdfinfo
+from .readers import missing_words, normalise, pdf_pages, pdf_text
+
+ARTICLES = {a.slug: a for a in (parse_file(p, p.name)[0] for p in SAMPLES)}
+BOOK = "Kazakhstan's Diasporas"
+
+
+def article_words(article) -> list[str]:
+    texts = [article.title]
+    if article.infobox:
+        texts += [f"{f.key} {f.value}" for f in article.infobox.facts]
+    for block in article.blocks:
+        texts += [i.text for i in block.items] if isinstance(block, BulletList) else [block.text]
+    return " ".join(texts).split()
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory):
+    """The sample book's handouts, rendered once (in parallel, one process per core)."""
+    root = tmp_path_factory.mktemp("handouts") / "book"
+    shutil.copytree(REPO / "articles", root / "articles")
+    shutil.copy(REPO / "book.yml", root / "book.yml")
+    return build_handouts(load_project(root), [])
+
+
+def test_one_handout_per_chapter_in_book_order(handouts):
+    assert [h.path.name for h in handouts.handouts] == [
+        "01-uyghurs-in-kazakhstan.pdf",
+        "02-chinese-people-in-kazakhstan.pdf",
+    ]
+    assert [h.path.parent.name for h in handouts.handouts] == ["handouts", "handouts"]
+    assert [pdfinfo(h.path)["Title"] for h in handouts.handouts] == [
+        "Uyghurs in Kazakhstan",
+        "Chinese people in Kazakhstan",
+    ]
+    assert all(pdfinfo(h.path)["Subject"] == BOOK for h in handouts.handouts)
+
+
+def test_a_handout_holds_its_own_chapter_and_nothing_of_the_others(handouts):
+    for handout in handouts.handouts:
+        slug = handout.path.stem.split("-", 1)[1]
+        text = pdf_text(handout.path)
+        assert missing_words(article_words(ARTICLES[slug]), text) == []
+        for other in ARTICLES.values():
+            if other.slug == slug:
+                continue
+            paragraphs = [b.text for b in other.blocks if isinstance(b, Paragraph)]
+            assert len(paragraphs) > 5
+            for paragraph in paragraphs:
+                assert normalise(" ".join(paragraph.split()[:12])) not in text, (slug, paragraph)
+
+
+def test_title_block_names_the_book_and_credits_the_source(handouts):
+    first = pdf_pages(handouts.handouts[0].path)[0]
+    lines = [line.strip() for line in first.splitlines() if line.strip()]
+    assert lines[:2] == [BOOK, "Uyghur and Chinese communities in Kazakhstan"]
+    credit = normalise(" ".join(lines[2:4]))
+    assert credit.startswith("Text adapted from Wikipedia articles")
+    assert credit.endswith("Source: articles/uyghurs-in-kazakhstan.txt")
+    assert lines[4] == "Uyghurs in Kazakhstan"
+
+
+def test_every_page_says_page_x_of_y(handouts):
+    for handout in handouts.handouts:
+        pages = pdf_pages(handout.path)
+        assert handout.page_count == len(pages) > 1
+        chapter = pdfinfo(handout.path)["Title"]
+        for number, page in enumerate(pages, start=1):
+            footer = [line.strip() for line in page.splitlines() if line.strip()][-1]
+            assert footer == f"{BOOK} • {chapter} • page {number} of {len(pages)}"
+
+
+def test_parallel_and_serial_handouts_are_identical(project_factory, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = project_factory({"alpha.txt": "= Alpha =\n\nOne.\n", "beta.txt": "= Beta =\n\nTwo.\n"})
+    project = load_project(root)
+    serial = build_handouts(project, [], tmp_path / "serial", jobs=1)
+    parallel = build_handouts(project, [], tmp_path / "parallel", jobs=2)
+    assert (serial.workers, parallel.workers) == (1, 2)
+    for a, b in zip(serial.handouts, parallel.handouts, strict=True):
+        assert a.path.name == b.path.name
+        assert a.path.read_bytes() == b.path.read_bytes()
+
+
+def test_cli_renders_one_chapter_or_all(project_factory, capsys):
+    root = project_factory({"alpha.txt": "= Alpha =\n\nOne.\n", "beta.txt": "= Beta =\n\nTwo.\n"})
+    out = root / "dist" / "handouts"
+    out.mkdir(parents=True)
+    (out / "09-gone.pdf").write_bytes(b"%PDF stale")
+    (out / "notes.pdf").write_bytes(b"%PDF mine")
+
+    assert main(["handouts", "--chapter", "beta", "--jobs", "1", "--project", str(root)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "wrote dist/handouts/02-beta.pdf"
+    assert lines[1].startswith("rendered 1 of 1 handout in ") and lines[1].endswith(" s (1 process)")
+    assert sorted(p.name for p in out.iterdir()) == ["02-beta.pdf", "09-gone.pdf", "notes.pdf"]
+
+    assert main(["handouts", "--project", str(root)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == ["wrote dist/handouts/01-alpha.pdf", "wrote dist/handouts/02-beta.pdf"]
+    assert lines[2].startswith("rendered 1 of 2 handouts in ")  # beta's was up to date
+    # A full run removes the handout of a chapter that is gone, and nothing else.
+    assert sorted(p.name for p in out.iterdir()) == ["01-alpha.pdf", "02-beta.pdf", "notes.pdf"]
+    assert "One." in pdf_text(out / "01-alpha.pdf") and "Two." not in pdf_text(out / "01-alpha.pdf")
+
+    # Only the handout of a changed chapter is rendered again.
+    assert main(["handouts", "--project", str(root)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "2 handouts up to date"
+    (root / "articles" / "alpha.txt").write_text("= Alpha =\n\nOne, changed.\n", encoding="utf-8")
+    assert main(["handouts", "--project", str(root)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith("rendered 1 of 2 handouts in ")
+    assert "One, changed." in pdf_text(out / "01-alpha.pdf")
+
+
+def test_cli_unknown_chapter_exits_1_naming_the_chapters(project_factory, capsys):
+    root = project_factory({"alpha.txt": "= Alpha =\n\nOne.\n", "beta.txt": "= Beta =\n\nTwo.\n"})
+    assert main(["handouts", "--chapter", "gamma", "--project", str(root)]) == 1
+    assert (
+        capsys.readouterr().err
+        == "error: no chapter 'gamma' in this book (chapters: alpha, beta)\n"
+    )
+    assert not (root / "dist").exists()
+
+
+def test_cli_jobs_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["handouts", "--jobs", "0"])
+    assert raised.value.code == 2
+    assert (
+        "argument --jobs: expected a whole number of 1 or more, got '0'" in capsys.readouterr().err
+    )
