@@ -105,7 +105,9 @@ def test_cli_renders_one_chapter_or_all(project_factory, capsys):
     assert main(["handouts", "--chapter", "beta", "--jobs", "1", "--project", str(root)]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == "wrote dist/handouts/02-beta.pdf"
-    assert lines[1].startswith("rendered 1 of 1 handout in ") and lines[1].endswith(" s (1 process)")
+    assert lines[1].startswith("rendered 1 of 1 handout in ") and lines[1].endswith(
+        " s (1 process)"
+    )
     assert sorted(p.name for p in out.iterdir()) == ["02-beta.pdf", "09-gone.pdf", "notes.pdf"]
 
     assert main(["handouts", "--project", str(root)]) == 0
