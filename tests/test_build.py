@@ -1,6 +1,6 @@
 """Whole builds: defaults, byte-identical output, and inputs that must fail cleanly."""
 
-from diaspora_book.build import build
+from diaspora_book.build import build, build_handouts
 from diaspora_book.config import load_project
 
 from .readers import epub_text, pdf_text
@@ -23,8 +23,14 @@ def test_source_date_epoch_gives_identical_bytes_from_separate_checkouts(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     articles = {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\nقازاق 哈萨克\n"}
     # Two copies at different paths, as two clean clones would be.
-    first = build(load_project(project_factory(articles, "title: Same\n", name="clone-one")))
-    second = build(load_project(project_factory(articles, "title: Same\n", name="elsewhere/two")))
+    one = load_project(project_factory(articles, "title: Same\n", name="clone-one"))
+    two = load_project(project_factory(articles, "title: Same\n", name="elsewhere/two"))
+    first, second = build(one), build(two)
     assert [p.name for p in first.outputs] == ["same.pdf", "same.epub"]
     for a, b in zip(first.outputs, second.outputs, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+    handouts_one = build_handouts(one, [], jobs=1).handouts
+    handouts_two = build_handouts(two, [], jobs=2).handouts
+    assert [h.path.name for h in handouts_one] == ["01-alpha.pdf", "02-beta.pdf"]
+    for a, b in zip(handouts_one, handouts_two, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
