@@ -8,9 +8,9 @@ A = "= Alpha =\n\nFirst.\n"
 B = "= Beta =\n\nSecond.\n"
 
 
-def rebuild(root, enabled=True):
+def rebuild(root, reuse=True):
     project = load_project(root)
-    return build(project, cache=BuildCache(project.root, enabled=enabled))
+    return build(project, cache=BuildCache(project.root, reuse=reuse))
 
 
 def test_rebuilds_only_what_changed(project_factory):
@@ -81,12 +81,13 @@ def test_cached_diagnostics_are_reported_again(project_factory):
 def test_no_cache_and_a_corrupt_cache_do_a_full_build(project_factory):
     root = project_factory({"a.txt": A})
     rebuild(root)
-    assert rebuild(root, enabled=False).ran == (
+    assert rebuild(root, reuse=False).ran == (
         "chapter:articles/a.txt",
         "annotations",
         "pdf",
         "epub",
     )
+    assert rebuild(root).ran == ()  # what --no-cache built is recorded for the next build
     for record in (root / ".cache" / "diaspora-book").iterdir():
         record.write_text("{not json", encoding="utf-8")
     assert rebuild(root).ran == ("chapter:articles/a.txt", "annotations", "pdf", "epub")

@@ -63,9 +63,10 @@ def tool_fingerprint() -> str:
 class BuildCache:
     """Records of finished stages: `lookup` before doing the work, `store` after."""
 
-    def __init__(self, root: Path, enabled: bool = True):
+    def __init__(self, root: Path, enabled: bool = True, reuse: bool = True):
         self.directory = root / ".cache" / "diaspora-book"
-        self.enabled = enabled
+        self.enabled = enabled  # False: neither read nor write (the library's default)
+        self.reuse = reuse  # False (--no-cache): ignore old records, still record this build
         self.hits: list[str] = []  # stages reused in this build, in order
         self.misses: list[str] = []  # stages that had to run
 
@@ -79,7 +80,7 @@ class BuildCache:
         return data
 
     def _lookup(self, stage: str, key: str, outputs: tuple[Path, ...]) -> dict[str, Any] | None:
-        if not self.enabled:
+        if not (self.enabled and self.reuse):
             return None
         path = self._record_path(stage)
         try:

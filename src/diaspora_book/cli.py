@@ -84,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument(
-        "--no-cache", action="store_true", help="ignore the incremental cache: a full build"
+        "--no-cache",
+        action="store_true",
+        help="ignore the incremental cache: a full build (recorded for the next one)",
     )
     build_cmd.add_argument(
         "--print",
@@ -193,7 +195,7 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     progress = for_terminal(_level(args))
     if args.command == "build":
         formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
-        cache = BuildCache(project.root, enabled=not args.no_cache)
+        cache = BuildCache(project.root, reuse=not args.no_cache)
         report = build(
             project,
             formats,
@@ -284,7 +286,7 @@ def _suggest(project, what: str) -> int:
 
 
 def _handouts(project, args: argparse.Namespace, progress: Progress) -> int:
-    cache = BuildCache(project.root, enabled=not args.no_cache)
+    cache = BuildCache(project.root, reuse=not args.no_cache)
     report = build_handouts(
         project, args.slugs, args.out, args.jobs, strict=args.strict, cache=cache
     )
