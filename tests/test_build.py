@@ -34,3 +34,27 @@ def test_source_date_epoch_gives_identical_bytes_from_separate_checkouts(
     assert [h.path.name for h in handouts_one] == ["01-alpha.pdf", "02-beta.pdf"]
     for a, b in zip(handouts_one, handouts_two, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
+
+
+def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatch):
+    """The Glossary/Index relayout costs a second layout only when it changes something."""
+    import weasyprint
+
+    layouts = []
+    render = weasyprint.HTML.render
+
+    def counting(self, *args, **kwargs):
+        layouts.append(1)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counting)
+    build(load_project(project_factory({"alpha.txt": ARTICLE})), formats=("pdf",))
+    assert len(layouts) == 1
+    annotated = project_factory(
+        {"alpha.txt": "= Alpha =\n\nThe yärlik live here. The yärlik again.\n"},
+        name="annotated",
+    )
+    (annotated / "glossary.yml").write_text("- term: yärlik\n  gloss: locals\n", encoding="utf-8")
+    layouts.clear()
+    build(load_project(annotated), formats=("pdf",))
+    assert len(layouts) == 2  # two occurrences on one page: the Glossary keeps one number

@@ -80,11 +80,10 @@ def write_pdf(
         document = weasyprint.HTML(
             string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
         ).render(stylesheets=css)
-        if relayout is not None:
+        second = relayout(anchor_pages(document)) if relayout is not None else manuscript
+        if second.markdown != manuscript.markdown:  # else nothing to deduplicate: one layout
             document = weasyprint.HTML(
-                string=to_html(relayout(anchor_pages(document))),
-                base_url=str(project.root) + "/",
-                url_fetcher=fetcher,
+                string=to_html(second), base_url=str(project.root) + "/", url_fetcher=fetcher
             ).render(stylesheets=css)
         _describe(document.metadata, info)
         target.parent.mkdir(parents=True, exist_ok=True)
