@@ -7,6 +7,7 @@ stage can point an editor at `path:line`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -82,6 +83,20 @@ class Article:
     title_span: SourceSpan
     infobox: Infobox | None
     blocks: tuple[Block, ...]
+
+
+def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
+    """Yield the article's running text with its place: paragraphs and list items.
+
+    This is the text that carries glossary marks, index entries and citations;
+    headings, the infobox and "See also" lists do not.
+    """
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            yield block.text, block.span
+        elif isinstance(block, BulletList) and not block.see_also:
+            for item in block.items:
+                yield item.text, item.span
 
 
 @dataclass(frozen=True)

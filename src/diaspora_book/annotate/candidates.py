@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from diaspora_book.annotate.english import is_english
 from diaspora_book.annotate.phrases import nfc
-from diaspora_book.model import Article, BulletList, Paragraph, SourceSpan
+from diaspora_book.model import Article, SourceSpan, running_text
 
 _WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*"
 _QUOTE = r"[\"\u201c](?P<gloss>[^\"\u201d]{1,80})[\"\u201d]"
@@ -69,7 +69,7 @@ def find_candidates(articles: list[Article]) -> list[Candidate]:
     found: dict[str, _Found] = {}
     plural_alts: list[tuple[str, str]] = []  # (term, plural) seen as `Dungans (Hui)`
     for article in articles:
-        for text, span in _texts(article):
+        for text, span in running_text(article):
             taken: list[tuple[int, int]] = []
             for start, end, candidate in sorted(_defined(text, span, article.slug), key=_first):
                 taken.append((start, end))
@@ -183,16 +183,6 @@ def _foreign_words(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[in
         ):
             continue
         yield match.start(), nfc(word)
-
-
-def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
-    """The running text of an article: paragraphs and list items (not "See also")."""
-    for block in article.blocks:
-        if isinstance(block, Paragraph):
-            yield block.text, block.span
-        elif isinstance(block, BulletList) and not block.see_also:
-            for item in block.items:
-                yield item.text, item.span
 
 
 def _at(span: SourceSpan, offset: int) -> SourceSpan:

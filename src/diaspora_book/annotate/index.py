@@ -26,7 +26,7 @@ from diaspora_book.annotate.curated import Record, load_records
 from diaspora_book.annotate.english import is_english
 from diaspora_book.annotate.phrases import nfc
 from diaspora_book.errors import Diagnostics
-from diaspora_book.model import Article, BulletList, Paragraph, SourceSpan
+from diaspora_book.model import Article, SourceSpan, running_text
 from diaspora_book.slug import slugify, unique
 
 INDEX_FILE = "index.yml"
@@ -122,7 +122,7 @@ def proper_nouns(articles: list[Article], skip: set[str]) -> list[Seed]:
     unless it is capitalised somewhere else in mid-sentence (`China`). Words of the
     book's titles (`Kazakhstan`, `Uyghurs`) and anything in `skip` are left out.
     """
-    texts = [(text, span) for article in articles for text, span in _texts(article)]
+    texts = [(text, span) for article in articles for text, span in running_text(article)]
     mid_sentence = {
         word for text, _ in texts for start, word in _tokens(text) if not _opens(text, start)
     }
@@ -183,12 +183,3 @@ def _capitalised(word: str) -> bool:
 
 def _opens(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[:start]))
-
-
-def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
-    for block in article.blocks:
-        if isinstance(block, Paragraph):
-            yield block.text, block.span
-        elif isinstance(block, BulletList) and not block.see_also:
-            for item in block.items:
-                yield item.text, item.span

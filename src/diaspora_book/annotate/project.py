@@ -27,7 +27,7 @@ from diaspora_book.annotate.index import Index, load_index
 from diaspora_book.annotate.phrases import PhraseMatcher
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
-from diaspora_book.model import Article, BulletList, Chapter, Cite, Mark, Paragraph
+from diaspora_book.model import Article, Chapter, Cite, Mark, running_text
 
 DEFAULT_CSL = "chicago-author-date.csl"
 
@@ -169,19 +169,8 @@ def check_annotations(
 def _check_rules_match(articles: list[Article], notes: Annotations, diagnostics: Diagnostics):
     matched: set[int] = set()
     for article in articles:
-        for text in running_text(article):
+        for text, _ in running_text(article):
             cites_in(text, article.slug, notes.rules, matched)
     for number, rule in enumerate(notes.rules.rules):
         if number not in matched:
             diagnostics.warn(rule.span, "this citation rule matches no text")
-
-
-def running_text(article: Article) -> list[str]:
-    """The text that carries marks and citations: paragraphs and list items."""
-    texts: list[str] = []
-    for block in article.blocks:
-        if isinstance(block, Paragraph):
-            texts.append(block.text)
-        elif isinstance(block, BulletList) and not block.see_also:
-            texts += [item.text for item in block.items]
-    return texts
