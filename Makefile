@@ -15,8 +15,12 @@ check: setup
 	.venv/bin/diaspora-book check
 
 lint: setup
-	.venv/bin/ruff check src tests
-	.venv/bin/ruff format --check src tests
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+
+# Pipeline vs bare pandoc + WeasyPrint at 10, 50 and 200 articles; writes bench/RESULTS.md.
+bench: setup
+	.venv/bin/python -m bench
 
 clean:
 	rm -rf dist .cache
