@@ -19,8 +19,9 @@ lint: setup
 	.venv/bin/ruff format --check src tests bench
 
 # Pipeline vs bare pandoc + WeasyPrint at 10, 50 and 200 articles; writes bench/RESULTS.md.
+# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 10 50 --repeats 5".
 bench: setup
-	.venv/bin/python -m bench
+	.venv/bin/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .cache

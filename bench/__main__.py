@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     except MeasureError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 1
+    about["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report.render(results, about, when, command.strip(), args.seed, profile_section)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, encoding="utf-8")

@@ -19,6 +19,7 @@ import functools
 import json
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,10 +27,21 @@ STARTED = time.perf_counter()
 
 
 class Stopwatch:
-    """Wall and CPU seconds per stage, CPU including child processes (pandoc)."""
+    """Wall seconds and memory high-water marks per stage."""
 
     def __init__(self) -> None:
         self.stages: dict[str, dict[str, float]] = {}
+        self.intervals: list[tuple[float, float]] = []  # (start, end) of every timed call
+        self.lock = threading.Lock()  # build() may run a stage in a background thread
+
+    def busy(self) -> float:
+        """Return the seconds during which at least one stage was running."""
+        total, reach = 0.0, float("-inf")
+        for start, end in sorted(self.intervals):
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        return total
 
     def wrap(self, owner: object, name: str, stage) -> None:
         """Replace `owner.name` with a timed version; `stage` names it (or maps args to one)."""
@@ -40,25 +52,23 @@ class Stopwatch:
         @functools.wraps(original)
         def timed(*args, **kwargs):
             label = stage(*args, **kwargs) if callable(stage) else stage
-            wall, cpu = time.perf_counter(), _cpu()
+            wall = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
-                entry = self.stages.setdefault(label, {"seconds": 0.0, "cpu": 0.0, "calls": 0})
-                entry["seconds"] += time.perf_counter() - wall
-                entry["cpu"] += _cpu() - cpu
-                entry["calls"] += 1
-                # High-water marks at the end of the stage: this process, its largest child.
-                entry["rss_self_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                entry["rss_children_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                end = time.perf_counter()
+                with self.lock:
+                    self.intervals.append((wall, end))
+                    entry = self.stages.setdefault(label, {"seconds": 0.0, "calls": 0})
+                    entry["seconds"] += end - wall
+                    entry["calls"] += 1
+                    # High-water marks at the end of the stage: this process, its largest child.
+                    entry["rss_self_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                    entry["rss_children_kib"] = resource.getrusage(
+                        resource.RUSAGE_CHILDREN
+                    ).ru_maxrss
 
         setattr(owner, name, timed)
-
-
-def _cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _pandoc_stage(markdown, to, *args, **kwargs) -> str:
@@ -101,6 +111,7 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     done = time.perf_counter()
     return {
         "stages": watch.stages,
+        "busy": watch.busy(),
         "startup": ready - STARTED,
         "build": done - ready,
         "outputs": [str(p) for p in report.outputs],
@@ -118,7 +129,12 @@ def run_weasyprint(html: Path, target: Path) -> dict:
     ready = time.perf_counter()
     weasyprint.HTML(filename=str(html)).write_pdf(str(target))
     done = time.perf_counter()
-    return {"stages": watch.stages, "startup": ready - STARTED, "build": done - ready}
+    return {
+        "stages": watch.stages,
+        "busy": watch.busy(),
+        "startup": ready - STARTED,
+        "build": done - ready,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
