@@ -8,6 +8,7 @@ article, not just the first.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,17 +109,28 @@ def build(
     out_dir = out_dir or project.dist_dir
     stem = output_stem(project)
     outputs: list[Path] = []
-    if "pdf" in formats:
-        manuscript = assemble(project, chapters, "pdf")
-        outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
-    if "epub" in formats:
-        manuscript = assemble(project, chapters, "epub")
-        outputs.append(write_epub(project, manuscript, out_dir / f"{stem}.epub"))
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # The EPUB is made by a pandoc process while WeasyPrint lays out the PDF in this
+        # one: the two files are independent, and on two cores the EPUB costs no time.
+        epub = (
+            background.submit(_epub, project, chapters, out_dir / f"{stem}.epub")
+            if "epub" in formats
+            else None
+        )
+        if "pdf" in formats:
+            manuscript = assemble(project, chapters, "pdf")
+            outputs.append(write_pdf(project, manuscript, out_dir / f"{stem}.pdf", diagnostics))
+        if epub is not None:
+            outputs.append(epub.result())
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     return BuildReport(
         tuple(outputs), tuple(chapters), tuple(diagnostics), time.perf_counter() - started
     )
+
+
+def _epub(project: Project, chapters: list[Chapter], target: Path) -> Path:
+    return write_epub(project, assemble(project, chapters, "epub"), target)
 
 
 def _strict(diagnostics: Diagnostics) -> Diagnostics:
