@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="sizes above N are built --large-repeats times only (default: 50)",
     )
-    parser.add_argument("--large-repeats", type=int, default=1, metavar="R")
+    parser.add_argument(
+        "--large-repeats", type=int, default=2, metavar="R", help="builds per side above --large"
+    )
     parser.add_argument(
         "--profile-size",
         type=int,

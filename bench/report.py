@@ -96,11 +96,14 @@ def goals(results: list[SizeResult]) -> list[str]:
         small, large = results[0], results[-1]
         first, last = pages_per_second(small, "pipeline"), pages_per_second(large, "pipeline")
         change = last / first - 1 if first else 0.0
+        layout = [pages_per_second(r, "pipeline", "layout") for r in (small, large)]
         rows.append(
             [
                 f"pages/s at {large.articles} articles within {GOAL_GROWTH:.0%} of pages/s at "
-                f"{small.articles}",
-                f"{last:.1f} vs {first:.1f} pages/s ({change:+.0%})",
+                f"{small.articles} (not slower: growth no worse than linear)",
+                f"full build {last:.1f} vs {first:.1f} pages/s ({change:+.0%}); "
+                f"WeasyPrint layout alone {layout[1]:.1f} vs {layout[0]:.1f} "
+                f"({layout[1] / layout[0] - 1:+.0%})",
                 "yes" if change >= -GOAL_GROWTH else "**no**",
             ]
         )
@@ -109,7 +112,7 @@ def goals(results: list[SizeResult]) -> list[str]:
         rows.append(
             [
                 f"peak RSS no worse than the baseline, {result.articles} articles",
-                f"{_fmt(p, 0)} vs {_fmt(b, 0)} MiB",
+                f"{_fmt(p, 0)} vs {_fmt(b, 0)} MiB ({p / b - 1:+.1%})" if p and b else "—",
                 "yes" if p is not None and b is not None and p <= b else "**no**",
             ]
         )
@@ -208,8 +211,9 @@ def profile(path: Path, articles: int, limit: int = 15) -> list[str]:
     header = ["function", "calls", "own s", "cumulative s"]
     return [
         f"One pipeline build of {articles} articles under cProfile "
-        f"({total:.2f} s of Python time; pandoc runs in child processes and shows up as "
-        "waiting in `subprocess`). The dump is kept at "
+        f"({total:.2f} s of Python time in the main thread; pandoc runs in child processes "
+        "and shows up as waiting in `subprocess`; the EPUB's background thread is not "
+        "profiled, its work is pandoc's). The dump is kept at "
         f"`{path.as_posix()}` for `python -m pstats`.",
         "",
         f"Most own time ({limit} functions):",
@@ -238,9 +242,16 @@ METHOD = """\
   WeasyPrint (its Python API, in a fresh process) to PDF, and `pandoc --toc --css` to
   EPUB, with the same stylesheet layers as the pipeline. Its full build is the sum of
   the three processes.
-- **Pages** are each side's own PDF pages (the pipeline's book adds a title page, a
-  copyright page, a contents list and starts every chapter on a right-hand page), so
-  pages/s for the EPUB rows is only a size-normalised speed.
+- **Pages** are each side's own PDF pages: the pipeline's book adds a title page, a
+  copyright page and a contents list with page numbers and fact boxes; the baseline's
+  has pandoc's contents list. Pages/s for the EPUB rows is only a size-normalised speed.
+- **Overlap**: in the pipeline, pandoc makes the EPUB while pandoc makes the HTML and
+  WeasyPrint lays out the PDF, so on two shared cores those stages slow each other and
+  their rows (pandoc → HTML and → EPUB above all) show wall time shared with the work
+  beside them. The full build and the CPU ratio are the fair comparison.
+- **Growth**: the goal guards against cost growing faster than the book. Pages/s of
+  the full build rise with size because start-up is paid once; the WeasyPrint layout
+  rate, which has no fixed part, shows whether layout itself stays linear.
 - **Peak RSS**: for a whole build, `ru_maxrss` from `os.wait4` (the largest of the process
   and its children); per stage, the high-water mark at the end of the stage, of the
   Python process (convert, layout, write) or of its largest pandoc child so far (pandoc

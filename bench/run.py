@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import baseline, corpus, measure
@@ -39,18 +38,17 @@ class BuildSample:
     stages: dict[str, StageSample]
     cpu: float  # CPU seconds of the whole build, children included
     outputs: dict[str, Path]  # "pdf" / "epub" -> file
-    warnings: int = 0  # diagnostics the build reported (the samples have lint warnings)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SizeResult:
     """Every sample of both sides at one book size."""
 
     articles: int
-    pipeline: list[BuildSample] = field(default_factory=list)
-    baseline: list[BuildSample] = field(default_factory=list)
-    pages: dict[str, int] = field(default_factory=dict)  # side -> PDF pages
-    sizes: dict[str, dict[str, int]] = field(default_factory=dict)  # side -> format -> bytes
+    pipeline: tuple[BuildSample, ...]
+    baseline: tuple[BuildSample, ...]
+    pages: dict[str, int]  # side -> PDF pages (the last build; every build is identical)
+    sizes: dict[str, dict[str, int]]  # side -> format -> bytes
 
 
 def child_env() -> dict[str, str]:
@@ -92,7 +90,7 @@ def build_pipeline(project: Path, out: Path, profile: Path | None = None) -> Bui
     stages["pdf"] = _pdf_total(stages)
     stages["full"] = StageSample(done.seconds, done.peak_rss_kib)
     outputs = {Path(p).suffix.lstrip("."): Path(p) for p in detail["outputs"]}
-    return BuildSample(stages, done.cpu, outputs, detail["warnings"])
+    return BuildSample(stages, done.cpu, outputs)
 
 
 def build_baseline(inputs: dict[str, Path], out: Path) -> BuildSample:
@@ -158,26 +156,29 @@ def prepare(work: Path, n: int, seed: int) -> tuple[Path, dict[str, Path]]:
 def measure_size(work: Path, n: int, repeats: int, seed: int, log=print) -> SizeResult:
     """Build `n` articles `repeats` times with each side, alternating which goes first."""
     project, inputs = prepare(work, n, seed)
-    result = SizeResult(n)
+    samples: dict[str, list[BuildSample]] = {"pipeline": [], "baseline": []}
     for r in range(repeats):
-        order = ("baseline", "pipeline") if r % 2 == 0 else ("pipeline", "baseline")
-        for side in order:
+        for side in ("baseline", "pipeline") if r % 2 == 0 else ("pipeline", "baseline"):
             out = work / str(n) / side
-            if side == "pipeline":
-                sample = build_pipeline(project, out)
-                result.pipeline.append(sample)
-            else:
-                sample = build_baseline(inputs, out)
-                result.baseline.append(sample)
+            sample = (
+                build_pipeline(project, out) if side == "pipeline" else build_baseline(inputs, out)
+            )
+            samples[side].append(sample)
             log(
                 f"  {n} articles, run {r + 1}/{repeats}, {side}: "
                 f"{sample.stages['full'].seconds:.1f} s"
             )
-    for side, samples in (("pipeline", result.pipeline), ("baseline", result.baseline)):
-        outputs = samples[-1].outputs
-        result.pages[side] = measure.pdf_pages(outputs["pdf"])
-        result.sizes[side] = {fmt: path.stat().st_size for fmt, path in outputs.items()}
-    return result
+    last = {side: runs[-1].outputs for side, runs in samples.items()}
+    return SizeResult(
+        articles=n,
+        pipeline=tuple(samples["pipeline"]),
+        baseline=tuple(samples["baseline"]),
+        pages={side: measure.pdf_pages(outputs["pdf"]) for side, outputs in last.items()},
+        sizes={
+            side: {fmt: path.stat().st_size for fmt, path in outputs.items()}
+            for side, outputs in last.items()
+        },
+    )
 
 
 def warm_up(work: Path, seed: int) -> None:
@@ -185,7 +186,3 @@ def warm_up(work: Path, seed: int) -> None:
     project, inputs = prepare(work, 2, seed)
     build_pipeline(project, work / "2" / "pipeline")
     build_baseline(inputs, work / "2" / "baseline")
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)

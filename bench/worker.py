@@ -115,7 +115,6 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
         "startup": ready - STARTED,
         "build": done - ready,
         "outputs": [str(p) for p in report.outputs],
-        "warnings": len(report.diagnostics),
     }
 
 
