@@ -1,5 +1,7 @@
 """Whole builds: defaults, byte-identical output, and inputs that must fail cleanly."""
 
+import pytest
+
 from diaspora_book.build import build
 from diaspora_book.config import load_project
 
@@ -26,3 +28,18 @@ def test_source_date_epoch_gives_identical_bytes(project_factory, monkeypatch, t
     second = build(load_project(root), out_dir=tmp_path / "two")
     for a, b in zip(first.outputs, second.outputs, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_failure_in_the_background_epub_reaches_the_caller(project_factory, monkeypatch):
+    """The EPUB is made beside the PDF, in a thread; its error must not be lost."""
+    import diaspora_book.build as build_module
+    from diaspora_book.errors import ToolError
+
+    def broken(project, manuscript, target):
+        raise ToolError("pandoc failed: out of memory")
+
+    monkeypatch.setattr(build_module, "write_epub", broken)
+    root = project_factory({"alpha.txt": ARTICLE})
+    with pytest.raises(ToolError, match="^error: pandoc failed: out of memory$"):
+        build(load_project(root))
+    assert (root / "dist" / "book.pdf").is_file()  # the PDF beside it was finished
