@@ -34,17 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         help="book sizes in articles (default: 10 50 200)",
     )
     parser.add_argument(
-        "--repeats", type=int, default=3, help="builds per side for small sizes (default: 3)"
-    )
-    parser.add_argument(
-        "--large",
+        "--repeats",
         type=int,
-        default=50,
-        metavar="N",
-        help="sizes above N are built --large-repeats times only (default: 50)",
-    )
-    parser.add_argument(
-        "--large-repeats", type=int, default=2, metavar="R", help="builds per side above --large"
+        nargs="+",
+        default=[5, 3, 2],
+        metavar="R",
+        help="builds per side, one number per size or one for all (default: 5 3 2)",
     )
     parser.add_argument(
         "--profile-size",
@@ -77,8 +72,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if min(args.sizes) < 1 or args.repeats < 1 or args.large_repeats < 1:
+    if min(args.sizes) < 1 or min(args.repeats) < 1:
         print("bench: error: sizes and repeats must be at least 1", file=sys.stderr)
+        return 2
+    if len(args.repeats) == 1:
+        args.repeats *= len(args.sizes)
+    if len(args.repeats) != len(args.sizes):
+        print("bench: error: give one --repeats for all sizes or one per size", file=sys.stderr)
         return 2
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
 
@@ -92,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             log("warming up (2 articles, untimed)")
             run.warm_up(args.work, args.seed)
         results = []
-        for n in args.sizes:
-            repeats = args.repeats if n <= args.large else args.large_repeats
+        for n, repeats in zip(args.sizes, args.repeats, strict=True):
             log(f"{n} articles, {repeats} run(s) per side")
             results.append(run.measure_size(args.work, n, repeats, args.seed, log))
         profile_section = None
