@@ -291,6 +291,13 @@ def render(
     ]
     for result in results:
         lines += [f"## {result.articles} articles, per stage", "", *stages(result), ""]
+        unsplit = sorted({name for sample in result.pipeline for name in sample.unsplit})
+        if unsplit:
+            lines += [
+                "Not found to time (renamed?), so counted in the rest: "
+                + ", ".join(f"`{name}`" for name in unsplit),
+                "",
+            ]
     if profile_section:
         lines += ["## Profile", "", *profile_section, ""]
     lines += ["## Method", "", METHOD.format(seed=seed)]

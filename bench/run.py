@@ -38,6 +38,7 @@ class BuildSample:
     stages: dict[str, StageSample]
     cpu: float  # CPU seconds of the whole build, children included
     outputs: dict[str, Path]  # "pdf" / "epub" -> file
+    unsplit: tuple[str, ...] = ()  # stage functions the worker could not find to time
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def build_pipeline(project: Path, out: Path, profile: Path | None = None) -> Bui
     stages["pdf"] = _pdf_total(stages)
     stages["full"] = StageSample(done.seconds, done.peak_rss_kib)
     outputs = {Path(p).suffix.lstrip("."): Path(p) for p in detail["outputs"]}
-    return BuildSample(stages, done.cpu, outputs)
+    return BuildSample(stages, done.cpu, outputs, tuple(detail["missing"]))
 
 
 def build_baseline(inputs: dict[str, Path], out: Path) -> BuildSample:

@@ -4,7 +4,7 @@
 same call the CLI makes. To split the time by stage without changing the pipeline,
 the worker wraps the functions `build()` calls (and WeasyPrint's render and
 write_pdf) with stopwatches; a function that another branch has renamed is simply
-not split out, and its time shows up as "other".
+not split out: its time shows up as "other" and the results name it.
 
 `weasyprint HTML OUT` is the baseline's PDF step: WeasyPrint's own API on pandoc's
 HTML, timed the same way (layout, then writing the PDF).
@@ -33,6 +33,7 @@ class Stopwatch:
         self.stages: dict[str, dict[str, float]] = {}
         self.intervals: list[tuple[float, float]] = []  # (start, end) of every timed call
         self.lock = threading.Lock()  # build() may run a stage in a background thread
+        self.missing: list[str] = []  # functions not found (renamed?): their time is "other"
 
     def busy(self) -> float:
         """Return the seconds during which at least one stage was running."""
@@ -47,6 +48,7 @@ class Stopwatch:
         """Replace `owner.name` with a timed version; `stage` names it (or maps args to one)."""
         original = getattr(owner, name, None)
         if original is None:
+            self.missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
             return
 
         @functools.wraps(original)
@@ -112,6 +114,7 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     return {
         "stages": watch.stages,
         "busy": watch.busy(),
+        "missing": watch.missing,
         "startup": ready - STARTED,
         "build": done - ready,
         "outputs": [str(p) for p in report.outputs],

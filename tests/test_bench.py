@@ -82,6 +82,7 @@ def test_runner_builds_both_sides_and_writes_results(tmp_path, capsys):
     assert f"| pandoc | {pypandoc.get_pandoc_version()} |" in text
     assert "## 2 articles, per stage" in text
     assert "| **full build** (PDF + EPUB) | " in text
+    assert "Not found to time" not in text  # every stage the worker times still exists
     assert "`diaspora_book/build.py:" in text  # the profile names the pipeline's functions
     assert (work / "profile-2.prof").is_file()
     assert "| full build ≤ 1.10 × baseline, 2 articles | " in capsys.readouterr().out
