@@ -15,9 +15,14 @@ check: setup
 	.venv/bin/diaspora-book check
 
 lint: setup
-	.venv/bin/ruff check src tests
-	.venv/bin/ruff format --check src tests
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
 	.venv/bin/mypy
+
+# Pipeline vs bare pandoc + WeasyPrint at 10, 50 and 200 articles; writes bench/RESULTS.md.
+# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 10 50 --repeats 5".
+bench: setup
+	.venv/bin/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .cache

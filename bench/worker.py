@@ -1,0 +1,164 @@
+"""One measured build, run by the runner in a fresh process; prints its stage times as JSON.
+
+`pipeline PROJECT OUT` builds with the library API (`diaspora_book.build.build`), the
+same call the CLI makes. To split the time by stage without changing the pipeline,
+the worker wraps the functions `build()` calls (and WeasyPrint's render and
+write_pdf) with stopwatches; a function that another branch has renamed is simply
+not split out: its time shows up as "other" and the results name it.
+
+`weasyprint HTML OUT` is the baseline's PDF step: WeasyPrint's own API on pandoc's
+HTML, timed the same way (layout, then writing the PDF).
+
+`--profile FILE` (pipeline only) runs the build under cProfile and dumps the stats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+STARTED = time.perf_counter()
+
+
+class Stopwatch:
+    """Wall seconds and memory high-water marks per stage."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, dict[str, float]] = {}
+        self.intervals: list[tuple[float, float]] = []  # (start, end) of every timed call
+        self.lock = threading.Lock()  # build() may run a stage in a background thread
+        self.missing: list[str] = []  # functions not found (renamed?): their time is "other"
+
+    def busy(self) -> float:
+        """Return the seconds during which at least one stage was running."""
+        total, reach = 0.0, float("-inf")
+        for start, end in sorted(self.intervals):
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        return total
+
+    def wrap(self, owner: object, name: str, stage) -> None:
+        """Replace `owner.name` with a timed version; `stage` names it (or maps args to one)."""
+        original = getattr(owner, name, None)
+        if original is None:
+            self.missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
+            return
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            label = stage(*args, **kwargs) if callable(stage) else stage
+            wall = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                end = time.perf_counter()
+                with self.lock:
+                    self.intervals.append((wall, end))
+                    entry = self.stages.setdefault(label, {"seconds": 0.0, "calls": 0})
+                    entry["seconds"] += end - wall
+                    entry["calls"] += 1
+                    # High-water marks at the end of the stage: this process, its largest child.
+                    entry["rss_self_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                    entry["rss_children_kib"] = resource.getrusage(
+                        resource.RUSAGE_CHILDREN
+                    ).ru_maxrss
+
+        setattr(owner, name, timed)
+
+
+def _pandoc_stage(markdown, to, *args, **kwargs) -> str:
+    return "pandoc epub" if to.startswith("epub") else "pandoc html"
+
+
+def instrument_pipeline(watch: Stopwatch) -> None:
+    """Wrap the stages `build()` runs, where they are looked up at call time."""
+    import weasyprint
+    import weasyprint.document
+
+    import diaspora_book.build as build_module
+    import diaspora_book.render.epub as epub_module
+    import diaspora_book.render.pandoc as pandoc_module
+    import diaspora_book.render.pdf as pdf_module
+
+    watch.wrap(build_module, "convert_book", "parse + convert")
+    watch.wrap(build_module, "write_chapters", "write chapters")
+    watch.wrap(build_module, "assemble", "assemble")
+    watch.wrap(pandoc_module, "convert", _pandoc_stage)
+    watch.wrap(weasyprint.HTML, "render", "layout")
+    watch.wrap(weasyprint.document.Document, "write_pdf", "write pdf")
+    watch.wrap(epub_module, "finish_epub", "epub finish")
+    watch.wrap(pdf_module, "finish_pdf", "pdf finish")
+
+
+def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict:
+    watch = Stopwatch()
+    instrument_pipeline(watch)
+    from diaspora_book.build import build
+    from diaspora_book.config import load_project
+
+    ready = time.perf_counter()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        report = profiler.runcall(build, load_project(project_dir), out_dir=out_dir)
+        profiler.dump_stats(profile)
+    else:
+        report = build(load_project(project_dir), out_dir=out_dir)
+    done = time.perf_counter()
+    return {
+        "stages": watch.stages,
+        "busy": watch.busy(),
+        "missing": watch.missing,
+        "startup": ready - STARTED,
+        "build": done - ready,
+        "outputs": [str(p) for p in report.outputs],
+    }
+
+
+def run_weasyprint(html: Path, target: Path) -> dict:
+    watch = Stopwatch()
+    import weasyprint
+    import weasyprint.document
+
+    watch.wrap(weasyprint.HTML, "render", "layout")
+    watch.wrap(weasyprint.document.Document, "write_pdf", "write pdf")
+    ready = time.perf_counter()
+    weasyprint.HTML(filename=str(html)).write_pdf(str(target))
+    done = time.perf_counter()
+    return {
+        "stages": watch.stages,
+        "busy": watch.busy(),
+        "startup": ready - STARTED,
+        "build": done - ready,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    commands = parser.add_subparsers(dest="command", required=True)
+    pipeline = commands.add_parser("pipeline")
+    pipeline.add_argument("project", type=Path)
+    pipeline.add_argument("out", type=Path)
+    pipeline.add_argument("--profile", type=Path)
+    baseline = commands.add_parser("weasyprint")
+    baseline.add_argument("html", type=Path)
+    baseline.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "pipeline":
+        result = run_pipeline(args.project, args.out, args.profile)
+    else:
+        result = run_weasyprint(args.html, args.out)
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
