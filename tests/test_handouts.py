@@ -2,6 +2,7 @@
 
 import shutil
 
+import bibtexparser
 import pytest
 
 from diaspora_book.build import build_handouts
@@ -32,7 +33,8 @@ def handouts(tmp_path_factory):
     """The sample book's handouts, rendered once (in parallel, one process per core)."""
     root = tmp_path_factory.mktemp("handouts") / "book"
     shutil.copytree(REPO / "articles", root / "articles")
-    shutil.copy(REPO / "book.yml", root / "book.yml")
+    for name in ("book.yml", "glossary.yml", "index.yml", "citations.yml", "references.bib"):
+        shutil.copy(REPO / name, root / name)
     return build_handouts(load_project(root), [])
 
 
@@ -53,7 +55,9 @@ def test_a_handout_holds_its_own_chapter_and_nothing_of_the_others(handouts):
     for handout in handouts.handouts:
         slug = handout.path.stem.split("-", 1)[1]
         text = pdf_text(handout.path)
-        assert missing_words(article_words(ARTICLES[slug]), text) == []
+        # A citation stands between a word and its punctuation: "census (Agency 2009)."
+        words = [w.rstrip(".,;:") or w for w in article_words(ARTICLES[slug])]
+        assert missing_words(words, text) == []
         for other in ARTICLES.values():
             if other.slug == slug:
                 continue
@@ -61,6 +65,43 @@ def test_a_handout_holds_its_own_chapter_and_nothing_of_the_others(handouts):
             assert len(paragraphs) > 5
             for paragraph in paragraphs:
                 assert normalise(" ".join(paragraph.split()[:12])) not in text, (slug, paragraph)
+
+
+def test_a_handout_has_only_its_chapters_glossary_entries_and_references(handouts):
+    from diaspora_book.annotate.glossary import load_glossary
+    from diaspora_book.build import convert_project
+    from diaspora_book.errors import Diagnostics
+
+    project = load_project(handouts.handouts[0].path.parent.parent.parent)
+    chapters = {c.slug: c for c in convert_project(project, Diagnostics())}
+    glossary = load_glossary(project.root, Diagnostics()).accepted
+    library = bibtexparser.parse_file(str(project.root / "references.bib"))
+    titles = {
+        # BibTeX's protective braces go, and "--" is typeset as an en dash.
+        e.key: " ".join(
+            e.fields_dict["title"]
+            .value.replace("{", "")
+            .replace("}", "")
+            .replace("--", "–")
+            .split()
+        )
+        for e in library.entries
+    }
+    checked = set()
+    for handout in handouts.handouts:
+        chapter = chapters[handout.path.stem.split("-", 1)[1]]
+        text = pdf_text(handout.path)
+        back = text[text.rindex("Glossary ") :]
+        glossary_part, references_part = back.split("References ", 1)
+        used = {o.entry for o in chapter.occurrences}
+        for entry in glossary:
+            shown = f"{entry.term} (" in glossary_part or f"{entry.term} " in glossary_part
+            assert shown == (entry.id in used), (chapter.slug, entry.term)
+            checked.add(entry.id in used)
+        for key, title in titles.items():
+            assert (title in references_part) == (key in chapter.cites), (chapter.slug, key)
+            checked.add(key in chapter.cites)
+    assert checked == {True, False}  # some entries kept and some left out
 
 
 def test_title_block_names_the_book_and_credits_the_source(handouts):

@@ -54,7 +54,7 @@ def back_matter(
     handout = fmt == "handout"
     locate = _Locator(chapters, "pdf" if handout else fmt, languages, pages)
     parts: list[tuple[str, str]] = []
-    glossary = _glossary(notes, locate, languages)
+    glossary = _glossary(notes, locate, languages, only_used=handout)
     if glossary:
         parts.append(("glossary", glossary))
     if notes.bibliography.path is not None and any(c.cites for c in chapters):
@@ -126,8 +126,14 @@ def _chapter_of(occurrence: Occurrence) -> str:
     return occurrence.chapter
 
 
-def _glossary(notes: Annotations, locate: _Locator, languages: dict[str, str]) -> str:
-    entries = sorted(notes.glossary.accepted, key=lambda e: collation_key(e.term))
+def _glossary(
+    notes: Annotations, locate: _Locator, languages: dict[str, str], only_used: bool = False
+) -> str:
+    """The Glossary: every entry in the book, or (a handout) only those its chapters use."""
+    accepted = notes.glossary.accepted
+    if only_used:
+        accepted = tuple(e for e in accepted if locate.used(e.id))
+    entries = sorted(accepted, key=lambda e: collation_key(e.term))
     items: list[str] = []
     for entry in entries:
         attributes = f"#{entry.id}" + (f" lang={entry.language}" if entry.language else "")
