@@ -28,7 +28,9 @@ from diaspora_book.model import Article, SourceSpan, running_text
 
 _WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*"
 _QUOTE = r"[\"\u201c](?P<gloss>[^\"\u201d]{1,80})[\"\u201d]"
-_WORDS = rf"(?P<words>(?:{_WORD} ){{0,2}}{_WORD})"
+# A run starts where a word starts: a match from inside a word could only repeat one
+# found from that word's start, and trying every letter made this the slowest regex.
+_WORDS = rf"(?<![^\W\d_])(?P<words>(?:{_WORD} ){{0,2}}{_WORD})"
 _QUOTED_GLOSS = re.compile(
     rf"{_WORDS} \((?:literally |lit\. |meaning |i\.e\. )?{_QUOTE}\)"
     rf"|{_WORDS.replace('words', 'words2')},? (?:literally|or|meaning|i\.e\.),? "

@@ -44,6 +44,7 @@ def _lexicon() -> frozenset[str]:
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
+@functools.cache  # a pure function of the word; books repeat their words
 def is_english(word: str) -> bool:
     """Return whether `word` (any case) is an English word, in any usual spelling or form."""
     lexicon = _lexicon()
