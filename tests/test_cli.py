@@ -1,12 +1,13 @@
 """The command line: exit codes 0/1/2 and one-line messages, never a traceback."""
 
+import argparse
 import json
 import subprocess
 import sys
 
 import pytest
 
-from diaspora_book.cli import main
+from diaspora_book.cli import _parser, main
 
 from .conftest import REPO
 
@@ -19,12 +20,26 @@ def run(capsys, *args):
     return code, captured.out, captured.err
 
 
+def _commands(parser, prefix=()):
+    """Yield every command path the parser knows, with its one-line help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*prefix, name), helps.get(name)
+                yield from _commands(sub, (*prefix, name))
+
+
 def test_every_command_has_help(capsys):
-    for command in ("build", "convert", "check", "handouts"):
+    commands = list(_commands(_parser()))
+    names = {path for path, _ in commands}
+    assert {("build",), ("handouts",), ("watch",), ("glossary", "suggest")} <= names
+    for path, summary in commands:
+        assert summary, f"'{' '.join(path)}' has no help line"
         with pytest.raises(SystemExit) as raised:
-            main([command, "--help"])
+            main([*path, "--help"])
         assert raised.value.code == 0
-        assert "--project" in capsys.readouterr().out
+        assert "--project" in capsys.readouterr().out, path
 
 
 def test_usage_errors_exit_2(capsys):
