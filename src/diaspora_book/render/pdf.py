@@ -22,7 +22,7 @@ from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
 from diaspora_book.render.page_setup import page_css
 from diaspora_book.render.pdf_finish import PdfInfo, finish_pdf, pdf_timestamp
-from diaspora_book.render.pdf_structure import element_languages
+from diaspora_book.render.pdf_structure import cached_page_references, element_languages
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
 
@@ -87,7 +87,7 @@ def write_pdf(
             ).render(stylesheets=css)
         _describe(document.metadata, info)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with element_languages() as tagged_languages:
+        with element_languages() as tagged_languages, cached_page_references():
             document.write_pdf(target, pdf_tags=True, pdf_identifier=info.identifier.encode())
     finish_pdf(target, info, press=press)
     if not tagged_languages:
