@@ -1,6 +1,8 @@
 """Whole builds: defaults, byte-identical output, and inputs that must fail cleanly."""
 
-from diaspora_book.build import build, build_handouts
+import pytest
+
+from diaspora_book.build import BuildFailed, build, build_handouts
 from diaspora_book.config import load_project
 
 from .readers import epub_text, pdf_text
@@ -58,3 +60,12 @@ def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatc
     layouts.clear()
     build(load_project(annotated), formats=("pdf",))
     assert len(layouts) == 2  # two occurrences on one page: the Glossary keeps one number
+
+
+def test_strict_promotes_warnings_keeping_their_rule(project_factory):
+    root = project_factory({"alpha.txt": "= Alpha =\n\nhowever, , only 213.\n"})
+    with pytest.raises(BuildFailed) as raised:
+        build(load_project(root), formats=("epub",), strict=True)
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "articles/alpha.txt:3:8: error: ', ,' looks like a removed template [removed-template]"
+    ]

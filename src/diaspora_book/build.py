@@ -7,6 +7,7 @@ article, not just the first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import time
@@ -27,7 +28,7 @@ from diaspora_book.render.epub import write_epub
 from diaspora_book.render.handouts import HandoutsReport, select_chapters, write_handouts
 from diaspora_book.render.pdf import RenderedPdf, write_pdf
 from diaspora_book.slug import slugify
-from diaspora_book.source import display_path, read_text
+from diaspora_book.source import decode, display_path, read_text
 
 FORMATS = ("pdf", "epub")
 
@@ -122,11 +123,15 @@ def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, P
     return by_slug
 
 
-def _parse(project: Project, path: Path, diagnostics: Diagnostics) -> Article | None:
-    """Read, parse and lint one article; a broken one becomes an error diagnostic."""
+def _parse(
+    project: Project, path: Path, diagnostics: Diagnostics, data: bytes | None = None
+) -> Article | None:
+    """Read (unless its bytes are given), parse and lint one article; a broken one
+    becomes an error diagnostic."""
     shown = display_path(path, project.root)
     try:
-        article, found = parse_text(read_text(path, shown), path, shown)
+        text = read_text(path, shown) if data is None else decode(data, shown)
+        article, found = parse_text(text, path, shown)
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
         return None
@@ -159,7 +164,7 @@ def _chapter(
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return _chapter_from_json(cached["chapter"]), key
     found = Diagnostics()
-    article = _parse(project, path, found)
+    article = _parse(project, path, found, data)  # the bytes the key was made from
     diagnostics.extend(found)
     if article is None:
         return None
@@ -290,18 +295,18 @@ def _print_edition(
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return RenderedPdf(target or Path(), cached["page_count"], cached["anchor_pages"])
     found = Diagnostics()
-    with (
-        progress.stage("render PDF" if target else "paginate the print edition"),
-        tempfile.TemporaryDirectory(prefix="diaspora-book-") as scratch,
-    ):
-        rendered = write_pdf(
-            project,
-            manuscript,
-            target or Path(scratch) / "print.pdf",
-            found,
-            relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
-            press=press,
-        )
+    with progress.stage("render PDF" if target else "paginate the print edition"):
+        with contextlib.ExitStack() as stack:
+            # Without a target the PDF is laid out only for its pages: a scratch file.
+            where = target or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "print.pdf"
+            rendered = write_pdf(
+                project,
+                manuscript,
+                where,
+                found,
+                relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+                press=press,
+            )
     data = {
         "page_count": rendered.page_count,
         "anchor_pages": rendered.anchor_pages,
@@ -314,10 +319,7 @@ def _print_edition(
 
 def _strict(diagnostics: Diagnostics) -> Diagnostics:
     """Return the diagnostics with every warning promoted to an error (for --strict)."""
-    promoted = Diagnostics()
-    for d in diagnostics:
-        promoted.items.append(Diagnostic("error", d.span, d.message, d.hint))
-    return promoted
+    return Diagnostics([replace(d, severity="error") for d in diagnostics])
 
 
 def build_handouts(
