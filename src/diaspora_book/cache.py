@@ -5,7 +5,7 @@ hashes everything it read (article bytes, shared project files, stylesheets,
 templates, the tool's own code and the versions of pandoc and WeasyPrint), what it
 produced; the next build skips the stage when the key matches and the outputs on
 disk still have the recorded hashes. The cache lives in `<project>/.cache/`;
-`--no-cache` ignores it.
+`--no-cache` ignores what is recorded there and records the build it does.
 """
 
 from __future__ import annotations
@@ -142,5 +142,5 @@ def render_key(project: Project, manuscript: Manuscript, target: Path | None) ->
 
 
 def disabled() -> BuildCache:
-    """Return a cache that never hits and stores nothing (`--no-cache`, library default)."""
+    """Return a cache that never hits and stores nothing (the library's default)."""
     return BuildCache(Path("/nonexistent"), enabled=False)

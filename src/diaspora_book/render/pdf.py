@@ -77,14 +77,16 @@ def write_pdf(
             weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
             for path in stylesheets(project, manuscript.format)
         ]
-        document = weasyprint.HTML(
-            string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
-        ).render(stylesheets=css)
+
+        def lay_out(html: str):
+            return weasyprint.HTML(
+                string=html, base_url=str(project.root) + "/", url_fetcher=fetcher
+            ).render(stylesheets=css)
+
+        document = lay_out(html)
         second = relayout(anchor_pages(document)) if relayout is not None else manuscript
         if second.markdown != manuscript.markdown:  # else nothing to deduplicate: one layout
-            document = weasyprint.HTML(
-                string=to_html(second), base_url=str(project.root) + "/", url_fetcher=fetcher
-            ).render(stylesheets=css)
+            document = lay_out(to_html(second))
         _describe(document.metadata, info)
         target.parent.mkdir(parents=True, exist_ok=True)
         with element_languages() as tagged_languages, cached_page_references():
