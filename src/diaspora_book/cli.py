@@ -194,7 +194,7 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     project = load_project(project_dir)
     progress = for_terminal(_level(args))
     if args.command == "build":
-        formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
+        formats = _formats(args)
         cache = BuildCache(project.root, reuse=not args.no_cache)
         report = build(
             project,
@@ -207,9 +207,10 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         )
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
-            progress.note(f"wrote {_shown(path, project.root)}")
-        count = len(report.chapters)
-        progress.note(f"built {count} chapter{'s' if count != 1 else ''} in {report.seconds:.1f} s")
+            progress.note(f"wrote {display_path(path, project.root)}")
+        progress.note(
+            f"built {_counted(len(report.chapters), 'chapter')} in {report.seconds:.1f} s"
+        )
         return EXIT_OK
     if args.command == "handouts":
         return _handouts(project, args, progress)
@@ -222,12 +223,12 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             _print_diagnostics(problems)
             return EXIT_CONTENT if problems else EXIT_OK
         for path in write_chapters(chapters, project.chapters_dir):
-            progress.note(f"wrote {_shown(path, project.root)}")
+            progress.note(f"wrote {display_path(path, project.root)}")
         return EXIT_OK
     if args.command == "watch":
         from diaspora_book.watch import rebuild_reporting, watch_and_build
 
-        formats = tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
+        formats = _formats(args)
         rebuild = rebuild_reporting(project.root, progress, formats, args.out, _print_diagnostics)
         try:
             watch_and_build(project.root, rebuild)
@@ -251,14 +252,20 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
 
 
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    """The formats asked for with --format, each once, in order; all when none."""
+    return tuple(dict.fromkeys(args.formats)) if args.formats else FORMATS
+
+
+def _counted(count: int, noun: str, many: str | None = None) -> str:
+    """Return '1 chapter', '2 chapters' (`many` for an irregular plural)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
 def _level(args: argparse.Namespace) -> Level:
     if getattr(args, "quiet", False):
         return "quiet"
     return "verbose" if getattr(args, "verbose", False) else "normal"
-
-
-def _shown(path: Path, root: Path) -> str:
-    return display_path(path, root)
 
 
 def _suggest(project, what: str) -> int:
@@ -280,8 +287,12 @@ def _suggest(project, what: str) -> int:
         noun = "entry"
     for line in added:
         print(line)
-    plural = {"candidate": "candidates", "entry": "entries"}[noun] if len(added) != 1 else noun
-    print(f"{what}.yml: added {len(added)} {plural}" if added else f"{what}.yml: nothing new")
+    many = {"candidate": "candidates", "entry": "entries"}[noun]
+    print(
+        f"{what}.yml: added {_counted(len(added), noun, many)}"
+        if added
+        else f"{what}.yml: nothing new"
+    )
     return EXIT_OK
 
 
@@ -292,14 +303,14 @@ def _handouts(project, args: argparse.Namespace, progress: Progress) -> int:
     )
     _print_diagnostics(report.diagnostics)
     for handout in report.handouts:
-        progress.note(f"wrote {_shown(handout.path, project.root)}")
+        progress.note(f"wrote {display_path(handout.path, project.root)}")
     count, workers = len(report.handouts), report.workers
     rendered = sum(1 for stage in cache.misses if stage.startswith("handout:"))
     progress.note(
-        f"rendered {rendered} of {count} handout{'s' if count != 1 else ''} "
-        f"in {report.seconds:.1f} s ({workers} process{'es' if workers != 1 else ''})"
+        f"rendered {rendered} of {_counted(count, 'handout')} in {report.seconds:.1f} s "
+        f"({_counted(workers, 'process', 'processes')})"
         if rendered
-        else f"{count} handout{'s' if count != 1 else ''} up to date"
+        else f"{_counted(count, 'handout')} up to date"
     )
     return EXIT_OK
 
