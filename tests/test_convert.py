@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from diaspora_book.config import BookConfig
+from diaspora_book.build import convert_project
+from diaspora_book.config import BookConfig, load_project
 from diaspora_book.convert import (
+    book_order,
     chapter_text,
-    convert_all,
     convert_article,
     stale_chapters,
     write_chapters,
@@ -40,12 +41,18 @@ def article(name: str, text: str):
     return parse_text(text, Path(f"{name}.txt"), f"articles/{name}.txt")[0]
 
 
-def test_chapters_follow_book_order_and_report_strays():
-    articles = [article("a", "= A =\n"), article("b", "= B =\n"), article("c", "= C =\n")]
+def test_chapters_follow_book_order_and_report_strays(project_factory):
+    articles = {"a.txt": "= A =\n", "b.txt": "= B =\n", "c.txt": "= C =\n"}
+    root = project_factory(articles, "chapters: [c, a]\n")
+    diagnostics = Diagnostics()
+    chapters = convert_project(load_project(root), diagnostics)
+    assert [c.filename for c in chapters] == ["01-c.md", "02-a.md", "03-b.md"]
+    assert [str(d) for d in diagnostics] == [
+        "warning: articles/b.txt is not listed in book.yml 'chapters'; added at the end",
+    ]
     diagnostics = Diagnostics()
     config = BookConfig(title="T", chapters=("c", "a", "missing"))
-    chapters = convert_all(articles, config, diagnostics)
-    assert [c.filename for c in chapters] == ["01-c.md", "02-a.md", "03-b.md"]
+    assert book_order(["a", "b", "c"], config, diagnostics) == ["c", "a", "b"]
     assert [str(d) for d in diagnostics] == [
         "error: book.yml lists chapter 'missing' but articles/missing.txt does not exist",
         "warning: articles/b.txt is not listed in book.yml 'chapters'; added at the end",
@@ -55,7 +62,7 @@ def test_chapters_follow_book_order_and_report_strays():
 def test_write_chapters_keeps_files_it_does_not_own(tmp_path):
     (tmp_path / "README.md").write_text("notes", encoding="utf-8")
     (tmp_path / "07-old.md").write_text("old", encoding="utf-8")
-    chapters = convert_all([article("a", "= A =\n")], BookConfig(title="T"), Diagnostics())
+    chapters = [convert_article(article("a", "= A =\n"), 1, BookConfig(title="T"))]
     changed = write_chapters(chapters, tmp_path)
     assert sorted(p.name for p in changed) == ["01-a.md", "07-old.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01-a.md", "README.md"]

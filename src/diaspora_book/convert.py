@@ -12,7 +12,6 @@ the articles.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations
@@ -173,20 +172,6 @@ def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -
                 None, f"articles/{slug}.txt is not listed in book.yml 'chapters'; added at the end"
             )
     return ordered + remaining
-
-
-def convert_all(
-    articles: Iterable[Article],
-    config: BookConfig,
-    diagnostics: Diagnostics,
-    notes: Annotations | None = None,
-) -> list[Chapter]:
-    """Convert articles in book order (book.yml `chapters:`, else as given)."""
-    by_slug = {a.slug: a for a in articles}
-    order = book_order(list(by_slug), config, diagnostics)
-    return [
-        convert_article(by_slug[slug], n, config, notes) for n, slug in enumerate(order, start=1)
-    ]
 
 
 def write_chapters(chapters: list[Chapter], directory: Path) -> list[Path]:
