@@ -52,6 +52,7 @@ class Manuscript:
     markdown: str
     metadata: dict[str, str | list[str]]
     pandoc_args: tuple[str, ...] = ()  # e.g. citeproc with the bibliography and CSL style
+    chapter_ids: tuple[str, ...] = ()  # the chapters' section ids, in book order
 
 
 def template_environment(project: Project) -> jinja2.Environment:
@@ -132,4 +133,6 @@ def assemble(
         metadata["rights"] = config.rights
     if config.publisher:
         metadata["publisher"] = config.publisher
-    return Manuscript(fmt, markdown, metadata, tuple(notes.pandoc_args()))
+    return Manuscript(
+        fmt, markdown, metadata, tuple(notes.pandoc_args()), tuple(c.slug for c in chapters)
+    )

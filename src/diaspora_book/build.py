@@ -27,6 +27,7 @@ from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
 from diaspora_book.render.handouts import HandoutsReport, select_chapters, write_handouts
 from diaspora_book.render.pdf import RenderedPdf, write_pdf
+from diaspora_book.render.pdf_parallel import usable_cores
 from diaspora_book.slug import slugify
 from diaspora_book.source import decode, display_path, read_text
 
@@ -226,12 +227,14 @@ def build(
     progress: Progress = SILENT,
     cache: BuildCache | None = None,
     press: bool = False,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Build the book; raise BuildFailed on errors (or on warnings when `strict`).
 
     With a `cache`, stages whose inputs did not change are skipped: a rebuild with
     nothing changed renders nothing. `press` gives the PDF 3 mm bleed and crop marks
-    for a print shop.
+    for a print shop. `jobs` parts of the print edition are laid out at a time
+    (default: one per core; the PDF is the same either way).
     """
     started = time.perf_counter()
     cache = cache or disabled()
@@ -247,11 +250,15 @@ def build(
     pdf: RenderedPdf | None = None
     if "pdf" in formats:
         target = out_dir / f"{stem}.pdf"
-        pdf = _print_edition(project, chapters, notes, target, cache, diagnostics, progress, press)
+        pdf = _print_edition(
+            project, chapters, notes, target, cache, diagnostics, progress, press, jobs
+        )
         outputs.append(pdf.path)
     if "epub" in formats:
         # The EPUB carries the print edition's page numbers, so it needs its layout.
-        pdf = pdf or _print_edition(project, chapters, notes, None, cache, diagnostics, progress)
+        pdf = pdf or _print_edition(
+            project, chapters, notes, None, cache, diagnostics, progress, jobs=jobs
+        )
         manuscript = assemble(project, chapters, "epub", notes)
         target = out_dir / f"{stem}.epub"
         pages = json.dumps([pdf.page_count, pdf.anchor_pages], sort_keys=True)
@@ -282,6 +289,7 @@ def _print_edition(
     diagnostics: Diagnostics,
     progress: Progress,
     press: bool = False,
+    jobs: int | None = None,
 ) -> RenderedPdf:
     """Render the print edition to `target`, or with no target lay it out in a scratch
     folder to paginate an EPUB-only build; take it from the cache when nothing changed.
@@ -306,6 +314,7 @@ def _print_edition(
                 found,
                 relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
                 press=press,
+                jobs=jobs or usable_cores(),
             )
     data = {
         "page_count": rendered.page_count,

@@ -94,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
         dest="press",
         help="for a print shop: give the PDF 3 mm bleed and crop marks",
     )
+    build_cmd.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="lay out N parts of the print edition at a time "
+        "(default: one per CPU core; 1: the whole book in one process)",
+    )
 
     handouts_cmd = commands.add_parser(
         "handouts",
@@ -204,6 +211,7 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             progress=progress,
             cache=cache,
             press=args.press,
+            jobs=args.jobs,
         )
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:

@@ -12,7 +12,6 @@ Handouts are independent of each other, so they are rendered in parallel process
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +25,7 @@ from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
 from diaspora_book.render.pdf import RenderedPdf, weasyprint_module, write_pdf
+from diaspora_book.render.pdf_parallel import usable_cores
 
 _HANDOUT_FILE = re.compile(r"^\d+-[a-z0-9-]+\.pdf$")
 
@@ -89,7 +89,7 @@ def write_handouts(
         else:
             handouts[chapter.slug] = RenderedPdf(target, cached["page_count"], {})
             diagnostics += [diagnostic_from_json(d) for d in cached["diagnostics"]]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    workers = max(1, min(jobs or usable_cores(), len(tasks)))
     if workers == 1:
         results = [_render(*task) for task in tasks]
     else:

@@ -22,6 +22,7 @@ from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
 from diaspora_book.render.page_setup import page_css
 from diaspora_book.render.pdf_finish import PdfInfo, finish_pdf, pdf_timestamp
+from diaspora_book.render.pdf_parallel import split_reason, write_pdf_in_parts
 from diaspora_book.render.pdf_structure import cached_page_references, element_languages
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
@@ -56,6 +57,7 @@ def write_pdf(
     relayout: Callable[[dict[str, int]], Manuscript] | None = None,
     *,
     press: bool = False,
+    jobs: int = 1,
 ) -> RenderedPdf:
     """Render `manuscript` to the PDF file `target`; report where each HTML id landed.
 
@@ -63,20 +65,26 @@ def write_pdf(
     (format "handout") gets its own stylesheet layer and margins for unbound pages.
     With `relayout`, the first layout's page of every anchor is passed to it and the
     manuscript it returns is laid out again: the Glossary and Index use this to give
-    each page number once.
+    each page number once. With `jobs` > 1, a book of several chapters is laid out
+    in parts, that many at once (`pdf_parallel`), with the same result.
     """
     weasyprint = weasyprint_module()
+    html = to_html(manuscript)
+    info = pdf_info(manuscript)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if split_reason(project, manuscript.format, manuscript, jobs) is None:
+        parts = write_pdf_in_parts(
+            project, manuscript, html, target, info, relayout, to_html, jobs, press
+        )
+        if parts is not None:
+            finish_pdf(target, info, press=press)
+            _report(diagnostics, parts.tagged_languages, parts.refused, parts.warnings)
+            return RenderedPdf(target, parts.page_count, parts.anchor_pages)
     from diaspora_book.render.fetcher import ProjectFetcher  # WeasyPrint: only to render
 
-    html = to_html(manuscript)
     fetcher = ProjectFetcher([project.root, package_styles_dir()])
-    info = pdf_info(manuscript)
-    geometry = page_css(project.config, bound=manuscript.format != "handout", press=press)
-    with _captured_weasyprint_warnings() as warnings:
-        css = [weasyprint.CSS(string=geometry, url_fetcher=fetcher)] + [
-            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
-            for path in stylesheets(project, manuscript.format)
-        ]
+    with captured_weasyprint_warnings() as warnings:
+        css = print_stylesheets(project, manuscript.format, fetcher, press=press)
 
         def lay_out(html: str):
             return weasyprint.HTML(
@@ -87,22 +95,54 @@ def write_pdf(
         second = relayout(anchor_pages(document)) if relayout is not None else manuscript
         if second.markdown != manuscript.markdown:  # else nothing to deduplicate: one layout
             document = lay_out(to_html(second))
-        _describe(document.metadata, info)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        describe_document(document.metadata, info)
         with element_languages() as tagged_languages, cached_page_references():
             document.write_pdf(target, pdf_tags=True, pdf_identifier=info.identifier.encode())
     finish_pdf(target, info, press=press)
+    _report(diagnostics, tagged_languages, fetcher.refused, warnings)
+    return RenderedPdf(target, len(document.pages), anchor_pages(document))
+
+
+def _report(
+    diagnostics: Diagnostics, tagged_languages: bool, refused: list[str], warnings: list[str]
+) -> None:
+    """Turn what the render noticed into build warnings."""
     if not tagged_languages:
         diagnostics.warn(
             None,
-            f"WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
+            f"WeasyPrint {weasyprint_module().__version__} is not known to diaspora-book: "
             "foreign-language runs carry no /Lang in the PDF's structure tree",
         )
-    for url in fetcher.refused:
+    for url in refused:
         diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
     for message in warnings:
         diagnostics.warn(None, f"WeasyPrint: {message}")
-    return RenderedPdf(target, len(document.pages), anchor_pages(document))
+
+
+def print_stylesheets(
+    project: Project,
+    fmt: str,
+    fetcher,
+    *,
+    press: bool = False,
+    rewrite: Callable[[str], str] | None = None,
+) -> list:
+    """Return WeasyPrint's stylesheets for `fmt`: the page geometry, then the layers.
+
+    `rewrite`, if given, is applied to the text of every stylesheet first.
+    """
+    weasyprint = weasyprint_module()
+    texts = [page_css(project.config, bound=fmt != "handout", press=press)]
+    bases: list[str | None] = [None]
+    for path in stylesheets(project, fmt):
+        texts.append(path.read_text(encoding="utf-8"))
+        bases.append(path.as_uri())
+    return [
+        weasyprint.CSS(
+            string=rewrite(text) if rewrite else text, base_url=base, url_fetcher=fetcher
+        )
+        for text, base in zip(texts, bases, strict=True)
+    ]
 
 
 def anchor_pages(document) -> dict[str, int]:
@@ -136,7 +176,7 @@ def pdf_info(manuscript: Manuscript) -> PdfInfo:
     )
 
 
-def _describe(metadata, info: PdfInfo) -> None:
+def describe_document(metadata, info: PdfInfo) -> None:
     """Set WeasyPrint's document metadata (the PDF Info dictionary) from `info`."""
     metadata.title = info.title
     metadata.authors = list(info.authors)
@@ -158,7 +198,7 @@ def weasyprint_module():
     return weasyprint
 
 
-class _captured_weasyprint_warnings:
+class captured_weasyprint_warnings:
     """Collect WeasyPrint's logged warnings instead of printing them to stderr."""
 
     def __enter__(self) -> list[str]:

@@ -1,0 +1,186 @@
+"""Cut the print edition's HTML into parts that can be laid out one by one.
+
+A book of many chapters is laid out faster in pieces on several cores (see
+`pdf_parallel`). The pieces are cut where the print design already breaks to a new
+recto: the front matter (title page, copyright, contents), runs of whole chapters,
+and the back matter (Glossary, References, Index). Laid out on its own, a run of
+chapters gives the same pages as inside the book, because a chapter's layout
+depends on the side it opens on (always a recto) and never on the page number it
+opens on; the page numbers themselves are added afterwards (`part_layout`).
+
+What crosses a cut is page numbers: the contents and the Glossary and Index name
+pages in other parts. In the whole book the stylesheet asks WeasyPrint for them
+with `target-counter(attr(href url), page)`; in a part, that call is rewritten to
+read the number from an attribute this module fills in from the other parts'
+layouts (`with_page_numbers`). A stylesheet that needs anything else from the whole
+document (the total page count, `:first` or `:nth()` pages, other target lookups)
+cannot be laid out in parts, and `unsplittable_reason` says why.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+PAGE_ATTRIBUTE = "data-diaspora-page"  # the page an internal link's target starts on
+TARGET_PAGE = re.compile(
+    r"target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)", re.IGNORECASE
+)
+# Anything else that needs the whole document to be laid out at once.
+_WHOLE_DOCUMENT = {
+    "target-counter(": "a target-counter() other than the page of a link's target",
+    "target-counters(": "target-counters()",
+    "target-text(": "target-text()",
+    "counter(pages": "the total page count, counter(pages)",
+    "running(": "running elements",
+}
+# A part's first page is not the book's: rules for the first or the nth page differ.
+_PAGE_POSITION = re.compile(r"@page[^{]*:(first|nth\()", re.IGNORECASE)
+INTERNAL_LINK = re.compile(r'<a(\s(?:[^>]*?\s)?)href="#([^"]+)"')  # pandoc may wrap
+
+
+@dataclass(frozen=True)
+class BookParts:
+    """The book's HTML cut into standalone documents, in reading order."""
+
+    front: str  # title page, copyright, contents ("" when the book has none)
+    chapters: tuple[str, ...]  # runs of whole chapters
+    back: str  # Glossary, References, Index ("" when there is none)
+
+    def all(self) -> list[str]:
+        return [p for p in (self.front, *self.chapters, self.back) if p]
+
+
+def unsplittable_reason(css_texts: list[str]) -> str | None:
+    """Return why stylesheets need the whole document at once, or None if parts will do."""
+    for text in css_texts:
+        remaining = TARGET_PAGE.sub("", _without_comments(text))
+        position = _PAGE_POSITION.search(remaining)
+        if position:
+            return f"the stylesheets use an @page :{position.group(1).rstrip('(')} rule"
+        for needle, reason in _WHOLE_DOCUMENT.items():
+            if needle in remaining:
+                return f"the stylesheets use {reason}"
+    return None
+
+
+def split_css(text: str) -> str:
+    """Return a stylesheet for a part: a link target's page comes from an attribute."""
+    return TARGET_PAGE.sub(f"attr({PAGE_ATTRIBUTE})", text)
+
+
+def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | None:
+    """Cut `html` into front matter, `groups` runs of chapters and back matter.
+
+    The chapters are the body's top-level sections with the ids `chapter_ids`, in
+    order; runs are balanced by their length in characters. Returns None when the
+    HTML is not shaped as expected (then the book is laid out whole).
+    """
+    lines = html.splitlines(keepends=True)
+    spans = _top_level_spans(html, len(lines))
+    if spans is None:
+        return None
+    head_end, body_close, blocks = spans
+    ids = [block_id for block_id, _, _ in blocks]
+    try:
+        first = ids.index(chapter_ids[0])
+    except (ValueError, IndexError):
+        return None
+    if ids[first : first + len(chapter_ids)] != chapter_ids:
+        return None
+    last = first + len(chapter_ids)
+    head = "".join(lines[:head_end])
+    tail = "".join(lines[body_close:])
+
+    def text(start: int, stop: int) -> str:
+        return "".join(lines[start:stop])
+
+    front = text(head_end, blocks[first][1]) if first else ""
+    back = text(blocks[last][1], body_close) if last < len(blocks) else ""
+    chapter_texts = [text(blocks[i][1], blocks[i][2]) for i in range(first, last)]
+    runs = _balanced_runs(chapter_texts, groups)
+
+    def document(body: str) -> str:
+        return head + body + tail
+
+    return BookParts(
+        document(front) if front.strip() else "",
+        tuple(document("".join(run)) for run in runs),
+        document(back) if back.strip() else "",
+    )
+
+
+def with_page_numbers(part: str, pages: dict[str, int]) -> tuple[str, list[str]]:
+    """Give every internal link the page its target starts on; return the unknown targets."""
+    unknown: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        target = html_lib.unescape(match.group(2))
+        page = pages.get(target)
+        if page is None:
+            unknown.append(target)
+            return match.group(0)
+        return f'<a{match.group(1)}{PAGE_ATTRIBUTE}="{page}" href="#{match.group(2)}"'
+
+    return INTERNAL_LINK.sub(number, part), unknown
+
+
+def with_end_marker(part: str) -> str:
+    """Append an empty block that opens a recto, so the part ends as it would in the book.
+
+    In the whole book the next part opens on a recto, which puts a blank verso after
+    a part that ends on a recto. Laid out alone, a part gets that blank page the same
+    way from the marker; the page holding the marker itself is then dropped.
+    """
+    marker = '<div style="break-before: right" aria-hidden="true"></div>\n'
+    cut = part.rindex("</body>")
+    return part[:cut] + marker + part[cut:]
+
+
+def _top_level_spans(html: str, line_count: int) -> tuple[int, int, list] | None:
+    """Return (first body line, `</body>` line, [(id, first line, end line)]), 0-based."""
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (ValueError, SyntaxError):
+        return None
+    body = root.find("body")
+    if body is None or body.sourceline is None:
+        return None
+    children = [c for c in body if isinstance(c.tag, str)]
+    starts = [c.sourceline for c in children]
+    if any(s is None for s in starts) or starts != sorted(set(starts)):
+        return None
+    lines = html.splitlines()
+    try:
+        body_close = next(i for i in range(line_count - 1, -1, -1) if "</body>" in lines[i])
+    except StopIteration:
+        return None
+    if lines[body_close].strip() != "</body>" or lines[body.sourceline - 1].strip() != "<body>":
+        return None
+    bounds = [s - 1 for s in starts] + [body_close]
+    blocks = [(children[i].get("id", ""), bounds[i], bounds[i + 1]) for i in range(len(children))]
+    if blocks and bounds[0] != body.sourceline:
+        return None  # text between <body> and the first block
+    return body.sourceline, body_close, blocks
+
+
+def _balanced_runs(texts: list[str], groups: int) -> list[list[str]]:
+    """Cut `texts` into at most `groups` consecutive runs of about equal total length."""
+    groups = max(1, min(groups, len(texts)))
+    total = sum(len(t) for t in texts)
+    runs: list[list[str]] = [[]]
+    done = 0
+    for text in texts:
+        boundary = total * len(runs) / groups
+        if runs[-1] and len(runs) < groups and done + len(text) / 2 > boundary:
+            runs.append([])
+        runs[-1].append(text)
+        done += len(text)
+    return runs
+
+
+def _without_comments(css: str) -> str:
+    return re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)

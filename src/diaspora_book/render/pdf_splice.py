@@ -1,0 +1,165 @@
+"""Join the PDFs of a book's parts into the book's one PDF.
+
+Each part (front matter, runs of chapters, back matter; see `book_parts`) is a
+complete tagged PDF written by WeasyPrint. Joining keeps everything a reader or a
+screen reader uses:
+
+- pages in order, each with its annotations;
+- one structure tree: the parts' top-level elements under one Document element,
+  and the parent tree renumbered (each part numbers its pages and links from 0);
+- one set of named destinations, so a link into another part (a contents entry,
+  a citation, a Glossary page number) resolves;
+- one outline (bookmarks), the parts' top-level items chained in order.
+
+The first part's catalog is kept (language, metadata, viewer preferences) and so is
+its Info dictionary. Fonts are not merged: each part embeds the subset it uses.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+
+def splice(parts: list[Path], target: Path) -> int:
+    """Join the PDFs `parts` (in reading order) into `target`; return its page count."""
+    with pikepdf.open(parts[0]) as book:
+        joined = _Joined(book)
+        for path in parts[1:]:
+            with pikepdf.open(path) as part:
+                joined.append(part)
+        joined.finish()
+        book.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return len(book.pages)
+
+
+class _Joined:
+    """The first part, growing as later parts are appended."""
+
+    def __init__(self, book: pikepdf.Pdf):
+        self.book = book
+        root = book.Root.get("/StructTreeRoot")
+        self.document = _document_element(root) if isinstance(root, Dictionary) else None
+        self.parent_tree = _parent_tree(root) if isinstance(root, Dictionary) else {}
+        self.next_key = max(self.parent_tree, default=-1) + 1
+        self.names = _destinations(book)
+        self.outline: list[Any] = _outline_items(book)
+        self.outline_count = int(book.Root.get("/Outlines", Dictionary()).get("/Count", 0))
+
+    def append(self, part: pikepdf.Pdf) -> None:
+        book, base = self.book, self.next_key
+        first_page = len(book.pages)
+        with warnings.catch_warnings():  # named destinations are joined below
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            book.pages.extend(part.pages)
+        for page in book.pages[first_page:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + base
+            for annotation in page.obj.get("/Annots", Array()):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + base
+        root = part.Root.get("/StructTreeRoot")
+        if isinstance(root, Dictionary) and self.document is not None:
+            document = _document_element(root)
+            kids = document.get("/K", Array())
+            for kid in kids if isinstance(kids, Array) else [kids]:
+                copied = _copy(book, kid)
+                if isinstance(copied, Dictionary):
+                    copied.P = self.document
+                self.document.K.append(copied)
+            for key, value in _parent_tree(root).items():
+                self.parent_tree[key + base] = _copy(book, value)
+            self.next_key = max(self.parent_tree, default=-1) + 1
+        for name, destination in _destinations(part).items():
+            self.names.setdefault(name, _copy(book, destination))
+        self.outline.extend(book.copy_foreign(item) for item in _outline_items(part))
+        self.outline_count += int(part.Root.get("/Outlines", Dictionary()).get("/Count", 0))
+
+    def finish(self) -> None:
+        """Write the joined parent tree, destinations and outline into the catalog."""
+        book = self.book
+        root = book.Root.get("/StructTreeRoot")
+        if isinstance(root, Dictionary):
+            nums = Array()
+            for key in sorted(self.parent_tree):
+                nums.append(key)
+                nums.append(self.parent_tree[key])
+            root.ParentTree = book.make_indirect(Dictionary(Nums=nums))
+            root.ParentTreeNextKey = self.next_key
+        if self.names:
+            names = Array()
+            for name in sorted(self.names, key=lambda n: n.encode("utf-8")):
+                names.append(pikepdf.String(name))
+                names.append(self.names[name])
+            book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=names)))
+        if self.outline:
+            outlines = book.make_indirect(Dictionary(Count=self.outline_count))
+            for previous, item in zip([None, *self.outline], self.outline, strict=False):
+                item.Parent = outlines
+                if previous is None:
+                    if "/Prev" in item:
+                        del item.Prev
+                else:
+                    item.Prev, previous.Next = previous, item
+            if "/Next" in self.outline[-1]:
+                del self.outline[-1].Next
+            outlines.First, outlines.Last = self.outline[0], self.outline[-1]
+            book.Root.Outlines = outlines
+
+
+def _copy(book: pikepdf.Pdf, value: Any) -> Any:
+    """Copy `value` from a part into `book`; objects already copied (pages) are reused."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return book.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copy(book, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copy(book, item) for key, item in value.items()})
+    return value
+
+
+def _document_element(root: Dictionary) -> Dictionary:
+    """Return the structure tree's Document element (WeasyPrint writes exactly one)."""
+    kids = root.get("/K")
+    element = kids[0] if isinstance(kids, Array) and len(kids) == 1 else kids
+    if not isinstance(element, Dictionary) or element.get("/S") != Name.Document:
+        raise pikepdf.PdfError("structure tree without one Document element")
+    if not isinstance(element.get("/K"), Array):
+        element.K = Array([] if element.get("/K") is None else [element.K])
+    return element
+
+
+def _parent_tree(root: Dictionary) -> dict[int, Any]:
+    """Return the parent tree's entries (a page's MCID array, a link's element), by key."""
+    entries: dict[int, Any] = {}
+    stack = [root.get("/ParentTree")]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Dictionary):
+            continue
+        stack.extend(node.get("/Kids", []))
+        nums: Any = node.get("/Nums", [])
+        for i in range(0, len(nums) - 1, 2):
+            entries[int(nums[i])] = nums[i + 1]
+    return entries
+
+
+def _destinations(pdf: pikepdf.Pdf) -> dict[str, Any]:
+    names = pdf.Root.get("/Names")
+    if not isinstance(names, Dictionary) or "/Dests" not in names:
+        return {}
+    return {str(k): v for k, v in pikepdf.NameTree(names.Dests).items()}
+
+
+def _outline_items(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    outlines = pdf.Root.get("/Outlines")
+    items: list[Dictionary] = []
+    item = outlines.get("/First") if isinstance(outlines, Dictionary) else None
+    while isinstance(item, Dictionary):
+        items.append(item)
+        item = item.get("/Next")
+    return items
