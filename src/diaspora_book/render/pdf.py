@@ -34,6 +34,7 @@ class RenderedPdf:
     path: Path
     page_count: int
     anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
+    parts: int = 1  # documents it was laid out as (see pdf_parallel); 1: the whole book at once
 
 
 def to_html(manuscript: Manuscript) -> str:
@@ -79,7 +80,7 @@ def write_pdf(
         if parts is not None:
             finish_pdf(target, info, press=press)
             _report(diagnostics, parts.tagged_languages, parts.refused, parts.warnings)
-            return RenderedPdf(target, parts.page_count, parts.anchor_pages)
+            return RenderedPdf(target, parts.page_count, parts.anchor_pages, parts.parts)
     from diaspora_book.render.fetcher import ProjectFetcher  # WeasyPrint: only to render
 
     fetcher = ProjectFetcher([project.root, package_styles_dir()])

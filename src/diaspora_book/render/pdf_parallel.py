@@ -65,6 +65,7 @@ class PartsLayout:
 
     page_count: int
     anchor_pages: dict[str, int]
+    parts: int  # documents laid out: front matter, runs of chapters, back matter
     warnings: list[str]
     refused: list[str]  # URLs the fetchers refused
     tagged_languages: bool  # False: this WeasyPrint is unknown to element_languages()
@@ -154,7 +155,7 @@ def write_pdf_in_parts(
     for part in plan:
         for anchor, page in part.anchors.items():
             anchors.setdefault(anchor, page)
-    return PartsLayout(page_count, anchors, warnings, refused, tagged)
+    return PartsLayout(page_count, anchors, len(plan), warnings, refused, tagged)
 
 
 def _plan(parts: BookParts, scratch: Path) -> list[_Part]:

@@ -1,0 +1,285 @@
+"""The print edition laid out in parts on several cores is the whole-book layout.
+
+`book_parts` cuts the HTML; the rendering tests lay a book out whole (jobs=1) and in
+parts and compare what a reader and a screen reader get: every page's text (so
+folios and running heads too), where every id landed, bookmarks, the structure
+tree, links and where they lead, page boxes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from diaspora_book.assemble import assemble
+from diaspora_book.build import convert_book
+from diaspora_book.config import load_project
+from diaspora_book.errors import Diagnostics, ToolError
+from diaspora_book.render import pdf_parallel
+from diaspora_book.render.book_parts import (
+    split_book,
+    split_css,
+    unsplittable_reason,
+    with_end_marker,
+    with_page_numbers,
+)
+from diaspora_book.render.pdf import RenderedPdf, write_pdf
+from tests.conftest import ANNOTATION_FILES, REPO, make_project
+from tests.print_readers import artifacts, outline, structure_tree, unreferenced_marked_content
+from tests.readers import pdf_pages
+
+HEAD = '<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>T</title>\n</head>\n<body>\n'
+TAIL = "</body>\n</html>\n"
+
+
+def _html(*blocks: str) -> str:
+    return HEAD + "".join(blocks) + TAIL
+
+
+def _section(slug: str, words: int = 3) -> str:
+    return (
+        f'<section id="{slug}" class="level1 chapter">\n<h1>{slug}</h1>\n'
+        f'<section id="{slug}--s" class="level2">\n<p>{"word " * words}</p>\n</section>\n'
+        "</section>\n"
+    )
+
+
+# ---- cutting the HTML ---------------------------------------------------------------
+
+
+def test_split_book_cuts_front_runs_of_chapters_and_back():
+    front = '<div id="titlepage">\n<p>Title</p>\n</div>\n'
+    back = '<section id="glossary" class="level1">\n<h1>Glossary</h1>\n</section>\n'
+    chapters = [_section("a", 100), _section("b", 100), _section("c", 100), _section("d", 100)]
+    parts = split_book(_html(front, *chapters, back), ["a", "b", "c", "d"], 2)
+    assert parts is not None
+    assert parts.front == HEAD + front + TAIL
+    assert parts.chapters == (_html(*chapters[:2]), _html(*chapters[2:]))
+    assert parts.back == HEAD + back + TAIL
+    # Nothing is lost or doubled: the parts' bodies are the book's body.
+    bodies = [p[len(HEAD) : -len(TAIL)] for p in parts.all()]
+    assert "".join(bodies) == front + "".join(chapters) + back
+
+
+def test_split_book_balances_runs_by_length():
+    chapters = [_section("a", 900), _section("b", 100), _section("c", 100), _section("d", 700)]
+    parts = split_book(_html(*chapters), ["a", "b", "c", "d"], 2)
+    assert parts is not None and parts.front == "" and parts.back == ""
+    assert parts.chapters == (_html(chapters[0]), _html(*chapters[1:]))
+
+
+def test_split_book_gives_no_more_runs_than_chapters():
+    parts = split_book(_html(_section("a"), _section("b")), ["a", "b"], 8)
+    assert parts is not None and len(parts.chapters) == 2
+
+
+@pytest.mark.parametrize(
+    "html, ids",
+    [
+        (_html(_section("a"), _section("b")), ["a", "x"]),  # a chapter id not in the HTML
+        (_html(_section("a"), _section("b")), ["b", "a"]),  # out of order
+        (HEAD + "loose text\n" + _section("a") + _section("b") + TAIL, ["a", "b"]),
+        ("<p>no document</p>", ["a"]),
+    ],
+)
+def test_split_book_refuses_html_it_does_not_expect(html, ids):
+    assert split_book(html, ids, 2) is None
+
+
+def test_with_page_numbers_fills_links_pandoc_wrapped():
+    part = '<li><a href="#a">A</a> <a\nhref="#b" class="pageref"></a> <a href="#c">C</a></li>'
+    numbered, unknown = with_page_numbers(part, {"a": 5, "b": 12})
+    assert numbered == (
+        '<li><a data-diaspora-page="5" href="#a">A</a> '
+        '<a\ndata-diaspora-page="12" href="#b" class="pageref"></a> <a href="#c">C</a></li>'
+    )
+    assert unknown == ["c"]
+
+
+def test_with_end_marker_opens_a_recto_before_the_body_ends():
+    marked = with_end_marker(_html(_section("a")))
+    assert marked.endswith('<div style="break-before: right" aria-hidden="true"></div>\n' + TAIL)
+
+
+def test_split_css_reads_link_target_pages_from_the_attribute():
+    css = ".toc a::after { content: leader('.') target-counter(attr(href url), page); }"
+    assert split_css(css) == ".toc a::after { content: leader('.') attr(data-diaspora-page); }"
+    assert unsplittable_reason([css]) is None
+
+
+@pytest.mark.parametrize(
+    "css, reason",
+    [
+        ("@page { @bottom-center { content: counter(page) ' of ' counter(pages) } }", "pages"),
+        ("@page :first { margin-top: 0 }", ":first"),
+        ("@page chapter:nth(1) { margin-top: 0 }", ":nth"),
+        ("a::after { content: target-text(attr(href url)) }", "target-text"),
+        ("a::after { content: target-counter(attr(href url), chapter) }", "target-counter"),
+    ],
+)
+def test_stylesheets_that_need_the_whole_document_are_not_split(css, reason):
+    found = unsplittable_reason(["p { margin: 0 }", css])
+    assert found is not None and reason in found
+
+
+def test_first_child_selectors_and_comments_do_not_stop_splitting():
+    css = "p:first-child { text-indent: 0 } /* counter(pages) in a comment */"
+    assert unsplittable_reason([css]) is None
+
+
+# ---- rendering in parts ---------------------------------------------------------------
+
+
+def _sample_project(root: Path) -> Path:
+    shutil.copytree(REPO / "articles", root / "articles")
+    shutil.copy(REPO / "book.yml", root / "book.yml")
+    for name in ANNOTATION_FILES:
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+def _render(root: Path, target: Path, jobs: int, press: bool = False) -> RenderedPdf:
+    project = load_project(root)
+    chapters, notes = convert_book(project, Diagnostics())
+    manuscript = assemble(project, chapters, "pdf", notes)
+    diagnostics = Diagnostics()  # the render's own: WeasyPrint warnings, refused URLs
+    rendered = write_pdf(
+        project,
+        manuscript,
+        target,
+        diagnostics,
+        relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+        press=press,
+        jobs=jobs,
+    )
+    assert [d.message for d in diagnostics] == []
+    return rendered
+
+
+def _reader_view(path: Path) -> dict:
+    """What a reader and a screen reader get from the PDF, without object numbers."""
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+
+        def page_of(destination) -> int:
+            return pages[destination[0].objgen]
+
+        names = pdf.Root.Names.Dests
+        destinations = {str(k): v for k, v in pikepdf.NameTree(names).items()}
+        links = [
+            (
+                number,
+                str(a.Dest),
+                page_of(destinations[str(a.Dest)]),
+                [round(float(v)) for v in a.Rect],
+            )
+            for number, page in enumerate(pdf.pages, start=1)
+            for a in page.obj.get("/Annots", [])
+            if "/Dest" in a
+        ]
+        boxes = [
+            [str(page.obj.get(box)) for box in ("/MediaBox", "/TrimBox", "/BleedBox")]
+            for page in pdf.pages
+        ]
+        return {
+            "links": links,
+            "destinations": {name: page_of(d) for name, d in destinations.items()},
+            "boxes": boxes,
+            "catalog": sorted(str(k) for k in pdf.Root.keys()),
+        }
+
+
+def _assert_same_book(whole: RenderedPdf, parts: RenderedPdf) -> None:
+    assert parts.page_count == whole.page_count
+    assert parts.anchor_pages == whole.anchor_pages
+    assert pdf_pages(parts.path) == pdf_pages(whole.path)  # text, folios and heads, page by page
+    assert outline(parts.path) == outline(whole.path)
+    assert structure_tree(parts.path) == structure_tree(whole.path)
+    assert _reader_view(parts.path) == _reader_view(whole.path)
+    assert artifacts(parts.path) == artifacts(whole.path)  # running heads and folios
+    assert unreferenced_marked_content(parts.path) == []
+
+
+@pytest.fixture(scope="module")
+def sample_whole(tmp_path_factory) -> tuple[Path, RenderedPdf]:
+    root = _sample_project(tmp_path_factory.mktemp("parts") / "book")
+    return root, _render(root, root / "whole.pdf", jobs=1)
+
+
+def test_sample_book_in_parts_is_the_whole_book_layout(sample_whole):
+    root, whole = sample_whole
+    parts = _render(root, root / "parts.pdf", jobs=2)
+    assert (whole.parts, parts.parts) == (1, 4)  # front, two chapters, back
+    _assert_same_book(whole, parts)
+    # Blank versos (after the contents, before the back matter) are kept.
+    assert "" in [page.strip() for page in pdf_pages(parts.path)]
+
+
+def test_many_chapters_in_three_runs_are_the_whole_book_layout(tmp_path):
+    """Five chapters in three runs: page numbers and the running heads' strings are
+    handed on through every run, and blank versos fall between runs as in the book."""
+    from bench.corpus import write_project
+
+    root = tmp_path / "book"
+    write_project(root, 5)
+    whole = _render(root, tmp_path / "whole.pdf", jobs=1)
+    parts = _render(root, tmp_path / "parts.pdf", jobs=3)
+    assert parts.parts == 4  # front matter and three runs of chapters; no back matter
+    _assert_same_book(whole, parts)
+
+
+def test_print_shop_pdf_in_parts_keeps_bleed_and_marks(sample_whole, tmp_path):
+    root, _ = sample_whole
+    whole = _render(root, tmp_path / "whole.pdf", jobs=1, press=True)
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2, press=True)
+    assert parts.parts == 4
+    _assert_same_book(whole, parts)
+
+
+def test_a_book_whose_stylesheet_counts_all_pages_is_laid_out_whole(tmp_path):
+    root = _sample_project(tmp_path / "book")
+    (root / "styles").mkdir()
+    (root / "styles" / "book.css").write_text(
+        "@page :right { @bottom-right { content: counter(page) ' / ' counter(pages) } }\n"
+    )
+    project = load_project(root)
+    chapters, notes = convert_book(project, Diagnostics())
+    manuscript = assemble(project, chapters, "pdf", notes)
+    assert "counter(pages)" in (pdf_parallel.split_reason(project, "pdf", manuscript, 2) or "")
+    rendered = _render(root, tmp_path / "book.pdf", jobs=2)
+    assert rendered.parts == 1
+    last = pdf_pages(rendered.path)[-1]
+    assert f"{rendered.page_count} / {rendered.page_count}" in last
+
+
+def test_a_failing_part_is_a_tool_error_not_a_hang(sample_whole, tmp_path, monkeypatch):
+    root, _ = sample_whole
+    real = pdf_parallel._lay_out
+
+    def failing(setup, part, handshake, **kwargs):
+        if kwargs.get("on_laid_out") is not None:  # only in the workers
+            raise RuntimeError("out of paper")
+        return real(setup, part, handshake, **kwargs)
+
+    monkeypatch.setattr(pdf_parallel, "_lay_out", failing)
+    with pytest.raises(ToolError, match="laying out a part of the book failed: .*out of paper"):
+        _render(root, tmp_path / "book.pdf", jobs=2)
+
+
+def test_project_without_annotations_builds_in_parts(tmp_path):
+    """No front-matter contents links into back matter, no back matter at all."""
+    root = make_project(
+        tmp_path / "plain",
+        {
+            "a.txt": "= Alpha =\n\nAlpha text.\n\n==History==\n\nMore alpha.\n",
+            "b.txt": "= Beta =\n\nBeta text.\n",
+            "c.txt": "= Gamma =\n\nGamma text.\n",
+        },
+    )
+    whole = _render(root, tmp_path / "whole.pdf", jobs=1)
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    assert parts.parts == 3  # front matter and two runs of chapters
+    _assert_same_book(whole, parts)
