@@ -89,7 +89,11 @@ def build_pipeline(project: Path, out: Path, profile: Path | None = None) -> Bui
     # Stages that ran at the same time (the EPUB beside the PDF) count once in the wall time.
     stages["overlap"] = StageSample(staged - detail["busy"], None)
     stages["other"] = StageSample(done.seconds - detail["busy"], None)
-    stages["pdf"] = _pdf_total(stages)
+    stages["pdf"] = (
+        StageSample(seconds("pdf wall"), rss("pdf wall"))
+        if "pdf wall" in s  # its parts ran at once: the wall time, not the sum of stages
+        else _pdf_total(stages)
+    )
     stages["full"] = StageSample(done.seconds, done.peak_rss_kib)
     outputs = {Path(p).suffix.lstrip("."): Path(p) for p in detail["outputs"]}
     return BuildSample(stages, done.cpu, outputs, tuple(detail["missing"]))

@@ -6,6 +6,12 @@ the worker wraps the functions `build()` calls (and WeasyPrint's render and
 write_pdf) with stopwatches; a function that another branch has renamed is simply
 not split out: its time shows up as "other" and the results name it.
 
+The print edition may be laid out in parts by forked processes (`pdf_parallel`).
+They inherit the stopwatches; each writes what it timed to a file when its part is
+done, and the parent adds those in. Wall-clock readings are comparable across
+processes (`perf_counter` is the system's monotonic clock), so stages that ran at
+the same time are counted once in the wall time (the report's overlap row).
+
 `weasyprint HTML OUT` is the baseline's PDF step: WeasyPrint's own API on pandoc's
 HTML, timed the same way (layout, then writing the PDF).
 
@@ -17,8 +23,11 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import resource
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -72,12 +81,42 @@ class Stopwatch:
 
         setattr(owner, name, timed)
 
+    def wrap_child(self, owner: object, name: str, records: Path) -> None:
+        """Make the process-entry function `owner.name` report its stages into `records`."""
+        original = getattr(owner, name, None)
+        if original is None:
+            self.missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
+            return
+
+        @functools.wraps(original)
+        def in_child(*args, **kwargs):
+            self.stages, self.intervals = {}, []  # only what this process times
+            try:
+                return original(*args, **kwargs)
+            finally:
+                data = {"stages": self.stages, "intervals": self.intervals}
+                (records / f"{os.getpid()}.json").write_text(json.dumps(data))
+
+        setattr(owner, name, in_child)
+
+    def add_children(self, records: Path) -> None:
+        """Add in the stages the child processes timed."""
+        for path in sorted(records.glob("*.json")):
+            data = json.loads(path.read_text())
+            self.intervals += [tuple(interval) for interval in data["intervals"]]
+            for label, child in data["stages"].items():
+                entry = self.stages.setdefault(label, {"seconds": 0.0, "calls": 0})
+                entry["seconds"] += child["seconds"]
+                entry["calls"] += child["calls"]
+                for key in ("rss_self_kib", "rss_children_kib"):
+                    entry[key] = max(entry.get(key, 0), child[key])
+
 
 def _pandoc_stage(markdown, to, *args, **kwargs) -> str:
     return "pandoc epub" if to.startswith("epub") else "pandoc html"
 
 
-def instrument_pipeline(watch: Stopwatch) -> None:
+def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     """Wrap the stages `build()` runs, where they are looked up at call time."""
     import weasyprint
     import weasyprint.document
@@ -86,6 +125,7 @@ def instrument_pipeline(watch: Stopwatch) -> None:
     import diaspora_book.render.epub as epub_module
     import diaspora_book.render.pandoc as pandoc_module
     import diaspora_book.render.pdf as pdf_module
+    import diaspora_book.render.pdf_parallel as parallel_module
 
     watch.wrap(build_module, "convert_book", "parse + convert")
     watch.wrap(build_module, "write_chapters", "write chapters")
@@ -95,11 +135,16 @@ def instrument_pipeline(watch: Stopwatch) -> None:
     watch.wrap(weasyprint.document.Document, "write_pdf", "write pdf")
     watch.wrap(epub_module, "finish_epub", "epub finish")
     watch.wrap(pdf_module, "finish_pdf", "pdf finish")
+    # Around the stages above, for the PDF's wall time when its parts run at once.
+    watch.wrap(build_module, "write_pdf", "pdf wall")
+    watch.wrap(parallel_module, "splice", "pdf finish")  # joining the parts' PDFs
+    watch.wrap_child(parallel_module, "_worker", records)
 
 
 def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict:
     watch = Stopwatch()
-    instrument_pipeline(watch)
+    records = Path(tempfile.mkdtemp(prefix="bench-children-"))
+    instrument_pipeline(watch, records)
     from diaspora_book.build import build
     from diaspora_book.config import load_project
 
@@ -113,6 +158,8 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     else:
         report = build(load_project(project_dir), out_dir=out_dir)
     done = time.perf_counter()
+    watch.add_children(records)
+    shutil.rmtree(records)
     return {
         "stages": watch.stages,
         "busy": watch.busy(),
