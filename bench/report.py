@@ -20,7 +20,7 @@ LABELS = {
     "layout": "WeasyPrint layout",
     "write": "WeasyPrint write PDF",
     "epub": "pandoc → EPUB (pipeline: + repackage)",
-    "overlap": "− time stages ran at once (PDF parts on several cores)",
+    "overlap": "− time stages ran at once (PDF parts; EPUB beside the PDF)",
     "other": "start-up, imports, the rest",
     "pdf": "**PDF rendering** (HTML + layout + write)",
     "full": "**full build** (PDF + EPUB)",
@@ -233,9 +233,11 @@ METHOD = """\
 - **Pipeline**: `diaspora_book.build.build()` (what `diaspora-book build` runs), PDF and
   EPUB, in a fresh process (`bench/worker.py`). Stage times come from stopwatches wrapped
   around the functions `build()` calls. The print edition is laid out in parts, one
-  process per core at a time (`render/pdf_parallel.py`); those processes time their own
-  layout and writing, so the layout and write rows add up the seconds of every
-  process, and the overlap row subtracts the time during which stages ran at once.
+  process per core at a time (`render/pdf_parallel.py`), and the EPUB is drafted in
+  another process meanwhile (`render/epub_beside.py`; it is finished once the print
+  pages are known). Those processes time their own stages, so the layout, write and
+  EPUB rows add up the seconds of every process, and the overlap row subtracts the
+  time during which stages ran at once.
   Joining the parts' PDFs counts as writing. "Start-up, imports, the rest" is the wall
   time during which no stage ran. The rows add up to the full build.
 - **Baseline**: the same articles as one Markdown file made with line rules (no

@@ -6,7 +6,8 @@ the worker wraps the functions `build()` calls (and WeasyPrint's render and
 write_pdf) with stopwatches; a function that another branch has renamed is simply
 not split out: its time shows up as "other" and the results name it.
 
-The print edition may be laid out in parts by forked processes (`pdf_parallel`).
+The print edition may be laid out in parts by forked processes (`pdf_parallel`), and
+the EPUB drafted in another (`epub_beside`).
 They inherit the stopwatches; each writes what it timed to a file when its part is
 done, and the parent adds those in. Wall-clock readings are comparable across
 processes (`perf_counter` is the system's monotonic clock), so stages that ran at
@@ -123,6 +124,7 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
 
     import diaspora_book.build as build_module
     import diaspora_book.render.epub as epub_module
+    import diaspora_book.render.epub_beside as beside_module
     import diaspora_book.render.pandoc as pandoc_module
     import diaspora_book.render.pdf as pdf_module
     import diaspora_book.render.pdf_parallel as parallel_module
@@ -133,12 +135,14 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     watch.wrap(pandoc_module, "convert", _pandoc_stage)
     watch.wrap(weasyprint.HTML, "render", "layout")
     watch.wrap(weasyprint.document.Document, "write_pdf", "write pdf")
-    watch.wrap(epub_module, "finish_epub", "epub finish")
+    watch.wrap(epub_module, "finish_text", "epub finish")
+    watch.wrap(epub_module, "finish_pages", "epub finish")
     watch.wrap(pdf_module, "finish_pdf", "pdf finish")
     # Around the stages above, for the PDF's wall time when its parts run at once.
     watch.wrap(build_module, "write_pdf", "pdf wall")
     watch.wrap(parallel_module, "splice", "pdf finish")  # joining the parts' PDFs
     watch.wrap_child(parallel_module, "_worker", records)
+    watch.wrap_child(beside_module, "_draft_and_complete", records)
 
 
 def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict:

@@ -283,3 +283,20 @@ def test_project_without_annotations_builds_in_parts(tmp_path):
     parts = _render(root, tmp_path / "parts.pdf", jobs=2)
     assert parts.parts == 3  # front matter and two runs of chapters
     _assert_same_book(whole, parts)
+
+
+def test_contents_that_change_length_with_real_page_numbers_fall_back(
+    sample_whole, tmp_path, monkeypatch
+):
+    """The front matter is first laid out with placeholder page numbers to learn its
+    length; if the real numbers change that length, the book is laid out whole."""
+    root, whole = sample_whole
+    placeholders = pdf_parallel._placeholder_numbers
+
+    def longer(html: str) -> str:  # as if wide placeholder numbers wrapped the contents
+        return placeholders(html).replace("</body>", '<p style="break-before: page">x</p></body>')
+
+    monkeypatch.setattr(pdf_parallel, "_placeholder_numbers", longer)
+    rendered = _render(root, tmp_path / "book.pdf", jobs=2)
+    assert rendered.parts == 1
+    _assert_same_book(whole, rendered)

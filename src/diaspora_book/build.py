@@ -11,6 +11,7 @@ import contextlib
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.epub import write_epub
+from diaspora_book.render.epub_beside import EpubBeside
 from diaspora_book.render.handouts import HandoutsReport, select_chapters, write_handouts
 from diaspora_book.render.pdf import RenderedPdf, write_pdf
 from diaspora_book.render.pdf_parallel import usable_cores
@@ -247,27 +249,51 @@ def build(
     out_dir = out_dir or project.dist_dir
     stem = output_stem(project)
     outputs: list[Path] = []
-    pdf: RenderedPdf | None = None
-    if "pdf" in formats:
-        target = out_dir / f"{stem}.pdf"
+    jobs = jobs or usable_cores()
+    pdf_target = out_dir / f"{stem}.pdf" if "pdf" in formats else None
+    epub_target = out_dir / f"{stem}.epub" if "epub" in formats else None
+    epub = assemble(project, chapters, "epub", notes) if epub_target else None
+    beside: EpubBeside | None = None
+
+    def start_epub() -> None:
+        """With a core to spare, draft the EPUB while the print edition is laid out."""
+        nonlocal beside
+        if epub is not None and epub_target is not None and jobs > 1:
+            beside = EpubBeside(project, epub, epub_target)
+
+    try:
+        # The EPUB carries the print edition's page numbers, so it needs its layout:
+        # without a PDF to write, the print edition is laid out only for its pages.
         pdf = _print_edition(
-            project, chapters, notes, target, cache, diagnostics, progress, press, jobs
+            project,
+            chapters,
+            notes,
+            pdf_target,
+            cache,
+            diagnostics,
+            progress,
+            press=press and pdf_target is not None,
+            jobs=jobs,
+            on_render=start_epub,
         )
-        outputs.append(pdf.path)
-    if "epub" in formats:
-        # The EPUB carries the print edition's page numbers, so it needs its layout.
-        pdf = pdf or _print_edition(
-            project, chapters, notes, None, cache, diagnostics, progress, jobs=jobs
-        )
-        manuscript = assemble(project, chapters, "epub", notes)
-        target = out_dir / f"{stem}.epub"
-        pages = json.dumps([pdf.page_count, pdf.anchor_pages], sort_keys=True)
-        key = digest(render_key(project, manuscript, target), pages)
-        if cache.lookup("epub", key, (target,)) is None:
-            with progress.stage("render EPUB"):
-                write_epub(project, manuscript, target, pdf, diagnostics)
-            cache.store("epub", key, {}, (target,))
-        outputs.append(target)
+        if pdf_target is not None:
+            outputs.append(pdf.path)
+        if epub is not None and epub_target is not None:
+            pages = json.dumps([pdf.page_count, pdf.anchor_pages], sort_keys=True)
+            key = digest(render_key(project, epub, epub_target), pages)
+            if cache.lookup("epub", key, (epub_target,)) is None:
+                with progress.stage("render EPUB"):
+                    found = beside.complete(pdf) if beside is not None else None
+                    beside = None
+                    if found is None:  # not drafted beside the PDF, or that failed
+                        write_epub(project, epub, epub_target, pdf, diagnostics)
+                    else:
+                        diagnostics.items.extend(found)
+                cache.store("epub", key, {}, (epub_target,))
+            outputs.append(epub_target)
+    finally:
+        if beside is not None:  # the EPUB was up to date, or the build stopped
+            beside.cancel()
     if strict and diagnostics.warnings:
         raise BuildFailed(_strict(diagnostics))
     return BuildReport(
@@ -290,9 +316,12 @@ def _print_edition(
     progress: Progress,
     press: bool = False,
     jobs: int | None = None,
+    on_render: Callable[[], None] | None = None,
 ) -> RenderedPdf:
     """Render the print edition to `target`, or with no target lay it out in a scratch
     folder to paginate an EPUB-only build; take it from the cache when nothing changed.
+
+    `on_render` is called just before rendering, when the cache could not be used.
     """
     manuscript = assemble(project, chapters, "pdf", notes)
     stage = "pdf" if target else "pagination"
@@ -303,6 +332,8 @@ def _print_edition(
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return RenderedPdf(target or Path(), cached["page_count"], cached["anchor_pages"])
     found = Diagnostics()
+    if on_render is not None:
+        on_render()
     with progress.stage("render PDF" if target else "paginate the print edition"):
         with contextlib.ExitStack() as stack:
             # Without a target the PDF is laid out only for its pages: a scratch file.

@@ -12,6 +12,7 @@ fixed timestamps, so builds stay reproducible.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -40,6 +41,14 @@ from diaspora_book.stylesheets import stylesheets
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
 
 
+@dataclass
+class DraftEpub:
+    """An EPUB finished except for what needs the print edition's pages."""
+
+    archive: EpubArchive
+    fonts: list[EmbeddedFont]  # embedded for the foreign-script runs
+
+
 def write_epub(
     project: Project,
     manuscript: Manuscript,
@@ -48,7 +57,16 @@ def write_epub(
     diagnostics: Diagnostics,
 ) -> Path:
     """Render `manuscript` to the EPUB 3 file `target`, paginated like `print_edition`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    draft = draft_epub(project, manuscript, diagnostics)
+    return complete_epub(draft, project, manuscript, print_edition, target)
+
+
+def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostics) -> DraftEpub:
+    """Run pandoc and every finishing step that does not need the print edition's pages.
+
+    The print edition's layout is the slow part of a build; this half of the EPUB
+    can run beside it (see `epub_beside`).
+    """
     args = [
         "--split-level=1",
         "--toc",
@@ -63,9 +81,21 @@ def write_epub(
         raw = Path(tmp) / "pandoc.epub"
         pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
+    return DraftEpub(archive, finish_text(archive, project, diagnostics))
+
+
+def complete_epub(
+    draft: DraftEpub,
+    project: Project,
+    manuscript: Manuscript,
+    print_edition: RenderedPdf | None,
+    target: Path,
+) -> Path:
+    """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
     source = _print_source(project, manuscript, print_edition)
-    finish_epub(archive, project, source, diagnostics)
-    archive.save(target)
+    finish_pages(draft, project, source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    draft.archive.save(target)
     return target
 
 
@@ -84,16 +114,18 @@ def _print_source(
     )
 
 
-def finish_epub(
-    archive: EpubArchive, project: Project, source: PrintSource | None, diagnostics: Diagnostics
-) -> None:
-    """Turn pandoc's EPUB into the book's: every step edits `archive` in place."""
+def finish_text(
+    archive: EpubArchive, project: Project, diagnostics: Diagnostics
+) -> list[EmbeddedFont]:
+    """Turn pandoc's EPUB into the book's, but for the print pages; return the fonts embedded.
+
+    Every step edits `archive` in place. The page markers added later carry no text,
+    so the fonts subset here already cover everything.
+    """
     language = project.config.language
     _add_cover(archive, book_cover(project), language)
     add_semantics(archive, language)
     put_contents_after_copyright(archive, _copyright_page(archive))
-    pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
-    write_navigation(archive, find_landmarks(archive), pages)
     fonts = embed_fonts(archive, diagnostics)
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
     archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
@@ -101,6 +133,14 @@ def finish_epub(
         path.read_text(encoding="utf-8") for path in stylesheets(project, "epub")
     )
     archive.write(stylesheet, css.encode("utf-8"))
+    return fonts
+
+
+def finish_pages(draft: DraftEpub, project: Project, source: PrintSource | None) -> None:
+    """Add the print edition's page markers and page list, the landmarks and the metadata."""
+    archive, fonts, language = draft.archive, draft.fonts, project.config.language
+    pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
+    write_navigation(archive, find_landmarks(archive), pages)
     features = accessibility_features(archive, has_page_list=bool(pages))
     modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
     summary = accessibility_summary(archive, source, fonts, foreign_languages(archive, language))

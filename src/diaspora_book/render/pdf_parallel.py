@@ -26,6 +26,7 @@ returns None and the caller lays the book out whole.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
@@ -268,7 +269,8 @@ def _worker(setup: _Setup, part: _Part, connection: Connection) -> None:
         connection.send(("written", part.warnings, part.refused, part.tagged))
     except BaseException as exc:  # reported to the parent, which raises ToolError
         detail = traceback.format_exc() if os.environ.get("DIASPORA_BOOK_DEBUG") else ""
-        connection.send(("failed", f"{type(exc).__name__}: {exc}{detail}"))
+        with contextlib.suppress(OSError):  # the parent may have stopped listening
+            connection.send(("failed", f"{type(exc).__name__}: {exc}{detail}"))
     finally:
         connection.close()
 

@@ -1,0 +1,82 @@
+"""Make the EPUB in a second process while the print edition is laid out.
+
+The EPUB carries the print edition's page numbers, so it can be finished only after
+the PDF's layout. Everything else (pandoc, the cover, section semantics, subset
+fonts, stylesheets) does not need the pages, and with a core to spare it runs beside
+the PDF: `EpubBeside` forks a process that drafts the EPUB (`epub.draft_epub`), then
+waits for the print edition's pages, completes and saves it.
+
+If that process fails, `complete` returns None and the caller makes the EPUB again
+in its own process, where the failure is raised with its own message and type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from diaspora_book.assemble import Manuscript
+from diaspora_book.config import Project
+from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.render.epub import complete_epub, draft_epub
+from diaspora_book.render.pdf import RenderedPdf
+
+
+class EpubBeside:
+    """An EPUB being drafted in a forked process, waiting for the print edition's pages."""
+
+    def __init__(self, project: Project, manuscript: Manuscript, target: Path):
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_draft_and_complete, args=(project, manuscript, target, theirs), daemon=True
+        )
+        self.process.start()
+        theirs.close()
+
+    def complete(self, print_edition: RenderedPdf) -> list[Diagnostic] | None:
+        """Hand over the pages; wait for the EPUB; return its diagnostics (None: it failed)."""
+        try:
+            self.connection.send(print_edition)
+            kind, payload = self.connection.recv()
+        except (EOFError, OSError):
+            kind, payload = "failed", None
+        finally:
+            self._stop()
+        if kind != "done":
+            return None
+        return [diagnostic_from_json(d) for d in payload]
+
+    def cancel(self) -> None:
+        """Stop without writing (the EPUB turned out to be up to date)."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self._stop()
+
+    def _stop(self) -> None:
+        self.connection.close()
+        self.process.join(timeout=30)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _draft_and_complete(
+    project: Project, manuscript: Manuscript, target: Path, connection: Connection
+) -> None:
+    """The forked process: draft, wait for the pages, complete and save."""
+    try:
+        diagnostics = Diagnostics()
+        draft = draft_epub(project, manuscript, diagnostics)
+        print_edition = connection.recv()
+        if print_edition is None:
+            return
+        complete_epub(draft, project, manuscript, print_edition, target)
+        connection.send(("done", [d.to_json() for d in diagnostics]))
+    except BaseException as exc:  # the parent makes the EPUB again and raises it there
+        with contextlib.suppress(OSError):  # the parent may have gone already
+            connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
