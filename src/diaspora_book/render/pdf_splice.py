@@ -24,6 +24,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from diaspora_book.render.pdf_structure import parent_tree_entries
+
 
 def splice(parts: list[Path], target: Path) -> int:
     """Join the PDFs `parts` (in reading order) into `target`; return its page count."""
@@ -44,7 +46,7 @@ class _Joined:
         self.book = book
         root = book.Root.get("/StructTreeRoot")
         self.document = _document_element(root) if isinstance(root, Dictionary) else None
-        self.parent_tree = _parent_tree(root) if isinstance(root, Dictionary) else {}
+        self.parent_tree = parent_tree_entries(root) if isinstance(root, Dictionary) else {}
         self.next_key = max(self.parent_tree, default=-1) + 1
         self.names = _destinations(book)
         self.outline: list[Any] = _outline_items(book)
@@ -71,7 +73,7 @@ class _Joined:
                 if isinstance(copied, Dictionary):
                     copied.P = self.document
                 self.document.K.append(copied)
-            for key, value in _parent_tree(root).items():
+            for key, value in parent_tree_entries(root).items():
                 self.parent_tree[key + base] = _copy(book, value)
             self.next_key = max(self.parent_tree, default=-1) + 1
         for name, destination in _destinations(part).items():
@@ -131,21 +133,6 @@ def _document_element(root: Dictionary) -> Dictionary:
     if not isinstance(element.get("/K"), Array):
         element.K = Array([] if element.get("/K") is None else [element.K])
     return element
-
-
-def _parent_tree(root: Dictionary) -> dict[int, Any]:
-    """Return the parent tree's entries (a page's MCID array, a link's element), by key."""
-    entries: dict[int, Any] = {}
-    stack = [root.get("/ParentTree")]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, Dictionary):
-            continue
-        stack.extend(node.get("/Kids", []))
-        nums: Any = node.get("/Nums", [])
-        for i in range(0, len(nums) - 1, 2):
-            entries[int(nums[i])] = nums[i + 1]
-    return entries
 
 
 def _destinations(pdf: pikepdf.Pdf) -> dict[str, Any]:

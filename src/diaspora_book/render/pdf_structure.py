@@ -147,9 +147,10 @@ def _reachable_elements(root: Dictionary) -> set[tuple[int, int]]:
     return found
 
 
-def _parent_tree_arrays(root: Dictionary) -> dict[int, Array]:
-    """Return the parent tree's per-page arrays (MCID -> structure element), by key."""
-    arrays: dict[int, Array] = {}
+def parent_tree_entries(root: Dictionary) -> dict[int, Any]:
+    """Return the parent tree's entries by key: a page's array (MCID -> structure
+    element) or the structure element of an annotation such as a link."""
+    entries: dict[int, Any] = {}
     stack = [root.get("/ParentTree")]
     while stack:
         node = stack.pop()
@@ -158,9 +159,13 @@ def _parent_tree_arrays(root: Dictionary) -> dict[int, Array]:
         stack.extend(node.get("/Kids", []))
         nums: Any = node.get("/Nums", [])
         for i in range(0, len(nums) - 1, 2):
-            if isinstance(nums[i + 1], Array):
-                arrays[int(nums[i])] = nums[i + 1]
-    return arrays
+            entries[int(nums[i])] = nums[i + 1]
+    return entries
+
+
+def _parent_tree_arrays(root: Dictionary) -> dict[int, Array]:
+    """Return the parent tree's per-page arrays (MCID -> structure element), by key."""
+    return {k: v for k, v in parent_tree_entries(root).items() if isinstance(v, Array)}
 
 
 def _rewrite_marked_content(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> int:
