@@ -38,15 +38,18 @@ def project_factory(tmp_path):
     return factory
 
 
+def copy_sample_project(root: Path) -> Path:
+    """Copy the repository's own book project (articles, book.yml, curated files) to `root`."""
+    shutil.copytree(REPO / "articles", root / "articles")
+    for name in ("book.yml", *ANNOTATION_FILES):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> BuildReport:
     """The repository's own book, built once into a copy of the project."""
-    root = tmp_path_factory.mktemp("sample") / "book"
-    shutil.copytree(REPO / "articles", root / "articles")
-    shutil.copy(REPO / "book.yml", root / "book.yml")
-    for name in ANNOTATION_FILES:
-        shutil.copy(REPO / name, root / name)
-    return build(load_project(root))
+    return build(load_project(copy_sample_project(tmp_path_factory.mktemp("sample") / "book")))
 
 
 def sample_source_words() -> list[str]:

@@ -1,7 +1,5 @@
 """Per-chapter handouts: one PDF per chapter, holding that chapter only, "page X of Y"."""
 
-import shutil
-
 import bibtexparser
 import pytest
 
@@ -11,7 +9,7 @@ from diaspora_book.config import load_project
 from diaspora_book.model import BulletList, Paragraph
 from diaspora_book.parse import parse_file
 
-from .conftest import REPO, SAMPLES
+from .conftest import SAMPLES, copy_sample_project
 from .print_readers import pdfinfo
 from .readers import missing_words, normalise, pdf_pages, pdf_text
 
@@ -31,10 +29,7 @@ def article_words(article) -> list[str]:
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory):
     """The sample book's handouts, rendered once (in parallel, one process per core)."""
-    root = tmp_path_factory.mktemp("handouts") / "book"
-    shutil.copytree(REPO / "articles", root / "articles")
-    for name in ("book.yml", "glossary.yml", "index.yml", "citations.yml", "references.bib"):
-        shutil.copy(REPO / name, root / name)
+    root = copy_sample_project(tmp_path_factory.mktemp("handouts") / "book")
     return build_handouts(load_project(root), [])
 
 

@@ -8,7 +8,6 @@ tree, links and where they lead, page boxes.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -27,7 +26,7 @@ from diaspora_book.render.book_parts import (
     with_page_numbers,
 )
 from diaspora_book.render.pdf import RenderedPdf, write_pdf
-from tests.conftest import ANNOTATION_FILES, REPO, make_project
+from tests.conftest import copy_sample_project, make_project
 from tests.print_readers import artifacts, outline, structure_tree, unreferenced_marked_content
 from tests.readers import pdf_pages
 
@@ -133,14 +132,6 @@ def test_first_child_selectors_and_comments_do_not_stop_splitting():
 # ---- rendering in parts ---------------------------------------------------------------
 
 
-def _sample_project(root: Path) -> Path:
-    shutil.copytree(REPO / "articles", root / "articles")
-    shutil.copy(REPO / "book.yml", root / "book.yml")
-    for name in ANNOTATION_FILES:
-        shutil.copy(REPO / name, root / name)
-    return root
-
-
 def _render(root: Path, target: Path, jobs: int, press: bool = False) -> RenderedPdf:
     project = load_project(root)
     chapters, notes = convert_book(project, Diagnostics())
@@ -205,7 +196,7 @@ def _assert_same_book(whole: RenderedPdf, parts: RenderedPdf) -> None:
 
 @pytest.fixture(scope="module")
 def sample_whole(tmp_path_factory) -> tuple[Path, RenderedPdf]:
-    root = _sample_project(tmp_path_factory.mktemp("parts") / "book")
+    root = copy_sample_project(tmp_path_factory.mktemp("parts") / "book")
     return root, _render(root, root / "whole.pdf", jobs=1)
 
 
@@ -240,7 +231,7 @@ def test_print_shop_pdf_in_parts_keeps_bleed_and_marks(sample_whole, tmp_path):
 
 
 def test_a_book_whose_stylesheet_counts_all_pages_is_laid_out_whole(tmp_path):
-    root = _sample_project(tmp_path / "book")
+    root = copy_sample_project(tmp_path / "book")
     (root / "styles").mkdir()
     (root / "styles" / "book.css").write_text(
         "@page :right { @bottom-right { content: counter(page) ' / ' counter(pages) } }\n"

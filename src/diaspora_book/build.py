@@ -315,7 +315,7 @@ def _print_edition(
     diagnostics: Diagnostics,
     progress: Progress,
     press: bool = False,
-    jobs: int | None = None,
+    jobs: int = 1,
     on_render: Callable[[], None] | None = None,
 ) -> RenderedPdf:
     """Render the print edition to `target`, or with no target lay it out in a scratch
@@ -345,7 +345,7 @@ def _print_edition(
                 found,
                 relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
                 press=press,
-                jobs=jobs or usable_cores(),
+                jobs=jobs,
             )
     data = {
         "page_count": rendered.page_count,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Handshake = Callable[[int, dict[str, str]], tuple[int, dict[str, str]]]
 """(pages made, last value of each named string) -> (pages before the part, strings in force)."""
@@ -27,10 +27,8 @@ Handshake = Callable[[int, dict[str, str]], tuple[int, dict[str, str]]]
 
 @dataclass
 class _PartState:
-    handshake: Handshake
-    pages: int = 0
-    offset: int | None = None
-    carried: dict[str, str] = field(default_factory=dict)
+    pages: int = 0  # made so far by the current layout
+    offset: int | None = None  # pages before the part, once the handshake told
 
 
 def hooks_available() -> bool:
@@ -63,7 +61,7 @@ def as_book_part(handshake: Handshake, outside_anchors: set[str]) -> Iterator[No
     pdf = _pdf_module()
     make_all_pages, make_margin_boxes = layout.make_all_pages, layout.make_margin_boxes
     resolve_links = pdf.resolve_links
-    state = _PartState(handshake)
+    state = _PartState()
 
     def counting_make_all_pages(context, root_box, html, pages):
         state.pages = 0
@@ -73,8 +71,8 @@ def as_book_part(handshake: Handshake, outside_anchors: set[str]) -> Iterator[No
 
     def numbered_make_margin_boxes(context, page, page_state):
         if state.offset is None:
-            state.offset, state.carried = handshake(state.pages, _last_strings(context))
-            _carry_strings(context, state.carried)
+            state.offset, carried = handshake(state.pages, _last_strings(context))
+            _carry_strings(context, carried)
         counters = dict(page_state[1])
         counters["page"] = [value + state.offset for value in counters.get("page", [])]
         return make_margin_boxes(context, page, (page_state[0], counters, *page_state[2:]))

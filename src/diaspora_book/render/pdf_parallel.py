@@ -132,7 +132,9 @@ def write_pdf_in_parts(
         plan = _plan(parts, Path(scratch))
         setup = _Setup(project, info, press)
         context = multiprocessing.get_context("fork")
-        chapters = plan[1 if parts.front else 0 :][: len(parts.chapters)]
+        front = plan[0] if parts.front else None
+        back = plan[-1] if parts.back else None
+        chapters = plan[1 if front else 0 : len(plan) - (1 if back else 0)]
         workers: list[tuple[Any, Connection]] = []
         try:
             for part in chapters:
@@ -141,7 +143,7 @@ def write_pdf_in_parts(
                 worker.start()
                 theirs.close()
                 workers.append((worker, mine))
-            result = _conduct(setup, plan, parts, workers, manuscript, relayout, to_html)
+            result = _conduct(setup, front, chapters, back, workers, manuscript, relayout, to_html)
             if result is None:
                 return None
             warnings, refused, tagged = result
@@ -174,11 +176,8 @@ def _plan(parts: BookParts, scratch: Path) -> list[_Part]:
     ]
 
 
-def _conduct(setup, plan, parts, workers, manuscript, relayout, to_html):
+def _conduct(setup, front, chapters, back, workers, manuscript, relayout, to_html):
     """Run steps 1-3 of the module docstring; return (warnings, refused, tagged) or None."""
-    front = plan[0] if parts.front else None
-    back = plan[-1] if parts.back else None
-    chapters = plan[1 if front else 0 : len(plan) - (1 if back else 0)]
     warnings: list[str] = []
     refused: list[str] = []
     if front is not None:  # its length, with placeholder page numbers
