@@ -123,11 +123,11 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     import weasyprint.document
 
     import diaspora_book.build as build_module
-    import diaspora_book.render.epub as epub_module
-    import diaspora_book.render.epub_beside as beside_module
-    import diaspora_book.render.pandoc as pandoc_module
-    import diaspora_book.render.pdf as pdf_module
-    import diaspora_book.render.pdf_parallel as parallel_module
+    import diaspora_book.render.epub.beside as beside_module
+    import diaspora_book.render.epub.write as epub_module
+    import diaspora_book.render.html as pandoc_module
+    import diaspora_book.render.pdf.parts.conduct as parallel_module
+    import diaspora_book.render.pdf.write as pdf_module
 
     watch.wrap(build_module, "convert_book", "parse + convert")
     watch.wrap(build_module, "write_chapters", "write chapters")

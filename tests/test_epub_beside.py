@@ -8,7 +8,7 @@ from diaspora_book import build as build_module
 from diaspora_book.build import build
 from diaspora_book.cache import BuildCache
 from diaspora_book.config import load_project
-from diaspora_book.render import epub_beside
+from diaspora_book.render.epub import beside as epub_beside
 
 from .readers import epub_text
 

@@ -6,8 +6,8 @@ import pydyf
 
 from diaspora_book.build import build
 from diaspora_book.config import load_project
-from diaspora_book.render import pdf as pdf_module
-from diaspora_book.render.pdf_structure import cached_page_references
+from diaspora_book.render.pdf import write as pdf_module
+from diaspora_book.render.pdf.structure import cached_page_references
 
 ARTICLES = {
     "alpha.txt": "= Alpha =\n\nFirst. قازاق 哈萨克\n\n== Part ==\n- one\n- two\n",

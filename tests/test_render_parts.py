@@ -17,15 +17,15 @@ from diaspora_book.assemble import assemble
 from diaspora_book.build import convert_book
 from diaspora_book.config import load_project
 from diaspora_book.errors import Diagnostics, ToolError
-from diaspora_book.render import pdf_parallel
-from diaspora_book.render.book_parts import (
+from diaspora_book.render.pdf.parts import conduct as pdf_parallel
+from diaspora_book.render.pdf.parts.cut import (
     split_book,
     split_css,
     unsplittable_reason,
     with_end_marker,
     with_page_numbers,
 )
-from diaspora_book.render.pdf import RenderedPdf, write_pdf
+from diaspora_book.render.pdf.write import RenderedPdf, write_pdf
 from tests.conftest import copy_sample_project, make_project
 from tests.print_readers import artifacts, outline, structure_tree, unreferenced_marked_content
 from tests.readers import pdf_pages

@@ -13,7 +13,8 @@ from diaspora_book.config import load_project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Heading
 from diaspora_book.parse import parse_file
-from diaspora_book.render.pdf import to_html, write_pdf
+from diaspora_book.render.html import to_html
+from diaspora_book.render.pdf.write import write_pdf
 
 from .conftest import SAMPLES, sample_source_words
 from .print_readers import (

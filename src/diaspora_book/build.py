@@ -25,11 +25,11 @@ from diaspora_book.lint import apply_accepted, lint_article
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
-from diaspora_book.render.epub import write_epub
-from diaspora_book.render.epub_beside import EpubBeside
+from diaspora_book.render.epub.beside import EpubBeside
+from diaspora_book.render.epub.write import write_epub
 from diaspora_book.render.handouts import HandoutsReport, select_chapters, write_handouts
-from diaspora_book.render.pdf import RenderedPdf, write_pdf
-from diaspora_book.render.pdf_parallel import usable_cores
+from diaspora_book.render.pdf.parts.conduct import usable_cores
+from diaspora_book.render.pdf.write import RenderedPdf, write_pdf
 from diaspora_book.slug import slugify
 from diaspora_book.source import decode, display_path, read_text
 

@@ -24,8 +24,8 @@ from diaspora_book.cache import BuildCache, disabled, render_key
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
-from diaspora_book.render.pdf import RenderedPdf, weasyprint_module, write_pdf
-from diaspora_book.render.pdf_parallel import usable_cores
+from diaspora_book.render.pdf.parts.conduct import usable_cores
+from diaspora_book.render.pdf.write import RenderedPdf, weasyprint_module, write_pdf
 
 _HANDOUT_FILE = re.compile(r"^\d+-[a-z0-9-]+\.pdf$")
 

@@ -1,13 +1,21 @@
-"""Run pandoc (from the pypandoc-binary wheel) in its sandbox.
+"""Manuscript Markdown -> HTML with pandoc: the print edition's page, the EPUB's documents.
 
-`--sandbox` limits pandoc's readers and writers to the files named on the command
-line: nothing an article says can make pandoc read `/etc/passwd` or fetch a URL.
+pandoc comes from the pypandoc-binary wheel and always runs with `--sandbox`, which
+limits its readers and writers to the files named on the command line: nothing an
+article says can make pandoc read `/etc/passwd` or fetch a URL.
+
+Both outputs run the block-id Lua filter (`filters/block_ids.lua`) on the same
+manuscript, so an id names the same paragraph in both: WeasyPrint reports the page
+each id starts on, and the EPUB puts the print edition's page-break markers next to
+those ids. The filter is named on pandoc's command line, which `--sandbox` allows.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
+from diaspora_book.assemble import Manuscript
 from diaspora_book.errors import ToolError
 from diaspora_book.markdown import MARKDOWN_FORMAT
 
@@ -15,6 +23,25 @@ from diaspora_book.markdown import MARKDOWN_FORMAT
 # book's pandoc holds 175 MiB. With 16 MB: 123 MiB for a 10-article book, the same
 # for 200 articles, and no slower at either size (measured, pandoc 3.9).
 RUNTIME_OPTIONS = ["+RTS", "-H16m", "-RTS"]
+
+
+def to_html(manuscript: Manuscript) -> str:
+    """Return standalone HTML for the print manuscript (a book or a handout)."""
+    template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
+    args = [
+        f"--template={template}",
+        "--section-divs",
+        *lua_filter_args(),
+        *metadata_args(manuscript.metadata),
+        *manuscript.pandoc_args,
+    ]
+    return convert(manuscript.markdown, "html5", args)
+
+
+def lua_filter_args() -> list[str]:
+    """Return the pandoc arguments that run the block-id filter."""
+    path = Path(str(resources.files("diaspora_book") / "filters" / "block_ids.lua"))
+    return [f"--lua-filter={path}"]
 
 
 def _pypandoc():

@@ -24,7 +24,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from diaspora_book.render.pdf_structure import parent_tree_entries
+from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
 def splice(parts: list[Path], target: Path) -> int:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pikepdf
 
 from diaspora_book.errors import ToolError
-from diaspora_book.render.page_setup import BLEED_MM
-from diaspora_book.render.pdf_structure import mark_furniture_as_artifacts
+from diaspora_book.render.pdf.page_setup import BLEED_MM
+from diaspora_book.render.pdf.structure import mark_furniture_as_artifacts
 
 POINTS_PER_MM = 72 / 25.4
 

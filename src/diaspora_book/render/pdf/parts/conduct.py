@@ -41,7 +41,9 @@ from typing import Any
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import ToolError
-from diaspora_book.render.book_parts import (
+from diaspora_book.render.pdf.finish import PdfInfo
+from diaspora_book.render.pdf.hooks import as_book_part, hooks_available
+from diaspora_book.render.pdf.parts.cut import (
     INTERNAL_LINK,
     BookParts,
     split_book,
@@ -50,10 +52,8 @@ from diaspora_book.render.book_parts import (
     with_end_marker,
     with_page_numbers,
 )
-from diaspora_book.render.part_layout import as_book_part, hooks_available
-from diaspora_book.render.pdf_finish import PdfInfo
-from diaspora_book.render.pdf_splice import splice
-from diaspora_book.render.pdf_structure import cached_page_references, element_languages
+from diaspora_book.render.pdf.parts.splice import splice
+from diaspora_book.render.pdf.structure import cached_page_references, element_languages
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -276,8 +276,8 @@ def _worker(setup: _Setup, part: _Part, connection: Connection) -> None:
 
 def _lay_out(setup, part, handshake, *, write=True, on_laid_out=None) -> None:
     """Lay out `part` (and write its PDF); record its pages, strings and anchors on it."""
-    from diaspora_book.render.fetcher import ProjectFetcher
-    from diaspora_book.render.pdf import (
+    from diaspora_book.render.pdf.fetcher import ProjectFetcher
+    from diaspora_book.render.pdf.write import (
         captured_weasyprint_warnings,
         describe_document,
         print_stylesheets,

@@ -11,19 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from diaspora_book import __version__
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
-from diaspora_book.render import pandoc
-from diaspora_book.render.block_ids import lua_filter_args
-from diaspora_book.render.page_setup import page_css
-from diaspora_book.render.pdf_finish import PdfInfo, finish_pdf, pdf_timestamp
-from diaspora_book.render.pdf_parallel import split_reason, write_pdf_in_parts
-from diaspora_book.render.pdf_structure import cached_page_references, element_languages
+from diaspora_book.render.html import to_html
+from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf, pdf_timestamp
+from diaspora_book.render.pdf.page_setup import page_css
+from diaspora_book.render.pdf.parts.conduct import split_reason, write_pdf_in_parts
+from diaspora_book.render.pdf.structure import cached_page_references, element_languages
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
 
@@ -35,19 +33,6 @@ class RenderedPdf:
     page_count: int
     anchor_pages: dict[str, int]  # every HTML id in the document -> 1-based page it starts on
     parts: int = 1  # documents it was laid out as (see pdf_parallel); 1: the whole book at once
-
-
-def to_html(manuscript: Manuscript) -> str:
-    """Return standalone HTML for the print manuscript."""
-    template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
-    args = [
-        f"--template={template}",
-        "--section-divs",
-        *lua_filter_args(),
-        *pandoc.metadata_args(manuscript.metadata),
-        *manuscript.pandoc_args,
-    ]
-    return pandoc.convert(manuscript.markdown, "html5", args)
 
 
 def write_pdf(
@@ -81,7 +66,7 @@ def write_pdf(
             finish_pdf(target, info, press=press)
             _report(diagnostics, parts.tagged_languages, parts.refused, parts.warnings)
             return RenderedPdf(target, parts.page_count, parts.anchor_pages, parts.parts)
-    from diaspora_book.render.fetcher import ProjectFetcher  # WeasyPrint: only to render
+    from diaspora_book.render.pdf.fetcher import ProjectFetcher  # WeasyPrint: only to render
 
     fetcher = ProjectFetcher([project.root, package_styles_dir()])
     with captured_weasyprint_warnings() as warnings:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from diaspora_book.render.epub_archive import DC, NS, OPF, XML_LANG, EpubArchive, h
+from diaspora_book.render.epub.archive import DC, NS, OPF, XML_LANG, EpubArchive, h
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from diaspora_book.render.epub_archive import EPUB_TYPE, EpubArchive, h
+from diaspora_book.render.epub.archive import EPUB_TYPE, EpubArchive, h
 
 # Front matter that pandoc writes itself, matched to the print edition's ids.
 _PANDOC_FRONT_MATTER = {"titlepage": "section", "toc": "nav"}

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from diaspora_book.errors import Diagnostics
-from diaspora_book.render.epub_archive import XML_LANG, EpubArchive, h
+from diaspora_book.render.epub.archive import XML_LANG, EpubArchive, h
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,12 @@ from xml.sax.saxutils import quoteattr
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
-from diaspora_book.render import pandoc
-from diaspora_book.render.block_ids import lua_filter_args
-from diaspora_book.render.cover import Cover, book_cover
-from diaspora_book.render.epub_archive import NS, OPF, EpubArchive, h
-from diaspora_book.render.epub_fonts import EmbeddedFont, embed_fonts, font_face_css
-from diaspora_book.render.epub_nav import find_landmarks, write_navigation
-from diaspora_book.render.epub_package import (
+from diaspora_book.render import html as pandoc
+from diaspora_book.render.epub.archive import NS, OPF, EpubArchive, h
+from diaspora_book.render.epub.cover import Cover, book_cover
+from diaspora_book.render.epub.fonts import EmbeddedFont, embed_fonts, font_face_css
+from diaspora_book.render.epub.nav import find_landmarks, write_navigation
+from diaspora_book.render.epub.package import (
     PrintSource,
     accessibility_features,
     add_cover_to_spine,
@@ -33,9 +32,10 @@ from diaspora_book.render.epub_package import (
     put_contents_after_copyright,
     write_metadata,
 )
-from diaspora_book.render.epub_pages import mark_print_pages
-from diaspora_book.render.epub_semantics import add_semantics, epub_types
-from diaspora_book.render.pdf import RenderedPdf
+from diaspora_book.render.epub.pages import mark_print_pages
+from diaspora_book.render.epub.semantics import add_semantics, epub_types
+from diaspora_book.render.html import lua_filter_args
+from diaspora_book.render.pdf.write import RenderedPdf
 from diaspora_book.stylesheets import stylesheets
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder

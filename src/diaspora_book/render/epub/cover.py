@@ -18,7 +18,7 @@ from typing import Any
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, ToolError
 from diaspora_book.language import RTL_SCRIPTS, script_of, script_runs
-from diaspora_book.render.epub_fonts import installed_font
+from diaspora_book.render.epub.fonts import installed_font
 
 WIDTH, HEIGHT = 1600, 2560
 MARGIN = 150

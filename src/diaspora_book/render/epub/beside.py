@@ -20,8 +20,8 @@ from pathlib import Path
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
-from diaspora_book.render.epub import complete_epub, draft_epub
-from diaspora_book.render.pdf import RenderedPdf
+from diaspora_book.render.epub.write import complete_epub, draft_epub
+from diaspora_book.render.pdf.write import RenderedPdf
 
 
 class EpubBeside:
