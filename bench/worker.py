@@ -129,7 +129,7 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     import diaspora_book.render.pdf.parts.conduct as parallel_module
     import diaspora_book.render.pdf.write as pdf_module
 
-    watch.wrap(build_module, "convert_book", "parse + convert")
+    watch.wrap(build_module, "_convert", "parse + convert")
     watch.wrap(build_module, "write_chapters", "write chapters")
     watch.wrap(build_module, "assemble", "assemble")
     watch.wrap(pandoc_module, "convert", _pandoc_stage)
@@ -149,7 +149,7 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     watch = Stopwatch()
     records = Path(tempfile.mkdtemp(prefix="bench-children-"))
     instrument_pipeline(watch, records)
-    from diaspora_book.build import build
+    from diaspora_book.build import BuildRequest, build
     from diaspora_book.config import load_project
 
     ready = time.perf_counter()
@@ -157,10 +157,10 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
         import cProfile
 
         profiler = cProfile.Profile()
-        report = profiler.runcall(build, load_project(project_dir), out_dir=out_dir)
+        report = profiler.runcall(build, load_project(project_dir), BuildRequest(out_dir=out_dir))
         profiler.dump_stats(profile)
     else:
-        report = build(load_project(project_dir), out_dir=out_dir)
+        report = build(load_project(project_dir), BuildRequest(out_dir=out_dir))
     done = time.perf_counter()
     watch.add_children(records)
     shutil.rmtree(records)

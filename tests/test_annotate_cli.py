@@ -2,7 +2,7 @@
 
 import pytest
 
-from diaspora_book.build import BuildFailed, build
+from diaspora_book.build import BuildFailed, BuildRequest, build
 from diaspora_book.cli import main
 from diaspora_book.config import load_project
 
@@ -62,14 +62,14 @@ def test_a_clean_annotated_project_checks_and_builds_strictly(project_factory, c
         " census [@census].\n\n::: {.source-note}\nSource: @herders.\n:::\n"
     ) in chapter
     assert run(capsys, "check", "--project", root) == (0, "", "")
-    report = build(load_project(root), ("epub",), strict=True)
+    report = build(load_project(root), BuildRequest(formats=("epub",), strict=True))
     assert report.outputs[0].is_file()
 
 
 def test_build_strict_fails_on_an_unused_glossary_term(project_factory):
     root = project(project_factory, glossary_yml=GLOSSARY)
     with pytest.raises(BuildFailed) as failed:
-        build(load_project(root), ("epub",), strict=True)
+        build(load_project(root), BuildRequest(formats=("epub",), strict=True))
     assert [str(d) for d in failed.value.diagnostics] == [
         "glossary.yml:3: error: glossary term 'kolkhoz' is never used"
     ]

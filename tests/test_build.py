@@ -2,7 +2,7 @@
 
 import pytest
 
-from diaspora_book.build import BuildFailed, build, build_handouts
+from diaspora_book.build import BuildFailed, BuildRequest, build, build_handouts
 from diaspora_book.config import load_project
 
 from .readers import epub_text, pdf_text
@@ -50,7 +50,7 @@ def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatc
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", counting)
-    build(load_project(project_factory({"alpha.txt": ARTICLE})), formats=("pdf",))
+    build(load_project(project_factory({"alpha.txt": ARTICLE})), BuildRequest(formats=("pdf",)))
     assert len(layouts) == 1
     annotated = project_factory(
         {"alpha.txt": "= Alpha =\n\nThe yärlik live here. The yärlik again.\n"},
@@ -58,14 +58,14 @@ def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatc
     )
     (annotated / "glossary.yml").write_text("- term: yärlik\n  gloss: locals\n", encoding="utf-8")
     layouts.clear()
-    build(load_project(annotated), formats=("pdf",))
+    build(load_project(annotated), BuildRequest(formats=("pdf",)))
     assert len(layouts) == 2  # two occurrences on one page: the Glossary keeps one number
 
 
 def test_strict_promotes_warnings_keeping_their_rule(project_factory):
     root = project_factory({"alpha.txt": "= Alpha =\n\nhowever, , only 213.\n"})
     with pytest.raises(BuildFailed) as raised:
-        build(load_project(root), formats=("epub",), strict=True)
+        build(load_project(root), BuildRequest(formats=("epub",), strict=True))
     assert [str(d) for d in raised.value.diagnostics] == [
         "articles/alpha.txt:3:8: error: ', ,' looks like a removed template [removed-template]"
     ]

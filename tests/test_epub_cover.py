@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from diaspora_book.build import build
+from diaspora_book.build import BuildRequest, build
 from diaspora_book.config import load_project
 from diaspora_book.errors import BookError
 
@@ -63,7 +63,7 @@ def test_named_cover_is_used_and_an_epub_only_build_keeps_print_pages(project_fa
     root = project_factory({"alpha.txt": ARTICLE}, "title: Own Cover\ncover: art/cover.png\n")
     (root / "art").mkdir()
     (root / "art" / "cover.png").write_bytes(png_bytes())
-    report = build(load_project(root), formats=("epub",))
+    report = build(load_project(root), BuildRequest(formats=("epub",)))
     [epub] = report.outputs
     assert not list(epub.parent.glob("*.pdf"))  # the print layout was made, not kept
     with zipfile.ZipFile(epub) as z:

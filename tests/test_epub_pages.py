@@ -2,7 +2,7 @@
 
 import pikepdf
 
-from diaspora_book.build import build
+from diaspora_book.build import BuildRequest, build
 from diaspora_book.config import load_project
 from diaspora_book.render import html as html_module
 
@@ -97,5 +97,5 @@ def test_block_ids_leave_the_print_layout_alone(sample_build, monkeypatch, tmp_p
     pdf, _ = outputs(sample_build)
     monkeypatch.setattr(html_module, "lua_filter_args", lambda: [])
     root = pdf.parent.parent
-    plain = build(load_project(root), formats=("pdf",), out_dir=tmp_path).outputs[0]
+    plain = build(load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path)).outputs[0]
     assert pdf_pages(plain) == pdf_pages(pdf)

@@ -7,13 +7,14 @@ import pikepdf
 import pytest
 
 from diaspora_book.assemble import assemble
-from diaspora_book.build import build, convert_project
+from diaspora_book.build import BuildRequest, build, convert_project
 from diaspora_book.cli import main
 from diaspora_book.config import load_project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Heading
 from diaspora_book.parse import parse_file
 from diaspora_book.render.html import to_html
+from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.write import write_pdf
 
 from .conftest import SAMPLES, sample_source_words
@@ -99,7 +100,7 @@ def test_every_script_of_the_book_has_glyphs(project_factory):
     uyghur = "ئۇيغۇر ئې ئى ۋ ڭ ھ ۆ ۈ ې ى"
     text = f"= Scripts =\n\n{kazakh_latin}\n\n{kazakh_cyrillic}\n\n{uyghur}\n\n哈萨克斯坦 한국어 조선말\n"
     root = project_factory({"scripts.txt": text}, "title: Scripts\n")
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     fonts = pdf_fonts(report.outputs[0])
     for font in fonts:
         assert font.drawn <= font.has, (font.name, sorted(font.drawn - font.has))
@@ -120,7 +121,7 @@ def test_metadata_and_pages(sample_build):
 def test_dates_come_from_source_date_epoch(project_factory, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Alpha Book\nlanguage: en-GB\n")
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     info = pdfinfo(report.outputs[0])
     assert info["CreationDate"] == info["ModDate"] == "Tue Nov 14 22:13:20 2023 UTC"
     with pikepdf.open(report.outputs[0]) as pdf:
@@ -277,7 +278,7 @@ def test_hyphenation_follows_the_language(sample_build):
 )
 def test_page_size_comes_from_book_yml(project_factory, page_size, shown):
     root = project_factory({"alpha.txt": LONG_ARTICLE}, f"title: Sizes\npage_size: {page_size}\n")
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     info = pdfinfo(report.outputs[0])
     assert info["Page size"] == shown
     pages = pdf_pages(report.outputs[0])
@@ -291,10 +292,11 @@ def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
     project = load_project(root)
     chapters = convert_project(project, Diagnostics())
     manuscript = assemble(project, chapters, "pdf")
-    rendered = write_pdf(project, manuscript, root / "book.pdf", Diagnostics())
-    pages = pdf_pages(rendered.path)
+    target = root / "book.pdf"
+    rendered = write_pdf(PrintJob(project, manuscript), target, Diagnostics()).pagination
+    pages = pdf_pages(target)
     assert set(rendered.anchor_pages) == set(re.findall(r'id="([^"]+)"', to_html(manuscript)))
-    assert rendered.page_count == len(pages) == int(pdfinfo(rendered.path)["Pages"])
+    assert rendered.page_count == len(pages) == int(pdfinfo(target)["Pages"])
     anchors = rendered.anchor_pages
     assert anchors["contents"] == 3
     assert pages[anchors["alpha"] - 1].lstrip().startswith("Alpha")
@@ -309,7 +311,9 @@ def test_print_edition_has_bleed_and_crop_marks(project_factory, tmp_path):
     root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Press\n")
     assert main(["build", "--print", "--format", "pdf", "--project", str(root)]) == 0
     press = root / "dist" / "press.pdf"
-    plain = build(load_project(root), ("pdf",), out_dir=tmp_path / "plain").outputs[0]
+    plain = build(
+        load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path / "plain")
+    ).outputs[0]
     mm = 72 / 25.4
     with pikepdf.open(press) as pdf:
         for page in pdf.pages:
@@ -365,7 +369,7 @@ def test_unknown_weasyprint_tagging_is_reported_not_hidden(project_factory, monk
     monkeypatch.delattr(tags, "_build_box_tree")
     monkeypatch.setattr(weasyprint.pdf, "add_tags", lambda *args: None)
     root = project_factory({"alpha.txt": "= Alpha =\n\nقازاق\n"})
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     messages = [str(d) for d in report.diagnostics]
     assert messages == [
         f"warning: WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "

@@ -252,14 +252,26 @@ def _span(shown: str, node: yaml.Node) -> SourceSpan:
     return SourceSpan(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def build_time() -> dt.datetime:
+    """Return the time of this build: SOURCE_DATE_EPOCH if set (reproducible), else now (UTC).
+
+    The one reading of SOURCE_DATE_EPOCH: the printed date, the PDF's creation date
+    and the EPUB's modification date all come from here.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def timestamp(when: dt.datetime) -> str:
+    """Return `when` as a W3C date-time in UTC, as PDF XMP and EPUB metadata write it."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def book_date(config: BookConfig) -> str:
     """Return the date printed in the book: book.yml, else SOURCE_DATE_EPOCH, else today."""
-    if config.date:
-        return config.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    return dt.date.today().isoformat()
+    return config.date or build_time().date().isoformat()
 
 
 def book_identifier(config: BookConfig) -> str:

@@ -9,12 +9,12 @@ every image has it, and so on. pandoc's own claims are replaced.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
+from diaspora_book.config import build_time, timestamp
+from diaspora_book.model import Pagination
 from diaspora_book.render.epub.archive import DC, NS, OPF, XML_LANG, EpubArchive, h
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -25,8 +25,7 @@ class PrintSource:
     """The print edition whose page numbers the EPUB carries."""
 
     description: str  # e.g. "Title, print edition (PDF, A4, 2024-05-01), 11 pages"
-    page_count: int
-    anchor_pages: dict[str, int] = field(hash=False)  # HTML id -> page it starts on
+    pagination: Pagination
 
 
 def add_cover_to_spine(archive: EpubArchive, cover_entry: str, item_id: str) -> None:
@@ -78,7 +77,7 @@ def write_metadata(
             metadata.remove(meta)
     modified = metadata.find("opf:meta[@property='dcterms:modified']", NS)
     if modified is not None:  # pandoc's sandbox has no clock and writes 1970
-        modified.text = _modified()
+        modified.text = timestamp(build_time())
     if source is not None:
         dc_source = _add(metadata, f"{{{DC}}}source", source.description)
         dc_source.set("id", "print-source")
@@ -91,16 +90,6 @@ def write_metadata(
     _meta(metadata, "schema:accessibilityHazard", "none")
     _meta(metadata, "schema:accessibilitySummary", summary)
     _meta(metadata, "dcterms:conformsTo", CONFORMS_TO)
-
-
-def _modified() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch and epoch.isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add(metadata: etree._Element, tag: str, text: str) -> etree._Element:

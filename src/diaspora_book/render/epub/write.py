@@ -19,6 +19,7 @@ from xml.sax.saxutils import quoteattr
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
+from diaspora_book.model import Pagination
 from diaspora_book.render import html as pandoc
 from diaspora_book.render.epub.archive import NS, OPF, EpubArchive, h
 from diaspora_book.render.epub.cover import Cover, book_cover
@@ -35,7 +36,6 @@ from diaspora_book.render.epub.package import (
 from diaspora_book.render.epub.pages import mark_print_pages
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
 from diaspora_book.render.html import lua_filter_args
-from diaspora_book.render.pdf.write import RenderedPdf
 from diaspora_book.stylesheets import stylesheets
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
@@ -53,7 +53,7 @@ def write_epub(
     project: Project,
     manuscript: Manuscript,
     target: Path,
-    print_edition: RenderedPdf | None,
+    print_edition: Pagination | None,
     diagnostics: Diagnostics,
 ) -> Path:
     """Render `manuscript` to the EPUB 3 file `target`, paginated like `print_edition`."""
@@ -88,7 +88,7 @@ def complete_epub(
     draft: DraftEpub,
     project: Project,
     manuscript: Manuscript,
-    print_edition: RenderedPdf | None,
+    print_edition: Pagination | None,
     target: Path,
 ) -> Path:
     """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
@@ -100,17 +100,16 @@ def complete_epub(
 
 
 def _print_source(
-    project: Project, manuscript: Manuscript, print_edition: RenderedPdf | None
+    project: Project, manuscript: Manuscript, print_edition: Pagination | None
 ) -> PrintSource | None:
     if print_edition is None:
         return None
     config = project.config
     pages = print_edition.page_count
     return PrintSource(
-        f"{config.title}, print edition (PDF, {config.page_size}, {manuscript.metadata['date']}), "
+        f"{config.title}, print edition (PDF, {config.page_size}, {manuscript.description.date}), "
         f"{pages} page{'s' if pages != 1 else ''}",
-        pages,
-        print_edition.anchor_pages,
+        print_edition,
     )
 
 
@@ -139,7 +138,7 @@ def finish_text(
 def finish_pages(draft: DraftEpub, project: Project, source: PrintSource | None) -> None:
     """Add the print edition's page markers and page list, the landmarks and the metadata."""
     archive, fonts, language = draft.archive, draft.fonts, project.config.language
-    pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
+    pages = mark_print_pages(archive, source.pagination) if source else []
     write_navigation(archive, find_landmarks(archive), pages)
     features = accessibility_features(archive, has_page_list=bool(pages))
     modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
@@ -217,7 +216,7 @@ def accessibility_summary(
     if source is not None:
         parts.append(
             f"Page-break markers and a page list give the page numbers of the print edition "
-            f"({source.page_count} pages)."
+            f"({source.pagination.page_count} pages)."
         )
     if languages:
         embedded = " Fonts for them are embedded." if fonts else ""

@@ -7,13 +7,14 @@ SOURCE_DATE_EPOCH two builds give the same bytes (qpdf's deterministic /ID, no
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 
+from diaspora_book import __version__
+from diaspora_book.assemble import Description
+from diaspora_book.config import build_time, timestamp
 from diaspora_book.errors import ToolError
 from diaspora_book.render.pdf.page_setup import BLEED_MM
 from diaspora_book.render.pdf.structure import mark_furniture_as_artifacts
@@ -35,16 +36,20 @@ class PdfInfo:
     created: str  # W3C date-time, UTC
     generator: str
 
-
-def pdf_timestamp() -> str:
-    """Return the file's creation time: SOURCE_DATE_EPOCH if set (reproducible), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch.isdigit()
-        else dt.datetime.now(dt.UTC).replace(microsecond=0)
-    )
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    @classmethod
+    def of(cls, description: Description) -> PdfInfo:
+        """Return what the PDF of a manuscript with this description says about itself."""
+        return cls(
+            title=description.title,
+            authors=description.authors,
+            language=description.language,
+            subject=description.subtitle,
+            rights=description.rights,
+            publisher=description.publisher,
+            identifier=description.identifier,
+            created=timestamp(build_time()),
+            generator=f"diaspora-book {__version__}",
+        )
 
 
 def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:

@@ -1,18 +1,18 @@
-"""Lay out one part of a book as if the pages before it were there.
+"""Every use of WeasyPrint's and pydyf's private functions, each hook saying what it relies on.
 
-WeasyPrint lays a document out in two steps: it makes every page (the slow part),
-then adds the margin boxes (running heads, folios) page by page. Only the second
-step depends on what came before the part: the folio needs the page number the
-part starts at, and a running head may show a string set in an earlier part (the
-book's title, set on the title page). `as_book_part()` hooks in between the two
-steps: it reports how many pages the part made and the strings it set last, waits
-for the part's first page number and the strings in force when it opens, and
-then lets WeasyPrint make the margin boxes with those.
+WeasyPrint 70 and pydyf 0.13 are pinned in pyproject.toml because of this module.
+Everything else in the package uses WeasyPrint's public API only (`HTML`, `CSS`,
+`Document.write_pdf`, `Page.anchors`). A hook that meets a WeasyPrint it does not
+know raises `HookFailed`; the print edition then falls back to what needs no hook
+(the one-process layout, or a PDF without per-run /Lang) and says so, so a
+WeasyPrint upgrade never ends in a silently wrong book.
 
-This reaches into WeasyPrint's layout module (`make_all_pages`, `make_margin_boxes`
-and `resolve_links`, and the layout context's string lookup): `hooks_available()`
-says whether this WeasyPrint has them, and the caller lays the book out whole
-when it does not.
+- `element_languages`: the tagged PDF's structure elements get the `lang` of
+  their HTML element (WeasyPrint keeps only the document's).
+- `cached_page_references`: pydyf's page-reference list computed once per page,
+  not once per lookup (writing a tagged PDF was quadratic in pages).
+- `as_book_part`: a part of the book laid out as if the pages before it were
+  there (folios continue, running heads carry over), for the parallel layout.
 """
 
 from __future__ import annotations
@@ -25,6 +25,103 @@ Handshake = Callable[[int, dict[str, str]], tuple[int, dict[str, str]]]
 """(pages made, last value of each named string) -> (pages before the part, strings in force)."""
 
 
+class HookFailed(Exception):
+    """A hook met a WeasyPrint or pydyf that does not look as it expects."""
+
+
+# ---- structure-element languages ---------------------------------------------------
+
+
+@contextmanager
+def element_languages() -> Iterator[bool]:
+    """While active, give structure elements the `lang` of the HTML element they came from.
+
+    Relies on `weasyprint.pdf.tags._build_box_tree(box, parent, ...)`, a generator
+    of the pydyf dictionaries of the structure elements it builds for `box`, which
+    calls itself through the module (so replacing the module attribute reaches
+    every level), and on `box.element` being the box's lxml element. Yields
+    whether the hook could be installed (False: this WeasyPrint is unknown, and
+    the caller warns that foreign runs carry no /Lang).
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:
+        yield False
+        return
+
+    def build_box_tree(box, parent, *args, **kwargs):
+        lang = _own_lang(box)
+        for element in original(box, parent, *args, **kwargs):
+            if lang and "Lang" not in element:
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    tags._build_box_tree = build_box_tree
+    try:
+        yield True
+    finally:
+        tags._build_box_tree = original
+
+
+def _own_lang(box) -> str | None:
+    """Return the `lang` attribute of the box's element, unless it is the document's own."""
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) in ("html", "body"):
+        return None
+    lang = element.get("lang")
+    return lang or None
+
+
+# ---- pydyf's page references ---------------------------------------------------------
+
+
+@contextmanager
+def cached_page_references() -> Iterator[None]:
+    """Make pydyf's `PDF.page_references` compute its tuple once per page added.
+
+    Relies on `pydyf.PDF.page_references` being a property computed from
+    `self.pages["Kids"]`, a list that only grows (`add_page`), so its length keys
+    the cache. pydyf rebuilds the reference of every page on each lookup, and a
+    tagged PDF looks one up for every structure element and anchor: quadratic in
+    pages (808 pages: 46,585 lookups, 15 s of a 39 s write). The PDF written is
+    byte for byte the same. If pydyf changes, nothing is patched.
+    """
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property) or original.fget is None:
+        yield
+        return
+    compute = original.fget
+
+    def page_references(pdf) -> tuple[bytes, ...]:
+        size = len(pdf.pages["Kids"])
+        cached = pdf.__dict__.get("_diaspora_page_references")
+        if cached is None or cached[0] != size:
+            cached = (size, compute(pdf))
+            pdf.__dict__["_diaspora_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
+# ---- a part of the book ----------------------------------------------------------------
+
+# (module, attribute) pairs `as_book_part` replaces or calls.
+_PART_HOOKS = (
+    ("weasyprint.layout", "make_all_pages"),
+    ("weasyprint.layout", "make_margin_boxes"),
+    ("weasyprint.layout", "LayoutContext"),
+    ("weasyprint.pdf", "resolve_links"),
+)
+
+
 @dataclass
 class _PartState:
     pages: int = 0  # made so far by the current layout
@@ -33,34 +130,46 @@ class _PartState:
 
 def hooks_available() -> bool:
     """Return whether this WeasyPrint has the functions `as_book_part` wraps."""
+    import importlib
+
     try:
-        from weasyprint import layout
-        from weasyprint.pdf import anchors
+        modules = {name: importlib.import_module(name) for name, _ in _PART_HOOKS}
     except (ImportError, OSError):
         return False
-    return all(
-        callable(getattr(module, name, None))
-        for module, name in (
-            (layout, "make_all_pages"),
-            (layout, "make_margin_boxes"),
-            (layout.LayoutContext, "get_string_set_for"),
-            (anchors, "resolve_links"),
-        )
-    ) and hasattr(_pdf_module(), "resolve_links")
+    return all(callable(getattr(modules[m], name, None)) for m, name in _PART_HOOKS) and callable(
+        getattr(modules["weasyprint.layout"].LayoutContext, "get_string_set_for", None)
+    )
 
 
 @contextmanager
-def as_book_part(handshake: Handshake, outside_anchors: set[str]) -> Iterator[None]:
-    """While active, lay documents out as a part of a book (see the module docstring).
+def as_book_part(handshake: Handshake, outside_anchors: frozenset[str]) -> Iterator[None]:
+    """While active, lay a document out as a part of a book whose earlier pages are elsewhere.
 
-    `outside_anchors` are ids in other parts: links to them are kept (the parts are
-    joined later, and the link then resolves) instead of being dropped as broken.
+    WeasyPrint lays a document out in two steps: it makes every page (the slow
+    part), then adds the margin boxes (running heads, folios) page by page. Only
+    the second step depends on the pages before the part. Relies on:
+
+    - `weasyprint.layout.make_all_pages(context, root_box, html, pages)`, a
+      generator of the pages, run to its end before the first margin box is made;
+    - `weasyprint.layout.make_margin_boxes(context, page, page_state)`, where
+      `page_state[1]` maps counter names to lists of values (`"page"` is the folio);
+    - `context.string_set` (name -> page number -> values set on that page),
+      `context.current_page` and `context.get_string_set_for(page, name, keyword)`,
+      which `string()` in a margin box calls;
+    - `weasyprint.pdf.resolve_links(pages)`, which yields (links, anchors) per page
+      and drops links whose target is not in the document.
+
+    The first margin box calls `handshake` with the pages made and the strings
+    the part set last; it returns the part's first page number (pages before it)
+    and the strings in force when it opens. `outside_anchors` are ids in other
+    parts: links to them are kept (the parts are joined later, and the link then
+    resolves). Any of the above looking different raises `HookFailed`.
     """
+    import weasyprint.pdf
     from weasyprint import layout
 
-    pdf = _pdf_module()
     make_all_pages, make_margin_boxes = layout.make_all_pages, layout.make_margin_boxes
-    resolve_links = pdf.resolve_links
+    resolve_links = weasyprint.pdf.resolve_links
     state = _PartState()
 
     def counting_make_all_pages(context, root_box, html, pages):
@@ -70,39 +179,39 @@ def as_book_part(handshake: Handshake, outside_anchors: set[str]) -> Iterator[No
             yield page
 
     def numbered_make_margin_boxes(context, page, page_state):
-        if state.offset is None:
-            state.offset, carried = handshake(state.pages, _last_strings(context))
-            _carry_strings(context, carried)
-        counters = dict(page_state[1])
-        counters["page"] = [value + state.offset for value in counters.get("page", [])]
-        return make_margin_boxes(context, page, (page_state[0], counters, *page_state[2:]))
+        try:
+            if state.offset is None:
+                state.offset, carried = handshake(state.pages, _last_strings(context))
+                _carry_strings(context, carried)
+            counters = dict(page_state[1])
+            counters["page"] = [value + state.offset for value in counters.get("page", [])]
+            shifted = (page_state[0], counters, *page_state[2:])
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+            raise HookFailed(f"layout.make_margin_boxes: {type(exc).__name__}: {exc}") from exc
+        return make_margin_boxes(context, page, shifted)
 
     def resolve_links_keeping_outside(pages):
-        for page, (links, anchors) in zip(pages, resolve_links(pages), strict=True):
-            kept = {id(link) for link in links}
-            yield (
-                [
+        for page, resolved in zip(pages, resolve_links(pages), strict=True):
+            try:
+                links, anchors = resolved
+                kept = {id(link) for link in links}
+                links = [
                     link
                     for link in page.links
                     if id(link) in kept or (link[0] == "internal" and link[1] in outside_anchors)
-                ],
-                anchors,
-            )
+                ]
+            except (AttributeError, TypeError, IndexError, ValueError) as exc:
+                raise HookFailed(f"pdf.resolve_links: {type(exc).__name__}: {exc}") from exc
+            yield links, anchors
 
     layout.make_all_pages = counting_make_all_pages
     layout.make_margin_boxes = numbered_make_margin_boxes
-    pdf.resolve_links = resolve_links_keeping_outside
+    weasyprint.pdf.resolve_links = resolve_links_keeping_outside
     try:
         yield
     finally:
         layout.make_all_pages, layout.make_margin_boxes = make_all_pages, make_margin_boxes
-        pdf.resolve_links = resolve_links
-
-
-def _pdf_module():
-    import weasyprint.pdf
-
-    return weasyprint.pdf
+        weasyprint.pdf.resolve_links = resolve_links
 
 
 def _last_strings(context) -> dict[str, str]:

@@ -22,82 +22,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
-
-
-@contextmanager
-def element_languages() -> Iterator[bool]:
-    """While active, give structure elements the `lang` of the HTML element they came from.
-
-    Yields whether the hook could be installed (False: this WeasyPrint is unknown).
-    """
-    import pydyf
-    from weasyprint.pdf import tags
-
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None:
-        yield False
-        return
-
-    def build_box_tree(box, parent, *args, **kwargs):
-        lang = _own_lang(box)
-        for element in original(box, parent, *args, **kwargs):
-            if lang and "Lang" not in element:
-                element["Lang"] = pydyf.String(lang)
-            yield element
-
-    tags._build_box_tree = build_box_tree
-    try:
-        yield True
-    finally:
-        tags._build_box_tree = original
-
-
-@contextmanager
-def cached_page_references() -> Iterator[None]:
-    """Make pydyf's `PDF.page_references` compute its tuple once per page added.
-
-    pydyf rebuilds the reference of every page on each lookup, and a tagged PDF looks
-    one up for every structure element and anchor: quadratic in pages (808 pages:
-    46,585 lookups, 37.7 million steps, 15 s of a 39 s write). `Kids` only ever grows
-    (`add_page`), so its length keys the cache. The PDF written is byte for byte the
-    same. If pydyf changes, nothing is patched.
-    """
-    import pydyf
-
-    original = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(original, property) or original.fget is None:
-        yield
-        return
-    compute = original.fget
-
-    def page_references(pdf) -> tuple[bytes, ...]:
-        size = len(pdf.pages["Kids"])
-        cached = pdf.__dict__.get("_diaspora_page_references")
-        if cached is None or cached[0] != size:
-            cached = (size, compute(pdf))
-            pdf.__dict__["_diaspora_page_references"] = cached
-        return cached[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original
-
-
-def _own_lang(box) -> str | None:
-    """Return the `lang` attribute of the box's element, unless it is the document's own."""
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "element_tag", None) in ("html", "body"):
-        return None
-    lang = element.get("lang")
-    return lang or None
 
 
 def mark_furniture_as_artifacts(pdf: pikepdf.Pdf) -> int:

@@ -1,6 +1,6 @@
 """Join the PDFs of a book's parts into the book's one PDF.
 
-Each part (front matter, runs of chapters, back matter; see `book_parts`) is a
+Each part (front matter, runs of chapters, back matter; see `cut`) is a
 complete tagged PDF written by WeasyPrint. Joining keeps everything a reader or a
 screen reader uses:
 
