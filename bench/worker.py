@@ -6,8 +6,8 @@ the worker wraps the functions `build()` calls (and WeasyPrint's render and
 write_pdf) with stopwatches; a function that another branch has renamed is simply
 not split out: its time shows up as "other" and the results name it.
 
-The print edition may be laid out in parts by forked processes (`pdf_parallel`), and
-the EPUB drafted in another (`epub_beside`).
+The print edition may be laid out in parts by forked processes (`render.pdf.parts.conduct`), and
+the EPUB drafted in another (`render.epub.beside`).
 They inherit the stopwatches; each writes what it timed to a file when its part is
 done, and the parent adds those in. Wall-clock readings are comparable across
 processes (`perf_counter` is the system's monotonic clock), so stages that ran at

@@ -20,6 +20,7 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Pagination
+from diaspora_book.outputs import replacing
 from diaspora_book.render import html as pandoc
 from diaspora_book.render.epub.archive import NS, OPF, EpubArchive, h
 from diaspora_book.render.epub.cover import Cover, book_cover
@@ -65,7 +66,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
     """Run pandoc and every finishing step that does not need the print edition's pages.
 
     The print edition's layout is the slow part of a build; this half of the EPUB
-    can run beside it (see `epub_beside`).
+    can run beside it (see `beside`).
     """
     args = [
         "--split-level=1",
@@ -94,8 +95,8 @@ def complete_epub(
     """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
     source = _print_source(project, manuscript, print_edition)
     finish_pages(draft, project, source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    draft.archive.save(target)
+    with replacing(target) as scratch:
+        draft.archive.save(scratch)
     return target
 
 

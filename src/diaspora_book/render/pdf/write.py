@@ -18,6 +18,7 @@ from pathlib import Path
 
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Pagination
+from diaspora_book.outputs import replacing
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
@@ -36,8 +37,12 @@ class PrintLayout:
 def write_pdf(
     job: PrintJob, target: Path, diagnostics: Diagnostics, progress: Progress = SILENT
 ) -> PrintLayout:
-    """Lay out `job` and write it, tagged and finished, to `target`."""
-    return _print(job, target, diagnostics, progress)
+    """Lay out `job` and write it, tagged and finished, to `target`.
+
+    `target` is replaced only by a complete, finished PDF (`outputs.replacing`).
+    """
+    with replacing(target) as scratch:
+        return _print(job, scratch, diagnostics, progress)
 
 
 def paginate(job: PrintJob, diagnostics: Diagnostics, progress: Progress = SILENT) -> PrintLayout:
@@ -52,8 +57,6 @@ def _print(
         job.project, job.manuscript.format, PdfInfo.of(job.manuscript.description), job.press
     )
     html = to_html(job.manuscript)
-    if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
     reason = split_reason(job)
     if reason is None:
         try:

@@ -44,6 +44,7 @@ import pikepdf
 
 from diaspora_book.errors import BookError
 from diaspora_book.model import Pagination
+from diaspora_book.processes import die_with_parent
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
@@ -176,7 +177,7 @@ def _workers(setup: PrintSetup, plan: _Plan) -> Iterator[list[Connection]]:
     try:
         for index in plan.chapters:
             mine, theirs = context.Pipe()
-            args = (setup, plan.sources[index], plan.paths[index], theirs)
+            args = (setup, plan.sources[index], plan.paths[index], theirs, os.getpid())
             worker = context.Process(target=_worker, args=args, daemon=True)
             worker.start()
             theirs.close()
@@ -268,9 +269,14 @@ def _receive(connection: Connection):
 
 
 def _worker(
-    setup: PrintSetup, source: PartSource, path: Path | None, connection: Connection
+    setup: PrintSetup,
+    source: PartSource,
+    path: Path | None,
+    connection: Connection,
+    parent: int,
 ) -> None:
     """Lay out and write one run of chapters in a worker process, talking to the parent."""
+    die_with_parent(parent)
     try:
 
         def start(pages: PartPages) -> PartStart:
