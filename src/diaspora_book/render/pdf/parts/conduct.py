@@ -44,6 +44,7 @@ import pikepdf
 
 from diaspora_book.errors import BookError
 from diaspora_book.model import Pagination
+from diaspora_book.outputs import cannot_write
 from diaspora_book.processes import die_with_parent
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
@@ -127,7 +128,7 @@ def lay_out_in_parts(
         if target is not None:
             try:
                 splice([path for path in plan.paths if path is not None], target)
-            except (pikepdf.PdfError, OSError, KeyError, ValueError) as exc:
+            except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
     anchors: dict[str, int] = {}
     notes = RenderNotes()
@@ -292,6 +293,8 @@ def _worker(
         _tell(connection, ("hook failed", str(exc)))
     except BookError as exc:  # e.g. a missing library: the user's to fix, with its hint
         _tell(connection, ("book error", exc))
+    except OSError as exc:  # e.g. a full disk where the part is written
+        _tell(connection, ("book error", cannot_write(path or Path(tempfile.gettempdir()), exc)))
     except Exception as exc:  # a bug: the parent raises it with this traceback
         _tell(connection, ("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     finally:
