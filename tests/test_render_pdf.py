@@ -375,3 +375,39 @@ def test_unknown_weasyprint_tagging_is_reported_not_hidden(project_factory, monk
         f"warning: WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
         "foreign-language runs carry no /Lang in the PDF's structure tree"
     ]
+
+
+def _body_baselines(path, page_number: int, size_pt: float) -> list[float]:
+    """Return the baselines (pt from the top) of the text set at `size_pt` on a page."""
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[page_number - 1]
+        size, baselines = None, set()
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "Tf":
+                size = float(operands[1]) * 0.75  # WeasyPrint draws in CSS px
+            elif str(operator) == "Tm" and size is not None and abs(size - size_pt) < 0.01:
+                baselines.add(round(float(operands[5]) * 0.75, 2))
+    return sorted(baselines)
+
+
+def test_lines_with_arabic_or_chinese_runs_keep_the_line_grid(project_factory):
+    """Noto Naskh Arabic reaches further below the baseline than Noto Serif: a line
+    with a Uyghur run was 17.8 pt below the one before, where others are 15.95 pt."""
+    sentence = "The archive keeps letters and recordings of families in Almaty. "
+    text = (
+        sentence * 4
+        + "The poet wrote قازاقىستانلىق ئۇيغۇرلار in the margin. "
+        + sentence * 4
+        + "The newspaper 哈萨克斯坦华侨报 printed it. "
+        + sentence * 4
+    )
+    root = project_factory({"alpha.txt": f"= Alpha =\n\n{text}\n"}, "title: Grid\n")
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
+    pdf = report.outputs[0]
+    chapter = next(n for n, page in enumerate(pdf_pages(pdf), start=1) if "poet" in page)
+    baselines = _body_baselines(pdf, chapter, 11.0)
+    # The paragraph's lines: the baselines before the first gap of a few lines.
+    steps = [round(b - a, 2) for a, b in zip(baselines, baselines[1:], strict=False)]
+    lines = steps[: next((i for i, step in enumerate(steps) if step > 40), len(steps))]
+    assert len(lines) > 8
+    assert set(lines) == {round(11 * 1.45, 2)}

@@ -19,6 +19,7 @@ from xml.sax.saxutils import quoteattr
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
+from diaspora_book.fonts import font_css
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import replacing
 from diaspora_book.render import html as pandoc
@@ -130,7 +131,7 @@ def finish_text(
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
     archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
     css = font_face_css(archive, stylesheet, fonts) + "\n".join(
-        path.read_text(encoding="utf-8") for path in stylesheets(project, "epub")
+        [font_css(), *(path.read_text(encoding="utf-8") for path in stylesheets(project, "epub"))]
     )
     archive.write(stylesheet, css.encode("utf-8"))
     return fonts

@@ -17,6 +17,7 @@ from typing import Any
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
+from diaspora_book.fonts import font_css
 from diaspora_book.render.pdf.finish import PdfInfo
 from diaspora_book.render.pdf.hooks import cached_page_references, element_languages
 from diaspora_book.render.pdf.page_setup import page_css
@@ -84,14 +85,17 @@ class Session:
     warnings: list[str] = field(default_factory=list)
 
     def stylesheets(self, rewrite: Callable[[str], str] | None = None) -> list:
-        """Return WeasyPrint's stylesheets: the page geometry, then the layers.
+        """Return WeasyPrint's stylesheets: the page geometry, the faces, then the layers.
 
         `rewrite`, if given, is applied to the text of every stylesheet first.
         """
         weasyprint = weasyprint_module()
         setup = self.setup
-        texts = [page_css(setup.project.config, bound=setup.fmt != "handout", press=setup.press)]
-        bases: list[str | None] = [None]
+        texts = [
+            page_css(setup.project.config, bound=setup.fmt != "handout", press=setup.press),
+            font_css(),
+        ]
+        bases: list[str | None] = [None, None]
         for path in stylesheets(setup.project, setup.fmt):
             texts.append(path.read_text(encoding="utf-8"))
             bases.append(path.as_uri())
