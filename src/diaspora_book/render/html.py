@@ -28,10 +28,12 @@ RUNTIME_OPTIONS = ["+RTS", "-H16m", "-RTS"]
 def to_html(manuscript: Manuscript) -> str:
     """Return standalone HTML for the print manuscript (a book or a handout)."""
     template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
+    title = Path(str(resources.files("diaspora_book") / "filters" / "title_heading.lua"))
     args = [
         f"--template={template}",
         "--section-divs",
         *lua_filter_args(),
+        f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
     ]

@@ -7,8 +7,9 @@ know raises `HookFailed`; the print edition then falls back to what needs no hoo
 (the one-process layout, or a PDF without per-run /Lang) and says so, so a
 WeasyPrint upgrade never ends in a silently wrong book.
 
-- `element_languages`: the tagged PDF's structure elements get the `lang` of
-  their HTML element (WeasyPrint keeps only the document's).
+- `tagged_structure`: the tagged PDF's structure elements get the `lang` of
+  their HTML element (WeasyPrint keeps only the document's); a link's page
+  number is part of the link, and the contents' leaders are artifacts.
 - `cached_page_references`: pydyf's page-reference list computed once per page,
   not once per lookup (writing a tagged PDF was quadratic in pages).
 - `as_book_part`: a part of the book laid out as if the pages before it were
@@ -29,19 +30,36 @@ class HookFailed(Exception):
     """A hook met a WeasyPrint or pydyf that does not look as it expects."""
 
 
-# ---- structure-element languages ---------------------------------------------------
+# ---- the structure tree ---------------------------------------------------------------
+
+ARTIFACT_KEY = "DiasporaArtifact"  # on an element left out of the tree: its artifact type
 
 
 @contextmanager
-def element_languages() -> Iterator[bool]:
-    """While active, give structure elements the `lang` of the HTML element they came from.
+def tagged_structure() -> Iterator[bool]:
+    """While active, mend the structure tree WeasyPrint builds as it writes a tagged PDF.
 
-    Relies on `weasyprint.pdf.tags._build_box_tree(box, parent, ...)`, a generator
-    of the pydyf dictionaries of the structure elements it builds for `box`, which
-    calls itself through the module (so replacing the module attribute reaches
-    every level), and on `box.element` being the box's lxml element. Yields
-    whether the hook could be installed (False: this WeasyPrint is unknown, and
-    the caller warns that foreign runs carry no /Lang).
+    1. Languages: a structure element gets the `lang` of the HTML element it came
+       from (WeasyPrint keeps only the document's), so a screen reader reads a
+       Uyghur or Chinese run in its own voice.
+    2. Links: a link's `::before`/`::after` (the contents' and the Glossary's page
+       numbers) becomes part of the link's own element. WeasyPrint makes it a Link
+       inside the Link, so each contents entry was three nested links.
+    3. Leaders: the contents' dotted leaders are left out of the tree; their marked
+       content becomes a layout artifact (`structure.mark_furniture_as_artifacts`),
+       so a screen reader does not read out dozens of dots per entry.
+
+    Relies on `weasyprint.pdf.tags._build_box_tree(box, parent, pdf, page_number,
+    nums, annotations, tags)`: a generator of the pydyf dictionaries of the
+    structure elements it builds for `box` under `parent`, which calls itself
+    through the module (so replacing the module attribute reaches every level);
+    an element's "K" lists its kids (MCIDs as ints, references to child elements
+    and to /OBJR dictionaries); `nums` maps the page's MCIDs to the references of
+    their elements; `annotations` lists (element reference, annotation) pairs;
+    `pdf.objects[n]` is the object numbered n; `box.element`, `box.element_tag`
+    ("a::after" for a pseudo-element) and `box.is_leader`. Yields whether the hook
+    could be installed (False: this WeasyPrint is unknown; the caller warns that
+    foreign runs carry no /Lang).
     """
     import pydyf
     from weasyprint.pdf import tags
@@ -51,12 +69,24 @@ def element_languages() -> Iterator[bool]:
         yield False
         return
 
-    def build_box_tree(box, parent, *args, **kwargs):
-        lang = _own_lang(box)
-        for element in original(box, parent, *args, **kwargs):
+    def build_box_tree(box, parent, pdf, page_number, nums, annotations, *args, **kwargs):
+        try:
+            lang = _own_lang(box)
+            leader = bool(getattr(box, "is_leader", False))
+            folded = leader or _is_link_decoration(box, parent)
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise HookFailed(f"tags._build_box_tree: {type(exc).__name__}: {exc}") from exc
+        elements = original(box, parent, pdf, page_number, nums, annotations, *args, **kwargs)
+        for element in elements:
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
-            yield element
+            if not folded:
+                yield element
+                continue
+            try:
+                _fold(element, parent, pdf, nums, annotations, leader)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+                raise HookFailed(f"tags._build_box_tree: {type(exc).__name__}: {exc}") from exc
 
     tags._build_box_tree = build_box_tree
     try:
@@ -72,6 +102,37 @@ def _own_lang(box) -> str | None:
         return None
     lang = element.get("lang")
     return lang or None
+
+
+def _is_link_decoration(box, parent) -> bool:
+    """Return whether `box` is a link's pseudo-element, inside the link's own element."""
+    tag = getattr(box, "element_tag", None) or ""
+    return tag.startswith("a::") and parent.get("S") == "/Link"
+
+
+def _fold(element, parent, pdf, nums, annotations, leader: bool) -> None:
+    """Give `element`'s annotations to `parent`, and its content too unless it is a leader.
+
+    `element` is not yielded, so it is left out of the tree. A leader's marked
+    content still maps to it: the finishing pass turns it into an artifact.
+    """
+    for kid in list(element["K"]):
+        if isinstance(kid, int):  # a marked-content id
+            if not leader:
+                parent["K"].append(kid)
+                nums[kid] = parent.reference
+            continue
+        child = pdf.objects[int(kid.split()[0])]
+        if child.get("Type") == "/OBJR":  # an annotation: it stays with the link
+            parent["K"].append(kid)
+        elif not leader:
+            parent["K"].append(kid)
+            child["P"] = parent.reference
+    for index, (owner, annotation) in enumerate(annotations):
+        if owner == element.reference:
+            annotations[index] = (parent.reference, annotation)
+    if leader:
+        element[ARTIFACT_KEY] = "/Layout"
 
 
 # ---- pydyf's page references ---------------------------------------------------------

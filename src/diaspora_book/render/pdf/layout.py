@@ -19,7 +19,7 @@ from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.fonts import font_css
 from diaspora_book.render.pdf.finish import PdfInfo
-from diaspora_book.render.pdf.hooks import cached_page_references, element_languages
+from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
 from diaspora_book.render.pdf.page_setup import page_css
 from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
@@ -53,7 +53,7 @@ class RenderNotes:
 
     warnings: tuple[str, ...] = ()  # WeasyPrint's own
     refused: tuple[str, ...] = ()  # URLs the fetcher refused
-    tagged: bool = True  # False: structure elements could not get their /Lang
+    tagged: bool = True  # False: the structure tree could not be mended (hooks.tagged_structure)
 
     def __add__(self, other: RenderNotes) -> RenderNotes:
         return RenderNotes(
@@ -68,7 +68,8 @@ class RenderNotes:
             diagnostics.warn(
                 None,
                 f"WeasyPrint {weasyprint_module().__version__} is not known to diaspora-book: "
-                "foreign-language runs carry no /Lang in the PDF's structure tree",
+                "the PDF's structure tree is as WeasyPrint writes it (foreign-language runs "
+                "carry no /Lang, and a screen reader reads the contents' leaders)",
             )
         for url in self.refused:
             diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
@@ -117,11 +118,20 @@ class Session:
         )
 
     def write(self, document, path) -> bool:
-        """Write `document` as a tagged PDF; return whether runs got their /Lang."""
+        """Write `document` as a tagged PDF; return whether the structure tree was mended.
+
+        If the structure hook meets a WeasyPrint it does not know, the PDF is written
+        as WeasyPrint tags it, and False tells the caller to warn.
+        """
         info = self.setup.info
         describe_document(document.metadata, info)
-        with element_languages() as tagged, cached_page_references():
-            document.write_pdf(path, pdf_tags=True, pdf_identifier=info.identifier.encode())
+        options = {"pdf_tags": True, "pdf_identifier": info.identifier.encode()}
+        try:
+            with tagged_structure() as tagged, cached_page_references():
+                document.write_pdf(path, **options)
+        except HookFailed:
+            document.write_pdf(path, **options)
+            return False
         return tagged
 
     def notes(self, tagged: bool = True, ignored: Callable[[str], bool] | None = None):

@@ -1,23 +1,19 @@
-"""Two repairs to the structure tree WeasyPrint writes for a tagged PDF.
+"""Repairs to the structure tree of the tagged PDF WeasyPrint wrote: what is not text.
 
-1. Language. WeasyPrint puts the book's language on the catalog (/Lang) but drops
-   the `lang` of every element below it, so a screen reader would read a Uyghur or
-   Chinese run with an English voice. The only place that knows which structure
-   element came from which HTML element is WeasyPrint's tree builder, so
-   `element_languages()` wraps it (`weasyprint.pdf.tags._build_box_tree`, which
-   calls itself through the module) while the PDF is written and copies an
-   element's own `lang` to /Lang on the structure elements built for it. That is a
-   private function: if a WeasyPrint release renames it the wrapper reports that it
-   could not apply, `write_pdf` turns this into a warning, and the tests (which
-   look for /Lang on the Uyghur and Chinese runs) fail.
+Running heads and folios are drawn as marked content whose structure elements
+WeasyPrint leaves outside the tree (its comment says they could only be artifacts
+in PDF 2.0; PDF 1.7 has /Artifact marked content too), and so are the contents'
+dotted leaders, which `hooks.tagged_structure` leaves out of it.
+`mark_furniture_as_artifacts()` finds the marked content whose structure element
+cannot be reached from the root, turns it into an artifact (`/Pagination` for
+running heads and folios, `/Layout` for leaders) and drops it from the parent
+tree, so assistive technology skips "12 Kazakhstan's Diasporas" between two halves
+of a sentence and the dots between a chapter's title and its page number, and the
+tree holds only the text.
 
-2. Page furniture. Running heads and folios are drawn as marked content whose
-   structure elements WeasyPrint leaves outside the tree (its comment says they
-   could only be artifacts in PDF 2.0; PDF 1.7 has /Artifact marked content too).
-   `mark_furniture_as_artifacts()` finds the marked content whose structure element
-   cannot be reached from the root, turns it into `/Artifact <</Type /Pagination>>`
-   and drops it from the parent tree, so assistive technology skips "12 Kazakhstan's
-   Diasporas" between two halves of a sentence, and the tree holds only the text.
+The languages of foreign runs are set while WeasyPrint builds the tree
+(`hooks.tagged_structure`), the only place that knows which structure element
+came from which HTML element.
 """
 
 from __future__ import annotations
@@ -27,9 +23,11 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from diaspora_book.render.pdf.hooks import ARTIFACT_KEY
+
 
 def mark_furniture_as_artifacts(pdf: pikepdf.Pdf) -> int:
-    """Turn marked content outside the structure tree into pagination artifacts.
+    """Turn marked content outside the structure tree into artifacts.
 
     Returns the number of marked-content sequences changed.
     """
@@ -45,7 +43,7 @@ def mark_furniture_as_artifacts(pdf: pikepdf.Pdf) -> int:
         if mapping is None:
             continue
         orphans = {
-            mcid
+            mcid: _artifact_type(element)
             for mcid, element in enumerate(mapping)
             if isinstance(element, Dictionary) and element.objgen not in reachable
         }
@@ -96,16 +94,23 @@ def _parent_tree_arrays(root: Dictionary) -> dict[int, Array]:
     return {k: v for k, v in parent_tree_entries(root).items() if isinstance(v, Array)}
 
 
-def _rewrite_marked_content(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> int:
+def _artifact_type(element: Dictionary) -> Name:
+    """Return the artifact type of an element left out of the tree (the hook marks leaders)."""
+    marked = element.get(f"/{ARTIFACT_KEY}")
+    return marked if isinstance(marked, Name) else Name.Pagination
+
+
+def _rewrite_marked_content(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, Name]) -> int:
     changed = 0
     instructions = []
     for instruction in pikepdf.parse_content_stream(page):
         operands, operator = instruction.operands, instruction.operator
         if operator == pikepdf.Operator("BDC") and len(operands) == 2:
             properties = operands[1]
-            if isinstance(properties, Dictionary) and int(properties.get("/MCID", -1)) in mcids:
+            mcid = int(properties.get("/MCID", -1)) if isinstance(properties, Dictionary) else -1
+            if mcid in mcids:
                 instruction = pikepdf.ContentStreamInstruction(
-                    [Name.Artifact, Dictionary(Type=Name.Pagination)], operator
+                    [Name.Artifact, Dictionary(Type=mcids[mcid])], operator
                 )
                 changed += 1
         instructions.append(instruction)
