@@ -27,8 +27,11 @@ from .print_readers import (
     unreferenced_marked_content,
 )
 from .readers import (
+    NS,
     RTL_LETTERS,
     epub_citations,
+    epub_spine,
+    epub_xml,
     missing_words,
     pdf_fonts,
     pdf_pages,
@@ -420,3 +423,32 @@ def test_lines_with_arabic_or_chinese_runs_keep_the_line_grid(project_factory):
     lines = steps[: next((i for i, step in enumerate(steps) if step > 40), len(steps))]
     assert len(lines) > 8
     assert set(lines) == {round(11 * 1.45, 2)}
+
+
+def test_template_residue_in_a_fact_box_is_a_row_of_its_own(project_factory, capsys):
+    """ "Almaty | related-c = Overseas Chinese" printed as it was; now the residue is a
+    row with its key as written, in both outputs, and `check` still warns."""
+    text = "= Chinese =\n\nInfobox\n- Popplace: Almaty | related-c = Overseas Chinese\n\nText.\n"
+    root = project_factory({"chinese.txt": text}, "title: Rows\n")
+    report = build(load_project(root))
+    pdf, epub = report.outputs
+    page = next(p for p in pdf_pages(pdf) if "Popplace" in p)
+    rows = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+    assert "Popplace Almaty" in rows and "related-c Overseas Chinese" in rows
+    assert "|" not in page
+    factbox = next(
+        dl
+        for name in epub_spine(epub)
+        for dl in epub_xml(epub, name).iterfind(".//h:div[@class='factbox']/h:dl", NS)
+    )
+    assert [" ".join(e.itertext()).strip() for e in factbox] == [
+        "Popplace",
+        "Almaty",
+        "related-c",
+        "Overseas Chinese",
+    ]
+    assert main(["check", "--project", str(root)]) == 1
+    assert capsys.readouterr().err == (
+        "articles/chinese.txt:4:20: warning: '| related-c =' looks like a leftover template "
+        "parameter [template-parameter]\n"
+    )

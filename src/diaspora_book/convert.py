@@ -17,11 +17,13 @@ from pathlib import Path
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import BookConfig
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics
+from diaspora_book.lint import TEMPLATE_PARAMETER
 from diaspora_book.markdown import annotated, front_matter, narrative_citation, tagged
 from diaspora_book.model import (
     Article,
     BulletList,
     Chapter,
+    Fact,
     Heading,
     Infobox,
     Occurrence,
@@ -76,7 +78,11 @@ def convert_article(
         "source": article.display_path,
         "slug": article.slug,
         "infobox": article.infobox.name if article.infobox else "",
-        "facts": [{"key": f.key, "value": f.value} for f in article.infobox.facts]
+        "facts": [
+            {"key": key, "value": value}
+            for fact in article.infobox.facts
+            for key, value in fact_rows(fact)
+        ]
         if article.infobox
         else [],
     }
@@ -137,17 +143,31 @@ def _factbox(infobox: Infobox, languages: dict[str, str]) -> list[str]:
     lines = ["::: {.factbox}"]
     if infobox.name:
         lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
-    for fact in infobox.facts:
-        if fact.key:
+    for key, value in (row for fact in infobox.facts for row in fact_rows(fact)):
+        if key:
             lines += [
-                tagged(fact.key, languages, block=True),
-                f":   {tagged(fact.value, languages, block=True)}",
+                tagged(key, languages, block=True),
+                f":   {tagged(value, languages, block=True)}",
                 "",
             ]
         else:
-            lines += [tagged(fact.value, languages, block=True), ""]
+            lines += [tagged(value, languages, block=True), ""]
     lines += [":::", ""]
     return lines
+
+
+def fact_rows(fact: Fact) -> list[tuple[str, str]]:
+    """Return the (key, value) rows a fact prints as.
+
+    An export that lost an infobox template leaves its parameters in the value:
+    "Almaty | related-c = Overseas Chinese". Each `| key = value` becomes a row of
+    its own, with the key as written, so nothing is lost and nothing looks broken;
+    `check` still warns (template-parameter) so an editor can mend the source.
+    """
+    parts = [part.strip() for part in TEMPLATE_PARAMETER.split(fact.value)]
+    rows = [(fact.key, parts[0])] if parts[0] or len(parts) == 1 else []
+    rows += [(key, value) for key, value in zip(parts[1::2], parts[2::2], strict=True)]
+    return rows
 
 
 def chapter_text(chapter: Chapter) -> str:
