@@ -1,5 +1,7 @@
 """Whole builds: defaults, byte-identical output, and inputs that must fail cleanly."""
 
+import zipfile
+
 import pytest
 
 from diaspora_book.build import BuildFailed, BuildRequest, build, build_handouts
@@ -69,3 +71,28 @@ def test_strict_promotes_warnings_keeping_their_rule(project_factory):
     assert [str(d) for d in raised.value.diagnostics] == [
         "articles/alpha.txt:3:8: error: ', ,' looks like a removed template [removed-template]"
     ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["whole", "parts"])
+def test_an_epub_only_build_lays_the_print_edition_out_without_writing_it(
+    project_factory, monkeypatch, tmp_path, jobs
+):
+    """The EPUB needs the print edition's pages, not a PDF: nothing is written or finished."""
+    import weasyprint.document
+
+    log = tmp_path / "written.txt"  # the parts are laid out in worker processes too
+    real = weasyprint.document.Document.write_pdf
+
+    def logged(self, *args, **kwargs):
+        with log.open("a") as file:
+            file.write("pdf\n")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", logged)
+    articles = {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\n\nBeta text.\n"}
+    report = build(load_project(project_factory(articles)), BuildRequest(("epub",), jobs=jobs))
+    assert not log.exists()
+    assert [p.suffix for p in report.outputs] == [".epub"]
+    with zipfile.ZipFile(report.outputs[0]) as epub:
+        nav = epub.read("EPUB/nav.xhtml").decode()
+    assert 'epub:type="page-list"' in nav
