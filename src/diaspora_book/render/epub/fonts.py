@@ -37,13 +37,23 @@ class EmbeddedFont:
     characters: frozenset[str] = field(repr=False)
 
 
-def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> list[EmbeddedFont]:
+@dataclass(frozen=True)
+class EmbeddedFonts:
+    """The faces embedded, and those the text needs that no installed font could give."""
+
+    fonts: tuple[EmbeddedFont, ...]
+    missing: tuple[str, ...]  # e.g. "Noto Naskh Arabic (bold)"
+
+
+def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> EmbeddedFonts:
     """Subset and store the faces the book's foreign-script runs need; return them."""
     wanted = _characters_by_face(archive)
     embedded: list[EmbeddedFont] = []
+    missing: list[str] = []
     for (face, weight), characters in sorted(wanted.items(), key=lambda kv: _order(kv[0])):
         font = installed_font(face.family, weight)
         if font is None:
+            missing.append(f"{face.family} ({weight})")
             diagnostics.warn(
                 None,
                 f"font '{face.family}' ({weight}) is not installed; the EPUB relies on the "
@@ -58,10 +68,10 @@ def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> list[Embedded
         media_type = "font/otf" if suffix == ".otf" else "font/ttf"
         archive.add_item(entry, data, f"font-{name}", media_type)
         embedded.append(EmbeddedFont(face.family, weight, entry, kept))
-    return embedded
+    return EmbeddedFonts(tuple(embedded), tuple(missing))
 
 
-def font_face_css(archive: EpubArchive, stylesheet: str, fonts: list[EmbeddedFont]) -> str:
+def font_face_css(archive: EpubArchive, stylesheet: str, fonts: tuple[EmbeddedFont, ...]) -> str:
     """Return the @font-face rules for `fonts`, with URLs relative to `stylesheet`."""
     rules = []
     for font in fonts:

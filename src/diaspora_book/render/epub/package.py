@@ -1,10 +1,7 @@
 """The package document: cover, reading order, print source and accessibility metadata.
 
-The accessibility metadata (EPUB Accessibility 1.1, schema.org properties) is a set
-of claims a library or a student's reading system shows before the book is
-opened, so each is derived from the finished file rather than written by rote:
-page navigation is claimed only if the page list exists, alternative text only if
-every image has it, and so on. pandoc's own claims are replaced.
+The accessibility metadata (EPUB Accessibility 1.1, schema.org properties) replaces
+pandoc's own claims; `accessibility` derives each claim from the finished file.
 """
 
 from __future__ import annotations
@@ -15,9 +12,7 @@ from lxml import etree
 
 from diaspora_book.config import build_time, timestamp
 from diaspora_book.model import Pagination
-from diaspora_book.render.epub.archive import DC, NS, OPF, XML_LANG, EpubArchive, h
-
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+from diaspora_book.render.epub.archive import DC, NS, OPF, XML_LANG, EpubArchive
 
 
 @dataclass(frozen=True)
@@ -68,8 +63,12 @@ def write_metadata(
     features: list[str],
     summary: str,
     access_modes: list[str],
+    conforms_to: str = "",
 ) -> None:
-    """Replace pandoc's accessibility claims with the book's; name the print source."""
+    """Replace pandoc's accessibility claims with the book's; name the print source.
+
+    `conforms_to` is written only when the build verified it (`accessibility.verify`).
+    """
     metadata = archive.opf.find("opf:metadata", NS)
     for meta in list(metadata):
         prop = meta.get("property") or ""
@@ -89,7 +88,8 @@ def write_metadata(
         _meta(metadata, "schema:accessibilityFeature", feature)
     _meta(metadata, "schema:accessibilityHazard", "none")
     _meta(metadata, "schema:accessibilitySummary", summary)
-    _meta(metadata, "dcterms:conformsTo", CONFORMS_TO)
+    if conforms_to:
+        _meta(metadata, "dcterms:conformsTo", conforms_to)
 
 
 def _add(metadata: etree._Element, tag: str, text: str) -> etree._Element:
@@ -103,23 +103,6 @@ def _meta(metadata: etree._Element, prop: str, text: str) -> etree._Element:
     meta = _add(metadata, f"{{{OPF}}}meta", text)
     meta.set("property", prop)
     return meta
-
-
-def accessibility_features(archive: EpubArchive, has_page_list: bool) -> list[str]:
-    """Return the schema.org accessibility features that are true of the finished EPUB."""
-    features = ["displayTransformability", "readingOrder", "structuralNavigation"]
-    documents = [archive.xml(name) for name in archive.spine()]
-    nav = archive.xml(archive.nav_name())
-    if nav.find(f".//{h('nav')}[@role='doc-toc']") is not None:
-        features.append("tableOfContents")
-    images = [img for root in documents for img in root.iter(h("img"))]
-    if images and all((img.get("alt") or "").strip() for img in images):
-        features.append("alternativeText")
-    if has_page_list:
-        features += ["pageBreakMarkers", "printPageNumbers", "pageNavigation"]
-    if any(root.find(".//*[@role]") is not None for root in documents):
-        features.append("ARIA")
-    return sorted(features)
 
 
 def foreign_languages(archive: EpubArchive, language: str) -> list[str]:

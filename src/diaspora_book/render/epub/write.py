@@ -23,13 +23,19 @@ from diaspora_book.fonts import font_css
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import replacing
 from diaspora_book.render import html as pandoc
+from diaspora_book.render.epub import accessibility
+from diaspora_book.render.epub.accessibility import Verified, verify
 from diaspora_book.render.epub.archive import NS, OPF, EpubArchive, h
 from diaspora_book.render.epub.cover import Cover, book_cover
-from diaspora_book.render.epub.fonts import EmbeddedFont, embed_fonts, font_face_css
+from diaspora_book.render.epub.fonts import (
+    EmbeddedFont,
+    EmbeddedFonts,
+    embed_fonts,
+    font_face_css,
+)
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
-    accessibility_features,
     add_cover_to_spine,
     foreign_languages,
     put_contents_after_copyright,
@@ -48,7 +54,8 @@ class DraftEpub:
     """An EPUB finished except for what needs the print edition's pages."""
 
     archive: EpubArchive
-    fonts: list[EmbeddedFont]  # embedded for the foreign-script runs
+    fonts: tuple[EmbeddedFont, ...]  # embedded for the foreign-script runs
+    verified: Verified  # the accessibility checks, run on the finished text
 
 
 def write_epub(
@@ -83,7 +90,15 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         raw = Path(tmp) / "pandoc.epub"
         pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
-    return DraftEpub(archive, finish_text(archive, project, diagnostics))
+    fonts = finish_text(archive, project, diagnostics)
+    verified = verify(archive, project, fonts.missing)
+    if not verified.conforms:
+        diagnostics.warn(
+            None,
+            "the EPUB claims no conformance to EPUB Accessibility 1.1 / WCAG 2.1 AA: "
+            + "; ".join(verified.failures),
+        )
+    return DraftEpub(archive, fonts.fonts, verified)
 
 
 def complete_epub(
@@ -115,13 +130,12 @@ def _print_source(
     )
 
 
-def finish_text(
-    archive: EpubArchive, project: Project, diagnostics: Diagnostics
-) -> list[EmbeddedFont]:
+def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics) -> EmbeddedFonts:
     """Turn pandoc's EPUB into the book's, but for the print pages; return the fonts embedded.
 
     Every step edits `archive` in place. The page markers added later carry no text,
-    so the fonts subset here already cover everything.
+    so the fonts subset here already cover everything, and the accessibility checks
+    see the finished text.
     """
     language = project.config.language
     _add_cover(archive, book_cover(project), language)
@@ -130,7 +144,7 @@ def finish_text(
     fonts = embed_fonts(archive, diagnostics)
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
     archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
-    css = font_face_css(archive, stylesheet, fonts) + "\n".join(
+    css = font_face_css(archive, stylesheet, fonts.fonts) + "\n".join(
         [font_css(), *(path.read_text(encoding="utf-8") for path in stylesheets(project, "epub"))]
     )
     archive.write(stylesheet, css.encode("utf-8"))
@@ -139,13 +153,19 @@ def finish_text(
 
 def finish_pages(draft: DraftEpub, project: Project, source: PrintSource | None) -> None:
     """Add the print edition's page markers and page list, the landmarks and the metadata."""
-    archive, fonts, language = draft.archive, draft.fonts, project.config.language
+    archive, language = draft.archive, project.config.language
     pages = mark_print_pages(archive, source.pagination) if source else []
     write_navigation(archive, find_landmarks(archive), pages)
-    features = accessibility_features(archive, has_page_list=bool(pages))
-    modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
-    summary = accessibility_summary(archive, source, fonts, foreign_languages(archive, language))
-    write_metadata(archive, source, features, summary, modes)
+    page_count = source.pagination.page_count if source else None
+    languages = foreign_languages(archive, language)
+    write_metadata(
+        archive,
+        source,
+        accessibility.features(archive, has_page_list=bool(pages)),
+        accessibility.summary(archive, draft.verified, page_count, bool(draft.fonts), languages),
+        ["textual", "visual"] if accessibility.has_images(archive) else ["textual"],
+        accessibility.CONFORMS_TO if draft.verified.conforms else "",
+    )
 
 
 def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:
@@ -197,43 +217,3 @@ def _copyright_page(archive: EpubArchive) -> str | None:
             if "copyright-page" in epub_types(section):
                 return entry
     return None
-
-
-def _has_images(archive: EpubArchive) -> bool:
-    return any(next(archive.xml(e).iter(h("img")), None) is not None for e in archive.spine())
-
-
-def accessibility_summary(
-    archive: EpubArchive,
-    source: PrintSource | None,
-    fonts: list[EmbeddedFont],
-    languages: list[str],
-) -> str:
-    """Describe, in a sentence or five, what a reader with a disability can rely on."""
-    parts = [
-        "This EPUB meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
-        "It has a table of contents, a heading for every chapter and section, and one "
-        "reading order; text can be enlarged, restyled and read aloud.",
-    ]
-    if source is not None:
-        parts.append(
-            f"Page-break markers and a page list give the page numbers of the print edition "
-            f"({source.pagination.page_count} pages)."
-        )
-    if languages:
-        embedded = " Fonts for them are embedded." if fonts else ""
-        parts.append(
-            f"Passages in other languages are marked with their language "
-            f"({', '.join(languages)}).{embedded}"
-        )
-    images = sum(len(list(archive.xml(e).iter(h("img")))) for e in archive.spine())
-    if images == 1 and _has_cover_image(archive):
-        parts.append("The only image is the cover, which has a text description.")
-    elif images:
-        parts.append("Every image has a text description.")
-    parts.append("It has no flashing, motion or sound hazards.")
-    return " ".join(parts)
-
-
-def _has_cover_image(archive: EpubArchive) -> bool:
-    return archive.opf.find("opf:manifest/opf:item[@properties='cover-image']", NS) is not None

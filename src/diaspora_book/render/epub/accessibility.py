@@ -1,0 +1,176 @@
+"""The EPUB's accessibility claims, derived from what the build verified in the finished file.
+
+A library or a student's reading system shows these claims before the book is
+opened, so none is written by rote. The features (schema.org) are read off the
+file; conformance to EPUB Accessibility 1.1 and WCAG 2.1 AA is claimed (in
+`dcterms:conformsTo` and the summary) only when every check here passes, and the
+build warns with the reasons when one does not. The checks are what a build can
+verify on its own:
+
+- every content document declares its language and has a title;
+- every run in another script carries its language (WCAG 3.1.2);
+- every heading and every link has text, and every image a text alternative;
+- the navigation document has a table of contents;
+- the faces that set the book's other scripts were embedded, so a reading
+  system without them shows text, not boxes.
+
+EPUBCheck and Ace by DAISY, which the test suite runs on the sample book, check
+more; neither runs during a build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from diaspora_book.config import Project
+from diaspora_book.language import script_of
+from diaspora_book.render.epub.archive import EPUB_TYPE, NS, XML_LANG, EpubArchive, h
+
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+_HEADINGS = frozenset(h(f"h{level}") for level in range(1, 7))
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What the build's checks found: nothing, or why conformance is not claimed."""
+
+    failures: tuple[str, ...] = ()
+
+    @property
+    def conforms(self) -> bool:
+        return not self.failures
+
+
+def verify(archive: EpubArchive, project: Project, unembedded: tuple[str, ...]) -> Verified:
+    """Run the checks of the module docstring on `archive`; `unembedded`: faces not found."""
+    failures: list[str] = []
+    for entry in archive.spine():
+        failures += _document_failures(archive, entry, project)
+    nav = archive.xml(archive.nav_name())
+    if not any("toc" in (n.get(EPUB_TYPE) or "").split() for n in nav.iter(h("nav"))):
+        failures.append("the navigation document has no table of contents")
+    if unembedded:
+        failures.append(f"no font to embed for {', '.join(unembedded)}")
+    return Verified(tuple(dict.fromkeys(failures)))
+
+
+def _document_failures(archive: EpubArchive, entry: str, project: Project) -> list[str]:
+    root = archive.xml(entry)
+    name = archive.href(entry)
+    found: list[str] = []
+    if not root.get(XML_LANG):
+        found.append(f"{name} declares no language")
+    title = root.find(f"{h('head')}/{h('title')}")
+    if title is None or not (title.text or "").strip():
+        found.append(f"{name} has no title")
+    for element in root.iter(etree.Element):
+        if element.tag in _HEADINGS and not _text(element):
+            found.append(f"{name} has an empty heading")
+        elif element.tag == h("img") and not (element.get("alt") or "").strip():
+            found.append(f"{name} has an image without a text alternative")
+        elif element.tag == h("a") and element.get("href") and not _named(element):
+            found.append(f"{name} has a link without text")
+    script = _untagged_script(root, project)
+    if script:
+        found.append(f"{name} has {script} text without its language")
+    return found
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def _named(link: etree._Element) -> bool:
+    return bool(_text(link) or (link.get("aria-label") or "").strip())
+
+
+def _untagged_script(root: etree._Element, project: Project) -> str | None:
+    """Return a script whose text is read in the book's language but is not written in it.
+
+    `languages:` in book.yml says which language each script's runs are in; a run
+    whose language is the book's own, in a script the book's language is not
+    given, was left untagged (by a project template, say).
+    """
+    book = project.config.language.lower()
+    scripts = project.config.languages
+    for element in root.iter(etree.Element):
+        lang = _language(element).lower()
+        if lang != book:
+            continue
+        for text in (element.text, *(child.tail for child in element)):
+            for char in text or "":
+                script = script_of(char)
+                if script and scripts.get(script, "").lower() != book:
+                    return script
+    return None
+
+
+def _language(element: etree._Element) -> str:
+    while element is not None:
+        lang = element.get(XML_LANG) or element.get("lang")
+        if lang:
+            return lang
+        element = element.getparent()
+    return ""
+
+
+def features(archive: EpubArchive, has_page_list: bool) -> list[str]:
+    """Return the schema.org accessibility features that are true of the finished EPUB."""
+    found = ["displayTransformability", "readingOrder", "structuralNavigation"]
+    documents = [archive.xml(name) for name in archive.spine()]
+    nav = archive.xml(archive.nav_name())
+    if nav.find(f".//{h('nav')}[@role='doc-toc']") is not None:
+        found.append("tableOfContents")
+    images = [img for root in documents for img in root.iter(h("img"))]
+    if images and all((img.get("alt") or "").strip() for img in images):
+        found.append("alternativeText")
+    if has_page_list:
+        found += ["pageBreakMarkers", "printPageNumbers", "pageNavigation"]
+    if any(root.find(".//*[@role]") is not None for root in documents):
+        found.append("ARIA")
+    return sorted(found)
+
+
+def summary(
+    archive: EpubArchive,
+    verified: Verified,
+    page_count: int | None,
+    embedded_fonts: bool,
+    languages: list[str],
+) -> str:
+    """Describe, in a sentence or five, what a reader with a disability can rely on."""
+    parts = []
+    if verified.conforms:
+        parts.append("This EPUB meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.")
+    parts.append(
+        "It has a table of contents, a heading for every chapter and section, and one "
+        "reading order; text can be enlarged, restyled and read aloud."
+    )
+    if page_count is not None:
+        parts.append(
+            f"Page-break markers and a page list give the page numbers of the print edition "
+            f"({page_count} pages)."
+        )
+    if languages:
+        embedded = " Fonts for them are embedded." if embedded_fonts else ""
+        parts.append(
+            f"Passages in other languages are marked with their language "
+            f"({', '.join(languages)}).{embedded}"
+        )
+    images = sum(len(list(archive.xml(e).iter(h("img")))) for e in archive.spine())
+    if images == 1 and has_cover_image(archive):
+        parts.append("The only image is the cover, which has a text description.")
+    elif images and "alternativeText" in features(archive, False):
+        parts.append("Every image has a text description.")
+    parts.append("It has no flashing, motion or sound hazards.")
+    return " ".join(parts)
+
+
+def has_images(archive: EpubArchive) -> bool:
+    return any(next(archive.xml(e).iter(h("img")), None) is not None for e in archive.spine())
+
+
+def has_cover_image(archive: EpubArchive) -> bool:
+    return archive.opf.find("opf:manifest/opf:item[@properties='cover-image']", NS) is not None
