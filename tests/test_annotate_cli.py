@@ -144,3 +144,12 @@ def test_a_missing_csl_style_is_a_book_yml_error(project_factory, capsys):
         "book.yml:2: error: the citation style styles/apa.csl does not exist (give a path "
         "relative to the project, or leave 'csl' out for the packaged Chicago author-date)\n",
     )
+
+
+@pytest.mark.parametrize("name", ["glossary.yml", "index.yml", "citations.yml"])
+def test_a_yaml_syntax_error_names_its_file_and_line(project_factory, capsys, name):
+    """One message for every YAML file of the project, as book.yml's."""
+    root = project(project_factory, **{name.replace(".", "_"): "- term: [unclosed\n"})
+    code, _, err = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert f"{name}:2: error: cannot read {name}: expected ',' or ']'" in err

@@ -238,6 +238,7 @@ def _chapter_from_json(data: dict) -> Chapter:
             **data,
             "occurrences": tuple(Occurrence(**o) for o in data["occurrences"]),
             "cites": tuple(data["cites"]),
+            "cite_rules": tuple(data["cite_rules"]),
         }
     )
 

@@ -20,6 +20,7 @@ import yaml
 from diaspora_book.errors import BookError
 from diaspora_book.language import DEFAULT_LANGUAGES
 from diaspora_book.model import SourceSpan
+from diaspora_book.source import compose_yaml
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
@@ -121,14 +122,10 @@ def _title_from_directory(root: Path) -> str:
 def _load_config(path: Path, root: Path) -> BookConfig:
     shown = "book.yml"
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise BookError("book.yml is not UTF-8", SourceSpan(shown, 1)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BookError(f"cannot read book.yml: {problem}", SourceSpan(shown, line)) from None
+    node = compose_yaml(text, shown)
     if node is None:
         return BookConfig(title=_title_from_directory(root))
     if not isinstance(node, yaml.MappingNode):

@@ -96,6 +96,7 @@ def convert_article(
         body="\n".join(lines).rstrip("\n") + "\n",
         occurrences=tuple(marker.occurrences),
         cites=tuple(dict.fromkeys(marker.cited)),
+        cite_rules=tuple(sorted(marker.cite_rules)),
     )
 
 
@@ -113,6 +114,7 @@ class _Marker:
         self.section = (article.slug, article.title)  # (anchor, title) of the current section
         self.occurrences: list[Occurrence] = []
         self.cited: list[str] = []
+        self.cite_rules: set[int] = set()  # citations.yml rules that matched, by position
         self._counts: dict[str, int] = {}
 
     def text(self, text: str) -> str:
@@ -126,7 +128,7 @@ class _Marker:
             self.occurrences.append(
                 Occurrence(mark.entry, anchor, self.article.slug, *self.section)
             )
-        cites = self.notes.cites(text, self.article.slug)
+        cites = self.notes.cites(text, self.article.slug, self.cite_rules)
         for cite in cites:
             self.cited += cite.keys
         return annotated(text, self.languages, marks, cites, block=True)

@@ -142,6 +142,7 @@ class Chapter:
     body: str = ""  # pandoc Markdown, starting with the chapter heading
     occurrences: tuple[Occurrence, ...] = ()  # marked glossary and index terms, in order
     cites: tuple[str, ...] = ()  # citation keys the chapter cites, first cited first
+    cite_rules: tuple[int, ...] = ()  # citations.yml rules (by position) its text matched
 
 
 @dataclass(frozen=True)

@@ -69,14 +69,15 @@ def tagged_structure() -> Iterator[bool]:
         yield False
         return
 
-    def build_box_tree(box, parent, pdf, page_number, nums, annotations, *args, **kwargs):
+    def build_box_tree(box, parent, *args, **kwargs):
         try:
+            pdf, _page_number, nums, annotations = args[:4]
             lang = _own_lang(box)
             leader = bool(getattr(box, "is_leader", False))
             folded = leader or _is_link_decoration(box, parent)
-        except (AttributeError, TypeError, KeyError) as exc:
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
             raise HookFailed(f"tags._build_box_tree: {type(exc).__name__}: {exc}") from exc
-        elements = original(box, parent, pdf, page_number, nums, annotations, *args, **kwargs)
+        elements = original(box, parent, *args, **kwargs)
         for element in elements:
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
