@@ -129,7 +129,7 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     import diaspora_book.render.pdf.parts.conduct as parallel_module
     import diaspora_book.render.pdf.write as pdf_module
 
-    watch.wrap(build_module, "_convert", "parse + convert")
+    watch.wrap(build_module, "convert_articles", "parse + convert")
     watch.wrap(build_module, "write_chapters", "write chapters")
     watch.wrap(build_module, "assemble", "assemble")
     watch.wrap(pandoc_module, "convert", _pandoc_stage)

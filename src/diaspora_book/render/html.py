@@ -82,8 +82,3 @@ def convert(markdown: str, to: str, args: list[str], outputfile: Path | None = N
     except OSError as exc:
         raise ToolError(f"cannot run pandoc: {exc}", hint="run 'make setup'") from None
     return result or ""
-
-
-def version() -> str:
-    """Return pandoc's version string."""
-    return _pypandoc().get_pandoc_version()
