@@ -122,3 +122,31 @@ def test_modules_are_small_and_say_what_they_are_for(path):
     assert len(text.splitlines()) < 500
     if path.name != "__init__.py" or text.strip():
         assert ast.get_docstring(ast.parse(text)), f"{path} has no docstring"
+
+
+def test_source_date_epoch_is_read_in_one_place():
+    """config.build_time() gives the printed date, the PDF's and the EPUB's dates; the
+    cache only folds the raw value into its key."""
+    readers = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in MODULES
+        if "SOURCE_DATE_EPOCH"
+        in "".join(
+            ast.unparse(node)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call)
+        )
+    )
+    assert readers == ["cache.py", "config.py"]
+
+
+def test_the_script_to_face_table_is_only_in_fonts_py():
+    """base.css, the EPUB's font embedding and the cover all take it from fonts.FACES."""
+    styles = (PACKAGE / "styles").glob("*.css")
+    assert [p.name for p in styles if ":lang(" in p.read_text(encoding="utf-8")] == []
+    families = [
+        str(path.relative_to(PACKAGE))
+        for path in MODULES
+        if '"Noto Naskh Arabic"' in path.read_text(encoding="utf-8")
+    ]
+    assert families == ["fonts.py"]

@@ -96,3 +96,39 @@ def test_an_epub_only_build_lays_the_print_edition_out_without_writing_it(
     with zipfile.ZipFile(report.outputs[0]) as epub:
         nav = epub.read("EPUB/nav.xhtml").decode()
     assert 'epub:type="page-list"' in nav
+
+
+def test_a_build_hashes_the_shared_project_files_once(project_factory, monkeypatch):
+    """The chapters' cache keys and every render's key share one digest per build."""
+    from diaspora_book import book as book_module
+
+    calls: list[int] = []
+    real = book_module.shared_digest
+
+    def counting(project):
+        calls.append(1)
+        return real(project)
+
+    monkeypatch.setattr(book_module, "shared_digest", counting)
+    build(load_project(project_factory({"alpha.txt": ARTICLE})), BuildRequest(jobs=1))
+    assert calls == [1]
+
+
+def test_each_handout_is_assembled_once_before_it_is_laid_out(project_factory, monkeypatch):
+    """The cache key and the render share the handout's manuscript; a second assembly
+    happens only for the relayout that gives each Glossary page number once."""
+    from diaspora_book.render import handouts as handouts_module
+
+    first_assemblies: list[str] = []
+    real = handouts_module.handout_manuscript
+
+    def counting(project, chapter, notes, pages=None):
+        if pages is None:
+            first_assemblies.append(chapter.slug)
+        return real(project, chapter, notes, pages)
+
+    monkeypatch.setattr(handouts_module, "handout_manuscript", counting)
+    articles = {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\n\nBeta text.\n"}
+    report = build_handouts(load_project(project_factory(articles)), [], jobs=1)
+    assert len(report.handouts) == 2
+    assert first_assemblies == ["alpha", "beta"]

@@ -31,30 +31,14 @@ POINTS_PER_MM = 72 / 25.4
 class PdfInfo:
     """What the PDF says about itself (document info dictionary and XMP)."""
 
-    title: str
-    authors: tuple[str, ...]
-    language: str  # BCP 47
-    subject: str  # the subtitle, or ""
-    rights: str
-    publisher: str
-    identifier: str
+    book: Description  # title, authors, language, subtitle (the PDF's subject), rights, ...
     created: str  # W3C date-time, UTC
     generator: str
 
     @classmethod
     def of(cls, description: Description) -> PdfInfo:
         """Return what the PDF of a manuscript with this description says about itself."""
-        return cls(
-            title=description.title,
-            authors=description.authors,
-            language=description.language,
-            subject=description.subtitle,
-            rights=description.rights,
-            publisher=description.publisher,
-            identifier=description.identifier,
-            created=timestamp(build_time()),
-            generator=f"diaspora-book {__version__}",
-        )
+        return cls(description, timestamp(build_time()), f"diaspora-book {__version__}")
 
 
 def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
@@ -87,18 +71,19 @@ def pdf_bytes(pdf: pikepdf.Pdf, **options) -> bytes:
 
 def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
     """Describe the book in XMP, which catalogues and archives read (the Info dict is legacy)."""
+    book = info.book
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-        xmp["dc:title"] = info.title
-        if info.authors:
-            xmp["dc:creator"] = list(info.authors)
-        xmp["dc:language"] = [info.language]
-        if info.subject:
-            xmp["dc:description"] = info.subject
-        if info.rights:
-            xmp["dc:rights"] = info.rights
-        if info.publisher:
-            xmp["dc:publisher"] = [info.publisher]
-        xmp["dc:identifier"] = info.identifier
+        xmp["dc:title"] = book.title
+        if book.authors:
+            xmp["dc:creator"] = list(book.authors)
+        xmp["dc:language"] = [book.language]
+        if book.subtitle:
+            xmp["dc:description"] = book.subtitle
+        if book.rights:
+            xmp["dc:rights"] = book.rights
+        if book.publisher:
+            xmp["dc:publisher"] = [book.publisher]
+        xmp["dc:identifier"] = book.identifier
         xmp["dc:format"] = "application/pdf"
         xmp["xmp:CreateDate"] = info.created
         xmp["xmp:ModifyDate"] = info.created

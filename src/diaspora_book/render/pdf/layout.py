@@ -125,7 +125,7 @@ class Session:
         """
         info = self.setup.info
         describe_document(document.metadata, info)
-        options = {"pdf_tags": True, "pdf_identifier": info.identifier.encode()}
+        options = {"pdf_tags": True, "pdf_identifier": info.book.identifier.encode()}
         try:
             with tagged_structure() as tagged, cached_page_references():
                 document.write_pdf(path, **options)
@@ -185,10 +185,10 @@ def anchor_pages(document, first_page: int = 1) -> dict[str, int]:
 
 def describe_document(metadata, info: PdfInfo) -> None:
     """Set WeasyPrint's document metadata (the PDF Info dictionary) from `info`."""
-    metadata.title = info.title
-    metadata.authors = list(info.authors)
-    metadata.description = info.subject or None
-    metadata.lang = info.language
+    metadata.title = info.book.title
+    metadata.authors = list(info.book.authors)
+    metadata.description = info.book.subtitle or None
+    metadata.lang = info.book.language
     metadata.generator = info.generator
     metadata.created = metadata.modified = info.created
 
