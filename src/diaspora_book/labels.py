@@ -25,6 +25,8 @@ from importlib import resources
 
 import yaml
 
+from diaspora_book.language import direction_of
+
 FALLBACK = "en"
 _SENTINEL = re.compile("\ue000(\\d+)\ue001")
 
@@ -98,7 +100,14 @@ class Labels:
     messages: Mapping[str, str] = field(default_factory=lambda: catalogue(FALLBACK))
 
     def text(self, name: str, **args: object) -> str:
-        """Return message `name` as plain text, with `args` put in its placeholders."""
+        """Return message `name` as plain text, with `args` put in its placeholders.
+
+        In a right-to-left book each text argument is a bidi isolate (U+2068 ...
+        U+2069), so an identifier, a file name or a Latin title keeps its own order
+        and does not pull the words around it into its direction.
+        """
+        if direction_of(self.language) == "rtl":
+            args = {k: f"\u2068{v}\u2069" if isinstance(v, str) else v for k, v in args.items()}
         return _format(self.language, self.messages[name], tuple(sorted(args.items())))
 
     def markdown(self, name: str, escape, **args: str | int) -> str:
@@ -140,9 +149,10 @@ class Labels:
 
     def language_names(self, tags: list[str]) -> str:
         """Return the names of the languages `tags` in the book's language (CLDR), as a
-        list. (CLDR's list patterns are not used: Uyghur has none, and ICU gives English.)"""
+        list; `ug` and `ug-Latn` are one language. (CLDR's list patterns are not used:
+        Uyghur has none, and ICU falls back to English.)"""
         locale = _babel_locale(self.language)
-        names = dict.fromkeys(_language_name(tag, locale) for tag in tags)
+        names = dict.fromkeys(_language_name(tag.split("-")[0], locale) for tag in tags)
         return self.text("separator").join(names)
 
 
@@ -211,3 +221,21 @@ def _language_name(tag: str, locale) -> str:
     if script and script in locale.scripts:
         name = f"{name} ({locale.scripts[script]})"
     return name
+
+
+def english_name(tag: str) -> str:
+    """Return the English name of a language, for messages to editors ("Russian")."""
+    from babel import Locale
+
+    return _language_name(tag, Locale("en"))
+
+
+@functools.cache
+def _see_also_headings() -> frozenset[str]:
+    return frozenset(" ".join(catalogue(tag)["see_also"].casefold().split()) for tag in shipped())
+
+
+def is_see_also(heading: str) -> bool:
+    """Return whether `heading` is "See also" in a language a catalogue ships for
+    ("См. также", "Siehe auch", "参见"): the list under it links other articles."""
+    return " ".join(heading.casefold().split()) in _see_also_headings()

@@ -54,6 +54,8 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 # Scripts that write Chinese, Japanese and Korean run into each other without a space.
 _CJK = frozenset({"han", "kana", "hangul", "bopomofo"})
+# Scripts written without spaces between words.
+UNSPACED_SCRIPTS = frozenset({"han", "kana", "thai", "lao", "khmer", "myanmar"})
 # ISO 15924 codes that name a writing system rather than one Unicode script.
 _WRITING_SYSTEMS = {"Hans": "han", "Hant": "han", "Jpan": "kana", "Kore": "hangul"}
 # Letters of Kazakh's Cyrillic alphabet that Russian lacks; and letters of other
@@ -84,6 +86,11 @@ def script_of(char: str) -> str | None:
     if code in ("Hira", "Kana", "Hrkt"):
         return "kana"
     return ucd.script_name(code).lower().replace(" ", "_")
+
+
+def unspaced(char: str) -> bool:
+    """Return whether `char` is of a script written without spaces between words."""
+    return script_of(char) in UNSPACED_SCRIPTS
 
 
 @functools.lru_cache(maxsize=4096)
@@ -256,3 +263,23 @@ def book_script(tag: str) -> str:
 def direction_of(tag: str) -> str:
     """Return "rtl" if the language `tag` names is written right to left (by its script)."""
     return "rtl" if book_script(tag) in RTL_SCRIPTS else "ltr"
+
+
+def script_pieces(word: str) -> list[tuple[int, str]]:
+    """Split `word` where its script changes: `ү五个字母` is `ү` and `五个字母`.
+
+    Returns (offset, piece) pairs; marks and common characters stay with the piece
+    before them. A word of one script is one piece.
+    """
+    pieces: list[tuple[int, str]] = []
+    start, current = 0, None
+    for index, char in enumerate(word):
+        script = script_of(char)
+        if script is None or script == current:
+            continue
+        if current is not None:
+            pieces.append((start, word[start:index]))
+            start = index
+        current = script
+    pieces.append((start, word[start:]))
+    return pieces

@@ -177,6 +177,7 @@ def pdf_info(manuscript: Manuscript) -> PdfInfo:
         identifier=text("identifier"),
         created=pdf_timestamp(),
         generator=f"diaspora-book {__version__}",
+        direction=text("dir") or "ltr",
     )
 
 
