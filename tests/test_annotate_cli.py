@@ -1,6 +1,7 @@
 """check, build --strict and the suggest commands on annotated projects."""
 
 import pytest
+import yaml
 
 from diaspora_book.build import BuildFailed, build
 from diaspora_book.cli import main
@@ -91,6 +92,29 @@ def test_glossary_suggest_appends_candidates_once(project_factory, capsys):
     assert run(capsys, "glossary", "suggest", "--project", root)[1] == "glossary.yml: nothing new\n"
     code, _, err = run(capsys, "check", "--project", root)
     assert "glossary.yml:5: warning: glossary candidate 'yärlik' awaits review" in err
+
+
+@pytest.mark.parametrize("command", ["glossary", "index"])
+def test_suggest_appends_before_an_end_of_document_marker(project_factory, capsys, command):
+    # Issue #15, defect 4: entries appended after `...` made the file unreadable.
+    name = f"{command}.yml"
+    text = "# curated\n- term: kolkhoz\n...\n# kept after the marker\n"
+    root = project(project_factory, **{name.replace(".", "_"): text})
+    code, out, err = run(capsys, command, "suggest", "--project", root)
+    assert code == 0, err
+    written = (root / name).read_text(encoding="utf-8")
+    assert written.startswith("# curated\n- term: kolkhoz\n\n# articles/herders.txt:3:")
+    assert written.endswith("...\n# kept after the marker\n")
+    terms = [entry["term"] for entry in yaml.safe_load(written)]
+    assert terms == ["kolkhoz", "yärlik" if command == "glossary" else "Almaty"]
+
+
+def test_suggest_into_a_file_that_is_not_a_list_names_its_line(project_factory, capsys):
+    root = project(project_factory, glossary_yml="# notes\nterms: {}\n")
+    code, _, err = run(capsys, "glossary", "suggest", "--project", root)
+    assert code == 1
+    assert "glossary.yml:2: error:" in err and "Traceback" not in err
+    assert (root / "glossary.yml").read_text(encoding="utf-8") == "# notes\nterms: {}\n"
 
 
 def test_index_suggest_seeds_proper_nouns(project_factory, capsys):

@@ -61,11 +61,14 @@ def test_chapters_follow_book_order_and_report_strays(project_factory):
 
 def test_write_chapters_keeps_files_it_does_not_own(tmp_path):
     (tmp_path / "README.md").write_text("notes", encoding="utf-8")
-    (tmp_path / "07-old.md").write_text("old", encoding="utf-8")
+    # Named like a chapter, but the editor's own: it lacks the converter's front matter.
+    (tmp_path / "08-notes.md").write_text("---\ntitle: mine\n---\nold", encoding="utf-8")
+    old = convert_article(article("old", "= Old =\n"), 7, BookConfig(title="T"))
+    write_chapters([old], tmp_path)
     chapters = [convert_article(article("a", "= A =\n"), 1, BookConfig(title="T"))]
     changed = write_chapters(chapters, tmp_path)
     assert sorted(p.name for p in changed) == ["01-a.md", "07-old.md"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["01-a.md", "README.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["01-a.md", "08-notes.md", "README.md"]
     assert write_chapters(chapters, tmp_path) == []
     assert stale_chapters(chapters, tmp_path, "chapters") == []
 

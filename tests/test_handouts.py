@@ -1,5 +1,7 @@
 """Per-chapter handouts: one PDF per chapter, holding that chapter only, "page X of Y"."""
 
+from pathlib import Path
+
 import bibtexparser
 import pytest
 
@@ -132,11 +134,18 @@ def test_parallel_and_serial_handouts_are_identical(project_factory, tmp_path, m
 
 
 def test_cli_renders_one_chapter_or_all(project_factory, capsys):
-    root = project_factory({"alpha.txt": "= Alpha =\n\nOne.\n", "beta.txt": "= Beta =\n\nTwo.\n"})
+    root = project_factory(
+        {
+            "alpha.txt": "= Alpha =\n\nOne.\n",
+            "beta.txt": "= Beta =\n\nTwo.\n",
+            "gamma.txt": "= G =\n",
+        }
+    )
     out = root / "dist" / "handouts"
-    out.mkdir(parents=True)
-    (out / "09-gone.pdf").write_bytes(b"%PDF stale")
-    (out / "notes.pdf").write_bytes(b"%PDF mine")
+    assert main(["handouts", "--chapter", "gamma", "--jobs", "1", "--project", str(root)]) == 0
+    (root / "articles" / "gamma.txt").unlink()  # its handout 03-gamma.pdf is now outdated
+    (out / "04-mine.pdf").write_bytes(b"%PDF mine")  # looks like a handout, but is the user's
+    capsys.readouterr()
 
     assert main(["handouts", "--chapter", "beta", "--jobs", "1", "--project", str(root)]) == 0
     lines = capsys.readouterr().err.splitlines()
@@ -144,14 +153,14 @@ def test_cli_renders_one_chapter_or_all(project_factory, capsys):
     assert lines[1].startswith("rendered 1 of 1 handout in ") and lines[1].endswith(
         " s (1 process)"
     )
-    assert sorted(p.name for p in out.iterdir()) == ["02-beta.pdf", "09-gone.pdf", "notes.pdf"]
+    assert _listed(out) == ["02-beta.pdf", "03-gamma.pdf", "04-mine.pdf"]
 
     assert main(["handouts", "--project", str(root)]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert lines[:2] == ["wrote dist/handouts/01-alpha.pdf", "wrote dist/handouts/02-beta.pdf"]
     assert lines[2].startswith("rendered 1 of 2 handouts in ")  # beta's was up to date
-    # A full run removes the handout of a chapter that is gone, and nothing else.
-    assert sorted(p.name for p in out.iterdir()) == ["01-alpha.pdf", "02-beta.pdf", "notes.pdf"]
+    # A full run removes the handout it wrote of a chapter that is gone, and nothing else.
+    assert _listed(out) == ["01-alpha.pdf", "02-beta.pdf", "04-mine.pdf"]
     assert "One." in pdf_text(out / "01-alpha.pdf") and "Two." not in pdf_text(out / "01-alpha.pdf")
 
     # Only the handout of a changed chapter is rendered again.
@@ -161,6 +170,24 @@ def test_cli_renders_one_chapter_or_all(project_factory, capsys):
     assert main(["handouts", "--project", str(root)]) == 0
     assert capsys.readouterr().err.splitlines()[-1].startswith("rendered 1 of 2 handouts in ")
     assert "One, changed." in pdf_text(out / "01-alpha.pdf")
+
+
+def _listed(folder: Path) -> list[str]:
+    """The folder's files as a user lists them (the tool's hidden record aside)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def test_handouts_never_remove_files_the_tool_did_not_write(project_factory, tmp_path, capsys):
+    # Issue #15, defect 1: `--out` a folder of the user's own papers.
+    root = project_factory({"alpha.txt": "= Alpha =\n\nOne.\n"})
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "2023-tax-return.pdf").write_bytes(b"x")
+    (papers / "1-receipt.pdf").write_bytes(b"x")
+    for _ in range(2):  # the second run prunes with a record in place
+        assert main(["handouts", "--out", str(papers), "--jobs", "1", "--project", str(root)]) == 0
+    assert _listed(papers) == ["01-alpha.pdf", "1-receipt.pdf", "2023-tax-return.pdf"]
+    assert (papers / "2023-tax-return.pdf").read_bytes() == b"x"
 
 
 def test_cli_unknown_chapter_exits_1_naming_the_chapters(project_factory, capsys):

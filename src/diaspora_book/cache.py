@@ -18,6 +18,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from diaspora_book.outputs import write_text
+
 if TYPE_CHECKING:
     from diaspora_book.assemble import Manuscript
     from diaspora_book.config import Project
@@ -110,10 +112,8 @@ class BuildCache:
             "outputs": {str(output): file_digest(output) for output in outputs},
             "data": data,
         }
-        path = self._record_path(stage)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)  # atomic: a killed build never leaves half a record
+        # Atomic: a killed build never leaves half a record.
+        write_text(self._record_path(stage), json.dumps(record, ensure_ascii=False))
 
 
 def shared_digest(project: Project) -> str:

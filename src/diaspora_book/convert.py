@@ -16,7 +16,7 @@ from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import BookConfig
-from diaspora_book.errors import Diagnostic, Diagnostics
+from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.labels import book_labels
 from diaspora_book.language import BookLanguage
 from diaspora_book.markdown import (
@@ -36,6 +36,7 @@ from diaspora_book.model import (
     Paragraph,
     SourceSpan,
 )
+from diaspora_book.outputs import write_text
 from diaspora_book.slug import slugify, unique
 
 _CHAPTER_FILE = re.compile(r"^\d+-[a-z0-9-]+\.md$")
@@ -187,25 +188,45 @@ def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -
 
 def write_chapters(chapters: list[Chapter], directory: Path) -> list[Path]:
     """Write chapter files, remove stale ones; return the files that changed."""
-    directory.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     wanted = {c.filename for c in chapters}
     for chapter in chapters:
         path = directory / chapter.filename
         text = chapter_text(chapter)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            write_text(path, text)
             changed.append(path)
     for old in _chapter_files(directory):
         if old.name not in wanted:
-            old.unlink()
+            try:
+                old.unlink()
+            except OSError as exc:
+                message = f"cannot remove the outdated chapter {old}: {exc.strerror}"
+                raise BookError(message) from None
             changed.append(old)
     return changed
 
 
 def _chapter_files(directory: Path) -> list[Path]:
-    """Return the files in `directory` that convert owns (`NN-slug.md`); leave others alone."""
-    return sorted(p for p in directory.glob("*.md") if _CHAPTER_FILE.match(p.name))
+    """Return the files in `directory` that convert wrote; leave every other file alone.
+
+    A chapter file is named `NN-slug.md` and opens with the front matter `convert`
+    writes (its `source:` and `slug:`); a file of the editor's that only looks like
+    one by name is theirs, and is never removed.
+    """
+    return sorted(
+        p for p in directory.glob("*.md") if _CHAPTER_FILE.match(p.name) and _converted(p)
+    )
+
+
+def _converted(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    front, _, _ = head.partition("\n---\n")
+    return front.startswith("---\n") and "\nsource: " in front and "\nslug: " in front
 
 
 def stale_chapters(chapters: list[Chapter], directory: Path, shown: str) -> list[Diagnostic]:

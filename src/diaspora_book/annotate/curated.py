@@ -18,6 +18,7 @@ import yaml
 
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import SourceSpan
+from diaspora_book.outputs import write_text
 from diaspora_book.source import read_text
 
 STATUSES = ("candidate", "rejected")  # no status: the entry is in the book
@@ -117,24 +118,46 @@ def append_records(path: Path, entries: Sequence[tuple[str, dict[str, Any]]], he
     The file is extended as text, so the editor's comments and layout stay as they are.
     """
     if path.exists():
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        if node is not None and not (isinstance(node, yaml.SequenceNode) and not node.flow_style):
-            raise BookError(
-                f"cannot append to {path.name}: it is not a list of '- ' entries",
-                SourceSpan(path.name, node.start_mark.line + 1),
-            )
-        if text and not text.endswith("\n"):
-            text += "\n"
+        text = read_text(path, path.name)
+        end = _end_of_list(text, path.name)
     else:
         text = header
+        end = len(text)
+    head, tail = text[:end], text[end:]
+    if head and not head.endswith("\n"):
+        head += "\n"
     for comment, entry in entries:
         block = yaml.safe_dump(
             [entry], allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False
         )
         lines = [f"# {line}".rstrip() for line in comment.splitlines()]
-        text += "\n" + "\n".join(lines) + "\n" + block
-    path.write_text(text, encoding="utf-8")
+        head += "\n" + "\n".join(lines) + "\n" + block
+    write_text(path, head + tail)
+
+
+def _end_of_list(text: str, shown: str) -> int:
+    """Return where appended entries go in `text`, a block list of entries.
+
+    That is the end of the text, or the start of an explicit end-of-document marker
+    (`...`): an entry after the marker would begin a second document, which no
+    reader of the file accepts.
+    """
+    try:
+        node = yaml.compose(text)
+        if node is not None and not (isinstance(node, yaml.SequenceNode) and not node.flow_style):
+            raise BookError(
+                f"cannot append to {shown}: it is not a list of '- ' entries",
+                SourceSpan(shown, node.start_mark.line + 1),
+            )
+        for event in yaml.parse(text):
+            if isinstance(event, yaml.DocumentEndEvent) and event.explicit and event.start_mark:
+                return event.start_mark.index
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = f"cannot append to {shown}: {exc.problem}"
+        raise BookError(message, SourceSpan(shown, line)) from None
+    return len(text)
 
 
 def _span(shown: str, node: yaml.Node) -> SourceSpan:

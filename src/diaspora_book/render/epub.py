@@ -21,6 +21,7 @@ from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.labels import Labels, book_labels
 from diaspora_book.language import book_script, direction_of
+from diaspora_book.outputs import replacing
 from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
 from diaspora_book.render.cover import Cover, book_cover
@@ -96,8 +97,8 @@ def complete_epub(
     """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
     source = _print_source(project, manuscript, print_edition)
     finish_pages(draft, project, source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    draft.archive.save(target)
+    with replacing(target) as scratch:
+        draft.archive.save(scratch)
     return target
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.processes import die_with_parent
 from diaspora_book.render.epub import complete_epub, draft_epub
 from diaspora_book.render.pdf import RenderedPdf
 
@@ -31,7 +33,9 @@ class EpubBeside:
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
-            target=_draft_and_complete, args=(project, manuscript, target, theirs), daemon=True
+            target=_draft_and_complete,
+            args=(project, manuscript, target, theirs, os.getpid()),
+            daemon=True,
         )
         self.process.start()
         theirs.close()
@@ -64,9 +68,10 @@ class EpubBeside:
 
 
 def _draft_and_complete(
-    project: Project, manuscript: Manuscript, target: Path, connection: Connection
+    project: Project, manuscript: Manuscript, target: Path, connection: Connection, parent: int
 ) -> None:
     """The forked process: draft, wait for the pages, complete and save."""
+    die_with_parent(parent)
     try:
         diagnostics = Diagnostics()
         draft = draft_epub(project, manuscript, diagnostics)

@@ -12,7 +12,7 @@ Handouts are independent of each other, so they are rendered in parallel process
 
 from __future__ import annotations
 
-import re
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -24,10 +24,12 @@ from diaspora_book.cache import BuildCache, disabled, render_key
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
+from diaspora_book.outputs import OutputRecord
+from diaspora_book.processes import die_with_parent
 from diaspora_book.render.pdf import RenderedPdf, weasyprint_module, write_pdf
 from diaspora_book.render.pdf_parallel import usable_cores
 
-_HANDOUT_FILE = re.compile(r"^\d+-[a-z0-9-]+\.pdf$")
+HANDOUTS_RECORD = ".diaspora-book-handouts.json"  # which files in the folder are handouts
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,11 @@ def write_handouts(
 
     With a `cache`, a handout whose manuscript, styles and tools are unchanged is not
     rendered again. With `prune`, remove handouts in `out_dir` whose chapter no longer
-    exists, so an outdated handout cannot be printed by mistake.
+    exists, so an outdated handout cannot be printed by mistake; only files the tool
+    recorded writing there are ever removed.
     """
     started = time.perf_counter()
     cache = cache or disabled()
-    out_dir.mkdir(parents=True, exist_ok=True)
     handouts: dict[str, RenderedPdf] = {}
     diagnostics: list[Diagnostic] = []
     tasks: list[tuple[Project, Chapter, Annotations, Path]] = []
@@ -89,6 +91,10 @@ def write_handouts(
         else:
             handouts[chapter.slug] = RenderedPdf(target, cached["page_count"], {})
             diagnostics += [diagnostic_from_json(d) for d in cached["diagnostics"]]
+    # Recorded before rendering, so an interrupted run still knows its files.
+    record = OutputRecord(out_dir, HANDOUTS_RECORD)
+    written = {handout_path(out_dir, chapter).name for chapter in chapters}
+    record.save(record.names() | written)
     workers = max(1, min(jobs or usable_cores(), len(tasks)))
     if workers == 1:
         results = [_render(*task) for task in tasks]
@@ -96,7 +102,9 @@ def write_handouts(
         # Import WeasyPrint (and fail with the install hint) here, once: forked
         # workers inherit it instead of each paying for the import.
         weasyprint_module()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             results = list(pool.map(_render, *zip(*tasks, strict=True)))
     for (_, chapter, _, target), (pdf, found) in zip(tasks, results, strict=True):
         handouts[chapter.slug] = pdf
@@ -104,16 +112,28 @@ def write_handouts(
         data = {"page_count": pdf.page_count, "diagnostics": [d.to_json() for d in found]}
         cache.store(f"handout:{chapter.slug}", keys[chapter.slug], data, (target,))
     if prune:
-        wanted = {handout_path(out_dir, chapter).name for chapter in chapters}
-        for old in out_dir.iterdir():
-            if _HANDOUT_FILE.match(old.name) and old.name not in wanted:
-                old.unlink()
+        _prune(record, written, out_dir)
     return HandoutsReport(
         tuple(handouts[chapter.slug] for chapter in chapters),
         tuple(diagnostics),
         workers if tasks else 0,
         time.perf_counter() - started,
     )
+
+
+def _prune(record: OutputRecord, wanted: set[str], out_dir: Path) -> None:
+    """Remove the handouts this tool wrote earlier for chapters that no longer exist.
+
+    Only files named in the folder's record go: `--out` may be a folder of the
+    user's own, and a file there that merely looks like a handout is theirs.
+    """
+    for name in sorted(record.names() - wanted):
+        old = out_dir / name
+        try:
+            old.unlink(missing_ok=True)
+        except OSError as exc:
+            raise BookError(f"cannot remove the outdated handout {old}: {exc.strerror}") from None
+    record.save(wanted)
 
 
 def handout_manuscript(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.labels import book_labels, handout_css
+from diaspora_book.outputs import replacing
 from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
 from diaspora_book.render.page_setup import page_css
@@ -68,12 +69,29 @@ def write_pdf(
     With `relayout`, the first layout's page of every anchor is passed to it and the
     manuscript it returns is laid out again: the Glossary and Index use this to give
     each page number once. With `jobs` > 1, a book of several chapters is laid out
-    in parts, that many at once (`pdf_parallel`), with the same result.
+    in parts, that many at once (`pdf_parallel`), with the same result. `target` is
+    replaced only by a complete, finished PDF (`outputs.replacing`).
     """
+    with replacing(target) as scratch:
+        rendered = _write_pdf(
+            project, manuscript, scratch, diagnostics, relayout, press=press, jobs=jobs
+        )
+    return replace(rendered, path=target)
+
+
+def _write_pdf(
+    project: Project,
+    manuscript: Manuscript,
+    target: Path,
+    diagnostics: Diagnostics,
+    relayout: Callable[[dict[str, int]], Manuscript] | None,
+    *,
+    press: bool,
+    jobs: int,
+) -> RenderedPdf:
     weasyprint = weasyprint_module()
     html = to_html(manuscript)
     info = pdf_info(manuscript)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if split_reason(project, manuscript.format, manuscript, jobs) is None:
         parts = write_pdf_in_parts(
             project, manuscript, html, target, info, relayout, to_html, jobs, press

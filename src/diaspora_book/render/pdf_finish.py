@@ -8,6 +8,7 @@ SOURCE_DATE_EPOCH two builds give the same bytes (qpdf's deterministic /ID, no
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
     """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes;
     a right-to-left book gets `/ViewerPreferences /Direction /R2L`."""
     try:
-        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        with pikepdf.open(path) as pdf:
             mark_furniture_as_artifacts(pdf)
             _write_xmp(pdf, info)
             if info.direction == "rtl":  # viewers then show spreads right to left
@@ -61,13 +62,24 @@ def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
                 pdf.Root.ViewerPreferences = preferences
             if press:
                 _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
-            pdf.save(
-                path,
-                deterministic_id=True,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            data = pdf_bytes(
+                pdf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
             )
-    except (pikepdf.PdfError, OSError) as exc:
+    except pikepdf.PdfError as exc:
         raise ToolError(f"cannot finish {path.name}: {exc}") from None
+    path.write_bytes(data)
+
+
+def pdf_bytes(pdf: pikepdf.Pdf, **options) -> bytes:
+    """Return `pdf` saved with `options`, written in memory, never straight to a file.
+
+    qpdf ends the whole process (std::terminate, exit 134) when the disk fills while
+    it writes a file, leaving no message and no chance to clean up; Python's own
+    writes raise OSError, which the caller can report.
+    """
+    buffer = io.BytesIO()
+    pdf.save(buffer, **options)
+    return buffer.getvalue()
 
 
 def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:

@@ -41,6 +41,7 @@ from typing import Any
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import ToolError
+from diaspora_book.processes import die_with_parent
 from diaspora_book.render.book_parts import (
     INTERNAL_LINK,
     BookParts,
@@ -139,7 +140,9 @@ def write_pdf_in_parts(
         try:
             for part in chapters:
                 mine, theirs = context.Pipe()
-                worker = context.Process(target=_worker, args=(setup, part, theirs), daemon=True)
+                worker = context.Process(
+                    target=_worker, args=(setup, part, theirs, os.getpid()), daemon=True
+                )
                 worker.start()
                 theirs.close()
                 workers.append((worker, mine))
@@ -253,8 +256,9 @@ class _Setup:
     press: bool
 
 
-def _worker(setup: _Setup, part: _Part, connection: Connection) -> None:
+def _worker(setup: _Setup, part: _Part, connection: Connection, parent: int) -> None:
     """Lay out and write one part in a worker process, talking to the parent as it goes."""
+    die_with_parent(parent)
     try:
 
         def handshake(pages: int, strings: dict[str, str]) -> tuple[int, dict[str, str]]:

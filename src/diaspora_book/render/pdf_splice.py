@@ -24,6 +24,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from diaspora_book.render.pdf_finish import pdf_bytes
 from diaspora_book.render.pdf_structure import parent_tree_entries
 
 
@@ -35,8 +36,10 @@ def splice(parts: list[Path], target: Path) -> int:
             with pikepdf.open(path) as part:
                 joined.append(part)
         joined.finish()
-        book.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return len(book.pages)
+        data = pdf_bytes(book, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pages = len(book.pages)
+    target.write_bytes(data)
+    return pages
 
 
 class _Joined:
