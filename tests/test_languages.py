@@ -8,6 +8,7 @@ the handouts and look for English, for boxes, for the order of the index.
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pikepdf
@@ -132,6 +133,13 @@ def test_index_and_glossary_sort_in_the_language_order(language_books, tag):
     glossary = epub_section(book.epub, "glossary")
     terms = ["".join(dt.find("h:span", NS).itertext()) for dt in glossary.iterfind(".//h:dt", NS)]
     assert terms == GLOSSARIES[tag]
+
+
+def test_index_cross_references_are_in_the_language(language_books):
+    index = epub_section(language_books("ru").epub, "index")
+    items = [" ".join("".join(li.itertext()).split()) for li in index.iterfind(".//h:li", NS)]
+    assert "Кульджи, см. Кульджа" in items
+    assert any(re.fullmatch(r"Кульджа: .*; см\. также Семиречье", item) for item in items), items
 
 
 @pytest.mark.parametrize("tag", LANGUAGES)

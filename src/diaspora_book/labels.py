@@ -232,7 +232,9 @@ def english_name(tag: str) -> str:
 
 @functools.cache
 def _see_also_headings() -> frozenset[str]:
-    return frozenset(" ".join(catalogue(tag)["see_also"].casefold().split()) for tag in shipped())
+    return frozenset(
+        " ".join(catalogue(tag)["see_also_heading"].casefold().split()) for tag in shipped()
+    )
 
 
 def is_see_also(heading: str) -> bool:

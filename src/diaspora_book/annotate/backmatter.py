@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from diaspora_book.annotate.collation import Collation
+from diaspora_book.annotate.index import IndexEntry
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.labels import Labels
 from diaspora_book.language import BookLanguage
@@ -203,9 +204,8 @@ def _index(notes: Annotations, locate: _Locator, collation: Collation) -> str:
             item = f"{name}{separator}*{word}* " + (f"[{see}](#{target})" if target else see)
             rows.append((collation.key(sort), collation.letter(sort), item))
         elif locate.used(index_entry.id):
-            rows.append(
-                (collation.key(sort), collation.letter(sort), _item(name, locate, index_entry.id))
-            )
+            item = _item(name, locate, index_entry.id) + _see_also(index_entry, targets, locate)
+            rows.append((collation.key(sort), collation.letter(sort), item))
     rows.sort(key=lambda row: row[0])
     groups = []
     for letter, group in groupby(rows, key=lambda row: row[1]):
@@ -214,6 +214,19 @@ def _index(notes: Annotations, locate: _Locator, collation: Collation) -> str:
             f"::: {{.index-group}}\n[{escape_inline(letter)}]{{.index-letter}}\n\n{lines}\n:::\n"
         )
     return "\n".join(groups)
+
+
+def _see_also(entry: IndexEntry, targets: dict[str, str], locate: _Locator) -> str:
+    """`; *see also* [Semirechie](#index-semirechie)` after an entry's locators."""
+    if not entry.see_also:
+        return ""
+    labels = locate.labels
+    links = [
+        f"[{escape_inline(term)}](#{targets[term]})" if term in targets else escape_inline(term)
+        for term in entry.see_also
+    ]
+    word = escape_inline(labels.text("see_also"))
+    return escape_inline(labels.text("group_separator")) + f"*{word}* " + _joined(labels, links)
 
 
 def _item(name: str, locate: _Locator, entry: str) -> str:

@@ -8,6 +8,8 @@ An entry (a YAML mapping; only `term` is required):
       sort: Ghulja             # sort under another form (optional)
     - term: Hui
       see: Dungan              # a cross-reference: "Hui, see Dungan"; marks nothing
+    - term: Almaty
+      see_also: [Semirechie]   # after its pages: "Almaty, 12; see also Semirechie"
     - term: Spring
       status: rejected         # not an entry; `index suggest` will not offer it again
 
@@ -30,7 +32,7 @@ from diaspora_book.model import Article, SourceSpan, running_text
 from diaspora_book.slug import slugify, unique
 
 INDEX_FILE = "index.yml"
-KEYS = ("term", "kind", "aliases", "sort", "see", "status")
+KEYS = ("term", "kind", "aliases", "sort", "see", "see_also", "status")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class IndexEntry:
     aliases: tuple[str, ...] = ()
     sort: str = ""  # the form it is sorted by, when not `term`
     see: str = ""  # a cross-reference to another entry's term
+    see_also: tuple[str, ...] = ()  # related entries' terms, after this one's pages
     status: str = ""  # "", "candidate" or "rejected"
 
     @property
@@ -93,6 +96,7 @@ def _entry(record: Record, ids: set[str], diagnostics: Diagnostics) -> IndexEntr
         aliases=tuple(nfc(a) for a in record.texts("aliases", diagnostics) if nfc(a) != term),
         sort=record.text("sort", diagnostics),
         see=nfc(record.text("see", diagnostics)),
+        see_also=tuple(nfc(t) for t in record.texts("see_also", diagnostics)),
         status=record.status(diagnostics),
     )
 

@@ -137,6 +137,12 @@ def check_annotations(
                 index_entry.span,
                 f"'{index_entry.term}' refers to '{index_entry.see}', which is not an index_entry",
             )
+        for other in index_entry.see_also:
+            if not (notes.index.knows(other) or notes.glossary.knows(other)):
+                diagnostics.warn(
+                    index_entry.span,
+                    f"'{index_entry.term}': 'see_also' names '{other}', which is not an entry",
+                )
         if notes.glossary.knows(index_entry.term) and not index_entry.see:
             diagnostics.warn(
                 index_entry.span,
