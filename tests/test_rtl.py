@@ -18,8 +18,7 @@ from diaspora_book.errors import Diagnostics
 from diaspora_book.parse import parse_file
 from diaspora_book.render.pdf import write_pdf
 
-from .language_books import bbox_lines, page_width
-from .print_readers import artifacts, outline
+from .print_readers import artifacts, bbox_lines, outline, page_width
 from .readers import word_variants
 from .test_render_parts import _assert_same_book
 
