@@ -204,14 +204,19 @@ def first_lines(pages: list[str]) -> list[str]:
     ]
 
 
-def bbox_lines(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
-    """Return, per page, each text line as (xMin, yMin, xMax, yMax, text) (pdftotext)."""
-    out = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"],
+def pdftotext(path: Path, *options: str) -> str:
+    """Return what poppler's pdftotext extracts from `path` with `options`, as UTF-8."""
+    return subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", str(path), "-"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+
+
+def bbox_lines(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Return, per page, each text line as (xMin, yMin, xMax, yMax, text) (pdftotext)."""
+    out = pdftotext(pdf, "-bbox-layout")
     pages = []
     for page in re.findall(r"<page .*?</page>", out, re.S):
         lines = []
