@@ -21,6 +21,7 @@ from diaspora_book.cache import BuildCache, digest, disabled, render_key, shared
 from diaspora_book.config import Project
 from diaspora_book.convert import book_order, convert_article, write_chapters
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.labels import check_catalogue
 from diaspora_book.lint import apply_accepted, lint_article
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
@@ -74,6 +75,7 @@ def convert_book(
     """
     cache = cache or disabled()
     found = Diagnostics()
+    check_catalogue(project.config, found)
     notes = load_annotations(project, found)
     paths = _articles_by_slug(project, found)
     order = book_order(list(paths), project.config, found)

@@ -14,11 +14,13 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
+from diaspora_book.labels import Labels, book_labels
+from diaspora_book.language import book_script, direction_of
 from diaspora_book.outputs import replacing
 from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
@@ -73,7 +75,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         "--toc",
         "--toc-depth=2",
         "--epub-title-page=true",
-        "--metadata=toc-title:Contents",
+        f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
         *lua_filter_args(),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
@@ -107,12 +109,14 @@ def _print_source(
         return None
     config = project.config
     pages = print_edition.page_count
-    return PrintSource(
-        f"{config.title}, print edition (PDF, {config.page_size}, {manuscript.metadata['date']}), "
-        f"{pages} page{'s' if pages != 1 else ''}",
-        pages,
-        print_edition.anchor_pages,
+    description = book_labels(config).text(
+        "print_edition",
+        title=config.title,
+        size=config.page_size,
+        date=manuscript.metadata["date"],
+        count=pages,
     )
+    return PrintSource(description, pages, print_edition.anchor_pages)
 
 
 def finish_text(
@@ -124,7 +128,8 @@ def finish_text(
     so the fonts subset here already cover everything.
     """
     language = project.config.language
-    _add_cover(archive, book_cover(project), language)
+    labels = book_labels(project.config)
+    _add_cover(archive, book_cover(project), language, labels)
     add_semantics(archive, language)
     put_contents_after_copyright(archive, _copyright_page(archive))
     fonts = embed_fonts(archive, diagnostics)
@@ -140,15 +145,17 @@ def finish_text(
 def finish_pages(draft: DraftEpub, project: Project, source: PrintSource | None) -> None:
     """Add the print edition's page markers and page list, the landmarks and the metadata."""
     archive, fonts, language = draft.archive, draft.fonts, project.config.language
+    labels = book_labels(project.config)
     pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
-    write_navigation(archive, find_landmarks(archive), pages)
+    write_navigation(archive, find_landmarks(archive, labels), pages, labels)
     features = accessibility_features(archive, has_page_list=bool(pages))
     modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
-    summary = accessibility_summary(archive, source, fonts, foreign_languages(archive, language))
+    languages = foreign_languages(archive, language)
+    summary = accessibility_summary(archive, source, fonts, languages, labels)
     write_metadata(archive, source, features, summary, modes)
 
 
-def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:
+def _add_cover(archive: EpubArchive, cover: Cover, language: str, labels: Labels) -> None:
     """Store the cover image and a cover page, first in the reading order."""
     content = archive.content_dir()
     image = f"{content}/media/cover{cover.suffix}"
@@ -161,25 +168,27 @@ def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:
             archive.relative(page, f"{content}/{STYLESHEET}"),
             cover.alt,
             language,
+            labels,
         ),
         "cover",
         "application/xhtml+xml",
     )
-    add_cover_to_spine(archive, page, "cover")
+    add_cover_to_spine(archive, page, "cover", labels.text("cover"))
     metadata = archive.opf.find("opf:metadata", NS)
     legacy = metadata.makeelement(f"{{{OPF}}}meta", {"name": "cover", "content": "cover-image"})
     metadata.append(legacy)  # EPUB 2 readers and Kindle conversion find the cover by this
 
 
-def _cover_page(image: str, css: str, alt: str, language: str) -> bytes:
+def _cover_page(image: str, css: str, alt: str, language: str, labels: Labels) -> bytes:
     lang = quoteattr(language)
+    direction = ' dir="rtl"' if direction_of(language) == "rtl" else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
-lang={lang} xml:lang={lang}>
+lang={lang} xml:lang={lang}{direction}>
 <head>
   <meta charset="utf-8" />
-  <title>Cover</title>
+  <title>{escape(labels.text("cover"))}</title>
   <link rel="stylesheet" type="text/css" href={quoteattr(css)} />
 </head>
 <body epub:type="frontmatter" class="cover-page">
@@ -208,31 +217,25 @@ def accessibility_summary(
     source: PrintSource | None,
     fonts: list[EmbeddedFont],
     languages: list[str],
+    labels: Labels,
 ) -> str:
     """Describe, in a sentence or five, what a reader with a disability can rely on."""
-    parts = [
-        "This EPUB meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
-        "It has a table of contents, a heading for every chapter and section, and one "
-        "reading order; text can be enlarged, restyled and read aloud.",
-    ]
+    parts = [labels.text("a11y_conformance"), labels.text("a11y_navigation")]
     if source is not None:
-        parts.append(
-            f"Page-break markers and a page list give the page numbers of the print edition "
-            f"({source.page_count} pages)."
-        )
+        parts.append(labels.text("a11y_pages", count=source.page_count))
     if languages:
-        embedded = " Fonts for them are embedded." if fonts else ""
-        parts.append(
-            f"Passages in other languages are marked with their language "
-            f"({', '.join(languages)}).{embedded}"
-        )
+        names = labels.language_names(languages)
+        parts.append(labels.text("a11y_languages", languages=names))
+        if fonts:
+            parts.append(labels.text("a11y_fonts"))
     images = sum(len(list(archive.xml(e).iter(h("img")))) for e in archive.spine())
     if images == 1 and _has_cover_image(archive):
-        parts.append("The only image is the cover, which has a text description.")
+        parts.append(labels.text("a11y_cover_only"))
     elif images:
-        parts.append("Every image has a text description.")
-    parts.append("It has no flashing, motion or sound hazards.")
-    return " ".join(parts)
+        parts.append(labels.text("a11y_images"))
+    parts.append(labels.text("a11y_hazards"))
+    # Chinese and Japanese sentences end in a full stop that needs no space after it.
+    return ("" if book_script(labels.language) in ("han", "kana") else " ").join(parts)
 
 
 def _has_cover_image(archive: EpubArchive) -> bool:

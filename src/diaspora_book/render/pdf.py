@@ -18,6 +18,7 @@ from diaspora_book import __version__
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
+from diaspora_book.labels import book_labels, handout_css
 from diaspora_book.outputs import replacing
 from diaspora_book.render import pandoc
 from diaspora_book.render.block_ids import lua_filter_args
@@ -152,7 +153,9 @@ def print_stylesheets(
     """
     weasyprint = weasyprint_module()
     texts = [page_css(project.config, bound=fmt != "handout", press=press)]
-    bases: list[str | None] = [None]
+    if fmt == "handout":
+        texts.append(handout_css(book_labels(project.config)))
+    bases: list[str | None] = [None] * len(texts)
     for path in stylesheets(project, fmt):
         texts.append(path.read_text(encoding="utf-8"))
         bases.append(path.as_uri())
@@ -192,6 +195,7 @@ def pdf_info(manuscript: Manuscript) -> PdfInfo:
         identifier=text("identifier"),
         created=pdf_timestamp(),
         generator=f"diaspora-book {__version__}",
+        direction=text("dir") or "ltr",
     )
 
 

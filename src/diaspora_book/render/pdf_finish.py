@@ -35,6 +35,7 @@ class PdfInfo:
     identifier: str
     created: str  # W3C date-time, UTC
     generator: str
+    direction: str = "ltr"  # "rtl": a right-to-left book, bound on the right
 
 
 def pdf_timestamp() -> str:
@@ -49,11 +50,16 @@ def pdf_timestamp() -> str:
 
 
 def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
-    """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes."""
+    """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes;
+    a right-to-left book gets `/ViewerPreferences /Direction /R2L`."""
     try:
         with pikepdf.open(path) as pdf:
             mark_furniture_as_artifacts(pdf)
             _write_xmp(pdf, info)
+            if info.direction == "rtl":  # viewers then show spreads right to left
+                preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+                preferences.Direction = pikepdf.Name.R2L
+                pdf.Root.ViewerPreferences = preferences
             if press:
                 _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
             data = pdf_bytes(
