@@ -12,6 +12,8 @@ APT_PACKAGES=(
   fonts-noto-core fonts-noto-cjk      # Latin/Cyrillic/Arabic/Hangul + Han glyphs
   fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint
   poppler-utils qpdf                  # pdftotext/pdffonts/pdftoppm, qpdf --check
+  libicu-dev pkg-config               # PyICU compiles against ICU (PyPI has no wheel)
+  hunspell hunspell-ru hunspell-de-de hunspell-tr hunspell-fr  # book lexicons
 )
 command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)  # EPUBCheck
 APT_PACKAGES+=(chromium)                                                   # Ace by DAISY

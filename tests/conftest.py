@@ -52,6 +52,22 @@ def sample_build(tmp_path_factory) -> BuildReport:
     return build(load_project(copy_sample_project(tmp_path_factory.mktemp("sample") / "book")))
 
 
+@pytest.fixture(scope="session")
+def language_books(tmp_path_factory):
+    """Return `get(tag)`: the fixture book in that language, built the first time it is asked for."""
+    from .language_books import build_language_book
+
+    parent = tmp_path_factory.mktemp("languages")
+    built = {}
+
+    def get(tag: str):
+        if tag not in built:
+            built[tag] = build_language_book(tag, parent)
+        return built[tag]
+
+    return get
+
+
 def sample_source_words() -> list[str]:
     """Every word of both articles (title, headings, infobox values, body, lists).
 

@@ -202,3 +202,32 @@ def first_lines(pages: list[str]) -> list[str]:
     return [
         next((line.strip() for line in page.splitlines() if line.strip()), "") for page in pages
     ]
+
+
+def pdftotext(path: Path, *options: str) -> str:
+    """Return what poppler's pdftotext extracts from `path` with `options`, as UTF-8."""
+    return subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def bbox_lines(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Return, per page, each text line as (xMin, yMin, xMax, yMax, text) (pdftotext)."""
+    out = pdftotext(pdf, "-bbox-layout")
+    pages = []
+    for page in re.findall(r"<page .*?</page>", out, re.S):
+        lines = []
+        for line in re.findall(r"<line (.*?)</line>", page, re.S):
+            box = [float(v) for v in re.findall(r'[xy](?:Min|Max)="([\d.]+)"', line)[:4]]
+            words = re.findall(r">([^<]*)</word>", line)
+            lines.append((box[0], box[1], box[2], box[3], " ".join(words)))
+        pages.append(lines)
+    return pages
+
+
+def page_width(pdf: Path) -> float:
+    out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    return float(re.search(r"Page size:\s+([\d.]+) x", out.stdout).group(1))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 from fontTools.ttLib import TTFont
 
-from .print_readers import artifacts
+from .print_readers import artifacts, pdftotext
 
 WORD_SPLIT = re.compile(r"\s+")
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -29,14 +29,9 @@ def normalise(text: str) -> str:
 
 def pdf_pages(path: Path) -> list[str]:
     """Return the text of each page, as pdftotext (poppler) extracts it."""
-    out = subprocess.run(
-        # -layout keeps each printed line as it is; the default mode silently joins
-        # "short-" + "term" into "shortterm".
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    # -layout keeps each printed line as it is; the default mode silently joins
+    # "short-" + "term" into "shortterm".
+    out = pdftotext(path, "-layout")
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 

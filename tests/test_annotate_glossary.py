@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from diaspora_book.annotate.candidates import find_candidates
-from diaspora_book.annotate.collation import collation_key, initial
+from diaspora_book.annotate.collation import Collation
 from diaspora_book.annotate.glossary import load_glossary
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.errors import Diagnostics
@@ -63,6 +63,33 @@ def test_names_and_english_are_not_candidates():
     assert find_candidates([article(text)]) == []
 
 
+def test_a_russian_text_raises_only_its_foreign_terms():
+    """Russian words in any form are the book's own (Hunspell knows `поэзией`); what
+    is left is the term the text defines and a transliterated word."""
+    text = (
+        "Уйгурская поэзия славится мукамами. Вечером поэты собираются на мешреп "
+        "(«собрание»), где поэзией и музыкой встречают гостей; говорят и о сабаке."
+    )
+    found = [(c.term, c.gloss, c.defined) for c in find_candidates([article(text)], "ru")]
+    assert found == [("мешреп", "собрание", True), ("мукамами", "", False), ("сабаке", "", False)]
+
+
+def test_without_a_lexicon_only_words_in_another_script_are_candidates():
+    """Kazakh has no usable lexicon here: its own words are never candidates (no
+    flood), but a Latin-script term in a Kazakh book is."""
+    text = "Ұйғырлар жиынын мешреп деп атайды, латынша meshrep деп жазылады."
+    assert [c.term for c in find_candidates([article(text)], "kk")] == ["meshrep"]
+    chinese = "维吾尔人的聚会叫麦西来甫（meshrep），ү五个字母。"
+    assert [c.term for c in find_candidates([article(chinese)], "zh")] == ["meshrep"]
+
+
+def test_a_term_never_takes_letters_of_another_script():
+    text = 'Ұйғырлар мешрепmeshrep ("gathering") деп жазады.'  # a lost space
+    assert [(c.term, c.gloss) for c in find_candidates([article(text)], "kk")] == [
+        ("meshrep", "gathering")
+    ]
+
+
 def glossary_project(tmp_path, text):
     (tmp_path / "glossary.yml").write_text(text, encoding="utf-8")
     diagnostics = Diagnostics()
@@ -111,6 +138,8 @@ def test_decomposed_article_text_still_matches(tmp_path):
 
 
 def test_collation_sorts_letters_with_diacritics_with_their_base_letter():
+    english = Collation.for_language("en")
+    collation_key, initial = english.key, english.letter
     words = ["zebra", "Ürümqi", "ğaz", "öz", "gül", "oba", "ä", "b", "Uyghur", "ab", "ur"]
     assert sorted(words, key=collation_key) == [
         "ä", "ab", "b", "ğaz", "gül", "oba", "öz", "ur", "Ürümqi", "Uyghur", "zebra",

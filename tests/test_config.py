@@ -53,6 +53,26 @@ def test_date_follows_source_date_epoch(project_factory, monkeypatch):
             "title: T\nauthors: {a: 1}\n",
             "book.yml:2: error: 'authors' must be a name or a list of names",
         ),
+        (
+            "title: T\nlanguage: english\n",
+            "book.yml:2: error: language 'english' is not a language tag "
+            "(use a BCP 47 tag such as 'en', 'ru', 'kk', 'ug' or 'zh-Hans')",
+        ),
+        (
+            "title: T\nlabels:\n  contents: Inhalt\n  glosary: Glossar\n",
+            "book.yml:4:3: error: unknown label 'glosary' in book.yml (did you mean 'glossary'?)",
+        ),
+        (
+            "title: T\nlabels:\n  published: 'Erschienen {datum}'\n",
+            "book.yml:3:14: error: label 'published': unknown placeholder {datum} "
+            "(this message has: {date}, {identifier})",
+        ),
+        (
+            "title: T\nlabels:\n  used_on_pages: '{count, plural, one {Seite}'\n",
+            "book.yml:3:18: error: label 'used_on_pages': not a valid message "
+            "(check its braces and plural forms)",
+        ),
+        ("title: T\nlabels: [a]\n", "book.yml:2:9: error: 'labels' must map message names to text"),
     ],
 )
 def test_bad_book_yml(project_factory, yml, message):

@@ -1,11 +1,20 @@
 """Script runs: which spans of text get a language tag."""
 
-import unicodedata
-
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diaspora_book.language import Run, script_of, script_runs
+from diaspora_book.language import (
+    DEFAULT_LANGUAGES,
+    BookLanguage,
+    Run,
+    book_script,
+    direction_of,
+    joins_run,
+    script_of,
+    script_pieces,
+    script_runs,
+)
 
 
 def test_arabic_run_with_inner_space_is_one_run():
@@ -41,8 +50,95 @@ def test_runs_cover_the_text_and_every_scripted_character_is_tagged(text):
     assert "".join(r.text for r in runs) == text
     for run in runs:
         if run.script is None:
-            assert all(script_of(c) is None for c in run.text), run
+            assert all(script_of(c) in (None, "latin") for c in run.text), run
         else:
             assert script_of(run.text[0]) == run.script, run
             last = run.text[-1]
-            assert script_of(last) == run.script or unicodedata.category(last) == "Mn", run
+            assert script_of(last) == run.script or joins_run(last, run.script), run
+
+
+# ---- scripts from Unicode's data, and the language of a run ----------------------
+
+
+@pytest.mark.parametrize(
+    ("char", "script"),
+    [
+        ("ཀ", "tibetan"),
+        ("क", "devanagari"),
+        ("ሀ", "ethiopic"),
+        ("ა", "georgian"),
+        ("ก", "thai"),
+        ("한", "hangul"),
+        ("あ", "kana"),
+        ("ア", "kana"),
+        ("，", "han"),  # full-width punctuation goes with the CJK text around it
+        ("a", "latin"),
+        ("1", None),
+        ("\u0301", None),
+    ],
+)
+def test_every_script_is_known(char, script):
+    assert script_of(char) == script
+
+
+def test_kana_with_kanji_is_japanese_not_chinese():
+    assert BookLanguage().runs("Tokyo (東京は日本の首都です) and 北京") == [
+        ("Tokyo (", None, None),
+        ("東京は日本の首都です", "ja", None),
+        (") and ", None, None),
+        ("北京", "zh", None),
+    ]
+
+
+def test_kazakh_cyrillic_is_told_from_russian():
+    runs = BookLanguage().runs("Алматы, Қазақстан, Київ")
+    assert runs == [
+        ("Алматы", "ru", None),
+        (", ", None, None),
+        ("Қазақстан", "kk", None),
+        (", ", None, None),
+        ("Київ", "ru", None),  # і with ї is Ukrainian, not Kazakh: the map's Cyrillic
+    ]
+    # ... unless book.yml names the language of Cyrillic itself.
+    named = BookLanguage("en", {**DEFAULT_LANGUAGES, "cyrillic": "tt"}, frozenset({"cyrillic"}))
+    assert named.runs("Қазақстан")[0][1] == "tt"
+
+
+def test_a_russian_book_tags_only_what_is_not_russian():
+    assert BookLanguage("ru").runs("Казахи — Қазақтар, по-уйгурски قازاق.") == [
+        ("Казахи — ", None, None),
+        ("Қазақтар", "kk", None),
+        (", по-уйгурски ", None, None),
+        ("قازاق", "ug", "rtl"),
+        (".", None, None),
+    ]
+
+
+def test_in_a_right_to_left_book_left_to_right_runs_get_dir_ltr():
+    assert BookLanguage("ug").runs("ئۇيغۇر Almaty 哈萨克") == [
+        ("ئۇيغۇر Almaty ", None, None),  # Latin has no language of its own by default
+        ("哈萨克", "zh", "ltr"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tag", "script", "direction"),
+    [
+        ("ug", "arabic", "rtl"),
+        ("ug-Latn", "latin", "ltr"),
+        ("kk", "cyrillic", "ltr"),
+        ("kk-Arab", "arabic", "rtl"),
+        ("zh-Hant", "han", "ltr"),
+        ("he", "hebrew", "rtl"),
+        ("ur", "arabic", "rtl"),
+        ("fa", "arabic", "rtl"),
+        ("ja", "kana", "ltr"),
+    ],
+)
+def test_a_language_s_script_and_direction_come_from_cldr(tag, script, direction):
+    assert (book_script(tag), direction_of(tag)) == (script, direction)
+
+
+def test_a_word_never_spans_two_scripts():
+    assert script_pieces("ү五个字母") == [(0, "ү"), (1, "五个字母")]
+    assert script_pieces("meshrep") == [(0, "meshrep")]

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diaspora_book.language import DEFAULT_LANGUAGES
+from diaspora_book.language import BookLanguage
 from diaspora_book.markdown import MARKDOWN_FORMAT, annotated, citation, settle_citation
 from diaspora_book.model import Cite, Mark
 
 from .test_markdown import ALPHABET, HOSTILE, normal
+
+ENGLISH = BookLanguage()  # an English book with the default script languages
 
 CITE = "\x00"  # stands for a citation in the read-back text
 
@@ -83,9 +85,7 @@ def test_marks_and_citations_read_back():
         (Mark(start, start + 6, "glossary", "glossary-yarlik", "ug-Latn"), "ch--yarlik-1"),
         (Mark(city, city + 6, "index", "index-almaty"), "ch--almaty-1"),
     ]
-    markdown = annotated(
-        text, DEFAULT_LANGUAGES, marks, [Cite(len(text) - 1, ("census-2009",))], block=True
-    )
+    markdown = annotated(text, ENGLISH, marks, [Cite(len(text) - 1, ("census-2009",))], block=True)
     assert markdown == (
         "The earliest, the [yärlik](#glossary-yarlik){#ch--yarlik-1 .glossref lang=ug-Latn}"
         ' ("locals"), live in [Almaty]{#ch--almaty-1 .indexed}, says the 2009 census'
@@ -100,7 +100,7 @@ def test_marks_and_citations_read_back():
 def test_citation_inside_a_mark_moves_past_it():
     text = "the Ghulja Incident led"
     mark = Mark(4, 19, "index", "index-ghulja-incident")
-    markdown = annotated(text, DEFAULT_LANGUAGES, [(mark, "a")], [Cite(10, ("k",))], block=True)
+    markdown = annotated(text, ENGLISH, [(mark, "a")], [Cite(10, ("k",))], block=True)
     assert markdown == "the [Ghulja Incident]{#a .indexed} [@k] led"
 
 
@@ -118,7 +118,7 @@ def test_citations_settle_after_words_and_outside_marks():
 
 def test_white_space_stays_outside_a_mark():
     marks = [(Mark(0, 3, "index", "index-a"), "a")]
-    assert annotated("ab c", DEFAULT_LANGUAGES, marks, block=True) == "[ab]{#a .indexed} c"
+    assert annotated("ab c", ENGLISH, marks, block=True) == "[ab]{#a .indexed} c"
 
 
 def test_odd_keys_are_braced_and_impossible_ones_refused():
@@ -130,14 +130,14 @@ def test_odd_keys_are_braced_and_impossible_ones_refused():
 def test_overlapping_marks_are_refused():
     marks = [(Mark(0, 4, "index", "index-a"), "a"), (Mark(2, 6, "index", "index-b"), "b")]
     with pytest.raises(ValueError):
-        annotated("abcdefgh", DEFAULT_LANGUAGES, marks)
+        annotated("abcdefgh", ENGLISH, marks)
 
 
 @pytest.mark.parametrize("text", [h for h in HOSTILE if "\n" not in h])
 def test_hostile_text_inside_marks_stays_text(text):
     line = normal(text)
     marks = [(Mark(0, len(line), "glossary", "glossary-x"), "m1")]
-    got, seen, _ = read_back(annotated(line, DEFAULT_LANGUAGES, marks, block=True))
+    got, seen, _ = read_back(annotated(line, ENGLISH, marks, block=True))
     assert got == line
     assert seen == [("glossary", "m1", line)]
 
@@ -167,7 +167,7 @@ def marked_text(draw):
 @given(marked_text())
 def test_any_marked_text_survives_pandoc(case):
     line, marks, cites = case
-    got, seen, cited = read_back(annotated(line, DEFAULT_LANGUAGES, marks, cites, block=True))
+    got, seen, cited = read_back(annotated(line, ENGLISH, marks, cites, block=True))
     positions: dict[int, list[str]] = {}
     for cite in cites:
         position = settle_citation(line, cite.position, [m for m, _ in marks])

@@ -106,7 +106,7 @@ def test_with_page_numbers_fills_links_pandoc_wrapped():
 
 def test_with_end_marker_opens_a_recto_before_the_body_ends():
     marked = with_end_marker(_html(_section("a")))
-    assert marked.endswith('<div style="break-before: right" aria-hidden="true"></div>\n' + TAIL)
+    assert marked.endswith('<div style="break-before: recto" aria-hidden="true"></div>\n' + TAIL)
 
 
 def test_split_css_reads_link_target_pages_from_the_attribute():

@@ -18,6 +18,7 @@ from diaspora_book.annotate.backmatter import back_matter
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import Project, book_date, book_identifier
 from diaspora_book.errors import BookError
+from diaspora_book.labels import Labels, book_labels
 from diaspora_book.markdown import escape_inline
 from diaspora_book.model import Chapter, SourceSpan
 
@@ -42,6 +43,22 @@ class ManuscriptContext:
     tool_version: str
     back_matter: str = ""  # Glossary, References, Index (Markdown; see annotate/backmatter.py)
     back_matter_sections: tuple[tuple[str, str], ...] = ()  # (title, id) for the contents
+    labels: Labels = Labels()  # the book's own words, in its language (see labels.py)
+    direction: str = "ltr"  # "rtl" for a book in a right-to-left language
+
+    def label(self, name: str, **args: object) -> str:
+        """Return the book's message `name` (plain text; escape it with `| md`)."""
+        return self.labels.text(name, **args)
+
+    @property
+    def date_text(self) -> str:
+        """The date as the copyright page prints it: the language's long format (CLDR)."""
+        return self.labels.date(self.date)
+
+    @property
+    def sources(self) -> str:
+        """The chapters' source files, as a list in the language's punctuation."""
+        return self.labels.join((c.source for c in self.chapters), "group_separator")
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,7 @@ class Description:
     authors: tuple[str, ...] = ()
     rights: str = ""
     publisher: str = ""
+    direction: str = "ltr"  # "rtl" for a book in a right-to-left language
 
     def pandoc_metadata(self) -> dict[str, str | list[str]]:
         """Return the metadata pandoc is given on its command line (`-M key=value`)."""
@@ -74,6 +92,9 @@ class Description:
             metadata["rights"] = self.rights
         if self.publisher:
             metadata["publisher"] = self.publisher
+        if self.direction == "rtl":  # pandoc: <html dir>, and the EPUB spine's progression
+            metadata["dir"] = "rtl"
+            metadata["page-progression-direction"] = "rtl"
         return metadata
 
 
@@ -130,7 +151,8 @@ def assemble(
     """
     config = project.config
     notes = notes or Annotations()
-    back = back_matter(notes, chapters, fmt, config.languages, pages)
+    labels = book_labels(config)
+    back = back_matter(notes, chapters, fmt, config.book_language, labels, pages)
     context = ManuscriptContext(
         format=fmt,
         title=config.title,
@@ -145,6 +167,8 @@ def assemble(
         tool_version=__version__,
         back_matter=back.markdown,
         back_matter_sections=back.sections,
+        labels=labels,
+        direction=config.book_language.direction,
     )
     env = template_environment(project)
     try:
@@ -165,6 +189,7 @@ def assemble(
         authors=config.authors,
         rights=config.rights,
         publisher=config.publisher,
+        direction=context.direction,
     )
     return Manuscript(
         fmt, markdown, description, tuple(notes.pandoc_args()), tuple(c.slug for c in chapters)

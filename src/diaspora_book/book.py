@@ -17,6 +17,7 @@ from diaspora_book.cache import BuildCache, digest, disabled, render_key, shared
 from diaspora_book.config import Project
 from diaspora_book.convert import book_order, convert_article
 from diaspora_book.errors import BookError, Diagnostics, diagnostic_from_json
+from diaspora_book.labels import check_catalogue
 from diaspora_book.lint import apply_accepted, lint_article
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.parse import parse_text
@@ -108,6 +109,7 @@ def convert_articles(run: BuildContext) -> Book:
     cached under the keys of all chapters together.
     """
     project, found = run.project, Diagnostics()
+    check_catalogue(project.config, found)
     notes = load_annotations(project, found)
     paths = _articles_by_slug(project, found)
     order = [paths[slug] for slug in book_order(list(paths), project.config, found)]

@@ -45,15 +45,24 @@ def file_digest(path: Path) -> str:
 def tool_fingerprint() -> str:
     """Hash of this package's own files and the versions of the tools it drives.
 
-    Any change to the code, templates or default styles, or an upgrade of pandoc or
-    WeasyPrint, invalidates every cached stage.
+    Any change to the code, templates, default styles or message catalogues, or an
+    upgrade of pandoc, WeasyPrint, ICU or CLDR (Babel), invalidates every cached stage.
     """
     package = Path(str(resources.files("diaspora_book")))
     parts: list[str | bytes] = [str(VERSION)]
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".css", ".j2", ".html", ".lua", ".csl"}:
+        if path.is_file() and path.suffix in {
+            ".py",
+            ".css",
+            ".j2",
+            ".html",
+            ".lua",
+            ".csl",
+            ".yml",
+        }:
             parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    for dist in ("pypandoc-binary", "pypandoc_binary", "weasyprint", "pydyf", "fonttools"):
+    dists = ("pypandoc-binary", "pypandoc_binary", "weasyprint", "pydyf", "fonttools", "pyicu")
+    for dist in (*dists, "babel", "pyspellchecker"):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -119,10 +128,14 @@ class BuildCache:
 def shared_digest(project: Project) -> str:
     """Hash what every chapter depends on besides its article: the shared project files
     (book.yml, glossary, index, citation rules, bibliography, a project CSL style) and
-    the tool itself."""
+    the tool itself, and the lexicon that tells the book language's words from terms
+    (a Hunspell dictionary installed or removed changes the candidates)."""
+    from diaspora_book.annotate.lexicon import lexicon_for
+
     csl = project.root / project.config.csl if project.config.csl else None
     files = [*project.shared_inputs(), *([csl] if csl and csl.is_file() else [])]
-    return digest(*(file_digest(p) for p in files), tool_fingerprint())
+    lexicon = lexicon_for(project.config.language).kind
+    return digest(*(file_digest(p) for p in files), tool_fingerprint(), lexicon)
 
 
 def render_key(project: Project, manuscript: Manuscript, shared: str) -> str:

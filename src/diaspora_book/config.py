@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import uuid
 from dataclasses import dataclass, field, fields
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from diaspora_book.errors import BookError
-from diaspora_book.language import DEFAULT_LANGUAGES
+from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
 from diaspora_book.model import SourceSpan
 from diaspora_book.source import compose_yaml
 
@@ -50,10 +51,19 @@ class BookConfig:
     identifier: str = ""  # default: a UUID derived from the title (stable across builds)
     chapters: tuple[str, ...] = ()  # article slugs in book order; default: file order
     languages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
+    languages_named: tuple[str, ...] = ()  # the scripts book.yml `languages:` maps itself
+    labels: dict[str, str] = field(default_factory=dict)  # message name -> the book's own text
+    labels_span: SourceSpan | None = None  # where `labels:` is in book.yml
+    language_span: SourceSpan | None = None  # where `language:` is in book.yml
     page_size: str = "A4"
     accept: tuple[Accepted, ...] = ()
     csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
     cover: str = ""  # project-relative JPEG or PNG for the EPUB; default: made from the title
+
+    @functools.cached_property
+    def book_language(self) -> BookLanguage:
+        """The book's language, with the languages of the other scripts in it."""
+        return BookLanguage(self.language, self.languages, frozenset(self.languages_named))
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,8 @@ class Project:
         return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())
 
 
-_KEYS = {f.name for f in fields(BookConfig)} - {"authors"} | {"author", "authors"}
+_INTERNAL = {"authors", "languages_named", "labels_span", "language_span"}
+_KEYS = {f.name for f in fields(BookConfig)} - _INTERNAL | {"author", "authors"}
 
 
 def load_project(root: Path) -> Project:
@@ -147,6 +158,12 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         if key == "accept":
             values[key] = _accept_entries(value_node, shown)
             continue
+        if key == "labels":
+            values[key] = _labels(value_node, shown)
+            values["labels_span"] = span
+            continue
+        if key == "language":
+            values["language_span"] = span
         values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
         if key == "csl":
             csl_span = span
@@ -156,6 +173,7 @@ def _load_config(path: Path, root: Path) -> BookConfig:
     if "author" in values:
         values["authors"] = values.pop("author")
     if "languages" in values:
+        values["languages_named"] = tuple(values["languages"])
         values["languages"] = {**DEFAULT_LANGUAGES, **values["languages"]}
     if "csl" in values and not (root / values["csl"]).is_file():
         raise BookError(
@@ -192,6 +210,32 @@ def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
     return tuple(entries)
 
 
+def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
+    """Read `labels:`, the book's own wording for generated text: message name -> text.
+
+    A misspelt name is an error with a suggestion; a message whose placeholders are
+    not the catalogue's (`{date}` missing, `{pages}` misspelt) is an error too.
+    """
+    from diaspora_book.labels import MESSAGE_NAMES, check_message
+
+    if not isinstance(node, yaml.MappingNode):
+        raise BookError("'labels' must map message names to text", _span(shown, node))
+    labels: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        name = str(key_node.value)
+        if name not in MESSAGE_NAMES:
+            close = difflib.get_close_matches(name, sorted(MESSAGE_NAMES), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "README.md lists the message names"
+            raise BookError(f"unknown label '{name}' in book.yml", _span(shown, key_node), hint)
+        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+            raise BookError(f"label '{name}' must be text", _span(shown, value_node))
+        problem = check_message(name, str(value_node.value))
+        if problem:
+            raise BookError(f"label '{name}': {problem}", _span(shown, value_node))
+        labels[name] = str(value_node.value)
+    return labels
+
+
 def _convert(key: str, value: Any, span: SourceSpan) -> Any:
     if key in ("author", "authors"):
         if isinstance(value, str):
@@ -209,6 +253,14 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
         ):
             return {k.lower(): v for k, v in value.items()}
         raise BookError("'languages' must map script names to language tags", span)
+    if key == "language":
+        if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
+            raise BookError(
+                f"language {value!r} is not a language tag",
+                span,
+                "use a BCP 47 tag such as 'en', 'ru', 'kk', 'ug' or 'zh-Hans'",
+            )
+        return value
     if key == "page_size":
         if value not in PAGE_SIZES:
             raise BookError(

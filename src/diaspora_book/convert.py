@@ -17,8 +17,16 @@ from pathlib import Path
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import BookConfig
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics
+from diaspora_book.labels import book_labels
+from diaspora_book.language import BookLanguage
 from diaspora_book.lint import TEMPLATE_PARAMETER
-from diaspora_book.markdown import annotated, front_matter, narrative_citation, tagged
+from diaspora_book.markdown import (
+    annotated,
+    escape_inline,
+    front_matter,
+    narrative_citation,
+    tagged,
+)
 from diaspora_book.model import (
     Article,
     BulletList,
@@ -40,7 +48,7 @@ def convert_article(
     article: Article, number: int, config: BookConfig, notes: Annotations | None = None
 ) -> Chapter:
     """Turn one article into chapter number `number`, marked up with `notes`."""
-    languages = config.languages
+    languages = config.book_language
     notes = notes or Annotations()
     ids: set[str] = {article.slug}
     headings = {
@@ -72,7 +80,10 @@ def convert_article(
     source = notes.source_key(article)
     if source:
         marker.cited.append(source)
-        lines += ["::: {.source-note}", f"Source: {narrative_citation(source)}.", ":::", ""]
+        note = book_labels(config).markdown(
+            "source_note", escape_inline, citation=narrative_citation(source)
+        )
+        lines += ["::: {.source-note}", note, ":::", ""]
     metadata = {
         "title": article.title,
         "source": article.display_path,
@@ -108,7 +119,7 @@ class _Marker:
     """
 
     def __init__(
-        self, article: Article, notes: Annotations, languages: dict[str, str], ids: set[str]
+        self, article: Article, notes: Annotations, languages: BookLanguage, ids: set[str]
     ):
         self.article, self.notes, self.languages, self.ids = article, notes, languages, ids
         self.section = (article.slug, article.title)  # (anchor, title) of the current section
@@ -140,7 +151,7 @@ def _is_see_also(heading: Heading, article: Article) -> bool:
     return isinstance(following, BulletList) and following.see_also
 
 
-def _factbox(infobox: Infobox, languages: dict[str, str]) -> list[str]:
+def _factbox(infobox: Infobox, languages: BookLanguage) -> list[str]:
     """Render the infobox as a definition list inside a `.factbox` div."""
     lines = ["::: {.factbox}"]
     if infobox.name:

@@ -1,59 +1,29 @@
-"""Find runs of non-Latin script in text, so they can be tagged with their language.
+"""The book's language, and the runs of other scripts inside its text.
 
-The book's language is the default; a run of another script gets a language from the
-book's `languages` map (script -> BCP 47 tag), and right-to-left scripts get
-`dir="rtl"`. Latin-script foreign words (Kazakh Latin, pinyin) cannot be told apart
-by script and stay in the book's language.
+Which script a character belongs to comes from Unicode's own data (fontTools'
+`unicodedata`: Scripts.txt and ScriptExtensions.txt), so every script is known, not
+only those a hand-kept table listed. A run of a script other than the book's gets a
+language from the book's `languages` map (script name -> BCP 47 tag), refined where
+the letters say more than the script: Han text with kana is Japanese, and Cyrillic
+with Kazakh letters (ә ғ қ ң ө ұ ү һ і) is Kazakh unless `languages:` in book.yml
+names the Cyrillic language itself. A run whose direction differs from the book's
+gets `dir` (`rtl` in an English book, `ltr` in a Uyghur one).
+
+Latin-script foreign words (Kazakh Latin, pinyin) cannot be told apart by script
+and stay in the book's language.
 """
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-# (first, last, script) for the scripts a book in this series meets.
-_RANGES: list[tuple[int, int, str]] = sorted(
-    [
-        (0x0370, 0x03FF, "greek"),
-        (0x1F00, 0x1FFF, "greek"),
-        (0x0400, 0x052F, "cyrillic"),
-        (0x1C80, 0x1C8F, "cyrillic"),
-        (0x2DE0, 0x2DFF, "cyrillic"),
-        (0xA640, 0xA69F, "cyrillic"),
-        (0x0530, 0x058F, "armenian"),
-        (0x0590, 0x05FF, "hebrew"),
-        (0xFB1D, 0xFB4F, "hebrew"),
-        (0x0600, 0x06FF, "arabic"),
-        (0x0750, 0x077F, "arabic"),
-        (0x0870, 0x08FF, "arabic"),
-        (0xFB50, 0xFDFF, "arabic"),
-        (0xFE70, 0xFEFC, "arabic"),  # U+FEFF is the zero-width no-break space, not Arabic
-        (0x0700, 0x074F, "syriac"),
-        (0x0780, 0x07BF, "thaana"),
-        (0x0900, 0x097F, "devanagari"),
-        (0x0E00, 0x0E7F, "thai"),
-        (0x10A0, 0x10FF, "georgian"),
-        (0x1800, 0x18AF, "mongolian"),
-        (0x1100, 0x11FF, "hangul"),
-        (0x3130, 0x318F, "hangul"),
-        (0xA960, 0xA97F, "hangul"),
-        (0xAC00, 0xD7FF, "hangul"),
-        (0x3040, 0x30FF, "kana"),
-        (0x31F0, 0x31FF, "kana"),
-        (0x2E80, 0x2FDF, "han"),
-        (0x3000, 0x303F, "han"),  # CJK punctuation travels with the Han text around it
-        (0x3400, 0x4DBF, "han"),
-        (0x4E00, 0x9FFF, "han"),
-        (0xF900, 0xFAFF, "han"),
-        (0xFF00, 0xFFEF, "han"),  # full-width forms
-        (0x20000, 0x3134F, "han"),
-    ]
-)
-_STARTS = [first for first, _, _ in _RANGES]
+from fontTools import unicodedata as ucd
 
-RTL_SCRIPTS = frozenset({"arabic", "hebrew", "syriac", "thaana"})
+RTL_SCRIPTS = frozenset({"arabic", "hebrew", "syriac", "thaana", "nko", "adlam"})
 
 # Default script -> language map; a book overrides it in book.yml `languages:`.
 DEFAULT_LANGUAGES: dict[str, str] = {
@@ -71,55 +41,113 @@ DEFAULT_LANGUAGES: dict[str, str] = {
     "syriac": "syr",
     "thaana": "dv",
     "mongolian": "mn",
+    "tibetan": "bo",
+    "ethiopic": "am",
+    "khmer": "km",
+    "lao": "lo",
+    "myanmar": "my",
+    "bengali": "bn",
+    "tamil": "ta",
+    "sinhala": "si",
 }
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
+# Scripts that write Chinese, Japanese and Korean run into each other without a space.
+_CJK = frozenset({"han", "kana", "hangul", "bopomofo"})
+# Scripts written without spaces between words.
+UNSPACED_SCRIPTS = frozenset({"han", "kana", "thai", "lao", "khmer", "myanmar"})
+# ISO 15924 codes that name a writing system rather than one Unicode script.
+_WRITING_SYSTEMS = {"Hans": "han", "Hant": "han", "Jpan": "kana", "Kore": "hangul"}
+# Letters of Kazakh's Cyrillic alphabet that Russian lacks; and letters of other
+# Cyrillic alphabets that Kazakh lacks (Ukrainian, Belarusian, Tajik, Tatar, Bashkir).
+_KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_NOT_KAZAKH = frozenset("їєґўҷҳӣӯҗҙҫҡЇЄҐЎҶҲӢӮҖҘҪҠ")
 # Characters that may sit inside a run without ending it (when more of the same
 # script follows): spaces, joiners and word-internal punctuation.
 _INNER = frozenset(" \u00a0\u200c\u200d-'\u2019·")
-# Below U+0370 every character is Latin or common (script None), and most of a book is:
+# Below U+0370 every character is Latin or common, and most of a Latin book is:
 # jump over such stretches with one regex search instead of a lookup per character.
 _MAYBE_FOREIGN = re.compile("[^\u0000-\u036f]")
 
 
+@functools.lru_cache(maxsize=4096)
 def script_of(char: str) -> str | None:
-    """Return the script name of `char`, or None for Latin and common characters."""
-    code = ord(char)
-    index = bisect.bisect_right(_STARTS, code) - 1
-    if index >= 0:
-        first, last, script = _RANGES[index]
-        if first <= code <= last:
-            return script
-    return None
+    """Return the script of `char` ("arabic", "han", "latin", ...); None for common
+    characters (spaces, digits, punctuation) and combining marks.
+
+    Japanese kana (hiragana, katakana) are "kana"; full-width and wide punctuation
+    (`，`, `。`) belongs to the CJK text around it, so it counts as "han".
+    """
+    code = ucd.script(char)
+    if code in ("Zyyy", "Zinh", "Zzzz"):
+        if code == "Zyyy" and unicodedata.east_asian_width(char) in ("W", "F"):
+            return "han"
+        return None
+    if code in ("Hira", "Kana", "Hrkt"):
+        return "kana"
+    return ucd.script_name(code).lower().replace(" ", "_")
+
+
+def unspaced(char: str) -> bool:
+    """Return whether `char` is of a script written without spaces between words."""
+    return script_of(char) in UNSPACED_SCRIPTS
+
+
+@functools.lru_cache(maxsize=4096)
+def joins_run(char: str, script: str) -> bool:
+    """Return whether `char`, a mark or a common character, continues a run of `script`
+    (the Arabic comma in Uyghur, the interpunct in a Chinese transliterated name)."""
+    if unicodedata.category(char) in ("Mn", "Me"):
+        return True
+    if ucd.script(char) not in ("Zyyy", "Zinh"):
+        return False
+    extensions = {_script_name(code) for code in ucd.script_extension(char)}
+    return script in extensions or (script in _CJK and bool(extensions & _CJK))
+
+
+def _script_name(code: str) -> str:
+    if code in ("Hira", "Kana", "Hrkt"):
+        return "kana"
+    return ucd.script_name(code).lower().replace(" ", "_")
 
 
 @dataclass(frozen=True)
 class Run:
     text: str
-    script: str | None  # None: the book's own script
+    script: str | None  # None: the book's own script (Latin by default) or common
 
 
-def script_runs(text: str) -> list[Run]:
-    """Split `text` into runs of one script; Latin and common characters are script None."""
+def script_runs(text: str, plain: frozenset[str] = frozenset({"latin"})) -> list[Run]:
+    """Split `text` into runs of one script; scripts in `plain` and common characters
+    are script None. Han, kana and Hangul continue one another's run: the run is
+    "kana" if it has kana (Japanese), else "hangul" if it has Hangul, else "han"."""
     runs: list[Run] = []
     plain_start = 0
     index = 0
     length = len(text)
+    fast = "latin" in plain
     while index < length:
-        candidate = _MAYBE_FOREIGN.search(text, index)
-        if candidate is None:
-            break
-        index = candidate.start()
+        if fast:
+            candidate = _MAYBE_FOREIGN.search(text, index)
+            if candidate is None:
+                break
+            index = candidate.start()
         script = script_of(text[index])
-        if script is None:
+        if script is None or script in plain:
             index += 1
             continue
-        start = index
-        end = index + 1  # one past the last character of this script (or a mark)
+        start, end, scripts = index, index + 1, {script}
         probe = end
         while probe < length:
             char = text[probe]
             char_script = script_of(char)
-            if char_script == script or unicodedata.category(char) in ("Mn", "Me"):
+            # Han, kana and Hangul join only where they touch: `中国人と` is one
+            # (Japanese) run, `中国人 と` two.
+            if char_script == script or (script in _CJK and char_script in _CJK and probe == end):
+                scripts.add(char_script or script)
+                probe += 1
+                end = probe
+            elif char_script is None and joins_run(char, script):
                 probe += 1
                 end = probe
             elif char in _INNER:
@@ -128,8 +156,130 @@ def script_runs(text: str) -> list[Run]:
                 break
         if start > plain_start:
             runs.append(Run(text[plain_start:start], None))
-        runs.append(Run(text[start:end], script))
+        runs.append(Run(text[start:end], _family(script, scripts)))
         plain_start = index = end
     if plain_start < length:
         runs.append(Run(text[plain_start:], None))
     return runs
+
+
+def _family(script: str, scripts: set[str]) -> str:
+    if script not in _CJK:
+        return script
+    for name in ("kana", "hangul"):
+        if name in scripts:
+            return name
+    return "han"
+
+
+@dataclass(frozen=True)
+class BookLanguage:
+    """The book's language and how the runs of other scripts in it are tagged."""
+
+    tag: str = "en"  # BCP 47 tag of the book's language
+    languages: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
+    explicit: frozenset[str] = frozenset()  # scripts whose language book.yml names
+
+    @functools.cached_property
+    def home(self) -> str:
+        """The script the book's language is written in ("latin", "cyrillic", "han", ...)."""
+        return book_script(self.tag)
+
+    @functools.cached_property
+    def direction(self) -> str:
+        """ "rtl" for a book in a right-to-left language, else "ltr"."""
+        return direction_of(self.tag)
+
+    def runs(self, text: str) -> list[tuple[str, str | None, str | None]]:
+        """Return `text` as (text, language, dir) pieces; language None: the book's own.
+
+        Consecutive pieces in the book's own language are joined, so a piece of plain
+        text is never cut inside (escaping a line's start depends on whole pieces).
+        """
+        plain = frozenset({"latin"}) if self.home == "latin" else frozenset()
+        pieces: list[tuple[str, str | None, str | None]] = []
+        for run in script_runs(text, plain):
+            language = self.run_language(run)
+            if language is None and pieces and pieces[-1][1] is None:
+                pieces[-1] = (pieces[-1][0] + run.text, None, None)
+            else:
+                pieces.append((run.text, language, self.run_direction(run, language)))
+        return pieces
+
+    def run_language(self, run: Run) -> str | None:
+        """Return the language of a run, or None when it is in the book's language."""
+        script = run.script
+        if script is None:
+            return None
+        if script == "cyrillic" and "cyrillic" not in self.explicit and _is_kazakh(run.text):
+            language: str | None = "kk"
+        elif self._is_home(script):
+            return None
+        else:
+            language = self.languages.get(script)
+        if language is None or language.lower() == self.tag.lower():
+            return None
+        return language
+
+    def run_direction(self, run: Run, language: str | None) -> str | None:
+        """Return the `dir` a tagged run needs: its direction where it differs from the book's."""
+        if language is None or run.script is None:
+            return None
+        own = "rtl" if run.script in RTL_SCRIPTS else "ltr"
+        return own if own != self.direction else None
+
+    def _is_home(self, script: str) -> bool:
+        home = self.home
+        if script == home:
+            return True
+        return home in ("kana", "hangul") and script in (home, "han")
+
+
+def _is_kazakh(text: str) -> bool:
+    letters = set(text)
+    return bool(letters & _KAZAKH) and not letters & _NOT_KAZAKH
+
+
+@functools.cache
+def book_script(tag: str) -> str:
+    """Return the script a language is written in, by CLDR's likely subtags (ICU)."""
+    import icu
+
+    locale = icu.Locale.forLanguageTag(tag)
+    maximal = icu.Locale(locale.getName())
+    maximal.addLikelySubtags()
+    code = maximal.getScript()
+    if not code:
+        return "latin"
+    if code in _WRITING_SYSTEMS:
+        return _WRITING_SYSTEMS[code]
+    try:
+        return ucd.script_name(code).lower().replace(" ", "_")
+    except KeyError:
+        return "latin"
+
+
+@functools.cache
+def direction_of(tag: str) -> str:
+    """Return "rtl" if the language `tag` names is written right to left (by its script)."""
+    return "rtl" if book_script(tag) in RTL_SCRIPTS else "ltr"
+
+
+def script_pieces(word: str) -> list[tuple[int, str]]:
+    """Split `word` where its script changes: `ү五个字母` is `ү` and `五个字母`.
+
+    Returns (offset, piece) pairs; marks and common characters stay with the piece
+    before them. A word of one script is one piece.
+    """
+    pieces: list[tuple[int, str]] = []
+    start, current = 0, None
+    for index, char in enumerate(word):
+        script = script_of(char)
+        if script is None or script == current:
+            continue
+        if current is not None:
+            pieces.append((start, word[start:index]))
+            start = index
+        current = script
+    pieces.append((start, word[start:]))
+    return pieces

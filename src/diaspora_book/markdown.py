@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import yaml
 
-from diaspora_book.language import RTL_SCRIPTS, script_runs
+from diaspora_book.language import BookLanguage
 from diaspora_book.model import Cite, Mark
 
 # The pandoc reader for everything this tool writes. `smart` would turn "..." into an
@@ -54,26 +54,26 @@ def escape_block(text: str) -> str:
     return escaped
 
 
-def tagged(text: str, languages: dict[str, str], *, block: bool = False) -> str:
-    """Escape `text` and wrap each run of a non-Latin script in a span with its language.
+def tagged(text: str, book: BookLanguage, *, block: bool = False) -> str:
+    """Escape `text` and wrap each run in another language in a span with its language.
 
-    `[ئۇيغۇر]{lang=ug dir=rtl}` becomes `<span lang="ug" dir="rtl">` in HTML and EPUB.
-    A script with no language in `languages` is still escaped but left untagged.
+    `[ئۇيغۇر]{lang="ug" dir="rtl"}` becomes `<span lang="ug" dir="rtl">` in HTML and
+    EPUB (`dir` where the run's direction is not the book's). A script with no
+    language in the book's `languages` is still escaped but left untagged.
     """
-    return _tag(text.strip() if block else text, languages, block_start=block)
+    return _tag(text.strip() if block else text, book, block_start=block)
 
 
-def _tag(text: str, languages: dict[str, str], *, block_start: bool) -> str:
+def _tag(text: str, book: BookLanguage, *, block_start: bool) -> str:
     parts: list[str] = []
-    for index, run in enumerate(script_runs(text)):
-        at_start = block_start and index == 0
-        escaped = escape_block(run.text) if at_start else escape_inline(run.text)
-        language = languages.get(run.script) if run.script else None
+    for index, (piece, language, direction) in enumerate(book.runs(text)):
         if language:
-            direction = ' dir="rtl"' if run.script in RTL_SCRIPTS else ""
-            parts.append(f'[{escape_inline(run.text)}]{{lang="{language}"{direction}}}')
+            attributes = f'lang="{language}"' + (f' dir="{direction}"' if direction else "")
+            parts.append(f"[{escape_inline(piece)}]{{{attributes}}}")
+        elif block_start and index == 0:
+            parts.append(escape_block(piece))
         else:
-            parts.append(escaped)
+            parts.append(escape_inline(piece))
     return "".join(parts)
 
 
@@ -101,7 +101,7 @@ def narrative_citation(key: str) -> str:
 
 def annotated(
     text: str,
-    languages: dict[str, str],
+    book: BookLanguage,
     marks: Sequence[tuple[Mark, str]] = (),
     cites: Sequence[Cite] = (),
     *,
@@ -145,17 +145,17 @@ def annotated(
         while pending and pending[0] <= end:
             cut = pending.pop(0)
             if cut > position:
-                parts.append(_tag(text[position:cut], languages, block_start=at_start(position)))
+                parts.append(_tag(text[position:cut], book, block_start=at_start(position)))
                 position = cut
             space = "" if not cut or text[cut - 1].isspace() else " "
             parts.append(space + citation(cited[cut]) + ("" if cut else " "))
         if end > position:
-            parts.append(_tag(text[position:end], languages, block_start=at_start(position)))
+            parts.append(_tag(text[position:end], book, block_start=at_start(position)))
 
     position = 0
     for mark, anchor in ordered:
         plain(position, mark.start)
-        inner = _tag(text[mark.start : mark.end], languages, block_start=False)
+        inner = _tag(text[mark.start : mark.end], book, block_start=False)
         attributes = f"#{anchor} .{MARK_CLASSES[mark.kind]}"
         if mark.lang:
             attributes += f" lang={mark.lang}"

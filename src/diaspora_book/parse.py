@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.labels import is_see_also
 from diaspora_book.model import (
     Article,
     Block,
@@ -31,8 +32,7 @@ from diaspora_book.source import read_text
 _HEADING = re.compile(r"^(=+)\s*(.*?)\s*(=+)$")
 _INFOBOX = re.compile(r"^infobox\b\s*(.*)$", re.IGNORECASE)
 _ITEM = re.compile(r"^[-*]\s+(.*)$")
-_FACT = re.compile(r"^([^:]*?)\s*:\s*(.*)$")
-_SEE_ALSO = re.compile(r"^see\s+also$", re.IGNORECASE)
+_FACT = re.compile(r"^([^:\uff1a]*?)\s*[:\uff1a]\s*(.*)$")  # `Key: value`, `键：值`
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ class _BlockBuilder:
                 self.span(line), "a second '= Title =' line; read as a section heading"
             )
             level = 2
-        self._under_see_also = bool(_SEE_ALSO.match(text))
+        self._under_see_also = is_see_also(text)
         self.blocks.append(Heading(level, text, self.span(line)))
 
     def _end_list(self) -> None:

@@ -1,9 +1,9 @@
 """Find the stylesheets: the package's defaults, each replaceable by the project's own.
 
 Layers: `base.css` (shared by print and e-book, so both look like one book), then
-`print.css` for the PDF or `epub.css` for the EPUB, then the project's optional
-`book.css` on top of both. A file in the project's `styles/` replaces the package
-file of the same name.
+`print.css` for the PDF or `epub.css` for the EPUB, then (a right-to-left book)
+`print-rtl.css` and `rtl.css`, then the project's optional `book.css` on top. A
+file in the project's `styles/` replaces the package file of the same name.
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ LAYERS = {
     "epub": ("base.css", "epub.css"),
     "handout": ("base.css", "print.css", "handout.css"),  # a chapter printed on its own
 }
+# A right-to-left book's layers: its pages (after print.css), and its text direction
+# (after every other packaged layer).
+RTL_LAYERS = {
+    "pdf": ("base.css", "print.css", "print-rtl.css", "rtl.css"),
+    "epub": ("base.css", "epub.css", "rtl.css"),
+    "handout": ("base.css", "print.css", "print-rtl.css", "handout.css", "rtl.css"),
+}
 
 
 def package_styles_dir() -> Path:
@@ -27,7 +34,8 @@ def package_styles_dir() -> Path:
 def stylesheets(project: Project, fmt: str) -> list[Path]:
     """Return the stylesheet files for `fmt`, in cascade order."""
     found: list[Path] = []
-    for name in LAYERS[fmt]:
+    layers = RTL_LAYERS if project.config.book_language.direction == "rtl" else LAYERS
+    for name in layers[fmt]:
         own = project.styles_dir / name
         found.append(own if own.is_file() else package_styles_dir() / name)
     extra = project.styles_dir / "book.css"

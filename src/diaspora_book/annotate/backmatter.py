@@ -20,17 +20,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from diaspora_book.annotate.collation import collation_key, initial
+from diaspora_book.annotate.collation import Collation
+from diaspora_book.annotate.index import IndexEntry
 from diaspora_book.annotate.project import Annotations
+from diaspora_book.labels import Labels
+from diaspora_book.language import BookLanguage
 from diaspora_book.markdown import escape_inline, tagged
 from diaspora_book.model import Chapter, Occurrence
 
+# Each section's heading attributes; its title is the book's label of the same name.
 SECTIONS = {
-    "glossary": "# Glossary {#glossary .unnumbered epub:type=glossary}",
-    "references": "# References {#references .unnumbered epub:type=bibliography}",
-    "index": "# Index {#index .unnumbered epub:type=index}",
+    "glossary": "{#glossary .unnumbered epub:type=glossary}",
+    "references": "{#references .unnumbered epub:type=bibliography}",
+    "index": "{#index .unnumbered epub:type=index}",
 }
-TITLES = {"glossary": "Glossary", "references": "References", "index": "Index"}
 
 
 @dataclass(frozen=True)
@@ -43,27 +46,33 @@ def back_matter(
     notes: Annotations,
     chapters: Sequence[Chapter],
     fmt: str,
-    languages: dict[str, str],
+    book: BookLanguage,
+    labels: Labels,
     pages: dict[str, int] | None = None,
 ) -> BackMatter:
     """Return the back matter for `fmt` ("pdf", "epub" or "handout"); `pages`: anchor -> page.
 
     A handout is print, so its locators are page numbers as in the PDF; it has no
     Index: for one chapter, the Glossary and References say what a reader needs.
+    Entries sort, and the Index is grouped by letter, in the book's language.
     """
     handout = fmt == "handout"
-    locate = _Locator(chapters, "pdf" if handout else fmt, languages, pages)
+    locate = _Locator(chapters, "pdf" if handout else fmt, book, labels, pages)
+    collation = Collation.for_language(book.tag)
     parts: list[tuple[str, str]] = []
-    glossary = _glossary(notes, locate, languages, only_used=handout)
+    glossary = _glossary(notes, locate, collation, only_used=handout)
     if glossary:
         parts.append(("glossary", glossary))
     if notes.bibliography.path is not None and any(c.cites for c in chapters):
         parts.append(("references", "::: {#refs}\n:::\n"))
-    index = "" if handout else _index(notes, locate)
+    index = "" if handout else _index(notes, locate, collation)
     if index:
         parts.append(("index", index))
-    markdown = "".join(f"{SECTIONS[name]}\n\n{body}\n" for name, body in parts)
-    return BackMatter(markdown, tuple((TITLES[name], name) for name, _ in parts))
+    titles = {name: labels.text(name) for name, _ in parts}
+    markdown = "".join(
+        f"# {escape_inline(titles[name])} {SECTIONS[name]}\n\n{body}\n" for name, body in parts
+    )
+    return BackMatter(markdown, tuple((titles[name], name) for name, _ in parts))
 
 
 class _Locator:
@@ -73,10 +82,11 @@ class _Locator:
         self,
         chapters: Sequence[Chapter],
         fmt: str,
-        languages: dict[str, str],
+        book: BookLanguage,
+        labels: Labels,
         pages: dict[str, int] | None,
     ):
-        self.fmt, self.languages, self.pages = fmt, languages, pages
+        self.fmt, self.book, self.labels, self.pages = fmt, book, labels, pages
         self.titles = {c.slug: c.title for c in chapters}
         self.by_entry: dict[str, list[Occurrence]] = {}
         for chapter in chapters:
@@ -89,10 +99,15 @@ class _Locator:
     def __call__(self, entry: str) -> str:
         occurrences = self.by_entry.get(entry, [])
         if self.fmt == "pdf":
-            return ", ".join(
-                f"[](#{o.anchor}){{.pageref}}" for o in self._one_per_page(occurrences)
+            return _joined(
+                self.labels,
+                (f"[](#{o.anchor}){{.pageref}}" for o in self._one_per_page(occurrences)),
             )
-        return "; ".join(self._chapter(group) for _, group in groupby(occurrences, _chapter_of))
+        return _joined(
+            self.labels,
+            (self._chapter(group) for _, group in groupby(occurrences, _chapter_of)),
+            "group_separator",
+        )
 
     def count(self, entry: str) -> int:
         """Return how many locators `entry` gets."""
@@ -113,13 +128,19 @@ class _Locator:
         for occurrence in occurrences:
             sections.setdefault(occurrence.section, occurrence)
         chapter = next(iter(sections.values())).chapter
-        title = tagged(self.titles.get(chapter, chapter), self.languages)
+        title = tagged(self.titles.get(chapter, chapter), self.book)
         opening = sections.pop(chapter, None)
         head = f"[{title}](#{opening.anchor})" if opening else f"*{title}*"
-        links = [
-            f"[{tagged(o.section_title, self.languages)}](#{o.anchor})" for o in sections.values()
-        ]
-        return head + (": " + ", ".join(links) if links else "")
+        links = [f"[{tagged(o.section_title, self.book)}](#{o.anchor})" for o in sections.values()]
+        if not links:
+            return head
+        separator = escape_inline(self.labels.text("label_separator"))
+        return head + separator + _joined(self.labels, links)
+
+
+def _joined(labels: Labels, items: Iterable[str], separator: str = "separator") -> str:
+    """Join Markdown `items` with the language's punctuation (escaped: it is the book's text)."""
+    return escape_inline(labels.text(separator)).join(items)
 
 
 def _chapter_of(occurrence: Occurrence) -> str:
@@ -127,33 +148,35 @@ def _chapter_of(occurrence: Occurrence) -> str:
 
 
 def _glossary(
-    notes: Annotations, locate: _Locator, languages: dict[str, str], only_used: bool = False
+    notes: Annotations, locate: _Locator, collation: Collation, only_used: bool = False
 ) -> str:
     """The Glossary: every entry in the book, or (a handout) only those its chapters use."""
     accepted = notes.glossary.accepted
     if only_used:
         accepted = tuple(e for e in accepted if locate.used(e.id))
-    entries = sorted(accepted, key=lambda e: collation_key(e.term))
+    entries = sorted(accepted, key=lambda e: collation.key(e.term))
+    book, labels = locate.book, locate.labels
     items: list[str] = []
     for entry in entries:
         attributes = f"#{entry.id}" + (f" lang={entry.language}" if entry.language else "")
         term = f"[{escape_inline(entry.term)}]{{{attributes}}}"
-        forms = [tagged(entry.script, languages)] if entry.script else []
+        forms = [tagged(entry.script, book)] if entry.script else []
         if entry.transliteration:
             forms.append(f"*{escape_inline(entry.transliteration)}*")
         if forms:
-            term += f" ({', '.join(forms)})"
+            term += f" ({_joined(labels, forms)})"
         body = []
         if entry.gloss:
-            body.append(f"[{tagged(entry.gloss, languages)}]{{.gloss}}")
+            body.append(f"[{tagged(entry.gloss, book)}]{{.gloss}}")
         if entry.definition:
-            body.append(f"[{tagged(entry.definition, languages)}]{{.definition}}")
+            body.append(f"[{tagged(entry.definition, book)}]{{.definition}}")
         if locate.used(entry.id):
             if locate.fmt == "pdf":
-                label = "Used on page" if locate.count(entry.id) == 1 else "Used on pages"
+                count, pages = locate.count(entry.id), locate(entry.id)
+                uses = labels.markdown("used_on_pages", escape_inline, count=count, pages=pages)
             else:
-                label = "Used in"
-            body.append(f"[{label} {locate(entry.id)}]{{.uses}}")
+                uses = labels.markdown("used_in", escape_inline, places=locate(entry.id))
+            body.append(f"[{uses}]{{.uses}}")
         if not body:
             body.append("[]{.gloss}")
         # A blank line before the definition: each part is a paragraph of its own, so
@@ -162,14 +185,13 @@ def _glossary(
     return "\n".join(items)
 
 
-def _index(notes: Annotations, locate: _Locator) -> str:
+def _index(notes: Annotations, locate: _Locator, collation: Collation) -> str:
     rows: list[tuple[tuple, str, str]] = []  # (sort key, letter, list item)
     for entry in notes.glossary.accepted:
         if locate.used(entry.id):
             name = f"[{escape_inline(entry.term)}]{{#index-{entry.id} .index-term .kind-term}}"
-            rows.append(
-                (collation_key(entry.term), initial(entry.term), _item(name, locate, entry.id))
-            )
+            item = _item(name, locate, entry.id)
+            rows.append((collation.key(entry.term), collation.letter(entry.term), item))
     targets = {e.term: f"index-{e.id}" for e in notes.glossary.accepted}
     targets.update({e.term: e.id for e in notes.index.accepted})
     for index_entry in notes.index.accepted:
@@ -179,10 +201,13 @@ def _index(notes: Annotations, locate: _Locator) -> str:
         if index_entry.see:
             target = targets.get(index_entry.see)
             see = escape_inline(index_entry.see)
-            item = f"{name}, *see* " + (f"[{see}](#{target})" if target else see)
-            rows.append((collation_key(sort), initial(sort), item))
+            word = escape_inline(locate.labels.text("see"))
+            separator = escape_inline(locate.labels.text("separator"))
+            item = f"{name}{separator}*{word}* " + (f"[{see}](#{target})" if target else see)
+            rows.append((collation.key(sort), collation.letter(sort), item))
         elif locate.used(index_entry.id):
-            rows.append((collation_key(sort), initial(sort), _item(name, locate, index_entry.id)))
+            item = _item(name, locate, index_entry.id) + _see_also(index_entry, targets, locate)
+            rows.append((collation.key(sort), collation.letter(sort), item))
     rows.sort(key=lambda row: row[0])
     groups = []
     for letter, group in groupby(rows, key=lambda row: row[1]):
@@ -193,6 +218,19 @@ def _index(notes: Annotations, locate: _Locator) -> str:
     return "\n".join(groups)
 
 
+def _see_also(entry: IndexEntry, targets: dict[str, str], locate: _Locator) -> str:
+    """`; *see also* [Semirechie](#index-semirechie)` after an entry's locators."""
+    if not entry.see_also:
+        return ""
+    labels = locate.labels
+    links = [
+        f"[{escape_inline(term)}](#{targets[term]})" if term in targets else escape_inline(term)
+        for term in entry.see_also
+    ]
+    word = escape_inline(labels.text("see_also"))
+    return escape_inline(labels.text("group_separator")) + f"*{word}* " + _joined(labels, links)
+
+
 def _item(name: str, locate: _Locator, entry: str) -> str:
-    separator = ", " if locate.fmt == "pdf" else ": "
-    return name + separator + locate(entry)
+    separator = "separator" if locate.fmt == "pdf" else "label_separator"
+    return name + escape_inline(locate.labels.text(separator)) + locate(entry)

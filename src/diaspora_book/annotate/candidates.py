@@ -9,11 +9,15 @@ every candidate):
 - a naming phrase: `the term has become köchäp kegän;`, `referred to as X,`;
 - another name for a people: `Dungan people (Hui people in Kazakhstan ...)`, which
   also makes `Dungans (Hui)` a form of the same term;
-- a lower-case word that is not English (`oralmans`, `meshrep`), unless it belongs
-  to a foreign name (`Qazaqstandağy ūiğyrlar`).
+- a lower-case word that is not a word of the book's language (`oralmans`,
+  `meshrep` in an English book, `мешреп` in a Russian one), unless it belongs to a
+  foreign name (`Qazaqstandağy ūiğyrlar`). What the language's words are is the
+  book's lexicon's to say (`lexicon.py`); a language without one gets a
+  conservative rule, so its ordinary words never flood the list.
 
 Terms must start with a lower-case letter, except peoples: capitalised phrases are
-names, which belong in the index, not the glossary.
+names, which belong in the index, not the glossary. A word is never taken across a
+change of script: `ү五个字母` is two words.
 """
 
 from __future__ import annotations
@@ -22,12 +26,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from diaspora_book.annotate.english import is_english
+from diaspora_book.annotate.lexicon import Lexicon, lexicon_for
 from diaspora_book.annotate.phrases import nfc
+from diaspora_book.language import script_pieces
 from diaspora_book.model import Article, SourceSpan, running_text
 
 _WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*"
-_QUOTE = r"[\"\u201c](?P<gloss>[^\"\u201d]{1,80})[\"\u201d]"
+# Quoted glosses: "...", “...”, «...», „...“, 「...」.
+_QUOTE = (
+    '["\u201c\u00ab\u201e\u300c](?P<gloss>[^"\u201d\u00bb\u201c\u300d]{1,80})'
+    '["\u201d\u00bb\u201c\u300d]'
+)
 # A run starts where a word starts: a match from inside a word could only repeat one
 # found from that word's start, and trying every letter made this the slowest regex.
 _WORDS = rf"(?<![^\W\d_])(?P<words>(?:{_WORD} ){{0,2}}{_WORD})"
@@ -66,23 +75,25 @@ class _Found:
     aliases: list[str] = field(default_factory=list)
 
 
-def find_candidates(articles: list[Article]) -> list[Candidate]:
-    """Return the glossary candidates the articles define, in order of first appearance."""
+def find_candidates(articles: list[Article], language: str = "en") -> list[Candidate]:
+    """Return the glossary candidates the articles define, in order of first appearance.
+
+    `language` is the book's (BCP 47): its lexicon tells its own words from terms.
+    """
+    lexicon = lexicon_for(language)
+    texts = [(text, span, a.slug) for a in articles for text, span in running_text(a)]
+    lexicon.learn(word for text, _, _ in texts for word in _LOWER_WORD.findall(text))
     found: dict[str, _Found] = {}
     plural_alts: list[tuple[str, str]] = []  # (term, plural) seen as `Dungans (Hui)`
-    for article in articles:
-        for text, span in running_text(article):
-            taken: list[tuple[int, int]] = []
-            for start, end, candidate in sorted(_defined(text, span, article.slug), key=_first):
-                taken.append((start, end))
-                _add(found, candidate)
-            for match in _PLURAL_ALT.finditer(text):
-                plural_alts.append((match["term"], match["term"] + "s"))
-            for start, word in _foreign_words(text, taken):
-                _add(
-                    found,
-                    Candidate(word, _at(span, start), word, article.slug, defined=False),
-                )
+    for text, span, slug in texts:
+        taken: list[tuple[int, int]] = []
+        for start, end, candidate in sorted(_defined(text, span, slug, lexicon), key=_first):
+            taken.append((start, end))
+            _add(found, candidate)
+        for match in _PLURAL_ALT.finditer(text):
+            plural_alts.append((match["term"], match["term"] + "s"))
+        for start, word in _foreign_words(text, taken, lexicon):
+            _add(found, Candidate(word, _at(span, start), word, slug, defined=False))
     for term, plural in plural_alts:
         if term in found and plural not in found[term].aliases:
             found[term].aliases.append(plural)
@@ -113,12 +124,14 @@ def _add(found: dict[str, _Found], candidate: Candidate) -> None:
     known.aliases += [a for a in candidate.aliases if a not in known.aliases]
 
 
-def _defined(text: str, span: SourceSpan, chapter: str) -> Iterator[tuple[int, int, Candidate]]:
+def _defined(
+    text: str, span: SourceSpan, chapter: str, lexicon: Lexicon
+) -> Iterator[tuple[int, int, Candidate]]:
     """Yield (start, end, candidate) for each definition in `text`."""
     for match in _QUOTED_GLOSS.finditer(text):
         group = "words" if match["words"] else "words2"
         gloss = match["gloss"] or match["gloss2"]
-        term_start, term = _term(match[group], match.start(group))
+        term_start, term = _term(match[group], match.start(group), lexicon)
         if term:
             context = text[term_start : match.end()]
             yield (
@@ -127,7 +140,7 @@ def _defined(text: str, span: SourceSpan, chapter: str) -> Iterator[tuple[int, i
                 Candidate(term, _at(span, term_start), context, chapter, gloss),
             )
     for match in _NAMING.finditer(text):
-        term_start, term = _term(match["words"], match.start("words"))
+        term_start, term = _term(match["words"], match.start("words"), lexicon)
         if term:
             yield (
                 term_start,
@@ -155,13 +168,19 @@ def _first(found: tuple[int, int, Candidate]) -> int:
     return found[0]
 
 
-def _term(words: str, start: int) -> tuple[int, str]:
-    """Trim English words from both ends of `words`; return (start, term) or (start, "")."""
+def _term(words: str, start: int, lexicon: Lexicon) -> tuple[int, str]:
+    """Trim the language's own words from both ends of `words`; return (start, term) or
+    (start, ""). Where a word changes script, only the last word's last script counts:
+    `ү五个字母 ("five letters")` defines `五个字母`."""
     parts = words.split(" ")
-    while parts and is_english(parts[0]):
+    if any(len(script_pieces(part)) > 1 for part in parts):
+        offset, piece = script_pieces(parts[-1])[-1]
+        start += len(words) - len(parts[-1]) + offset
+        parts = [piece]
+    while parts and lexicon.knows(parts[0]):
         start += len(parts[0]) + 1
         parts.pop(0)
-    while parts and is_english(parts[-1]):
+    while parts and lexicon.knows(parts[-1]):
         parts.pop()
     term = nfc(" ".join(parts))
     if not term or not term[:1].islower():
@@ -169,22 +188,26 @@ def _term(words: str, start: int) -> tuple[int, str]:
     return start, term
 
 
-def _foreign_words(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
-    """Yield lower-case words that are not English and not part of a definition or a name."""
+def _foreign_words(
+    text: str, taken: list[tuple[int, int]], lexicon: Lexicon
+) -> Iterator[tuple[int, str]]:
+    """Yield lower-case words that are not the language's own and not part of a
+    definition or a name."""
     previous = ""
     for match in _LOWER_WORD.finditer(text):
-        word = match.group()
-        in_name = previous[:1].isupper() and not is_english(previous)
-        previous = word
-        if (
-            len(word) < 3
-            or not word[:1].islower()
-            or in_name
-            or any(start <= match.start() < end for start, end in taken)
-            or is_english(word)
-        ):
-            continue
-        yield match.start(), nfc(word)
+        for offset, word in script_pieces(match.group()):
+            start = match.start() + offset
+            in_name = previous[:1].isupper() and not lexicon.knows(previous)
+            previous = word
+            if (
+                len(word) < 3
+                or not word[:1].islower()
+                or in_name
+                or any(first <= start < end for first, end in taken)
+                or lexicon.knows(word)
+            ):
+                continue
+            yield start, nfc(word)
 
 
 def _at(span: SourceSpan, offset: int) -> SourceSpan:

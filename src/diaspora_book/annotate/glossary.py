@@ -19,13 +19,13 @@ candidate finder that someone has seen the term.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from diaspora_book.annotate.curated import Record, load_records
 from diaspora_book.annotate.phrases import nfc
 from diaspora_book.errors import Diagnostics
+from diaspora_book.language import LANGUAGE_TAG
 from diaspora_book.model import SourceSpan
 from diaspora_book.slug import slugify, unique
 
@@ -41,7 +41,6 @@ KEYS = (
     "chapter",
     "status",
 )
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def _entry(record: Record, ids: set[str], diagnostics: Diagnostics) -> GlossaryE
         diagnostics.error(record.span, "glossary entry without a 'term'")
         return None
     language = record.text("language", diagnostics)
-    if language and not _LANGUAGE_TAG.match(language):
+    if language and not LANGUAGE_TAG.match(language):
         diagnostics.error(
             record.where("language"),
             f"'{language}' is not a language tag",

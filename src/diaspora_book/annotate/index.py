@@ -8,6 +8,8 @@ An entry (a YAML mapping; only `term` is required):
       sort: Ghulja             # sort under another form (optional)
     - term: Hui
       see: Dungan              # a cross-reference: "Hui, see Dungan"; marks nothing
+    - term: Almaty
+      see_also: [Semirechie]   # after its pages: "Almaty, 12; see also Semirechie"
     - term: Spring
       status: rejected         # not an entry; `index suggest` will not offer it again
 
@@ -23,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diaspora_book.annotate.curated import Record, load_records
-from diaspora_book.annotate.english import is_english
+from diaspora_book.annotate.lexicon import Lexicon, lexicon_for
 from diaspora_book.annotate.phrases import nfc
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Article, SourceSpan, running_text
 from diaspora_book.slug import slugify, unique
 
 INDEX_FILE = "index.yml"
-KEYS = ("term", "kind", "aliases", "sort", "see", "status")
+KEYS = ("term", "kind", "aliases", "sort", "see", "see_also", "status")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class IndexEntry:
     aliases: tuple[str, ...] = ()
     sort: str = ""  # the form it is sorted by, when not `term`
     see: str = ""  # a cross-reference to another entry's term
+    see_also: tuple[str, ...] = ()  # related entries' terms, after this one's pages
     status: str = ""  # "", "candidate" or "rejected"
 
     @property
@@ -93,6 +96,7 @@ def _entry(record: Record, ids: set[str], diagnostics: Diagnostics) -> IndexEntr
         aliases=tuple(nfc(a) for a in record.texts("aliases", diagnostics) if nfc(a) != term),
         sort=record.text("sort", diagnostics),
         see=nfc(record.text("see", diagnostics)),
+        see_also=tuple(nfc(t) for t in record.texts("see_also", diagnostics)),
         status=record.status(diagnostics),
     )
 
@@ -115,32 +119,35 @@ class Seed:
     span: SourceSpan  # first occurrence
 
 
-def proper_nouns(articles: list[Article], skip: set[str]) -> list[Seed]:
+def proper_nouns(articles: list[Article], skip: set[str], language: str = "en") -> list[Seed]:
     """Return the articles' proper nouns (runs of capitalised words), first seen first.
 
-    A capitalised English word that opens a sentence (`The`, `During`) is not a name
-    unless it is capitalised somewhere else in mid-sentence (`China`). Words of the
-    book's titles (`Kazakhstan`, `Uyghurs`) and anything in `skip` are left out.
+    A capitalised word of the book's language that opens a sentence (`The`, `During`)
+    is not a name unless it is capitalised somewhere else in mid-sentence (`China`).
+    Words of the book's titles (`Kazakhstan`, `Uyghurs`) and anything in `skip` are
+    left out. Scripts without capitals (Arabic, Han) have no names to find this way.
     """
+    lexicon = lexicon_for(language)
     texts = [(text, span) for article in articles for text, span in running_text(article)]
+    lexicon.learn(word for text, _ in texts for _, word in _tokens(text))
     mid_sentence = {
         word for text, _ in texts for start, word in _tokens(text) if not _opens(text, start)
     }
     seeds: dict[str, Seed] = {}
     for text, span in texts:
-        for start, name in _names(text, mid_sentence):
+        for start, name in _names(text, mid_sentence, lexicon):
             if name not in skip and name not in seeds:
                 seeds[name] = Seed(name, SourceSpan(span.path, span.line, span.column + start))
     return list(seeds.values())
 
 
-def _names(text: str, mid_sentence: set[str]) -> Iterator[tuple[int, str]]:
+def _names(text: str, mid_sentence: set[str], lexicon: Lexicon) -> Iterator[tuple[int, str]]:
     tokens = list(_tokens(text))
     index = 0
     while index < len(tokens):
         start, word = tokens[index]
         if not _capitalised(word) or (
-            _opens(text, start) and word not in mid_sentence and is_english(word)
+            _opens(text, start) and word not in mid_sentence and lexicon.knows(word)
         ):
             index += 1
             continue

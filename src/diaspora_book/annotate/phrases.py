@@ -3,7 +3,8 @@
 Matching is exact, diacritics included (`yärlik` never matches `yarlik`), on
 canonically composed (NFC) text, so an article saved in decomposed form still
 matches; offsets are always into the original text. The longest phrase wins
-where phrases overlap (`Almaty Province` over `Almaty`).
+where phrases overlap (`Almaty Province` over `Almaty`). In scripts written
+without spaces (Han, kana, Thai) a phrase needs no word boundary.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from diaspora_book.language import unspaced
 
 
 @dataclass(frozen=True)
@@ -27,12 +30,8 @@ class PhraseMatcher:
     def __init__(self, phrases: Iterable[str]):
         unique = sorted({nfc(p) for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
         self.phrases = frozenset(unique)
-        alternation = "|".join(re.escape(p) for p in unique)
-        self._pattern = (
-            re.compile(rf"(?<![\w\u0300-\u036f])(?:{alternation})(?![\w\u0300-\u036f])")
-            if unique
-            else None
-        )
+        alternation = "|".join(_bounded(p) for p in unique)
+        self._pattern = re.compile(alternation) if unique else None
 
     def find(self, text: str) -> list[Found]:
         """Return the non-overlapping occurrences in `text`, leftmost-longest, in order."""
@@ -43,6 +42,18 @@ class PhraseMatcher:
             Found(offsets[m.start()], offsets[m.end()], m.group())
             for m in self._pattern.finditer(composed)
         ]
+
+
+def _bounded(phrase: str) -> str:
+    """Return the pattern of `phrase` as a whole word.
+
+    Chinese, Japanese and Thai write no spaces between words: a phrase that starts
+    (or ends) in such a script needs no word boundary there, or `阿拉木图市` would
+    never mark `阿拉木图`.
+    """
+    start = "" if unspaced(phrase[0]) else r"(?<![\w\u0300-\u036f])"
+    end = "" if unspaced(phrase[-1]) else r"(?![\w\u0300-\u036f])"
+    return f"{start}{re.escape(phrase)}{end}"
 
 
 def nfc(text: str) -> str:

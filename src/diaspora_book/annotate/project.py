@@ -27,6 +27,7 @@ from diaspora_book.annotate.index import Index, load_index
 from diaspora_book.annotate.phrases import PhraseMatcher
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
+from diaspora_book.labels import english_name
 from diaspora_book.model import Article, Chapter, Cite, Mark
 
 DEFAULT_CSL = "chicago-author-date.csl"
@@ -46,6 +47,7 @@ class Annotations:
     bibliography: Bibliography = Bibliography()
     rules: CitationRules = CitationRules()
     csl: Path = field(default_factory=default_csl)
+    language: str = "en"  # the book's (BCP 47): its lexicon tells terms from its words
 
     @cached_property
     def _terms(self) -> tuple[PhraseMatcher, dict[str, Mark]]:
@@ -105,6 +107,7 @@ def load_annotations(project: Project, diagnostics: Diagnostics) -> Annotations:
         bibliography=load_bibliography(root, diagnostics),
         rules=load_rules(root, diagnostics),
         csl=(root / csl).resolve() if csl else default_csl(),
+        language=project.config.language,
     )
 
 
@@ -137,6 +140,12 @@ def check_annotations(
                 index_entry.span,
                 f"'{index_entry.term}' refers to '{index_entry.see}', which is not an index_entry",
             )
+        for other in index_entry.see_also:
+            if not (notes.index.knows(other) or notes.glossary.knows(other)):
+                diagnostics.warn(
+                    index_entry.span,
+                    f"'{index_entry.term}': 'see_also' names '{other}', which is not an entry",
+                )
         if notes.glossary.knows(index_entry.term) and not index_entry.see:
             diagnostics.warn(
                 index_entry.span,
@@ -147,10 +156,11 @@ def check_annotations(
                 index_entry.span,
                 f"index index_entry '{index_entry.term}' is never found in the text",
             )
-    for candidate in find_candidates(articles):
+    foreign = f"looks like a term (not {english_name(notes.language)})"
+    for candidate in find_candidates(articles, notes.language):
         forms = (candidate.term, *candidate.aliases)
         if not any(notes.glossary.knows(form) for form in forms):
-            what = "is defined here" if candidate.defined else "looks like a term (not English)"
+            what = "is defined here" if candidate.defined else foreign
             diagnostics.warn(
                 candidate.span,
                 f"'{candidate.term}' {what} but is not in glossary.yml",

@@ -43,7 +43,7 @@ def in_book_order(articles: list[Article], project: Project) -> list[Article]:
 def suggest_glossary(project: Project, articles: list[Article], glossary: Glossary):
     """Append the new glossary candidates to glossary.yml; return them."""
     new: list[Candidate] = []
-    for candidate in find_candidates(in_book_order(articles, project)):
+    for candidate in find_candidates(in_book_order(articles, project), project.config.language):
         if not any(glossary.knows(f) for f in (candidate.term, *candidate.aliases)):
             new.append(candidate)
     if new:
@@ -77,7 +77,7 @@ def suggest_index(
     }
     new = [
         seed
-        for seed in proper_nouns(ordered, skip=title_words)
+        for seed in proper_nouns(ordered, skip=title_words, language=project.config.language)
         if not index.knows(seed.term) and not glossary.knows(seed.term)
     ]
     if new:

@@ -12,6 +12,8 @@ those ids. The filter is named on pandoc's command line, which `--sandbox` allow
 
 from __future__ import annotations
 
+import logging
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +25,20 @@ from diaspora_book.markdown import MARKDOWN_FORMAT
 # book's pandoc holds 175 MiB. With 16 MB: 123 MiB for a 10-article book, the same
 # for 200 articles, and no slower at either size (measured, pandoc 3.9).
 RUNTIME_OPTIONS = ["+RTS", "-H16m", "-RTS"]
+# pandoc looks up its own translations of words such as "Abstract" for the book's
+# language and says so when it has none (Kazakh, Uyghur). The book's words come from
+# diaspora-book's catalogues instead (labels.py), so these notes are only noise.
+_TRANSLATION_NOTES = re.compile(
+    r"Could not load translations for|translations/.*not found|has no translation defined"
+)
+
+
+class _WithoutTranslationNotes(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _TRANSLATION_NOTES.search(record.getMessage())
+
+
+logging.getLogger("pypandoc").addFilter(_WithoutTranslationNotes())
 
 
 def to_html(manuscript: Manuscript) -> str:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from diaspora_book.config import Project
-from diaspora_book.language import script_of
+from diaspora_book.labels import Labels
+from diaspora_book.language import book_script, script_of
 from diaspora_book.render.epub.archive import EPUB_TYPE, NS, XML_LANG, EpubArchive, h
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -139,33 +140,25 @@ def summary(
     page_count: int | None,
     embedded_fonts: bool,
     languages: list[str],
+    labels: Labels,
 ) -> str:
-    """Describe, in a sentence or five, what a reader with a disability can rely on."""
-    parts = []
-    if verified.conforms:
-        parts.append("This EPUB meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.")
-    parts.append(
-        "It has a table of contents, a heading for every chapter and section, and one "
-        "reading order; text can be enlarged, restyled and read aloud."
-    )
+    """Describe, in a sentence or five of the book's language, what a reader can rely on."""
+    parts = [labels.text("a11y_conformance")] if verified.conforms else []
+    parts.append(labels.text("a11y_navigation"))
     if page_count is not None:
-        parts.append(
-            f"Page-break markers and a page list give the page numbers of the print edition "
-            f"({page_count} pages)."
-        )
+        parts.append(labels.text("a11y_pages", count=page_count))
     if languages:
-        embedded = " Fonts for them are embedded." if embedded_fonts else ""
-        parts.append(
-            f"Passages in other languages are marked with their language "
-            f"({', '.join(languages)}).{embedded}"
-        )
+        parts.append(labels.text("a11y_languages", languages=labels.language_names(languages)))
+        if embedded_fonts:
+            parts.append(labels.text("a11y_fonts"))
     images = sum(len(list(archive.xml(e).iter(h("img")))) for e in archive.spine())
     if images == 1 and has_cover_image(archive):
-        parts.append("The only image is the cover, which has a text description.")
+        parts.append(labels.text("a11y_cover_only"))
     elif images and "alternativeText" in features(archive, False):
-        parts.append("Every image has a text description.")
-    parts.append("It has no flashing, motion or sound hazards.")
-    return " ".join(parts)
+        parts.append(labels.text("a11y_images"))
+    parts.append(labels.text("a11y_hazards"))
+    # Chinese and Japanese sentences end in a full stop that needs no space after it.
+    return ("" if book_script(labels.language) in ("han", "kana") else " ").join(parts)
 
 
 def has_images(archive: EpubArchive) -> bool:

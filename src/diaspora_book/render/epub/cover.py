@@ -18,6 +18,7 @@ from typing import Any
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, ToolError
 from diaspora_book.fonts import families_for_script, font_characters, installed_font
+from diaspora_book.labels import book_labels
 from diaspora_book.language import RTL_SCRIPTS, script_of, script_runs
 
 WIDTH, HEIGHT = 1600, 2560
@@ -39,6 +40,7 @@ class Cover:
 def book_cover(project: Project) -> Cover:
     """Return the cover named in book.yml, or make one from the title, subtitle and authors."""
     config = project.config
+    labels = book_labels(config)
     if config.cover:
         path = project.root / config.cover
         suffix = path.suffix.lower()
@@ -46,9 +48,9 @@ def book_cover(project: Project) -> Cover:
             data = path.read_bytes()
         except OSError as exc:
             raise BookError(f"cannot read the cover {config.cover}: {exc.strerror}") from None
-        return Cover(data, suffix, MEDIA_TYPES[suffix], f"Cover of {config.title}")
+        return Cover(data, suffix, MEDIA_TYPES[suffix], labels.text("cover_of", title=config.title))
     lines = [config.title, config.subtitle, ", ".join(config.authors)]
-    alt = "Cover: " + ". ".join(text for text in lines if text)
+    alt = labels.text("cover_text", text=". ".join(text for text in lines if text))
     return Cover(
         draw_cover(config.title, config.subtitle, config.authors), ".png", "image/png", alt
     )

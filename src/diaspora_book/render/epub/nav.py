@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from diaspora_book.labels import Labels
 from diaspora_book.render.epub.archive import EPUB_TYPE, NCX, NS, EpubArchive, h
 from diaspora_book.render.epub.pages import PageTarget
 from diaspora_book.render.epub.semantics import epub_types
@@ -27,18 +28,19 @@ class Landmark:
     fragment: str = ""  # id inside it, if any
 
 
+# epub:type of a landmark -> the book's message that names it.
 LABELS = {
-    "cover": "Cover",
-    "titlepage": "Title Page",
-    "toc": "Table of Contents",
-    "bodymatter": "Start of Content",
-    "glossary": "Glossary",
-    "index": "Index",
-    "bibliography": "Bibliography",
+    "cover": "cover",
+    "titlepage": "title_page",
+    "toc": "table_of_contents",
+    "bodymatter": "start_of_content",
+    "glossary": "glossary",
+    "index": "index",
+    "bibliography": "bibliography",
 }
 
 
-def find_landmarks(archive: EpubArchive) -> list[Landmark]:
+def find_landmarks(archive: EpubArchive, labels: Labels) -> list[Landmark]:
     """Return the landmarks of the book in reading order: the first body or section of each kind."""
     found: dict[str, Landmark] = {}
     for entry in archive.spine():
@@ -47,12 +49,13 @@ def find_landmarks(archive: EpubArchive) -> list[Landmark]:
             fragment = "" if element is body else element.get("id") or ""
             for epub_type in epub_types(element):
                 if epub_type in LABELS and epub_type not in found:
-                    found[epub_type] = Landmark(epub_type, LABELS[epub_type], entry, fragment)
+                    label = labels.text(LABELS[epub_type])
+                    found[epub_type] = Landmark(epub_type, label, entry, fragment)
     return list(found.values())
 
 
 def write_navigation(
-    archive: EpubArchive, landmarks: list[Landmark], pages: list[PageTarget]
+    archive: EpubArchive, landmarks: list[Landmark], pages: list[PageTarget], labels: Labels
 ) -> None:
     """Replace pandoc's landmarks and add the page list to the nav document and NCX."""
     nav_name = archive.nav_name()
@@ -61,7 +64,7 @@ def write_navigation(
     old = body.find(f"{h('nav')}[@{EPUB_TYPE}='landmarks']")
     landmarks_nav = _nav(
         "landmarks",
-        "Landmarks",
+        labels.text("landmarks"),
         [(_href(nav_name, m.entry, m.fragment), m.label, m.epub_type) for m in landmarks],
     )
     if old is not None:
@@ -73,11 +76,11 @@ def write_navigation(
         body.append(
             _nav(
                 "page-list",
-                "Pages",
+                labels.text("pages"),
                 [(_href(nav_name, p.entry, p.fragment), p.label, "") for p in pages],
             )
         )
-        _ncx_page_list(archive, pages)
+        _ncx_page_list(archive, pages, labels.text("pages"))
 
 
 def _nav(kind: str, heading: str, links: list[tuple[str, str, str]]) -> etree._Element:
@@ -114,7 +117,7 @@ def _href(from_entry: str, entry: str, fragment: str) -> str:
     return f"{path}#{fragment}" if fragment else path
 
 
-def _ncx_page_list(archive: EpubArchive, pages: list[PageTarget]) -> None:
+def _ncx_page_list(archive: EpubArchive, pages: list[PageTarget], heading: str) -> None:
     item = archive.opf.find("opf:manifest/opf:item[@media-type='application/x-dtbncx+xml']", NS)
     if item is None:
         return
@@ -125,7 +128,7 @@ def _ncx_page_list(archive: EpubArchive, pages: list[PageTarget]) -> None:
         if meta is not None:
             meta.set("content", str(value))
     page_list = etree.SubElement(ncx, f"{{{NCX}}}pageList")
-    _ncx_label(page_list, "Pages")
+    _ncx_label(page_list, heading)
     for number, page in enumerate(pages, start=1):
         target = etree.SubElement(page_list, f"{{{NCX}}}pageTarget")
         target.set("id", f"pageTarget-{number}")

@@ -23,7 +23,7 @@ class PrintSource:
     pagination: Pagination
 
 
-def add_cover_to_spine(archive: EpubArchive, cover_entry: str, item_id: str) -> None:
+def add_cover_to_spine(archive: EpubArchive, cover_entry: str, item_id: str, title: str) -> None:
     """Put the cover page first in the reading order."""
     spine = archive.opf.find("opf:spine", NS)
     ref = etree.Element(f"{{{OPF}}}itemref")
@@ -33,7 +33,7 @@ def add_cover_to_spine(archive: EpubArchive, cover_entry: str, item_id: str) -> 
     if guide is not None:  # EPUB 2 reading systems (and Kindle conversion) look here
         reference = etree.Element(f"{{{OPF}}}reference")
         reference.set("type", "cover")
-        reference.set("title", "Cover")
+        reference.set("title", title)
         reference.set("href", archive.href(cover_entry))
         guide.insert(0, reference)
 

@@ -5,14 +5,16 @@ uses the matching DPUB-ARIA `role`. pandoc writes `epub:type` only where the
 manuscript names one, so chapters get theirs here, every section gets the role that
 matches its type, a glossary's terms and definitions are marked, each document is
 titled after its first heading (pandoc titles chapter files "ch002.xhtml", which a
-screen reader would announce), and every language tag is also written as `xml:lang`
-for reading systems that only know the XML attribute.
+screen reader would announce), every language tag is also written as `xml:lang`
+for reading systems that only know the XML attribute, and in a right-to-left book
+every document says `dir="rtl"`.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from diaspora_book.language import direction_of
 from diaspora_book.render.epub.archive import EPUB_TYPE, XML_LANG, EpubArchive, h
 
 # epub:type of a section -> the DPUB-ARIA role with the same meaning.
@@ -60,6 +62,8 @@ def add_semantics(archive: EpubArchive, language: str) -> None:
 
 def _language(root: etree._Element, language: str) -> None:
     root.set("lang", root.get("lang") or language)
+    if direction_of(language) == "rtl" and root.get("dir") is None:
+        root.set("dir", "rtl")  # pandoc writes `dir` on its chapters but not on the nav
     root.set(XML_LANG, root.get(XML_LANG) or root.get("lang"))
     for element in root.iter(etree.Element):
         lang = element.get("lang")

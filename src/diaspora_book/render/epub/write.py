@@ -14,12 +14,14 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.fonts import font_css
+from diaspora_book.labels import Labels, book_labels
+from diaspora_book.language import direction_of
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import replacing
 from diaspora_book.render import html as pandoc
@@ -81,7 +83,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         "--toc",
         "--toc-depth=2",
         "--epub-title-page=true",
-        "--metadata=toc-title:Contents",
+        f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
         *lua_filter_args(),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
@@ -123,11 +125,14 @@ def _print_source(
         return None
     config = project.config
     pages = print_edition.page_count
-    return PrintSource(
-        f"{config.title}, print edition (PDF, {config.page_size}, {manuscript.description.date}), "
-        f"{pages} page{'s' if pages != 1 else ''}",
-        print_edition,
+    description = book_labels(config).text(
+        "print_edition",
+        title=config.title,
+        size=config.page_size,
+        date=manuscript.description.date,
+        count=pages,
     )
+    return PrintSource(description, print_edition)
 
 
 def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics) -> EmbeddedFonts:
@@ -138,7 +143,8 @@ def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics
     see the finished text.
     """
     language = project.config.language
-    _add_cover(archive, book_cover(project), language)
+    labels = book_labels(project.config)
+    _add_cover(archive, book_cover(project), language, labels)
     add_semantics(archive, language)
     put_contents_after_copyright(archive, _copyright_page(archive))
     fonts = embed_fonts(archive, diagnostics)
@@ -154,21 +160,25 @@ def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics
 def finish_pages(draft: DraftEpub, project: Project, source: PrintSource | None) -> None:
     """Add the print edition's page markers and page list, the landmarks and the metadata."""
     archive, language = draft.archive, project.config.language
+    labels = book_labels(project.config)
     pages = mark_print_pages(archive, source.pagination) if source else []
-    write_navigation(archive, find_landmarks(archive), pages)
+    write_navigation(archive, find_landmarks(archive, labels), pages, labels)
     page_count = source.pagination.page_count if source else None
     languages = foreign_languages(archive, language)
+    summary = accessibility.summary(
+        archive, draft.verified, page_count, bool(draft.fonts), languages, labels
+    )
     write_metadata(
         archive,
         source,
         accessibility.features(archive, has_page_list=bool(pages)),
-        accessibility.summary(archive, draft.verified, page_count, bool(draft.fonts), languages),
+        summary,
         ["textual", "visual"] if accessibility.has_images(archive) else ["textual"],
         accessibility.CONFORMS_TO if draft.verified.conforms else "",
     )
 
 
-def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:
+def _add_cover(archive: EpubArchive, cover: Cover, language: str, labels: Labels) -> None:
     """Store the cover image and a cover page, first in the reading order."""
     content = archive.content_dir()
     image = f"{content}/media/cover{cover.suffix}"
@@ -181,25 +191,27 @@ def _add_cover(archive: EpubArchive, cover: Cover, language: str) -> None:
             archive.relative(page, f"{content}/{STYLESHEET}"),
             cover.alt,
             language,
+            labels,
         ),
         "cover",
         "application/xhtml+xml",
     )
-    add_cover_to_spine(archive, page, "cover")
+    add_cover_to_spine(archive, page, "cover", labels.text("cover"))
     metadata = archive.opf.find("opf:metadata", NS)
     legacy = metadata.makeelement(f"{{{OPF}}}meta", {"name": "cover", "content": "cover-image"})
     metadata.append(legacy)  # EPUB 2 readers and Kindle conversion find the cover by this
 
 
-def _cover_page(image: str, css: str, alt: str, language: str) -> bytes:
+def _cover_page(image: str, css: str, alt: str, language: str, labels: Labels) -> bytes:
     lang = quoteattr(language)
+    direction = ' dir="rtl"' if direction_of(language) == "rtl" else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
-lang={lang} xml:lang={lang}>
+lang={lang} xml:lang={lang}{direction}>
 <head>
   <meta charset="utf-8" />
-  <title>Cover</title>
+  <title>{escape(labels.text("cover"))}</title>
   <link rel="stylesheet" type="text/css" href={quoteattr(css)} />
 </head>
 <body epub:type="frontmatter" class="cover-page">

@@ -42,11 +42,16 @@ class PdfInfo:
 
 
 def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
-    """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes."""
+    """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes;
+    a right-to-left book gets `/ViewerPreferences /Direction /R2L`."""
     try:
         with pikepdf.open(path) as pdf:
             mark_furniture_as_artifacts(pdf)
             _write_xmp(pdf, info)
+            if info.book.direction == "rtl":  # viewers then show spreads right to left
+                preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+                preferences.Direction = pikepdf.Name.R2L
+                pdf.Root.ViewerPreferences = preferences
             if press:
                 _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
             data = pdf_bytes(

@@ -18,6 +18,7 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics, ToolError
 from diaspora_book.fonts import font_css
+from diaspora_book.labels import book_labels, handout_css
 from diaspora_book.render.pdf.finish import PdfInfo
 from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
 from diaspora_book.render.pdf.page_setup import page_css
@@ -86,17 +87,17 @@ class Session:
     warnings: list[str] = field(default_factory=list)
 
     def stylesheets(self, rewrite: Callable[[str], str] | None = None) -> list:
-        """Return WeasyPrint's stylesheets: the page geometry, the faces, then the layers.
+        """Return WeasyPrint's stylesheets: page geometry, faces (and a handout's footer), layers.
 
         `rewrite`, if given, is applied to the text of every stylesheet first.
         """
         weasyprint = weasyprint_module()
         setup = self.setup
-        texts = [
-            page_css(setup.project.config, bound=setup.fmt != "handout", press=setup.press),
-            font_css(),
-        ]
-        bases: list[str | None] = [None, None]
+        config = setup.project.config
+        texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
+        if setup.fmt == "handout":  # the footer's words, in the book's language
+            texts.append(handout_css(book_labels(config)))
+        bases: list[str | None] = [None] * len(texts)
         for path in stylesheets(setup.project, setup.fmt):
             texts.append(path.read_text(encoding="utf-8"))
             bases.append(path.as_uri())

@@ -131,11 +131,13 @@ def with_page_numbers(part: str, pages: dict[str, int]) -> tuple[str, list[str]]
 def with_end_marker(part: str) -> str:
     """Append an empty block that opens a recto, so the part ends as it would in the book.
 
+    A recto is a right-hand page, or a left-hand one in a right-to-left book.
+
     In the whole book the next part opens on a recto, which puts a blank verso after
     a part that ends on a recto. Laid out alone, a part gets that blank page the same
     way from the marker; the page holding the marker itself is then dropped.
     """
-    marker = '<div style="break-before: right" aria-hidden="true"></div>\n'
+    marker = '<div style="break-before: recto" aria-hidden="true"></div>\n'
     cut = part.rindex("</body>")
     return part[:cut] + marker + part[cut:]
 
