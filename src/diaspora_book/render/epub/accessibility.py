@@ -26,7 +26,7 @@ from lxml import etree
 
 from diaspora_book.config import Project
 from diaspora_book.labels import Labels
-from diaspora_book.language import book_script, script_of
+from diaspora_book.language import BookLanguage, book_script
 from diaspora_book.render.epub.archive import EPUB_TYPE, NS, XML_LANG, EpubArchive, h
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -73,9 +73,9 @@ def _document_failures(archive: EpubArchive, entry: str, project: Project) -> li
             found.append(f"{name} has an image without a text alternative")
         elif element.tag == h("a") and element.get("href") and not _named(element):
             found.append(f"{name} has a link without text")
-    script = _untagged_script(root, project)
-    if script:
-        found.append(f"{name} has {script} text without its language")
+    language = _untagged_run(root, project.config.book_language)
+    if language:
+        found.append(f"{name} has text in '{language}' not marked with its language")
     return found
 
 
@@ -87,24 +87,19 @@ def _named(link: etree._Element) -> bool:
     return bool(_text(link) or (link.get("aria-label") or "").strip())
 
 
-def _untagged_script(root: etree._Element, project: Project) -> str | None:
-    """Return a script whose text is read in the book's language but is not written in it.
+def _untagged_run(root: etree._Element, book: BookLanguage) -> str | None:
+    """Return the language of a run the converter would tag but that is read as the book's.
 
-    `languages:` in book.yml says which language each script's runs are in; a run
-    whose language is the book's own, in a script the book's language is not
-    given, was left untagged (by a project template, say).
+    Runs in another script are tagged by the converter; a project template's own
+    words are not. The same rules (`BookLanguage.runs`) decide what needs a tag.
     """
-    book = project.config.language.lower()
-    scripts = project.config.languages
     for element in root.iter(etree.Element):
-        lang = _language(element).lower()
-        if lang != book:
+        if _language(element).lower() != book.tag.lower():
             continue
         for text in (element.text, *(child.tail for child in element)):
-            for char in text or "":
-                script = script_of(char)
-                if script and scripts.get(script, "").lower() != book:
-                    return script
+            for _, language, _ in book.runs(text or ""):
+                if language is not None:
+                    return language
     return None
 
 
