@@ -233,8 +233,8 @@ METHOD = """\
 - **Pipeline**: `diaspora_book.build.build()` (what `diaspora-book build` runs), PDF and
   EPUB, in a fresh process (`bench/worker.py`). Stage times come from stopwatches wrapped
   around the functions `build()` calls. The print edition is laid out in parts, one
-  process per core at a time (`render/pdf_parallel.py`), and the EPUB is drafted in
-  another process meanwhile (`render/epub_beside.py`; it is finished once the print
+  process per core at a time (`render/pdf/parts/`), and the EPUB is drafted in
+  another process meanwhile (`render/epub/beside.py`; it is finished once the print
   pages are known). Those processes time their own stages, so the layout, write and
   EPUB rows add up the seconds of every process, and the overlap row subtracts the
   time during which stages ran at once.

@@ -6,8 +6,8 @@ the worker wraps the functions `build()` calls (and WeasyPrint's render and
 write_pdf) with stopwatches; a function that another branch has renamed is simply
 not split out: its time shows up as "other" and the results name it.
 
-The print edition may be laid out in parts by forked processes (`pdf_parallel`), and
-the EPUB drafted in another (`epub_beside`).
+The print edition may be laid out in parts by forked processes (`render.pdf.parts.conduct`), and
+the EPUB drafted in another (`render.epub.beside`).
 They inherit the stopwatches; each writes what it timed to a file when its part is
 done, and the parent adds those in. Wall-clock readings are comparable across
 processes (`perf_counter` is the system's monotonic clock), so stages that ran at
@@ -123,13 +123,13 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     import weasyprint.document
 
     import diaspora_book.build as build_module
-    import diaspora_book.render.epub as epub_module
-    import diaspora_book.render.epub_beside as beside_module
-    import diaspora_book.render.pandoc as pandoc_module
-    import diaspora_book.render.pdf as pdf_module
-    import diaspora_book.render.pdf_parallel as parallel_module
+    import diaspora_book.render.epub.beside as beside_module
+    import diaspora_book.render.epub.write as epub_module
+    import diaspora_book.render.html as pandoc_module
+    import diaspora_book.render.pdf.parts.conduct as parallel_module
+    import diaspora_book.render.pdf.write as pdf_module
 
-    watch.wrap(build_module, "convert_book", "parse + convert")
+    watch.wrap(build_module, "convert_articles", "parse + convert")
     watch.wrap(build_module, "write_chapters", "write chapters")
     watch.wrap(build_module, "assemble", "assemble")
     watch.wrap(pandoc_module, "convert", _pandoc_stage)
@@ -149,7 +149,7 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     watch = Stopwatch()
     records = Path(tempfile.mkdtemp(prefix="bench-children-"))
     instrument_pipeline(watch, records)
-    from diaspora_book.build import build
+    from diaspora_book.build import BuildRequest, build
     from diaspora_book.config import load_project
 
     ready = time.perf_counter()
@@ -157,10 +157,10 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
         import cProfile
 
         profiler = cProfile.Profile()
-        report = profiler.runcall(build, load_project(project_dir), out_dir=out_dir)
+        report = profiler.runcall(build, load_project(project_dir), BuildRequest(out_dir=out_dir))
         profiler.dump_stats(profile)
     else:
-        report = build(load_project(project_dir), out_dir=out_dir)
+        report = build(load_project(project_dir), BuildRequest(out_dir=out_dir))
     done = time.perf_counter()
     watch.add_children(records)
     shutil.rmtree(records)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from diaspora_book.build import build, build_handouts
+from diaspora_book.build import BuildRequest, build, build_handouts
 from diaspora_book.config import book_identifier, load_project
 from diaspora_book.labels import catalogue, catalogue_for, load_labels
 
@@ -39,7 +39,7 @@ def build_language_book(tag: str, parent: Path) -> LanguageBook:
     """Copy the fixture project `tag` under `parent` and build it, strictly."""
     root = shutil.copytree(FIXTURES / tag, parent / tag)
     project = load_project(root)
-    report = build(project, strict=True, jobs=2)
+    report = build(project, BuildRequest(strict=True, jobs=2))
     handouts = build_handouts(project, [], jobs=1, strict=True)
     pdf = next(p for p in report.outputs if p.suffix == ".pdf")
     epub = next(p for p in report.outputs if p.suffix == ".epub")

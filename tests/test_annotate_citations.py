@@ -108,3 +108,38 @@ def test_citeproc_reads_the_named_files_inside_the_sandbox(tmp_path):
     assert args[1] == f"--bibliography={tmp_path / 'references.bib'}"
     assert args[2].endswith("/csl/chicago-author-date.csl")
     assert Annotations().pandoc_args() == []
+
+
+def test_citation_rules_run_once_per_block_and_unmatched_rules_are_reported(
+    project_factory, monkeypatch
+):
+    """The converter records which rules matched; the book check does not match again."""
+    from diaspora_book.annotate import project as project_module
+    from diaspora_book.build import convert_book
+    from diaspora_book.config import load_project
+
+    calls: list[str] = []
+    real = project_module.cites_in
+
+    def counting(text, slug, rules, used):
+        calls.append(text)
+        return real(text, slug, rules, used)
+
+    monkeypatch.setattr(project_module, "cites_in", counting)
+    root = project_factory(
+        {"a.txt": "= A =\n\nThe 2009 census counted them.\n\nA second paragraph.\n\n- an item\n"}
+    )
+    (root / "references.bib").write_text(
+        "@misc{census, title = {Census}}\n@misc{a, title = {A}}\n", encoding="utf-8"
+    )
+    (root / "citations.yml").write_text(
+        "rules:\n  - phrase: 2009 census\n    cite: census\n  - phrase: never said\n    cite: census\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics()
+    book = convert_book(load_project(root), diagnostics)
+    assert len(calls) == 3  # two paragraphs and a list item, each once
+    assert book.chapters[0].cite_rules == (0,)
+    assert [str(d) for d in diagnostics] == [
+        "citations.yml:4: warning: this citation rule matches no text"
+    ]

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from diaspora_book.build import BuildFailed, build
+from diaspora_book.build import BuildFailed, BuildRequest, build
 from diaspora_book.cli import main
 from diaspora_book.config import load_project
 
@@ -63,14 +63,14 @@ def test_a_clean_annotated_project_checks_and_builds_strictly(project_factory, c
         " census [@census].\n\n::: {.source-note}\nSource: @herders.\n:::\n"
     ) in chapter
     assert run(capsys, "check", "--project", root) == (0, "", "")
-    report = build(load_project(root), ("epub",), strict=True)
+    report = build(load_project(root), BuildRequest(formats=("epub",), strict=True))
     assert report.outputs[0].is_file()
 
 
 def test_build_strict_fails_on_an_unused_glossary_term(project_factory):
     root = project(project_factory, glossary_yml=GLOSSARY)
     with pytest.raises(BuildFailed) as failed:
-        build(load_project(root), ("epub",), strict=True)
+        build(load_project(root), BuildRequest(formats=("epub",), strict=True))
     assert [str(d) for d in failed.value.diagnostics] == [
         "glossary.yml:3: error: glossary term 'kolkhoz' is never used"
     ]
@@ -144,3 +144,12 @@ def test_a_missing_csl_style_is_a_book_yml_error(project_factory, capsys):
         "book.yml:2: error: the citation style styles/apa.csl does not exist (give a path "
         "relative to the project, or leave 'csl' out for the packaged Chicago author-date)\n",
     )
+
+
+@pytest.mark.parametrize("name", ["glossary.yml", "index.yml", "citations.yml"])
+def test_a_yaml_syntax_error_names_its_file_and_line(project_factory, capsys, name):
+    """One message for every YAML file of the project, as book.yml's."""
+    root = project(project_factory, **{name.replace(".", "_"): "- term: [unclosed\n"})
+    code, _, err = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert f"{name}:2: error: cannot read {name}: expected ',' or ']'" in err

@@ -53,7 +53,9 @@ def test_pdf_index_page_numbers_are_the_pages_the_terms_are_on(sample_build):
 
 def test_pdf_glossary_gives_gloss_definition_and_pages(sample_build):
     pages = pdf_body_pages(output(sample_build, ".pdf"))
-    glossary = next(p for p in pages if p.lstrip().startswith("Glossary"))
+    first = next(i for i, p in enumerate(pages) if p.lstrip().startswith("Glossary"))
+    after = next(i for i, p in enumerate(pages) if p.lstrip().startswith("References"))
+    glossary = "\n".join(pages[first:after])  # gloss and definition: a line each
     text = normalise(glossary)
     assert "yärlik" in text and "yerlik" in text
     match = re.search(r"locals Uyghurs whose families .*? Used on page (\d+)", text)

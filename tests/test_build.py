@@ -1,8 +1,10 @@
 """Whole builds: defaults, byte-identical output, and inputs that must fail cleanly."""
 
+import zipfile
+
 import pytest
 
-from diaspora_book.build import BuildFailed, build, build_handouts
+from diaspora_book.build import BuildFailed, BuildRequest, build, build_handouts
 from diaspora_book.config import load_project
 
 from .readers import epub_text, pdf_text
@@ -50,7 +52,7 @@ def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatc
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", counting)
-    build(load_project(project_factory({"alpha.txt": ARTICLE})), formats=("pdf",))
+    build(load_project(project_factory({"alpha.txt": ARTICLE})), BuildRequest(formats=("pdf",)))
     assert len(layouts) == 1
     annotated = project_factory(
         {"alpha.txt": "= Alpha =\n\nThe yärlik live here. The yärlik again.\n"},
@@ -58,14 +60,75 @@ def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatc
     )
     (annotated / "glossary.yml").write_text("- term: yärlik\n  gloss: locals\n", encoding="utf-8")
     layouts.clear()
-    build(load_project(annotated), formats=("pdf",))
+    build(load_project(annotated), BuildRequest(formats=("pdf",)))
     assert len(layouts) == 2  # two occurrences on one page: the Glossary keeps one number
 
 
 def test_strict_promotes_warnings_keeping_their_rule(project_factory):
     root = project_factory({"alpha.txt": "= Alpha =\n\nhowever, , only 213.\n"})
     with pytest.raises(BuildFailed) as raised:
-        build(load_project(root), formats=("epub",), strict=True)
+        build(load_project(root), BuildRequest(formats=("epub",), strict=True))
     assert [str(d) for d in raised.value.diagnostics] == [
         "articles/alpha.txt:3:8: error: ', ,' looks like a removed template [removed-template]"
     ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["whole", "parts"])
+def test_an_epub_only_build_lays_the_print_edition_out_without_writing_it(
+    project_factory, monkeypatch, tmp_path, jobs
+):
+    """The EPUB needs the print edition's pages, not a PDF: nothing is written or finished."""
+    import weasyprint.document
+
+    log = tmp_path / "written.txt"  # the parts are laid out in worker processes too
+    real = weasyprint.document.Document.write_pdf
+
+    def logged(self, *args, **kwargs):
+        with log.open("a") as file:
+            file.write("pdf\n")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", logged)
+    articles = {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\n\nBeta text.\n"}
+    report = build(load_project(project_factory(articles)), BuildRequest(("epub",), jobs=jobs))
+    assert not log.exists()
+    assert [p.suffix for p in report.outputs] == [".epub"]
+    with zipfile.ZipFile(report.outputs[0]) as epub:
+        nav = epub.read("EPUB/nav.xhtml").decode()
+    assert 'epub:type="page-list"' in nav
+
+
+def test_a_build_hashes_the_shared_project_files_once(project_factory, monkeypatch):
+    """The chapters' cache keys and every render's key share one digest per build."""
+    from diaspora_book import book as book_module
+
+    calls: list[int] = []
+    real = book_module.shared_digest
+
+    def counting(project):
+        calls.append(1)
+        return real(project)
+
+    monkeypatch.setattr(book_module, "shared_digest", counting)
+    build(load_project(project_factory({"alpha.txt": ARTICLE})), BuildRequest(jobs=1))
+    assert calls == [1]
+
+
+def test_each_handout_is_assembled_once_before_it_is_laid_out(project_factory, monkeypatch):
+    """The cache key and the render share the handout's manuscript; a second assembly
+    happens only for the relayout that gives each Glossary page number once."""
+    from diaspora_book.render import handouts as handouts_module
+
+    first_assemblies: list[str] = []
+    real = handouts_module.handout_manuscript
+
+    def counting(project, chapter, notes, pages=None):
+        if pages is None:
+            first_assemblies.append(chapter.slug)
+        return real(project, chapter, notes, pages)
+
+    monkeypatch.setattr(handouts_module, "handout_manuscript", counting)
+    articles = {"alpha.txt": ARTICLE, "beta.txt": "= Beta =\n\nBeta text.\n"}
+    report = build_handouts(load_project(project_factory(articles)), [], jobs=1)
+    assert len(report.handouts) == 2
+    assert first_assemblies == ["alpha", "beta"]

@@ -80,3 +80,21 @@ def test_headings_get_unique_ids_even_without_latin_letters():
     assert '## [История]{lang="ru"} {#x--section}' in chapter.body
     assert '## [История]{lang="ru"} {#x--section-2}' in chapter.body
     assert "## Notes {#x--notes}" in chapter.body
+
+
+def test_template_residue_in_a_fact_becomes_rows_of_its_own():
+    text = (
+        "= Alphabet =\n\nInfobox\n"
+        "- In use: Cyrillic (official) | planned = Latin | abroad = Arabic (China)\n"
+        "- Popplace: Almaty | related-c = Overseas Chinese\n\nText.\n"
+    )
+    chapter = convert_article(article("alphabet", text), 1, BookConfig(title="T"))
+    assert chapter.metadata["facts"] == [
+        {"key": "In use", "value": "Cyrillic (official)"},
+        {"key": "planned", "value": "Latin"},
+        {"key": "abroad", "value": "Arabic (China)"},
+        {"key": "Popplace", "value": "Almaty"},
+        {"key": "related-c", "value": "Overseas Chinese"},
+    ]
+    assert "planned\n:   Latin\n" in chapter.body
+    assert "|" not in chapter.body.split(":::")[1]

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from diaspora_book.build import build
+from diaspora_book.build import BuildRequest, build
 from diaspora_book.config import load_project
 from diaspora_book.errors import BookError
 
@@ -63,7 +63,7 @@ def test_named_cover_is_used_and_an_epub_only_build_keeps_print_pages(project_fa
     root = project_factory({"alpha.txt": ARTICLE}, "title: Own Cover\ncover: art/cover.png\n")
     (root / "art").mkdir()
     (root / "art" / "cover.png").write_bytes(png_bytes())
-    report = build(load_project(root), formats=("epub",))
+    report = build(load_project(root), BuildRequest(formats=("epub",)))
     [epub] = report.outputs
     assert not list(epub.parent.glob("*.pdf"))  # the print layout was made, not kept
     with zipfile.ZipFile(epub) as z:
@@ -72,3 +72,26 @@ def test_named_cover_is_used_and_an_epub_only_build_keeps_print_pages(project_fa
     assert img.get("alt") == "Cover of Own Cover"
     pages = [label for _, _, label in epub_nav_links(epub, "page-list")]
     assert pages[:2] == ["1", "2"] and len(pages) >= 4
+
+
+def test_the_cover_asks_fontconfig_once_per_face(monkeypatch):
+    """Fitting a title measures it many times; fc-list ran for every measurement."""
+    import subprocess
+
+    from diaspora_book import fonts
+    from diaspora_book.render.epub.cover import draw_cover
+
+    calls: list[list[str]] = []
+    real = subprocess.run
+
+    def counting(args, *rest, **kwargs):
+        calls.append(list(args))
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(fonts.subprocess, "run", counting)
+    fonts.installed_font.cache_clear()
+    fonts.font_characters.cache_clear()
+    long_title = "A Very Long Title About the Uyghur ئۇيغۇر and Chinese 华侨 Communities " * 2
+    draw_cover(long_title, "A subtitle", ("An Author",))
+    faces = {tuple(call[-1:]) for call in calls}
+    assert len(calls) == len(faces) <= 8  # one lookup per family and weight

@@ -2,9 +2,9 @@
 
 import pikepdf
 
-from diaspora_book.build import build
+from diaspora_book.build import BuildRequest, build
 from diaspora_book.config import load_project
-from diaspora_book.render import pdf as pdf_module
+from diaspora_book.render import html as html_module
 
 from .readers import (
     EPUB_TYPE,
@@ -95,7 +95,7 @@ def test_chapter_starts_where_the_printed_chapter_starts(sample_build):
 def test_block_ids_leave_the_print_layout_alone(sample_build, monkeypatch, tmp_path):
     """The ids exist for the EPUB; the printed lines must be the same without them."""
     pdf, _ = outputs(sample_build)
-    monkeypatch.setattr(pdf_module, "lua_filter_args", lambda: [])
+    monkeypatch.setattr(html_module, "lua_filter_args", lambda: [])
     root = pdf.parent.parent
-    plain = build(load_project(root), formats=("pdf",), out_dir=tmp_path).outputs[0]
+    plain = build(load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path)).outputs[0]
     assert pdf_pages(plain) == pdf_pages(pdf)

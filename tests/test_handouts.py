@@ -8,6 +8,7 @@ import pytest
 from diaspora_book.build import build_handouts
 from diaspora_book.cli import main
 from diaspora_book.config import load_project
+from diaspora_book.convert import fact_rows
 from diaspora_book.model import BulletList, Paragraph
 from diaspora_book.parse import parse_file
 
@@ -20,9 +21,11 @@ BOOK = "Kazakhstan's Diasporas"
 
 
 def article_words(article) -> list[str]:
+    """The words a reader gets: a fact box's template residue is printed as rows."""
     texts = [article.title]
     if article.infobox:
-        texts += [f"{f.key} {f.value}" for f in article.infobox.facts]
+        rows = [row for fact in article.infobox.facts for row in fact_rows(fact)]
+        texts += [f"{key} {value}" for key, value in rows]
     for block in article.blocks:
         texts += [i.text for i in block.items] if isinstance(block, BulletList) else [block.text]
     return " ".join(texts).split()

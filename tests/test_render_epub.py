@@ -243,3 +243,28 @@ def test_non_latin_fonts_are_embedded_and_subset(sample_build):
                 f'font-family: "{families[href]}";\n  font-weight: {weight};\n'
                 f'  font-style: normal;\n  src: url("../{href}")'
             ) in css
+
+
+def test_glossary_gloss_and_definition_do_not_run_together(sample_build):
+    """Each is a paragraph of its own: read aloud, "newcomers" is not the start of a
+    sentence "newcomers What the Uyghurs who came ...". The PDF's tree agrees."""
+    epub = epub_of(sample_build)
+    entry = next(
+        dd
+        for name in epub_spine(epub)
+        for dd in epub_xml(epub, name).iterfind(".//h:dd", NS)
+        if "".join(dd.itertext()).strip().startswith("newcomers")
+    )
+    assert entry.get(EPUB_TYPE) == "glossdef"
+    paragraphs = [" ".join("".join(p.itertext()).split()) for p in entry.iterfind("h:p", NS)]
+    assert paragraphs[:2] == [
+        "newcomers",
+        "What the Uyghurs who came to Kazakhstan in the migrations of the 1950s and 1960s "
+        "call themselves.",
+    ]
+    assert paragraphs[2].startswith("Used in")
+    from .print_readers import structure_tree
+
+    pdf = next(p for p in sample_build.outputs if p.suffix == ".pdf")
+    texts = [e.text for e in structure_tree(pdf) if e.tag == "P"]
+    assert "newcomers" in texts

@@ -8,6 +8,8 @@ tree, links and where they lead, page boxes.
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -16,16 +18,20 @@ import pytest
 from diaspora_book.assemble import assemble
 from diaspora_book.build import convert_book
 from diaspora_book.config import load_project
-from diaspora_book.errors import Diagnostics, ToolError
-from diaspora_book.render import pdf_parallel
-from diaspora_book.render.book_parts import (
+from diaspora_book.errors import BookError, Diagnostics, ToolError
+from diaspora_book.progress import SILENT, Progress
+from diaspora_book.render.pdf.hooks import HookFailed
+from diaspora_book.render.pdf.layout import PrintJob
+from diaspora_book.render.pdf.parts import conduct as pdf_parallel
+from diaspora_book.render.pdf.parts import part as part_module
+from diaspora_book.render.pdf.parts.cut import (
     split_book,
     split_css,
     unsplittable_reason,
     with_end_marker,
     with_page_numbers,
 )
-from diaspora_book.render.pdf import RenderedPdf, write_pdf
+from diaspora_book.render.pdf.write import PrintLayout, write_pdf
 from tests.conftest import copy_sample_project, make_project
 from tests.print_readers import artifacts, outline, structure_tree, unreferenced_marked_content
 from tests.readers import pdf_pages
@@ -132,22 +138,36 @@ def test_first_child_selectors_and_comments_do_not_stop_splitting():
 # ---- rendering in parts ---------------------------------------------------------------
 
 
-def _render(root: Path, target: Path, jobs: int, press: bool = False) -> RenderedPdf:
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    layout: PrintLayout
+
+    @property
+    def parts(self) -> int:
+        return self.layout.parts
+
+
+def _job(root: Path, jobs: int, press: bool = False) -> PrintJob:
     project = load_project(root)
-    chapters, notes = convert_book(project, Diagnostics())
-    manuscript = assemble(project, chapters, "pdf", notes)
-    diagnostics = Diagnostics()  # the render's own: WeasyPrint warnings, refused URLs
-    rendered = write_pdf(
+    book = convert_book(project, Diagnostics())
+    chapters = list(book.chapters)
+    return PrintJob(
         project,
-        manuscript,
-        target,
-        diagnostics,
-        relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
+        book.assemble(project, "pdf"),
+        relayout=lambda pages: assemble(project, chapters, "pdf", book.notes, pages),
         press=press,
         jobs=jobs,
     )
+
+
+def _render(
+    root: Path, target: Path, jobs: int, press: bool = False, progress: Progress = SILENT
+) -> Rendered:
+    diagnostics = Diagnostics()  # the render's own: WeasyPrint warnings, refused URLs
+    layout = write_pdf(_job(root, jobs, press), target, diagnostics, progress)
     assert [d.message for d in diagnostics] == []
-    return rendered
+    return Rendered(target, layout)
 
 
 def _reader_view(path: Path) -> dict:
@@ -183,9 +203,8 @@ def _reader_view(path: Path) -> dict:
         }
 
 
-def _assert_same_book(whole: RenderedPdf, parts: RenderedPdf) -> None:
-    assert parts.page_count == whole.page_count
-    assert parts.anchor_pages == whole.anchor_pages
+def _assert_same_book(whole: Rendered, parts: Rendered) -> None:
+    assert parts.layout.pagination == whole.layout.pagination
     assert pdf_pages(parts.path) == pdf_pages(whole.path)  # text, folios and heads, page by page
     assert outline(parts.path) == outline(whole.path)
     assert structure_tree(parts.path) == structure_tree(whole.path)
@@ -195,7 +214,7 @@ def _assert_same_book(whole: RenderedPdf, parts: RenderedPdf) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_whole(tmp_path_factory) -> tuple[Path, RenderedPdf]:
+def sample_whole(tmp_path_factory) -> tuple[Path, Rendered]:
     root = copy_sample_project(tmp_path_factory.mktemp("parts") / "book")
     return root, _render(root, root / "whole.pdf", jobs=1)
 
@@ -236,28 +255,89 @@ def test_a_book_whose_stylesheet_counts_all_pages_is_laid_out_whole(tmp_path):
     (root / "styles" / "book.css").write_text(
         "@page :right { @bottom-right { content: counter(page) ' / ' counter(pages) } }\n"
     )
-    project = load_project(root)
-    chapters, notes = convert_book(project, Diagnostics())
-    manuscript = assemble(project, chapters, "pdf", notes)
-    assert "counter(pages)" in (pdf_parallel.split_reason(project, "pdf", manuscript, 2) or "")
+    assert "counter(pages)" in (pdf_parallel.split_reason(_job(root, 2)) or "")
     rendered = _render(root, tmp_path / "book.pdf", jobs=2)
     assert rendered.parts == 1
     last = pdf_pages(rendered.path)[-1]
-    assert f"{rendered.page_count} / {rendered.page_count}" in last
+    count = rendered.layout.pagination.page_count
+    assert f"{count} / {count}" in last
 
 
-def test_a_failing_part_is_a_tool_error_not_a_hang(sample_whole, tmp_path, monkeypatch):
+def _failing_in_workers(monkeypatch, error: BaseException) -> None:
+    """Make the layout of a run of chapters (in a worker process) raise `error`."""
+    real = part_module.lay_out_part
+
+    def failing(setup, source, start, path=None, on_anchors=None):
+        if on_anchors is not None:  # only the workers listen for anchors
+            raise error
+        return real(setup, source, start, path, on_anchors)
+
+    monkeypatch.setattr(pdf_parallel, "lay_out_part", failing)
+
+
+def test_a_bug_in_a_worker_stays_a_bug(sample_whole, tmp_path, monkeypatch):
+    """Not a user error (exit 1 naming a content problem): the bug, with its traceback."""
     root, _ = sample_whole
-    real = pdf_parallel._lay_out
-
-    def failing(setup, part, handshake, **kwargs):
-        if kwargs.get("on_laid_out") is not None:  # only in the workers
-            raise RuntimeError("out of paper")
-        return real(setup, part, handshake, **kwargs)
-
-    monkeypatch.setattr(pdf_parallel, "_lay_out", failing)
-    with pytest.raises(ToolError, match="laying out a part of the book failed: .*out of paper"):
+    _failing_in_workers(monkeypatch, ZeroDivisionError("out of paper"))
+    with pytest.raises(pdf_parallel.PartFailed) as caught:
         _render(root, tmp_path / "book.pdf", jobs=2)
+    assert not isinstance(caught.value, BookError)
+    assert "ZeroDivisionError: out of paper" in str(caught.value)
+    assert "Traceback" in str(caught.value)
+
+
+def test_a_problem_with_the_input_in_a_worker_is_reported_as_such(
+    sample_whole, tmp_path, monkeypatch
+):
+    root, _ = sample_whole
+    _failing_in_workers(monkeypatch, ToolError("WeasyPrint cannot start", hint="make setup"))
+    with pytest.raises(ToolError) as caught:
+        _render(root, tmp_path / "book.pdf", jobs=2)
+    assert str(caught.value) == "error: WeasyPrint cannot start (make setup)"
+
+
+def test_a_failing_layout_hook_falls_back_to_the_whole_book_and_says_so(
+    sample_whole, tmp_path, monkeypatch
+):
+    root, whole = sample_whole
+    _failing_in_workers(monkeypatch, HookFailed("layout.make_margin_boxes: TypeError: new API"))
+    log = io.StringIO()
+    rendered = _render(root, tmp_path / "book.pdf", jobs=2, progress=Progress("normal", log))
+    assert rendered.parts == 1
+    _assert_same_book(whole, rendered)
+    assert log.getvalue() == (
+        "print edition: laid out in one process, because a layout hook failed: "
+        "layout.make_margin_boxes: TypeError: new API\n"
+    )
+
+
+def test_a_failing_splice_falls_back_to_the_whole_book_and_says_so(
+    sample_whole, tmp_path, monkeypatch
+):
+    root, whole = sample_whole
+
+    def broken(parts, target):
+        raise pikepdf.PdfError("structure tree without one Document element")
+
+    monkeypatch.setattr(pdf_parallel, "splice", broken)
+    log = io.StringIO()
+    rendered = _render(root, tmp_path / "book.pdf", jobs=2, progress=Progress("normal", log))
+    assert rendered.parts == 1
+    _assert_same_book(whole, rendered)
+    assert "because joining the parts failed: structure tree without one Document" in (
+        log.getvalue()
+    )
+
+
+def test_an_unknown_weasyprint_lays_the_book_out_whole(sample_whole, tmp_path, monkeypatch):
+    """The hooks check for what they wrap before a part is laid out."""
+    import weasyprint.layout
+
+    root, whole = sample_whole
+    monkeypatch.delattr(weasyprint.layout, "make_margin_boxes")
+    assert pdf_parallel.split_reason(_job(root, 2)) == (
+        "this WeasyPrint cannot lay out a part of a book"
+    )
 
 
 def test_project_without_annotations_builds_in_parts(tmp_path):

@@ -7,13 +7,15 @@ import pikepdf
 import pytest
 
 from diaspora_book.assemble import assemble
-from diaspora_book.build import build, convert_project
+from diaspora_book.build import BuildRequest, build, convert_project
 from diaspora_book.cli import main
 from diaspora_book.config import load_project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Heading
 from diaspora_book.parse import parse_file
-from diaspora_book.render.pdf import to_html, write_pdf
+from diaspora_book.render.html import to_html
+from diaspora_book.render.pdf.layout import PrintJob
+from diaspora_book.render.pdf.write import write_pdf
 
 from .conftest import SAMPLES, sample_source_words
 from .print_readers import (
@@ -25,8 +27,11 @@ from .print_readers import (
     unreferenced_marked_content,
 )
 from .readers import (
+    NS,
     RTL_LETTERS,
     epub_citations,
+    epub_spine,
+    epub_xml,
     missing_words,
     pdf_fonts,
     pdf_pages,
@@ -82,10 +87,9 @@ def test_no_missing_glyphs(sample_build):
         assert font.drawn <= font.has, (font.name, sorted(font.drawn - font.has))
     # ... and between them the fonts drew every character of the articles.
     drawn = set().union(*(f.drawn for f in fonts))
-    source = set()
-    for path in SAMPLES:
-        source |= set(path.read_text(encoding="utf-8"))
-    source -= set(" \n\t")
+    # Every character a reader gets: the articles' words (a fact box's template
+    # residue is printed as rows, without its '|' and '=').
+    source = set("".join(sample_source_words()))
     assert source - drawn == set()
     names = {f.name.split("+", 1)[1] for f in fonts}
     assert {"Noto-Naskh-Arabic", "Noto-Serif-CJK-SC", "Noto-Serif"} <= names
@@ -98,7 +102,7 @@ def test_every_script_of_the_book_has_glyphs(project_factory):
     uyghur = "ئۇيغۇر ئې ئى ۋ ڭ ھ ۆ ۈ ې ى"
     text = f"= Scripts =\n\n{kazakh_latin}\n\n{kazakh_cyrillic}\n\n{uyghur}\n\n哈萨克斯坦 한국어 조선말\n"
     root = project_factory({"scripts.txt": text}, "title: Scripts\n")
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     fonts = pdf_fonts(report.outputs[0])
     for font in fonts:
         assert font.drawn <= font.has, (font.name, sorted(font.drawn - font.has))
@@ -119,7 +123,7 @@ def test_metadata_and_pages(sample_build):
 def test_dates_come_from_source_date_epoch(project_factory, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Alpha Book\nlanguage: en-GB\n")
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     info = pdfinfo(report.outputs[0])
     assert info["CreationDate"] == info["ModDate"] == "Tue Nov 14 22:13:20 2023 UTC"
     with pikepdf.open(report.outputs[0]) as pdf:
@@ -218,7 +222,15 @@ def test_structure_tree_follows_headings_paragraphs_and_lists(sample_build):
     tree = structure_tree(pdf_of(sample_build))
     h1 = [e.text for e in tree if e.tag == "H1"]
     h2 = [e.text for e in tree if e.tag == "H2"]
-    assert h1 == ["Contents", *(a.title for a in CHAPTERS), "Glossary", "References", "Index"]
+    # The title page's title, then the sections the bookmarks list.
+    assert h1 == [
+        BOOK_TITLE,
+        "Contents",
+        *(a.title for a in CHAPTERS),
+        "Glossary",
+        "References",
+        "Index",
+    ]
     assert h2 == [b.text for a in CHAPTERS for b in a.blocks if isinstance(b, Heading)]
     tags = {e.tag for e in tree}
     assert {"Document", "Sect", "P", "L", "LI", "LBody", "Link"} <= tags
@@ -276,7 +288,7 @@ def test_hyphenation_follows_the_language(sample_build):
 )
 def test_page_size_comes_from_book_yml(project_factory, page_size, shown):
     root = project_factory({"alpha.txt": LONG_ARTICLE}, f"title: Sizes\npage_size: {page_size}\n")
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     info = pdfinfo(report.outputs[0])
     assert info["Page size"] == shown
     pages = pdf_pages(report.outputs[0])
@@ -290,10 +302,11 @@ def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
     project = load_project(root)
     chapters = convert_project(project, Diagnostics())
     manuscript = assemble(project, chapters, "pdf")
-    rendered = write_pdf(project, manuscript, root / "book.pdf", Diagnostics())
-    pages = pdf_pages(rendered.path)
+    target = root / "book.pdf"
+    rendered = write_pdf(PrintJob(project, manuscript), target, Diagnostics()).pagination
+    pages = pdf_pages(target)
     assert set(rendered.anchor_pages) == set(re.findall(r'id="([^"]+)"', to_html(manuscript)))
-    assert rendered.page_count == len(pages) == int(pdfinfo(rendered.path)["Pages"])
+    assert rendered.page_count == len(pages) == int(pdfinfo(target)["Pages"])
     anchors = rendered.anchor_pages
     assert anchors["contents"] == 3
     assert pages[anchors["alpha"] - 1].lstrip().startswith("Alpha")
@@ -308,7 +321,9 @@ def test_print_edition_has_bleed_and_crop_marks(project_factory, tmp_path):
     root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Press\n")
     assert main(["build", "--print", "--format", "pdf", "--project", str(root)]) == 0
     press = root / "dist" / "press.pdf"
-    plain = build(load_project(root), ("pdf",), out_dir=tmp_path / "plain").outputs[0]
+    plain = build(
+        load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path / "plain")
+    ).outputs[0]
     mm = 72 / 25.4
     with pikepdf.open(press) as pdf:
         for page in pdf.pages:
@@ -364,9 +379,75 @@ def test_unknown_weasyprint_tagging_is_reported_not_hidden(project_factory, monk
     monkeypatch.delattr(tags, "_build_box_tree")
     monkeypatch.setattr(weasyprint.pdf, "add_tags", lambda *args: None)
     root = project_factory({"alpha.txt": "= Alpha =\n\nقازاق\n"})
-    report = build(load_project(root), ("pdf",))
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
     messages = [str(d) for d in report.diagnostics]
     assert messages == [
         f"warning: WeasyPrint {weasyprint.__version__} is not known to diaspora-book: "
-        "foreign-language runs carry no /Lang in the PDF's structure tree"
+        "the PDF's structure tree is as WeasyPrint writes it (foreign-language runs "
+        "carry no /Lang, and a screen reader reads the contents' leaders)"
     ]
+
+
+def _body_baselines(path, page_number: int, size_pt: float) -> list[float]:
+    """Return the baselines (pt from the top) of the text set at `size_pt` on a page."""
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[page_number - 1]
+        size, baselines = None, set()
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "Tf":
+                size = float(operands[1]) * 0.75  # WeasyPrint draws in CSS px
+            elif str(operator) == "Tm" and size is not None and abs(size - size_pt) < 0.01:
+                baselines.add(round(float(operands[5]) * 0.75, 2))
+    return sorted(baselines)
+
+
+def test_lines_with_arabic_or_chinese_runs_keep_the_line_grid(project_factory):
+    """Noto Naskh Arabic reaches further below the baseline than Noto Serif: a line
+    with a Uyghur run was 17.8 pt below the one before, where others are 15.95 pt."""
+    sentence = "The archive keeps letters and recordings of families in Almaty. "
+    text = (
+        sentence * 4
+        + "The poet wrote قازاقىستانلىق ئۇيغۇرلار in the margin. "
+        + sentence * 4
+        + "The newspaper 哈萨克斯坦华侨报 printed it. "
+        + sentence * 4
+    )
+    root = project_factory({"alpha.txt": f"= Alpha =\n\n{text}\n"}, "title: Grid\n")
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
+    pdf = report.outputs[0]
+    chapter = next(n for n, page in enumerate(pdf_pages(pdf), start=1) if "poet" in page)
+    baselines = _body_baselines(pdf, chapter, 11.0)
+    # The paragraph's lines: the baselines before the first gap of a few lines.
+    steps = [round(b - a, 2) for a, b in zip(baselines, baselines[1:], strict=False)]
+    lines = steps[: next((i for i, step in enumerate(steps) if step > 40), len(steps))]
+    assert len(lines) > 8
+    assert set(lines) == {round(11 * 1.45, 2)}
+
+
+def test_template_residue_in_a_fact_box_is_a_row_of_its_own(project_factory, capsys):
+    """ "Almaty | related-c = Overseas Chinese" printed as it was; now the residue is a
+    row with its key as written, in both outputs, and `check` still warns."""
+    text = "= Chinese =\n\nInfobox\n- Popplace: Almaty | related-c = Overseas Chinese\n\nText.\n"
+    root = project_factory({"chinese.txt": text}, "title: Rows\n")
+    report = build(load_project(root))
+    pdf, epub = report.outputs
+    page = next(p for p in pdf_pages(pdf) if "Popplace" in p)
+    rows = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+    assert "Popplace Almaty" in rows and "related-c Overseas Chinese" in rows
+    assert "|" not in page
+    factbox = next(
+        dl
+        for name in epub_spine(epub)
+        for dl in epub_xml(epub, name).iterfind(".//h:div[@class='factbox']/h:dl", NS)
+    )
+    assert [" ".join(e.itertext()).strip() for e in factbox] == [
+        "Popplace",
+        "Almaty",
+        "related-c",
+        "Overseas Chinese",
+    ]
+    assert main(["check", "--project", str(root)]) == 1
+    assert capsys.readouterr().err == (
+        "articles/chinese.txt:4:20: warning: '| related-c =' looks like a leftover template "
+        "parameter [template-parameter]\n"
+    )

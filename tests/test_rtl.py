@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from diaspora_book.assemble import assemble
-from diaspora_book.build import convert_book
-from diaspora_book.config import load_project
-from diaspora_book.errors import Diagnostics
 from diaspora_book.parse import parse_file
-from diaspora_book.render.pdf import write_pdf
 
 from .print_readers import artifacts, bbox_lines, outline, page_width
 from .readers import word_variants
-from .test_render_parts import _assert_same_book
+from .test_render_parts import _assert_same_book, _render
 
 SHORT = 0.75  # a line narrower than this share of the measure does not fill it
 
@@ -136,22 +131,7 @@ def test_right_to_left_book_in_parts_is_the_whole_book_layout(language_books, tm
     """The parallel layout cuts the book where chapters open on rectos; in a
     right-to-left book those are left-hand pages, and the parts join up the same."""
     root = language_books("ug").root
-    project = load_project(root)
-    chapters, notes = convert_book(project, Diagnostics())
-    rendered = []
-    for jobs in (1, 2):
-        diagnostics = Diagnostics()
-        rendered.append(
-            write_pdf(
-                project,
-                assemble(project, chapters, "pdf", notes),
-                tmp_path / f"jobs-{jobs}.pdf",
-                diagnostics,
-                relayout=lambda pages: assemble(project, chapters, "pdf", notes, pages),
-                jobs=jobs,
-            )
-        )
-        assert [d.message for d in diagnostics] == []
+    rendered = [_render(root, tmp_path / f"jobs-{jobs}.pdf", jobs=jobs) for jobs in (1, 2)]
     whole, parts = rendered
     assert (whole.parts, parts.parts) == (1, 4)
     _assert_same_book(whole, parts)

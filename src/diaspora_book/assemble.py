@@ -62,14 +62,56 @@ class ManuscriptContext:
 
 
 @dataclass(frozen=True)
+class Description:
+    """What a book (or a handout) says about itself: pandoc's metadata, the PDF's Info and XMP."""
+
+    title: str
+    language: str  # BCP 47
+    date: str  # printed on the copyright page, ISO 8601
+    identifier: str
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    rights: str = ""
+    publisher: str = ""
+    direction: str = "ltr"  # "rtl" for a book in a right-to-left language
+
+    def pandoc_metadata(self) -> dict[str, str | list[str]]:
+        """Return the metadata pandoc is given on its command line (`-M key=value`)."""
+        metadata: dict[str, str | list[str]] = {
+            "title": self.title,
+            "pagetitle": self.title,
+            "lang": self.language,
+            "date": self.date,
+            "identifier": self.identifier,
+        }
+        if self.subtitle:
+            metadata["subtitle"] = self.subtitle
+        if self.authors:
+            metadata["author"] = list(self.authors)
+        if self.rights:
+            metadata["rights"] = self.rights
+        if self.publisher:
+            metadata["publisher"] = self.publisher
+        if self.direction == "rtl":  # pandoc: <html dir>, and the EPUB spine's progression
+            metadata["dir"] = "rtl"
+            metadata["page-progression-direction"] = "rtl"
+        return metadata
+
+
+@dataclass(frozen=True)
 class Manuscript:
-    """One book as pandoc Markdown plus the metadata pandoc is given on the command line."""
+    """One book as pandoc Markdown plus what it says about itself."""
 
     format: Format
     markdown: str
-    metadata: dict[str, str | list[str]]
+    description: Description
     pandoc_args: tuple[str, ...] = ()  # e.g. citeproc with the bibliography and CSL style
     chapter_ids: tuple[str, ...] = ()  # the chapters' section ids, in book order
+
+    @property
+    def metadata(self) -> dict[str, str | list[str]]:
+        """The metadata pandoc is given on the command line."""
+        return self.description.pandoc_metadata()
 
 
 def template_environment(project: Project) -> jinja2.Environment:
@@ -138,24 +180,17 @@ def assemble(
         ) from None
     except jinja2.UndefinedError as exc:
         raise BookError(f"template error: {exc.message}", SourceSpan(TEMPLATE, 1)) from None
-    metadata: dict[str, str | list[str]] = {
-        "title": config.title,
-        "pagetitle": config.title,
-        "lang": config.language,
-        "date": context.date,
-        "identifier": context.identifier,
-    }
-    if config.subtitle:
-        metadata["subtitle"] = config.subtitle
-    if config.authors:
-        metadata["author"] = list(config.authors)
-    if config.rights:
-        metadata["rights"] = config.rights
-    if config.publisher:
-        metadata["publisher"] = config.publisher
-    if context.direction == "rtl":  # pandoc: <html dir>, and the EPUB spine's progression
-        metadata["dir"] = "rtl"
-        metadata["page-progression-direction"] = "rtl"
+    description = Description(
+        title=config.title,
+        language=config.language,
+        date=context.date,
+        identifier=context.identifier,
+        subtitle=config.subtitle,
+        authors=config.authors,
+        rights=config.rights,
+        publisher=config.publisher,
+        direction=context.direction,
+    )
     return Manuscript(
-        fmt, markdown, metadata, tuple(notes.pandoc_args()), tuple(c.slug for c in chapters)
+        fmt, markdown, description, tuple(notes.pandoc_args()), tuple(c.slug for c in chapters)
     )

@@ -138,8 +138,13 @@ def shared_digest(project: Project) -> str:
     return digest(*(file_digest(p) for p in files), tool_fingerprint(), lexicon)
 
 
-def render_key(project: Project, manuscript: Manuscript, target: Path | None) -> str:
-    """Hash everything a render reads: manuscript, metadata, styles, fonts, tools, target."""
+def render_key(project: Project, manuscript: Manuscript, shared: str) -> str:
+    """Hash everything a render reads: manuscript, metadata, styles, fonts, tools.
+
+    `shared` is `shared_digest(project)`, computed once per build: citeproc reads the
+    bibliography and the CSL style. The caller adds what else the render depends on
+    (its output path, the print edition's pages).
+    """
     from diaspora_book.fonts import installed_fonts_digest
     from diaspora_book.stylesheets import stylesheets
 
@@ -149,8 +154,7 @@ def render_key(project: Project, manuscript: Manuscript, target: Path | None) ->
         json.dumps(manuscript.metadata, sort_keys=True, ensure_ascii=False),
         *(file_digest(path) for path in stylesheets(project, manuscript.format)),
         installed_fonts_digest(),
-        shared_digest(project),  # citeproc reads the bibliography and the CSL style
-        str(target.resolve()) if target else "",
+        shared,
     )
 
 

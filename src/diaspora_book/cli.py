@@ -21,6 +21,7 @@ from diaspora_book.annotate.suggest import suggest_glossary, suggest_index
 from diaspora_book.build import (
     FORMATS,
     BuildFailed,
+    BuildRequest,
     build,
     build_handouts,
     convert_project,
@@ -203,16 +204,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     if args.command == "build":
         formats = _formats(args)
         cache = BuildCache(project.root, reuse=not args.no_cache)
-        report = build(
-            project,
-            formats,
-            args.out,
-            strict=args.strict,
-            progress=progress,
-            cache=cache,
-            press=args.press,
-            jobs=args.jobs,
-        )
+        request = BuildRequest(formats, args.out, args.strict, args.press, args.jobs)
+        report = build(project, request, progress, cache)
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
             progress.note(f"wrote {display_path(path, project.root)}")

@@ -21,6 +21,7 @@ import yaml
 from diaspora_book.errors import BookError
 from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
 from diaspora_book.model import SourceSpan
+from diaspora_book.source import compose_yaml
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
@@ -132,14 +133,10 @@ def _title_from_directory(root: Path) -> str:
 def _load_config(path: Path, root: Path) -> BookConfig:
     shown = "book.yml"
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise BookError("book.yml is not UTF-8", SourceSpan(shown, 1)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BookError(f"cannot read book.yml: {problem}", SourceSpan(shown, line)) from None
+    node = compose_yaml(text, shown)
     if node is None:
         return BookConfig(title=_title_from_directory(root))
     if not isinstance(node, yaml.MappingNode):
@@ -304,14 +301,26 @@ def _span(shown: str, node: yaml.Node) -> SourceSpan:
     return SourceSpan(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def build_time() -> dt.datetime:
+    """Return the time of this build: SOURCE_DATE_EPOCH if set (reproducible), else now (UTC).
+
+    The one reading of SOURCE_DATE_EPOCH: the printed date, the PDF's creation date
+    and the EPUB's modification date all come from here.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def timestamp(when: dt.datetime) -> str:
+    """Return `when` as a W3C date-time in UTC, as PDF XMP and EPUB metadata write it."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def book_date(config: BookConfig) -> str:
     """Return the date printed in the book: book.yml, else SOURCE_DATE_EPOCH, else today."""
-    if config.date:
-        return config.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    return dt.date.today().isoformat()
+    return config.date or build_time().date().isoformat()
 
 
 def book_identifier(config: BookConfig) -> str:

@@ -19,6 +19,7 @@ from diaspora_book.config import BookConfig
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.labels import book_labels
 from diaspora_book.language import BookLanguage
+from diaspora_book.lint import TEMPLATE_PARAMETER
 from diaspora_book.markdown import (
     annotated,
     escape_inline,
@@ -30,6 +31,7 @@ from diaspora_book.model import (
     Article,
     BulletList,
     Chapter,
+    Fact,
     Heading,
     Infobox,
     Occurrence,
@@ -87,7 +89,11 @@ def convert_article(
         "source": article.display_path,
         "slug": article.slug,
         "infobox": article.infobox.name if article.infobox else "",
-        "facts": [{"key": f.key, "value": f.value} for f in article.infobox.facts]
+        "facts": [
+            {"key": key, "value": value}
+            for fact in article.infobox.facts
+            for key, value in fact_rows(fact)
+        ]
         if article.infobox
         else [],
     }
@@ -101,6 +107,7 @@ def convert_article(
         body="\n".join(lines).rstrip("\n") + "\n",
         occurrences=tuple(marker.occurrences),
         cites=tuple(dict.fromkeys(marker.cited)),
+        cite_rules=tuple(sorted(marker.cite_rules)),
     )
 
 
@@ -118,6 +125,7 @@ class _Marker:
         self.section = (article.slug, article.title)  # (anchor, title) of the current section
         self.occurrences: list[Occurrence] = []
         self.cited: list[str] = []
+        self.cite_rules: set[int] = set()  # citations.yml rules that matched, by position
         self._counts: dict[str, int] = {}
 
     def text(self, text: str) -> str:
@@ -131,7 +139,7 @@ class _Marker:
             self.occurrences.append(
                 Occurrence(mark.entry, anchor, self.article.slug, *self.section)
             )
-        cites = self.notes.cites(text, self.article.slug)
+        cites = self.notes.cites(text, self.article.slug, self.cite_rules)
         for cite in cites:
             self.cited += cite.keys
         return annotated(text, self.languages, marks, cites, block=True)
@@ -148,17 +156,31 @@ def _factbox(infobox: Infobox, languages: BookLanguage) -> list[str]:
     lines = ["::: {.factbox}"]
     if infobox.name:
         lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
-    for fact in infobox.facts:
-        if fact.key:
+    for key, value in (row for fact in infobox.facts for row in fact_rows(fact)):
+        if key:
             lines += [
-                tagged(fact.key, languages, block=True),
-                f":   {tagged(fact.value, languages, block=True)}",
+                tagged(key, languages, block=True),
+                f":   {tagged(value, languages, block=True)}",
                 "",
             ]
         else:
-            lines += [tagged(fact.value, languages, block=True), ""]
+            lines += [tagged(value, languages, block=True), ""]
     lines += [":::", ""]
     return lines
+
+
+def fact_rows(fact: Fact) -> list[tuple[str, str]]:
+    """Return the (key, value) rows a fact prints as.
+
+    An export that lost an infobox template leaves its parameters in the value:
+    "Almaty | related-c = Overseas Chinese". Each `| key = value` becomes a row of
+    its own, with the key as written, so nothing is lost and nothing looks broken;
+    `check` still warns (template-parameter) so an editor can mend the source.
+    """
+    parts = [part.strip() for part in TEMPLATE_PARAMETER.split(fact.value)]
+    rows = [(fact.key, parts[0])] if parts[0] or len(parts) == 1 else []
+    rows += [(key, value) for key, value in zip(parts[1::2], parts[2::2], strict=True)]
+    return rows
 
 
 def chapter_text(chapter: Chapter) -> str:

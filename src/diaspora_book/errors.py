@@ -64,6 +64,10 @@ class BookError(Exception):
     def __str__(self) -> str:
         return str(Diagnostic("error", self.span, self.message, self.hint))
 
+    def __reduce__(self):
+        """Pickle with the span and hint (a worker process hands the error to the build)."""
+        return (type(self), (self.message, self.span, self.hint))
+
 
 class ToolError(BookError):
     """pandoc, WeasyPrint or another tool failed, or is missing."""

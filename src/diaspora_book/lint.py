@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Article, BulletList, Heading, Paragraph, SourceSpan
 
+# A template's `| key = value` left in the text; convert prints one in a fact box as a row.
+TEMPLATE_PARAMETER = re.compile(r"\|\s*([\w-]+)\s*=")
 # (code, pattern, message): the code names the rule in output and in book.yml `accept:`.
 _RULES: list[tuple[str, re.Pattern[str], str]] = [
     ("removed-template", re.compile(r",\s*,"), "'{match}' looks like a removed template"),
     (
         "template-parameter",
-        re.compile(r"\|\s*[\w-]+\s*="),
+        TEMPLATE_PARAMETER,
         "'{match}' looks like a leftover template parameter",
     ),
     (

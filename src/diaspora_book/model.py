@@ -142,3 +142,16 @@ class Chapter:
     body: str = ""  # pandoc Markdown, starting with the chapter heading
     occurrences: tuple[Occurrence, ...] = ()  # marked glossary and index terms, in order
     cites: tuple[str, ...] = ()  # citation keys the chapter cites, first cited first
+    cite_rules: tuple[int, ...] = ()  # citations.yml rules (by position) its text matched
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where the print edition's pages fall: all the EPUB needs to know of the PDF.
+
+    The EPUB carries the print edition's page numbers (its page list); the print
+    layout hands it this, so the EPUB never needs the PDF stack.
+    """
+
+    page_count: int
+    anchor_pages: dict[str, int] = field(hash=False)  # HTML id -> 1-based page it starts on

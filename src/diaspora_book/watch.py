@@ -14,7 +14,7 @@ from pathlib import Path
 
 from watchfiles import Change, watch
 
-from diaspora_book.build import BuildFailed, BuildReport, build
+from diaspora_book.build import BuildFailed, BuildReport, BuildRequest, build
 from diaspora_book.cache import BuildCache
 from diaspora_book.config import load_project
 from diaspora_book.errors import BookError, Diagnostic
@@ -58,9 +58,8 @@ def rebuild_reporting(
     def rebuild() -> None:
         try:
             project = load_project(root)
-            report: BuildReport = build(
-                project, formats, out, progress=progress, cache=BuildCache(project.root)
-            )
+            request = BuildRequest(formats, out)
+            report: BuildReport = build(project, request, progress, BuildCache(project.root))
         except BuildFailed as failed:
             show(list(failed.diagnostics))
             progress.note(f"error: {failed.message}; waiting for changes")

@@ -179,7 +179,9 @@ def _glossary(
             body.append(f"[{uses}]{{.uses}}")
         if not body:
             body.append("[]{.gloss}")
-        items.append(term + "\n:   " + "\n\n    ".join(body) + "\n")
+        # A blank line before the definition: each part is a paragraph of its own, so
+        # the gloss and the definition do not run together ("newcomers What the ...").
+        items.append(term + "\n\n:   " + "\n\n    ".join(body) + "\n")
     return "\n".join(items)
 
 

@@ -27,7 +27,7 @@ import yaml
 
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import Article, Cite, SourceSpan
-from diaspora_book.source import read_text
+from diaspora_book.source import compose_yaml, read_text
 
 BIB_FILE = "references.bib"
 RULES_FILE = "citations.yml"
@@ -150,14 +150,9 @@ def load_rules(root: Path, diagnostics: Diagnostics) -> CitationRules:
     if not path.is_file():
         return CitationRules()
     try:
-        node = yaml.compose(read_text(path, RULES_FILE))
+        node = compose_yaml(read_text(path, RULES_FILE), RULES_FILE)
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
-        return CitationRules()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        diagnostics.error(SourceSpan(RULES_FILE, mark.line + 1 if mark else 1), problem)
         return CitationRules()
     if node is None:
         return CitationRules()

@@ -19,7 +19,7 @@ import yaml
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import SourceSpan
 from diaspora_book.outputs import write_text
-from diaspora_book.source import read_text
+from diaspora_book.source import compose_yaml, read_text, yaml_error
 
 STATUSES = ("candidate", "rejected")  # no status: the entry is in the book
 
@@ -76,16 +76,9 @@ def load_records(
     if not path.is_file():
         return []
     try:
-        node = yaml.compose(read_text(path, shown))
+        node = compose_yaml(read_text(path, shown), shown)
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
-        return []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        diagnostics.error(
-            SourceSpan(shown, mark.line + 1 if mark else 1), f"cannot read: {problem}"
-        )
         return []
     if node is None:
         return []
@@ -153,10 +146,7 @@ def _end_of_list(text: str, shown: str) -> int:
             if isinstance(event, yaml.DocumentEndEvent) and event.explicit and event.start_mark:
                 return event.start_mark.index
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        message = f"cannot append to {shown}: {exc.problem}"
-        raise BookError(message, SourceSpan(shown, line)) from None
+        raise yaml_error(exc, shown, f"cannot append to {shown}") from None
     return len(text)
 
 

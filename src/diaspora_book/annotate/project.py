@@ -28,7 +28,7 @@ from diaspora_book.annotate.phrases import PhraseMatcher
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
 from diaspora_book.labels import english_name
-from diaspora_book.model import Article, Chapter, Cite, Mark, running_text
+from diaspora_book.model import Article, Chapter, Cite, Mark
 
 DEFAULT_CSL = "chicago-author-date.csl"
 
@@ -72,9 +72,12 @@ class Annotations:
             found.append(Mark(hit.start, hit.end, template.kind, template.entry, template.lang))
         return found
 
-    def cites(self, text: str, slug: str) -> list[Cite]:
-        """Return the citations the rules put into `text` of article `slug`."""
-        return cites_in(text, slug, self.rules, set())
+    def cites(self, text: str, slug: str, used: set[int] | None = None) -> list[Cite]:
+        """Return the citations the rules put into `text` of article `slug`.
+
+        The positions of the rules that matched are added to `used`.
+        """
+        return cites_in(text, slug, self.rules, set() if used is None else used)
 
     def source_key(self, article: Article) -> str:
         return source_key(article, self.rules, self.bibliography)
@@ -164,7 +167,7 @@ def check_annotations(
                 "run 'diaspora-book glossary suggest' to add it for review",
             )
     check_keys(notes.rules, notes.bibliography, diagnostics)
-    _check_rules_match(articles, notes, diagnostics)
+    _check_rules_match(chapters, notes, diagnostics)
     if notes.bibliography.path is not None:
         for article in articles:
             if not notes.source_key(article):
@@ -176,11 +179,9 @@ def check_annotations(
                 )
 
 
-def _check_rules_match(articles: list[Article], notes: Annotations, diagnostics: Diagnostics):
-    matched: set[int] = set()
-    for article in articles:
-        for text, _ in running_text(article):
-            cites_in(text, article.slug, notes.rules, matched)
+def _check_rules_match(chapters: list[Chapter], notes: Annotations, diagnostics: Diagnostics):
+    """Report the citation rules no chapter's text matched (the converter recorded them)."""
+    matched = {number for chapter in chapters for number in chapter.cite_rules}
     for number, rule in enumerate(notes.rules.rules):
         if number not in matched:
             diagnostics.warn(rule.span, "this citation rule matches no text")

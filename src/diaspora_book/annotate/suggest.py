@@ -15,6 +15,8 @@ from diaspora_book.annotate.curated import append_records
 from diaspora_book.annotate.glossary import GLOSSARY_FILE, Glossary
 from diaspora_book.annotate.index import INDEX_FILE, Index, Seed, proper_nouns
 from diaspora_book.config import Project
+from diaspora_book.convert import book_order
+from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Article
 
 GLOSSARY_HEADER = """\
@@ -32,9 +34,10 @@ INDEX_HEADER = """\
 
 
 def in_book_order(articles: list[Article], project: Project) -> list[Article]:
-    """Return `articles` in the order of book.yml `chapters:` (the rest after them)."""
-    order = {slug: n for n, slug in enumerate(project.config.chapters)}
-    return sorted(articles, key=lambda a: order.get(a.slug, len(order)))
+    """Return `articles` in book order (`convert.book_order`: book.yml `chapters:` first)."""
+    by_slug = {article.slug: article for article in articles}
+    order = book_order(list(by_slug), project.config, Diagnostics())  # build reports them
+    return [by_slug[slug] for slug in order]
 
 
 def suggest_glossary(project: Project, articles: list[Article], glossary: Glossary):

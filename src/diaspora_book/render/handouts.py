@@ -16,25 +16,46 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.assemble import Manuscript, assemble
-from diaspora_book.cache import BuildCache, disabled, render_key
+from diaspora_book.cache import BuildCache, digest, disabled, render_key
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
 from diaspora_book.outputs import OutputRecord
 from diaspora_book.processes import die_with_parent
-from diaspora_book.render.pdf import RenderedPdf, weasyprint_module, write_pdf
-from diaspora_book.render.pdf_parallel import usable_cores
+from diaspora_book.render.pdf.layout import PrintJob, weasyprint_module
+from diaspora_book.render.pdf.parts.conduct import usable_cores
+from diaspora_book.render.pdf.write import write_pdf
 
 HANDOUTS_RECORD = ".diaspora-book-handouts.json"  # which files in the folder are handouts
 
 
 @dataclass(frozen=True)
+class HandoutsJob:
+    """The handouts to render: these chapters of this project, annotated with `notes`."""
+
+    project: Project
+    chapters: tuple[Chapter, ...]  # in book order
+    notes: Annotations
+    shared: str  # `cache.shared_digest(project)`, for the cache keys
+    jobs: int | None = None  # handouts rendered at once; default: one per core
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One chapter's handout, written."""
+
+    path: Path
+    page_count: int
+
+
+@dataclass(frozen=True)
 class HandoutsReport:
-    handouts: tuple[RenderedPdf, ...]  # in book order
+    handouts: tuple[Handout, ...]  # in book order
     diagnostics: tuple[Diagnostic, ...]
     workers: int  # processes used (1: rendered in this process)
     seconds: float
@@ -60,15 +81,9 @@ def handout_path(out_dir: Path, chapter: Chapter) -> Path:
 
 
 def write_handouts(
-    project: Project,
-    chapters: list[Chapter],
-    notes: Annotations,
-    out_dir: Path,
-    jobs: int | None = None,
-    prune: bool = False,
-    cache: BuildCache | None = None,
+    job: HandoutsJob, out_dir: Path, prune: bool = False, cache: BuildCache | None = None
 ) -> HandoutsReport:
-    """Render one handout per chapter into `out_dir`, `jobs` at a time (default: one per core).
+    """Render one handout per chapter into `out_dir`, `job.jobs` at a time.
 
     With a `cache`, a handout whose manuscript, styles and tools are unchanged is not
     rendered again. With `prune`, remove handouts in `out_dir` whose chapter no longer
@@ -77,27 +92,31 @@ def write_handouts(
     """
     started = time.perf_counter()
     cache = cache or disabled()
-    handouts: dict[str, RenderedPdf] = {}
+    handouts: dict[str, Handout] = {}
     diagnostics: list[Diagnostic] = []
-    tasks: list[tuple[Project, Chapter, Annotations, Path]] = []
+    tasks: list[PrintJob] = []
+    targets: list[Path] = []
     keys: dict[str, str] = {}
-    for chapter in chapters:
+    for chapter in job.chapters:
         target = handout_path(out_dir, chapter)
-        key = render_key(project, handout_manuscript(project, chapter, notes), target)
+        manuscript = handout_manuscript(job.project, chapter, job.notes)
+        key = digest(render_key(job.project, manuscript, job.shared), str(target.resolve()))
         cached = cache.lookup(f"handout:{chapter.slug}", key, (target,))
         if cached is None:
-            tasks.append((project, chapter, notes, target))
+            relayout = partial(handout_manuscript, job.project, chapter, job.notes)
+            tasks.append(PrintJob(job.project, manuscript, relayout))
+            targets.append(target)
             keys[chapter.slug] = key
         else:
-            handouts[chapter.slug] = RenderedPdf(target, cached["page_count"], {})
+            handouts[chapter.slug] = Handout(target, cached["page_count"])
             diagnostics += [diagnostic_from_json(d) for d in cached["diagnostics"]]
     # Recorded before rendering, so an interrupted run still knows its files.
     record = OutputRecord(out_dir, HANDOUTS_RECORD)
-    written = {handout_path(out_dir, chapter).name for chapter in chapters}
+    written = {handout_path(out_dir, chapter).name for chapter in job.chapters}
     record.save(record.names() | written)
-    workers = max(1, min(jobs or usable_cores(), len(tasks)))
+    workers = max(1, min(job.jobs or usable_cores(), len(tasks)))
     if workers == 1:
-        results = [_render(*task) for task in tasks]
+        results = [_render(*task) for task in zip(tasks, targets, strict=True)]
     else:
         # Import WeasyPrint (and fail with the install hint) here, once: forked
         # workers inherit it instead of each paying for the import.
@@ -105,16 +124,17 @@ def write_handouts(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            results = list(pool.map(_render, *zip(*tasks, strict=True)))
-    for (_, chapter, _, target), (pdf, found) in zip(tasks, results, strict=True):
-        handouts[chapter.slug] = pdf
+            results = list(pool.map(_render, tasks, targets))
+    for task, target, (pages, found) in zip(tasks, targets, results, strict=True):
+        slug = task.manuscript.chapter_ids[0]
+        handouts[slug] = Handout(target, pages)
         diagnostics += found
-        data = {"page_count": pdf.page_count, "diagnostics": [d.to_json() for d in found]}
-        cache.store(f"handout:{chapter.slug}", keys[chapter.slug], data, (target,))
+        data = {"page_count": pages, "diagnostics": [d.to_json() for d in found]}
+        cache.store(f"handout:{slug}", keys[slug], data, (target,))
     if prune:
         _prune(record, written, out_dir)
     return HandoutsReport(
-        tuple(handouts[chapter.slug] for chapter in chapters),
+        tuple(handouts[chapter.slug] for chapter in job.chapters),
         tuple(diagnostics),
         workers if tasks else 0,
         time.perf_counter() - started,
@@ -141,26 +161,18 @@ def handout_manuscript(
 ) -> Manuscript:
     """Assemble the handout of one chapter: its own glossary entries and references only."""
     manuscript = assemble(project, [chapter], "handout", notes, pages)
-    metadata = {
-        **manuscript.metadata,
-        "title": chapter.title,
-        "pagetitle": chapter.title,
-        "subtitle": project.config.title,  # the PDF's subject: the book it comes from
-        "identifier": f"{manuscript.metadata['identifier']}#{chapter.slug}",
-    }
-    return replace(manuscript, metadata=metadata)
-
-
-def _render(
-    project: Project, chapter: Chapter, notes: Annotations, target: Path
-) -> tuple[RenderedPdf, tuple[Diagnostic, ...]]:
-    """Assemble and render one handout (runs in a worker process)."""
-    diagnostics = Diagnostics()
-    pdf = write_pdf(
-        project,
-        handout_manuscript(project, chapter, notes),
-        target,
-        diagnostics,
-        relayout=lambda pages: handout_manuscript(project, chapter, notes, pages),
+    book = manuscript.description
+    description = replace(
+        book,
+        title=chapter.title,
+        subtitle=project.config.title,  # the PDF's subject: the book it comes from
+        identifier=f"{book.identifier}#{chapter.slug}",
     )
-    return pdf, tuple(diagnostics)
+    return replace(manuscript, description=description)
+
+
+def _render(job: PrintJob, target: Path) -> tuple[int, tuple[Diagnostic, ...]]:
+    """Render one handout (runs in a worker process); return its pages and diagnostics."""
+    diagnostics = Diagnostics()
+    layout = write_pdf(job, target, diagnostics)
+    return layout.pagination.page_count, tuple(diagnostics)

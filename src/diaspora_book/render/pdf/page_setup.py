@@ -48,7 +48,7 @@ def page_css(config: BookConfig, *, bound: bool = True, press: bool = False) -> 
 
     With `press`, the sheet grows by MARKS_AREA_MM on each side and WeasyPrint draws
     crop marks in that area; the PDF's BleedBox is then set to BLEED_MM by
-    `pdf_finish`, so the marks sit outside the bleed as print shops expect.
+    `finish`, so the marks sit outside the bleed as print shops expect.
     """
     g = GEOMETRIES[config.page_size]
     inner, outer = (g.inner_mm, g.outer_mm) if bound else ((g.inner_mm + g.outer_mm) / 2,) * 2

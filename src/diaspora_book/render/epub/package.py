@@ -1,23 +1,18 @@
 """The package document: cover, reading order, print source and accessibility metadata.
 
-The accessibility metadata (EPUB Accessibility 1.1, schema.org properties) is a set
-of claims a library or a student's reading system shows before the book is
-opened, so each is derived from the finished file rather than written by rote:
-page navigation is claimed only if the page list exists, alternative text only if
-every image has it, and so on. pandoc's own claims are replaced.
+The accessibility metadata (EPUB Accessibility 1.1, schema.org properties) replaces
+pandoc's own claims; `accessibility` derives each claim from the finished file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
-from diaspora_book.render.epub_archive import DC, NS, OPF, XML_LANG, EpubArchive, h
-
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+from diaspora_book.config import build_time, timestamp
+from diaspora_book.model import Pagination
+from diaspora_book.render.epub.archive import DC, NS, OPF, XML_LANG, EpubArchive
 
 
 @dataclass(frozen=True)
@@ -25,8 +20,7 @@ class PrintSource:
     """The print edition whose page numbers the EPUB carries."""
 
     description: str  # e.g. "Title, print edition (PDF, A4, 2024-05-01), 11 pages"
-    page_count: int
-    anchor_pages: dict[str, int] = field(hash=False)  # HTML id -> page it starts on
+    pagination: Pagination
 
 
 def add_cover_to_spine(archive: EpubArchive, cover_entry: str, item_id: str, title: str) -> None:
@@ -69,8 +63,12 @@ def write_metadata(
     features: list[str],
     summary: str,
     access_modes: list[str],
+    conforms_to: str = "",
 ) -> None:
-    """Replace pandoc's accessibility claims with the book's; name the print source."""
+    """Replace pandoc's accessibility claims with the book's; name the print source.
+
+    `conforms_to` is written only when the build verified it (`accessibility.verify`).
+    """
     metadata = archive.opf.find("opf:metadata", NS)
     for meta in list(metadata):
         prop = meta.get("property") or ""
@@ -78,7 +76,7 @@ def write_metadata(
             metadata.remove(meta)
     modified = metadata.find("opf:meta[@property='dcterms:modified']", NS)
     if modified is not None:  # pandoc's sandbox has no clock and writes 1970
-        modified.text = _modified()
+        modified.text = timestamp(build_time())
     if source is not None:
         dc_source = _add(metadata, f"{{{DC}}}source", source.description)
         dc_source.set("id", "print-source")
@@ -90,17 +88,8 @@ def write_metadata(
         _meta(metadata, "schema:accessibilityFeature", feature)
     _meta(metadata, "schema:accessibilityHazard", "none")
     _meta(metadata, "schema:accessibilitySummary", summary)
-    _meta(metadata, "dcterms:conformsTo", CONFORMS_TO)
-
-
-def _modified() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch and epoch.isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if conforms_to:
+        _meta(metadata, "dcterms:conformsTo", conforms_to)
 
 
 def _add(metadata: etree._Element, tag: str, text: str) -> etree._Element:
@@ -114,23 +103,6 @@ def _meta(metadata: etree._Element, prop: str, text: str) -> etree._Element:
     meta = _add(metadata, f"{{{OPF}}}meta", text)
     meta.set("property", prop)
     return meta
-
-
-def accessibility_features(archive: EpubArchive, has_page_list: bool) -> list[str]:
-    """Return the schema.org accessibility features that are true of the finished EPUB."""
-    features = ["displayTransformability", "readingOrder", "structuralNavigation"]
-    documents = [archive.xml(name) for name in archive.spine()]
-    nav = archive.xml(archive.nav_name())
-    if nav.find(f".//{h('nav')}[@role='doc-toc']") is not None:
-        features.append("tableOfContents")
-    images = [img for root in documents for img in root.iter(h("img"))]
-    if images and all((img.get("alt") or "").strip() for img in images):
-        features.append("alternativeText")
-    if has_page_list:
-        features += ["pageBreakMarkers", "printPageNumbers", "pageNavigation"]
-    if any(root.find(".//*[@role]") is not None for root in documents):
-        features.append("ARIA")
-    return sorted(features)
 
 
 def foreign_languages(archive: EpubArchive, language: str) -> list[str]:

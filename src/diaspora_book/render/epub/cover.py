@@ -17,24 +17,15 @@ from typing import Any
 
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, ToolError
+from diaspora_book.fonts import families_for_script, font_characters, installed_font
 from diaspora_book.labels import book_labels
 from diaspora_book.language import RTL_SCRIPTS, script_of, script_runs
-from diaspora_book.render.epub_fonts import installed_font
 
 WIDTH, HEIGHT = 1600, 2560
 MARGIN = 150
 BACKGROUND = (43, 58, 74)  # the heading colour of the book's stylesheet
 INK = (255, 255, 255)
 RULE = (196, 170, 110)
-# Families tried for a line of text, by the script most of its letters are in.
-_FAMILIES = {
-    "arabic": ("Noto Naskh Arabic", "Noto Sans Arabic"),
-    "han": ("Noto Serif CJK SC", "Noto Sans CJK SC"),
-    "kana": ("Noto Serif CJK JP",),
-    "hangul": ("Noto Serif CJK KR",),
-    "hebrew": ("Noto Serif Hebrew",),
-}
-_DEFAULT_FAMILIES = ("Noto Serif", "Noto Sans")
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
@@ -142,22 +133,14 @@ def _runs(line: str, size: int, bold: bool) -> list[tuple[str, Any]]:
 
 def _font(text: str, script: str | None, size: int, bold: bool):
     letters = frozenset(c for c in text if not c.isspace())
-    for family in _FAMILIES.get(script or "", ()) + _DEFAULT_FAMILIES:
+    for family in families_for_script(script):
         found = installed_font(family, "bold" if bold else "regular")
-        if found is not None and letters <= _characters(found.path, found.index):
+        if found is not None and letters <= font_characters(found):
             return _load(found.path, found.index, size)
     raise ToolError(
         f"no installed font has every character of {text!r} for the cover",
         hint="run 'make setup' to install the Noto fonts, or name a cover image in book.yml",
     )
-
-
-@functools.lru_cache(maxsize=32)
-def _characters(path: str, index: int) -> frozenset[str]:
-    from fontTools.ttLib import TTFont
-
-    cmap = TTFont(path, fontNumber=index, lazy=True).getBestCmap()
-    return frozenset(chr(code) for code in cmap)
 
 
 @functools.lru_cache(maxsize=64)

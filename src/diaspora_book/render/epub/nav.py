@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from diaspora_book.labels import Labels
-from diaspora_book.render.epub_archive import EPUB_TYPE, NCX, NS, EpubArchive, h
-from diaspora_book.render.epub_pages import PageTarget
-from diaspora_book.render.epub_semantics import epub_types
+from diaspora_book.render.epub.archive import EPUB_TYPE, NCX, NS, EpubArchive, h
+from diaspora_book.render.epub.pages import PageTarget
+from diaspora_book.render.epub.semantics import epub_types
 
 
 @dataclass(frozen=True)

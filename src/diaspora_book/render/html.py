@@ -1,15 +1,23 @@
-"""Run pandoc (from the pypandoc-binary wheel) in its sandbox.
+"""Manuscript Markdown -> HTML with pandoc: the print edition's page, the EPUB's documents.
 
-`--sandbox` limits pandoc's readers and writers to the files named on the command
-line: nothing an article says can make pandoc read `/etc/passwd` or fetch a URL.
+pandoc comes from the pypandoc-binary wheel and always runs with `--sandbox`, which
+limits its readers and writers to the files named on the command line: nothing an
+article says can make pandoc read `/etc/passwd` or fetch a URL.
+
+Both outputs run the block-id Lua filter (`filters/block_ids.lua`) on the same
+manuscript, so an id names the same paragraph in both: WeasyPrint reports the page
+each id starts on, and the EPUB puts the print edition's page-break markers next to
+those ids. The filter is named on pandoc's command line, which `--sandbox` allows.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from importlib import resources
 from pathlib import Path
 
+from diaspora_book.assemble import Manuscript
 from diaspora_book.errors import ToolError
 from diaspora_book.markdown import MARKDOWN_FORMAT
 
@@ -31,6 +39,27 @@ class _WithoutTranslationNotes(logging.Filter):
 
 
 logging.getLogger("pypandoc").addFilter(_WithoutTranslationNotes())
+
+
+def to_html(manuscript: Manuscript) -> str:
+    """Return standalone HTML for the print manuscript (a book or a handout)."""
+    template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
+    title = Path(str(resources.files("diaspora_book") / "filters" / "title_heading.lua"))
+    args = [
+        f"--template={template}",
+        "--section-divs",
+        *lua_filter_args(),
+        f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
+        *metadata_args(manuscript.metadata),
+        *manuscript.pandoc_args,
+    ]
+    return convert(manuscript.markdown, "html5", args)
+
+
+def lua_filter_args() -> list[str]:
+    """Return the pandoc arguments that run the block-id filter."""
+    path = Path(str(resources.files("diaspora_book") / "filters" / "block_ids.lua"))
+    return [f"--lua-filter={path}"]
 
 
 def _pypandoc():
@@ -69,8 +98,3 @@ def convert(markdown: str, to: str, args: list[str], outputfile: Path | None = N
     except OSError as exc:
         raise ToolError(f"cannot run pandoc: {exc}", hint="run 'make setup'") from None
     return result or ""
-
-
-def version() -> str:
-    """Return pandoc's version string."""
-    return _pypandoc().get_pandoc_version()

@@ -1,12 +1,12 @@
 """Cut the print edition's HTML into parts that can be laid out one by one.
 
 A book of many chapters is laid out faster in pieces on several cores (see
-`pdf_parallel`). The pieces are cut where the print design already breaks to a new
+`conduct`). The pieces are cut where the print design already breaks to a new
 recto: the front matter (title page, copyright, contents), runs of whole chapters,
 and the back matter (Glossary, References, Index). Laid out on its own, a run of
 chapters gives the same pages as inside the book, because a chapter's layout
 depends on the side it opens on (always a recto) and never on the page number it
-opens on; the page numbers themselves are added afterwards (`part_layout`).
+opens on; the page numbers themselves are added afterwards (`part`).
 
 What crosses a cut is page numbers: the contents and the Glossary and Index name
 pages in other parts. In the whole book the stylesheet asks WeasyPrint for them

@@ -1,7 +1,7 @@
 """Embed the fonts for the book's non-Latin scripts, subset to the characters it uses.
 
 A Kobo or a Kindle may have no Arabic or Han font at all, and a missing glyph is a
-box where a word should be. So the faces that `base.css` gives to foreign-script
+box where a word should be. So the faces that `fonts.FACES` gives to foreign-script
 runs are embedded, cut down by fontTools to the characters those runs contain (a
 few kilobytes instead of megabytes), and declared with `@font-face` under the same
 family names, so the shared stylesheet needs no change. Latin text is left to the
@@ -17,41 +17,16 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from diaspora_book.errors import Diagnostics
-from diaspora_book.render.epub_archive import XML_LANG, EpubArchive, h
+from diaspora_book.fonts import FACES, Face, InstalledFont, face_for, installed_font
+from diaspora_book.render.epub.archive import XML_LANG, EpubArchive, h
 
-
-@dataclass(frozen=True)
-class Face:
-    """A font family of base.css and the languages it sets there."""
-
-    family: str
-    languages: tuple[str, ...]  # BCP 47 tags; a tag also covers its subtags (zh -> zh-CN)
-
-
-# Keep in step with the :lang() rules of styles/base.css.
-FACES = (
-    Face("Noto Naskh Arabic", ("ug", "ar", "fa", "ur", "kk-Arab")),
-    Face("Noto Serif CJK SC", ("zh", "zh-Hans")),
-    Face("Noto Serif CJK TC", ("zh-Hant",)),
-    Face("Noto Serif CJK JP", ("ja",)),
-    Face("Noto Serif CJK KR", ("ko",)),
-    Face("Noto Serif Hebrew", ("he",)),
-)
 _BOLD_CONTEXTS = frozenset(h(tag) for tag in "h1 h2 h3 h4 h5 h6 dt th strong b".split())
 WEIGHTS = {"regular": 400, "bold": 700}
-
-
-@dataclass(frozen=True)
-class InstalledFont:
-    path: str
-    index: int  # face number inside a collection (.ttc)
 
 
 @dataclass(frozen=True)
@@ -62,31 +37,23 @@ class EmbeddedFont:
     characters: frozenset[str] = field(repr=False)
 
 
-def installed_font(family: str, weight: str = "regular") -> InstalledFont | None:
-    """Find the installed upright face of `family` with fontconfig; None if absent."""
-    if shutil.which("fc-list") is None:
-        return None
-    pattern = f":family={family}:weight={weight}:slant=0:width=100"
-    out = subprocess.run(
-        ["fc-list", "--format", "%{file}|%{index}\n", pattern],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    found = sorted(line.rsplit("|", 1) for line in out.splitlines() if "|" in line)
-    if not found:
-        return None
-    path, index = found[0]
-    return InstalledFont(path, int(index))
+@dataclass(frozen=True)
+class EmbeddedFonts:
+    """The faces embedded, and those the text needs that no installed font could give."""
+
+    fonts: tuple[EmbeddedFont, ...]
+    missing: tuple[str, ...]  # e.g. "Noto Naskh Arabic (bold)"
 
 
-def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> list[EmbeddedFont]:
+def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> EmbeddedFonts:
     """Subset and store the faces the book's foreign-script runs need; return them."""
     wanted = _characters_by_face(archive)
     embedded: list[EmbeddedFont] = []
+    missing: list[str] = []
     for (face, weight), characters in sorted(wanted.items(), key=lambda kv: _order(kv[0])):
         font = installed_font(face.family, weight)
         if font is None:
+            missing.append(f"{face.family} ({weight})")
             diagnostics.warn(
                 None,
                 f"font '{face.family}' ({weight}) is not installed; the EPUB relies on the "
@@ -101,10 +68,10 @@ def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> list[Embedded
         media_type = "font/otf" if suffix == ".otf" else "font/ttf"
         archive.add_item(entry, data, f"font-{name}", media_type)
         embedded.append(EmbeddedFont(face.family, weight, entry, kept))
-    return embedded
+    return EmbeddedFonts(tuple(embedded), tuple(missing))
 
 
-def font_face_css(archive: EpubArchive, stylesheet: str, fonts: list[EmbeddedFont]) -> str:
+def font_face_css(archive: EpubArchive, stylesheet: str, fonts: tuple[EmbeddedFont, ...]) -> str:
     """Return the @font-face rules for `fonts`, with URLs relative to `stylesheet`."""
     rules = []
     for font in fonts:
@@ -189,16 +156,3 @@ _SPACE = re.compile(r"\s+")
 
 def _lang_of(root: etree._Element) -> str:
     return root.get(XML_LANG) or root.get("lang") or ""
-
-
-def face_for(lang: str) -> Face | None:
-    """Return the face base.css gives to `lang`: the most specific matching tag wins."""
-    best: tuple[int, Face] | None = None
-    tag = lang.lower()
-    for face in FACES:
-        for language in face.languages:
-            language = language.lower()
-            if tag == language or tag.startswith(language + "-"):
-                if best is None or len(language) > best[0]:
-                    best = (len(language), face)
-    return best[1] if best else None

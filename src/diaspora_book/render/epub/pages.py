@@ -2,7 +2,7 @@
 
 A class that has the printed book says "page 12"; an e-book reader must be able to
 go there. WeasyPrint reports the page on which every HTML id of the print edition
-starts (`RenderedPdf.anchor_pages`), and the block-id filter gave every paragraph,
+starts (`Pagination.anchor_pages`), and the block-id filter gave every paragraph,
 list item and heading the same id in both editions. Page N's marker goes just
 before the first of these, in reading order, that starts on page N or later: the
 text right after the marker is the first paragraph that begins on that printed page
@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from diaspora_book.render.epub_archive import EPUB_TYPE, EpubArchive, h
+from diaspora_book.model import Pagination
+from diaspora_book.render.epub.archive import EPUB_TYPE, EpubArchive, h
 
 # Front matter that pandoc writes itself, matched to the print edition's ids.
 _PANDOC_FRONT_MATTER = {"titlepage": "section", "toc": "nav"}
@@ -48,14 +49,12 @@ class PageTarget:
     fragment: str  # id of the page-break marker
 
 
-def mark_print_pages(
-    archive: EpubArchive, anchor_pages: dict[str, int], page_count: int
-) -> list[PageTarget]:
+def mark_print_pages(archive: EpubArchive, pagination: Pagination) -> list[PageTarget]:
     """Insert a page-break marker for every page of the print edition; return them in order."""
-    blocks = _blocks_in_reading_order(archive, anchor_pages)
+    blocks = _blocks_in_reading_order(archive, pagination.anchor_pages)
     targets: list[PageTarget] = []
     index = 0
-    for page in range(1, page_count + 1):
+    for page in range(1, pagination.page_count + 1):
         while index < len(blocks) and blocks[index][0] < page:
             index += 1
         if index < len(blocks):

@@ -19,26 +19,33 @@ from xml.sax.saxutils import escape, quoteattr
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostics
+from diaspora_book.fonts import font_css
 from diaspora_book.labels import Labels, book_labels
-from diaspora_book.language import book_script, direction_of
+from diaspora_book.language import direction_of
+from diaspora_book.model import Pagination
 from diaspora_book.outputs import replacing
-from diaspora_book.render import pandoc
-from diaspora_book.render.block_ids import lua_filter_args
-from diaspora_book.render.cover import Cover, book_cover
-from diaspora_book.render.epub_archive import NS, OPF, EpubArchive, h
-from diaspora_book.render.epub_fonts import EmbeddedFont, embed_fonts, font_face_css
-from diaspora_book.render.epub_nav import find_landmarks, write_navigation
-from diaspora_book.render.epub_package import (
+from diaspora_book.render import html as pandoc
+from diaspora_book.render.epub import accessibility
+from diaspora_book.render.epub.accessibility import Verified, verify
+from diaspora_book.render.epub.archive import NS, OPF, EpubArchive, h
+from diaspora_book.render.epub.cover import Cover, book_cover
+from diaspora_book.render.epub.fonts import (
+    EmbeddedFont,
+    EmbeddedFonts,
+    embed_fonts,
+    font_face_css,
+)
+from diaspora_book.render.epub.nav import find_landmarks, write_navigation
+from diaspora_book.render.epub.package import (
     PrintSource,
-    accessibility_features,
     add_cover_to_spine,
     foreign_languages,
     put_contents_after_copyright,
     write_metadata,
 )
-from diaspora_book.render.epub_pages import mark_print_pages
-from diaspora_book.render.epub_semantics import add_semantics, epub_types
-from diaspora_book.render.pdf import RenderedPdf
+from diaspora_book.render.epub.pages import mark_print_pages
+from diaspora_book.render.epub.semantics import add_semantics, epub_types
+from diaspora_book.render.html import lua_filter_args
 from diaspora_book.stylesheets import stylesheets
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
@@ -49,14 +56,15 @@ class DraftEpub:
     """An EPUB finished except for what needs the print edition's pages."""
 
     archive: EpubArchive
-    fonts: list[EmbeddedFont]  # embedded for the foreign-script runs
+    fonts: tuple[EmbeddedFont, ...]  # embedded for the foreign-script runs
+    verified: Verified  # the accessibility checks, run on the finished text
 
 
 def write_epub(
     project: Project,
     manuscript: Manuscript,
     target: Path,
-    print_edition: RenderedPdf | None,
+    print_edition: Pagination | None,
     diagnostics: Diagnostics,
 ) -> Path:
     """Render `manuscript` to the EPUB 3 file `target`, paginated like `print_edition`."""
@@ -68,7 +76,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
     """Run pandoc and every finishing step that does not need the print edition's pages.
 
     The print edition's layout is the slow part of a build; this half of the EPUB
-    can run beside it (see `epub_beside`).
+    can run beside it (see `beside`).
     """
     args = [
         "--split-level=1",
@@ -84,14 +92,22 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         raw = Path(tmp) / "pandoc.epub"
         pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
-    return DraftEpub(archive, finish_text(archive, project, diagnostics))
+    fonts = finish_text(archive, project, diagnostics)
+    verified = verify(archive, project, fonts.missing)
+    if not verified.conforms:
+        diagnostics.warn(
+            None,
+            "the EPUB claims no conformance to EPUB Accessibility 1.1 / WCAG 2.1 AA: "
+            + "; ".join(verified.failures),
+        )
+    return DraftEpub(archive, fonts.fonts, verified)
 
 
 def complete_epub(
     draft: DraftEpub,
     project: Project,
     manuscript: Manuscript,
-    print_edition: RenderedPdf | None,
+    print_edition: Pagination | None,
     target: Path,
 ) -> Path:
     """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
@@ -103,7 +119,7 @@ def complete_epub(
 
 
 def _print_source(
-    project: Project, manuscript: Manuscript, print_edition: RenderedPdf | None
+    project: Project, manuscript: Manuscript, print_edition: Pagination | None
 ) -> PrintSource | None:
     if print_edition is None:
         return None
@@ -113,19 +129,18 @@ def _print_source(
         "print_edition",
         title=config.title,
         size=config.page_size,
-        date=manuscript.metadata["date"],
+        date=manuscript.description.date,
         count=pages,
     )
-    return PrintSource(description, pages, print_edition.anchor_pages)
+    return PrintSource(description, print_edition)
 
 
-def finish_text(
-    archive: EpubArchive, project: Project, diagnostics: Diagnostics
-) -> list[EmbeddedFont]:
+def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics) -> EmbeddedFonts:
     """Turn pandoc's EPUB into the book's, but for the print pages; return the fonts embedded.
 
     Every step edits `archive` in place. The page markers added later carry no text,
-    so the fonts subset here already cover everything.
+    so the fonts subset here already cover everything, and the accessibility checks
+    see the finished text.
     """
     language = project.config.language
     labels = book_labels(project.config)
@@ -135,8 +150,8 @@ def finish_text(
     fonts = embed_fonts(archive, diagnostics)
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
     archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
-    css = font_face_css(archive, stylesheet, fonts) + "\n".join(
-        path.read_text(encoding="utf-8") for path in stylesheets(project, "epub")
+    css = font_face_css(archive, stylesheet, fonts.fonts) + "\n".join(
+        [font_css(), *(path.read_text(encoding="utf-8") for path in stylesheets(project, "epub"))]
     )
     archive.write(stylesheet, css.encode("utf-8"))
     return fonts
@@ -144,15 +159,23 @@ def finish_text(
 
 def finish_pages(draft: DraftEpub, project: Project, source: PrintSource | None) -> None:
     """Add the print edition's page markers and page list, the landmarks and the metadata."""
-    archive, fonts, language = draft.archive, draft.fonts, project.config.language
+    archive, language = draft.archive, project.config.language
     labels = book_labels(project.config)
-    pages = mark_print_pages(archive, source.anchor_pages, source.page_count) if source else []
+    pages = mark_print_pages(archive, source.pagination) if source else []
     write_navigation(archive, find_landmarks(archive, labels), pages, labels)
-    features = accessibility_features(archive, has_page_list=bool(pages))
-    modes = ["textual", "visual"] if _has_images(archive) else ["textual"]
+    page_count = source.pagination.page_count if source else None
     languages = foreign_languages(archive, language)
-    summary = accessibility_summary(archive, source, fonts, languages, labels)
-    write_metadata(archive, source, features, summary, modes)
+    summary = accessibility.summary(
+        archive, draft.verified, page_count, bool(draft.fonts), languages, labels
+    )
+    write_metadata(
+        archive,
+        source,
+        accessibility.features(archive, has_page_list=bool(pages)),
+        summary,
+        ["textual", "visual"] if accessibility.has_images(archive) else ["textual"],
+        accessibility.CONFORMS_TO if draft.verified.conforms else "",
+    )
 
 
 def _add_cover(archive: EpubArchive, cover: Cover, language: str, labels: Labels) -> None:
@@ -206,37 +229,3 @@ def _copyright_page(archive: EpubArchive) -> str | None:
             if "copyright-page" in epub_types(section):
                 return entry
     return None
-
-
-def _has_images(archive: EpubArchive) -> bool:
-    return any(next(archive.xml(e).iter(h("img")), None) is not None for e in archive.spine())
-
-
-def accessibility_summary(
-    archive: EpubArchive,
-    source: PrintSource | None,
-    fonts: list[EmbeddedFont],
-    languages: list[str],
-    labels: Labels,
-) -> str:
-    """Describe, in a sentence or five, what a reader with a disability can rely on."""
-    parts = [labels.text("a11y_conformance"), labels.text("a11y_navigation")]
-    if source is not None:
-        parts.append(labels.text("a11y_pages", count=source.page_count))
-    if languages:
-        names = labels.language_names(languages)
-        parts.append(labels.text("a11y_languages", languages=names))
-        if fonts:
-            parts.append(labels.text("a11y_fonts"))
-    images = sum(len(list(archive.xml(e).iter(h("img")))) for e in archive.spine())
-    if images == 1 and _has_cover_image(archive):
-        parts.append(labels.text("a11y_cover_only"))
-    elif images:
-        parts.append(labels.text("a11y_images"))
-    parts.append(labels.text("a11y_hazards"))
-    # Chinese and Japanese sentences end in a full stop that needs no space after it.
-    return ("" if book_script(labels.language) in ("han", "kana") else " ").join(parts)
-
-
-def _has_cover_image(archive: EpubArchive) -> bool:
-    return archive.opf.find("opf:manifest/opf:item[@properties='cover-image']", NS) is not None

@@ -21,9 +21,9 @@ from pathlib import Path
 from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.model import Pagination
 from diaspora_book.processes import die_with_parent
-from diaspora_book.render.epub import complete_epub, draft_epub
-from diaspora_book.render.pdf import RenderedPdf
+from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 
 class EpubBeside:
@@ -40,7 +40,7 @@ class EpubBeside:
         self.process.start()
         theirs.close()
 
-    def complete(self, print_edition: RenderedPdf) -> list[Diagnostic] | None:
+    def complete(self, print_edition: Pagination) -> list[Diagnostic] | None:
         """Hand over the pages; wait for the EPUB; return its diagnostics (None: it failed)."""
         try:
             self.connection.send(print_edition)
@@ -55,9 +55,18 @@ class EpubBeside:
 
     def cancel(self) -> None:
         """Stop without writing (the EPUB turned out to be up to date)."""
+        if self.connection.closed:
+            return
         with contextlib.suppress(OSError):
             self.connection.send(None)
         self._stop()
+
+    def __enter__(self) -> EpubBeside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the process unused unless `complete` was called (up to date, or stopped)."""
+        self.cancel()
 
     def _stop(self) -> None:
         self.connection.close()

@@ -1,6 +1,6 @@
 """Join the PDFs of a book's parts into the book's one PDF.
 
-Each part (front matter, runs of chapters, back matter; see `book_parts`) is a
+Each part (front matter, runs of chapters, back matter; see `cut`) is a
 complete tagged PDF written by WeasyPrint. Joining keeps everything a reader or a
 screen reader uses:
 
@@ -24,8 +24,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from diaspora_book.render.pdf_finish import pdf_bytes
-from diaspora_book.render.pdf_structure import parent_tree_entries
+from diaspora_book.render.pdf.finish import pdf_bytes
+from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
 def splice(parts: list[Path], target: Path) -> int:

@@ -1,0 +1,206 @@
+"""Lay print HTML out with WeasyPrint and write it as a tagged PDF.
+
+What the whole-book layout (`write`) and the layout of a part (`parts.part`) share:
+the stylesheets in their layers, a fetcher that serves only the project's files,
+WeasyPrint's warnings captured as build warnings, where each HTML id landed, and
+the tagged write with the hooks it needs. Only WeasyPrint's public API is used
+here; its private functions are reached through `hooks` alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from diaspora_book.assemble import Manuscript
+from diaspora_book.config import Project
+from diaspora_book.errors import Diagnostics, ToolError
+from diaspora_book.fonts import font_css
+from diaspora_book.labels import book_labels, handout_css
+from diaspora_book.render.pdf.finish import PdfInfo
+from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
+from diaspora_book.render.pdf.page_setup import page_css
+from diaspora_book.stylesheets import package_styles_dir, stylesheets
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A print manuscript to lay out (the book or a handout), and how."""
+
+    project: Project
+    manuscript: Manuscript
+    # Given the first layout's page of every anchor, the manuscript to lay out again
+    # (the Glossary and Index give each page number once); None: one layout.
+    relayout: Callable[[dict[str, int]], Manuscript] | None = None
+    press: bool = False  # 3 mm bleed and crop marks for a print shop
+    jobs: int = 1  # parts of the book laid out at once (1: the whole book in this process)
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """What every layout of one print manuscript shares (sent as is to worker processes)."""
+
+    project: Project
+    fmt: str  # "pdf" (the book) or "handout": picks the stylesheet layers
+    info: PdfInfo  # what the PDF says about itself
+    press: bool = False  # 3 mm bleed and crop marks for a print shop
+
+
+@dataclass(frozen=True)
+class RenderNotes:
+    """What a layout noticed that the build reports as warnings."""
+
+    warnings: tuple[str, ...] = ()  # WeasyPrint's own
+    refused: tuple[str, ...] = ()  # URLs the fetcher refused
+    tagged: bool = True  # False: the structure tree could not be mended (hooks.tagged_structure)
+
+    def __add__(self, other: RenderNotes) -> RenderNotes:
+        return RenderNotes(
+            self.warnings + other.warnings,
+            self.refused + other.refused,
+            self.tagged and other.tagged,
+        )
+
+    def report(self, diagnostics: Diagnostics) -> None:
+        """Turn what the layout noticed into build warnings."""
+        if not self.tagged:
+            diagnostics.warn(
+                None,
+                f"WeasyPrint {weasyprint_module().__version__} is not known to diaspora-book: "
+                "the PDF's structure tree is as WeasyPrint writes it (foreign-language runs "
+                "carry no /Lang, and a screen reader reads the contents' leaders)",
+            )
+        for url in self.refused:
+            diagnostics.warn(None, f"refused to fetch {url} while rendering the PDF")
+        for message in self.warnings:
+            diagnostics.warn(None, f"WeasyPrint: {message}")
+
+
+@dataclass
+class Session:
+    """One layout's fetcher and the warnings WeasyPrint logged meanwhile."""
+
+    setup: PrintSetup
+    fetcher: Any
+    warnings: list[str] = field(default_factory=list)
+
+    def stylesheets(self, rewrite: Callable[[str], str] | None = None) -> list:
+        """Return WeasyPrint's stylesheets: page geometry, faces (and a handout's footer), layers.
+
+        `rewrite`, if given, is applied to the text of every stylesheet first.
+        """
+        weasyprint = weasyprint_module()
+        setup = self.setup
+        config = setup.project.config
+        texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
+        if setup.fmt == "handout":  # the footer's words, in the book's language
+            texts.append(handout_css(book_labels(config)))
+        bases: list[str | None] = [None] * len(texts)
+        for path in stylesheets(setup.project, setup.fmt):
+            texts.append(path.read_text(encoding="utf-8"))
+            bases.append(path.as_uri())
+        return [
+            weasyprint.CSS(
+                string=rewrite(text) if rewrite else text, base_url=base, url_fetcher=self.fetcher
+            )
+            for text, base in zip(texts, bases, strict=True)
+        ]
+
+    def render(self, html: str, css: list):
+        """Lay `html` out into pages; return WeasyPrint's Document."""
+        return (
+            weasyprint_module()
+            .HTML(
+                string=html, base_url=str(self.setup.project.root) + "/", url_fetcher=self.fetcher
+            )
+            .render(stylesheets=css)
+        )
+
+    def write(self, document, path) -> bool:
+        """Write `document` as a tagged PDF; return whether the structure tree was mended.
+
+        If the structure hook meets a WeasyPrint it does not know, the PDF is written
+        as WeasyPrint tags it, and False tells the caller to warn.
+        """
+        info = self.setup.info
+        describe_document(document.metadata, info)
+        options = {"pdf_tags": True, "pdf_identifier": info.book.identifier.encode()}
+        try:
+            with tagged_structure() as tagged, cached_page_references():
+                document.write_pdf(path, **options)
+        except HookFailed:
+            document.write_pdf(path, **options)
+            return False
+        return tagged
+
+    def notes(self, tagged: bool = True, ignored: Callable[[str], bool] | None = None):
+        """Return what this session noticed; `ignored` drops warnings that do not apply."""
+        kept = [w for w in self.warnings if ignored is None or not ignored(w)]
+        return RenderNotes(tuple(kept), tuple(self.fetcher.refused), tagged)
+
+
+class session:
+    """Open a layout `Session` for `setup`, capturing WeasyPrint's warnings while open."""
+
+    def __init__(self, setup: PrintSetup):
+        from diaspora_book.render.pdf.fetcher import ProjectFetcher  # imports WeasyPrint
+
+        weasyprint_module()  # fail with the install hint before anything else
+        self.session = Session(setup, ProjectFetcher([setup.project.root, package_styles_dir()]))
+        self.logger = logging.getLogger("weasyprint")
+        self.handler = _ListHandler(self.session.warnings)
+
+    def __enter__(self) -> Session:
+        self.previous = self.logger.propagate
+        self.logger.addHandler(self.handler)
+        self.logger.propagate = False
+        return self.session
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.previous
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, messages: list[str]):
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def anchor_pages(document, first_page: int = 1) -> dict[str, int]:
+    """Return the page each HTML id starts on (a split element: its first page).
+
+    Pages are numbered from `first_page` (a part of a book starts further on).
+    """
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=first_page):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def describe_document(metadata, info: PdfInfo) -> None:
+    """Set WeasyPrint's document metadata (the PDF Info dictionary) from `info`."""
+    metadata.title = info.book.title
+    metadata.authors = list(info.book.authors)
+    metadata.description = info.book.subtitle or None
+    metadata.lang = info.book.language
+    metadata.generator = info.generator
+    metadata.created = metadata.modified = info.created
+
+
+def weasyprint_module():
+    """Import WeasyPrint; a missing library (Pango) is a ToolError with the install hint."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango missing
+        raise ToolError(
+            f"WeasyPrint cannot start: {exc}",
+            hint="run 'make setup' to install Pango and WeasyPrint",
+        ) from None
+    return weasyprint

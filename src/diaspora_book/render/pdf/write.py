@@ -1,0 +1,92 @@
+"""Lay out the print manuscript and write the PDF: in parts on several cores, or whole.
+
+pandoc makes the HTML (`render.html`), WeasyPrint lays it out (`layout`), either as
+one document or in parts at once (`parts`), and a finishing pass completes the
+tagged PDF (`finish`). The two layouts give the same book; the parts are only
+faster. When the parts cannot give it (see `parts.conduct`), the book is laid out
+whole and the log says why.
+
+The PDF is tagged (a structure tree of headings, paragraphs, lists and tables, with
+the language of every foreign run), declares PDF/UA-1, carries its metadata in
+the Info dictionary and in XMP, and has bookmarks that follow the headings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from diaspora_book.errors import Diagnostics
+from diaspora_book.model import Pagination
+from diaspora_book.outputs import replacing
+from diaspora_book.progress import SILENT, Progress
+from diaspora_book.render.html import to_html
+from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
+from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes, anchor_pages, session
+from diaspora_book.render.pdf.parts.conduct import CannotSplit, lay_out_in_parts, split_reason
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """The print edition's pagination, and how many documents it was laid out as."""
+
+    pagination: Pagination
+    parts: int = 1  # 1: the whole book in one process; else front, runs of chapters, back
+
+
+def write_pdf(
+    job: PrintJob, target: Path, diagnostics: Diagnostics, progress: Progress = SILENT
+) -> PrintLayout:
+    """Lay out `job` and write it, tagged and finished, to `target`.
+
+    `target` is replaced only by a complete, finished PDF (`outputs.replacing`).
+    """
+    with replacing(target) as scratch:
+        return _print(job, scratch, diagnostics, progress)
+
+
+def paginate(job: PrintJob, diagnostics: Diagnostics, progress: Progress = SILENT) -> PrintLayout:
+    """Lay out `job` only to learn its pagination (for an EPUB-only build); write nothing."""
+    return _print(job, None, diagnostics, progress)
+
+
+def _print(
+    job: PrintJob, target: Path | None, diagnostics: Diagnostics, progress: Progress
+) -> PrintLayout:
+    setup = PrintSetup(
+        job.project, job.manuscript.format, PdfInfo.of(job.manuscript.description), job.press
+    )
+    html = to_html(job.manuscript)
+    reason = split_reason(job)
+    if reason is None:
+        try:
+            parts = lay_out_in_parts(job, setup, html, target)
+        except CannotSplit as exc:
+            progress.note(f"print edition: laid out in one process, because {exc}")
+        else:
+            if target is not None:
+                finish_pdf(target, setup.info, press=job.press)
+            parts.notes.report(diagnostics)
+            return PrintLayout(parts.pagination, parts.parts)
+    else:
+        progress.detail(f"print edition: laid out in one process ({reason})")
+    pagination, notes = _whole(job, setup, html, target)
+    if target is not None:
+        finish_pdf(target, setup.info, press=job.press)
+    notes.report(diagnostics)
+    return PrintLayout(pagination)
+
+
+def _whole(
+    job: PrintJob, setup: PrintSetup, html: str, target: Path | None
+) -> tuple[Pagination, RenderNotes]:
+    """Lay the manuscript out as one document (twice, when `relayout` changes it)."""
+    with session(setup) as layout:
+        css = layout.stylesheets()
+        document = layout.render(html, css)
+        if job.relayout is not None:
+            second = job.relayout(anchor_pages(document))
+            if second.markdown != job.manuscript.markdown:  # else nothing to deduplicate
+                document = layout.render(to_html(second), css)
+        tagged = layout.write(document, target) if target is not None else True
+    return Pagination(len(document.pages), anchor_pages(document)), layout.notes(tagged)
