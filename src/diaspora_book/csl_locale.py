@@ -39,6 +39,7 @@ PANDOC_LOCALES = frozenset(
 
 _STYLE_START = re.compile(r"<style\b[^>]*>")
 _FIRST_BODY = re.compile(r"<(?:macro|citation|bibliography)\b")
+_AFFIX = re.compile(r'\b([a-z-]*delimiter|prefix|suffix|sort-separator)="([^"]*)"')
 
 
 @functools.cache
@@ -93,6 +94,38 @@ def with_locale(style: str, locale: str) -> str:
     return f"{style[:at]}{element}\n  {style[at:]}"
 
 
+def with_punctuation(style: str, locale: str) -> str:
+    """Return `style` with its literal commas and semicolons in the locale's own.
+
+    Styles write the punctuation between the parts of an entry as literal text
+    (`delimiter=", "`), not with CSL's `comma` and `semicolon` terms; a language that
+    writes them otherwise (Uyghur: "،" and "؛") gets them in every delimiter, prefix
+    and suffix.
+    """
+    marks = {",": _term(locale, "comma") or ",", ";": _term(locale, "semicolon") or ";"}
+    if marks == {",": ",", ";": ";"}:
+        return style
+
+    def localize(match: re.Match[str]) -> str:
+        value = "".join(marks.get(c, c) for c in match.group(2))
+        return f'{match.group(1)}="{value}"'
+
+    # Names are joined with ", " where the style says nothing: say it on <style>.
+    start = _STYLE_START.search(style)
+    if start is not None:
+        tag = start.group(0)
+        for name in ("name-delimiter", "sort-separator"):
+            if f"{name}=" not in tag:
+                tag = tag[:-1] + f' {name}=", ">'
+        style = style[: start.start()] + tag + style[start.end() :]
+    return _AFFIX.sub(localize, style)
+
+
+def _term(locale: str, name: str) -> str | None:
+    match = re.search(rf'<term name="{name}">([^<]*)</term>', locale)
+    return match.group(1) if match else None
+
+
 def _locale_element(locale: str) -> str:
     """Return the `<locale>` element of a locale file, without its XML declaration."""
     start = locale.index("<locale")
@@ -115,7 +148,7 @@ def citeproc_style(style: Path, language: str, directory: Path) -> Path:
     except (OSError, UnicodeDecodeError) as exc:
         raise BookError(f"cannot read the citation style {style}: {exc}") from None
     try:
-        combined = with_locale(text, locale)
+        combined = with_punctuation(with_locale(text, locale), locale)
     except ValueError as exc:
         raise BookError(f"{style.name}: {exc}", hint="give 'csl' a CSL 1.0 style") from None
     lang = language_and_script(language)[0]
