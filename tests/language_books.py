@@ -55,11 +55,13 @@ def build_language_book(tag: str, parent: Path) -> LanguageBook:
 
 def source_words(book: LanguageBook) -> set[str]:
     """Every word the book's own files give it: articles, book.yml, glossary, index,
-    and its identifier (a UUID made from the title)."""
+    bibliography, and its identifier (a UUID made from the title)."""
     texts = [p.read_text(encoding="utf-8") for p in (book.root / "articles").glob("*.txt")]
     texts.append(book_identifier(load_project(book.root).config))
     for name in ("book.yml", "glossary.yml", "index.yml"):
         texts.append(yaml.safe_dump(yaml.safe_load((book.root / name).read_text("utf-8"))))
+    if (book.root / "references.bib").is_file():  # titles, names and URLs of the sources
+        texts.append((book.root / "references.bib").read_text("utf-8"))
     text = " ".join(texts)
     return set(re.findall(r"\w+", text)) | set(re.findall(r"[^\W\d_]+", text))
 

@@ -219,3 +219,46 @@ def test_language_is_declared_everywhere(language_books, tag):
                 html = etree.fromstring(epub.read(name))
                 assert html.get("lang") == language, name
                 assert html.get("dir") == ("rtl" if tag == "ug" else None), name
+
+
+# What the References and the citations say in Kazakh and Uyghur, from the shipped CSL
+# locales (pandoc's citeproc has none): an access date, editors, a translator, a page
+# without a date, an edition, a chapter's book; "et al." in the running text.
+REFERENCES = {
+    "kk": [
+        "Қаралған күні 2024 ж. 3 маусым",
+        "Кітапта: Қазақстан халықтары, редакторлары: Марат Әбенов және Айгүл Тоқтарова",
+        "Аударған: Сәуле Бекова",
+        "Әбенов, Марат, ред. 2018",
+        "авторлары. ж. жоқ.",
+        "2-ші бас.",
+    ],
+    "ug": [
+        "كۆرۈلگەن ۋاقتى 3-ئىيۇن، 2024",
+        "كىتابتا: قازاقىستان خەلقلىرى، مۇھەررىرلىرى: مارات ئابباس ۋە ئايگۈل توختى",
+        "تەرجىمە قىلغان: سەۋەر بەكرى",
+        "ئابباس، مارات، مۇھەررىر. 2018",
+        "ئاپتورلىرى. يىلى يوق.",
+        "2- نەشرى",
+    ],
+}
+ET_AL = {"kk": "(Қасымов т.б. 2021)", "ug": "(ھوشۇر قاتارلىقلار 2021)"}
+
+
+@pytest.mark.parametrize("tag", sorted(REFERENCES))
+def test_references_are_in_the_book_language(language_books, tag):
+    """The References of a Kazakh and a Uyghur book (EPUB and PDF) word every entry in
+    the book's language; no English term is left (the test above finds none either)."""
+    book = language_books(tag)
+    references = " ".join("".join(epub_section(book.epub, "references").itertext()).split())
+    for phrase in REFERENCES[tag]:
+        assert phrase in references, (phrase, references)
+    chapters = " ".join(html_text(t) for n, t in epub_documents(book.epub).items() if "ch" in n)
+    assert ET_AL[tag] in " ".join(chapters.split())
+    # The PDF keeps the words (its text comes out in visual order in a right-to-left book).
+    letters = r"[^\W\d_]+"  # a figure may come out glued to the word beside it
+    pdf_words = set(re.findall(letters, pdf_text(book.pdf)))
+    for phrase in REFERENCES[tag]:
+        assert set(re.findall(letters, phrase)) <= pdf_words, phrase
+    english = {"and", "edited", "by", "translated", "Accessed", "June", "ed", "nd", "et", "al"}
+    assert english & (latin_words(references) | latin_words(pdf_text(book.pdf))) == set()

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from diaspora_book.config import Project
 
 VERSION = 1  # bump when the layout of cache records changes
+# The package's own files that shape what a build makes (code, templates, styles, Lua
+# filters, the CSL style and locales, message catalogues); anything else (caches,
+# bytecode) does not count.
+FINGERPRINTED = frozenset({".py", ".css", ".j2", ".html", ".lua", ".csl", ".xml", ".yml"})
 
 
 def digest(*parts: bytes | str) -> str:
@@ -45,21 +49,14 @@ def file_digest(path: Path) -> str:
 def tool_fingerprint() -> str:
     """Hash of this package's own files and the versions of the tools it drives.
 
-    Any change to the code, templates, default styles or message catalogues, or an
-    upgrade of pandoc, WeasyPrint, ICU or CLDR (Babel), invalidates every cached stage.
+    Any change to the code, templates, default styles, message catalogues or CSL
+    locales, or an upgrade of pandoc, WeasyPrint, ICU or CLDR (Babel), invalidates
+    every cached stage.
     """
     package = Path(str(resources.files("diaspora_book")))
     parts: list[str | bytes] = [str(VERSION)]
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {
-            ".py",
-            ".css",
-            ".j2",
-            ".html",
-            ".lua",
-            ".csl",
-            ".yml",
-        }:
+        if path.is_file() and path.suffix in FINGERPRINTED:
             parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     dists = ("pypandoc-binary", "pypandoc_binary", "weasyprint", "pydyf", "fonttools", "pyicu")
     for dist in (*dists, "babel", "pyspellchecker"):

@@ -26,6 +26,7 @@ from diaspora_book.annotate.glossary import Glossary, load_glossary, marked_form
 from diaspora_book.annotate.index import Index, load_index
 from diaspora_book.annotate.phrases import PhraseMatcher
 from diaspora_book.config import Project
+from diaspora_book.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
 from diaspora_book.errors import Diagnostics
 from diaspora_book.labels import english_name
 from diaspora_book.model import Article, Chapter, Cite, Mark
@@ -48,6 +49,9 @@ class Annotations:
     rules: CitationRules = CitationRules()
     csl: Path = field(default_factory=default_csl)
     language: str = "en"  # the book's (BCP 47): its lexicon tells terms from its words
+    # Where the style with the language's CSL locale added is written (csl_locale.py);
+    # None: the `.cache/` beside the bibliography.
+    generated: Path | None = None
 
     @cached_property
     def _terms(self) -> tuple[PhraseMatcher, dict[str, Mark]]:
@@ -85,14 +89,17 @@ class Annotations:
     def pandoc_args(self) -> list[str]:
         """Return pandoc's citeproc arguments ([] when the book has no bibliography).
 
-        pandoc's `--sandbox` lets citeproc read exactly the files named here.
+        pandoc's `--sandbox` lets citeproc read exactly the files named here. The
+        style carries the CSL locale of a book language pandoc has none for.
         """
         if self.bibliography.path is None:
             return []
+        generated = self.generated or self.bibliography.path.parent / GENERATED_DIR
+        style = citeproc_style(self.csl, self.language, generated)
         return [
             "--citeproc",
             f"--bibliography={self.bibliography.path}",
-            f"--csl={self.csl}",
+            f"--csl={style}",
             "--metadata=link-citations:true",
         ]
 
@@ -101,14 +108,18 @@ def load_annotations(project: Project, diagnostics: Diagnostics) -> Annotations:
     """Read glossary.yml, index.yml, citations.yml and references.bib, where they exist."""
     root = project.root
     csl = project.config.csl
-    return Annotations(
+    notes = Annotations(
         glossary=load_glossary(root, diagnostics),
         index=load_index(root, diagnostics),
         bibliography=load_bibliography(root, diagnostics),
         rules=load_rules(root, diagnostics),
         csl=(root / csl).resolve() if csl else default_csl(),
         language=project.config.language,
+        generated=root / GENERATED_DIR,
     )
+    if notes.bibliography.path is not None:
+        check_csl_locale(project.config, diagnostics)
+    return notes
 
 
 def check_annotations(
