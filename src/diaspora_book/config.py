@@ -16,12 +16,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from diaspora_book.errors import BookError
 from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
 from diaspora_book.model import SourceSpan
-from diaspora_book.source import compose_yaml
+from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
@@ -136,10 +134,10 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise BookError("book.yml is not UTF-8", SourceSpan(shown, 1)) from None
-    node = compose_yaml(text, shown)
+    node = compose(text, shown)
     if node is None:
         return BookConfig(title=_title_from_directory(root))
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         raise BookError("book.yml must be a mapping of keys to values", _span(shown, node))
 
     values: dict[str, Any] = {}
@@ -164,7 +162,7 @@ def _load_config(path: Path, root: Path) -> BookConfig:
             continue
         if key == "language":
             values["language_span"] = span
-        values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
+        values[key] = _convert(key, plain(value_node), span)
         if key == "csl":
             csl_span = span
         if key == "cover":
@@ -186,16 +184,16 @@ def _load_config(path: Path, root: Path) -> BookConfig:
     return BookConfig(**values)
 
 
-def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
+def _accept_entries(node: Node, shown: str) -> tuple[Accepted, ...]:
     """Read `accept:` as a list of `- path: rule` entries, each remembering its line."""
     from diaspora_book.lint import CODES
 
-    if not isinstance(node, yaml.SequenceNode):
+    if not isinstance(node, SequenceNode):
         raise BookError("'accept' must be a list of 'path: rule' entries", _span(shown, node))
     entries: list[Accepted] = []
     for item in node.value:
-        pairs = item.value if isinstance(item, yaml.MappingNode) else []
-        if len(pairs) != 1 or not all(isinstance(n, yaml.ScalarNode) for n in pairs[0]):
+        pairs = item.value if isinstance(item, MappingNode) else []
+        if len(pairs) != 1 or not all(isinstance(n, ScalarNode) for n in pairs[0]):
             raise BookError(
                 "an 'accept' entry must read '- articles/file.txt: rule'", _span(shown, item)
             )
@@ -210,7 +208,7 @@ def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
     return tuple(entries)
 
 
-def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
+def _labels(node: Node, shown: str) -> dict[str, str]:
     """Read `labels:`, the book's own wording for generated text: message name -> text.
 
     A misspelt name is an error with a suggestion; a message whose placeholders are
@@ -218,7 +216,7 @@ def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
     """
     from diaspora_book.labels import MESSAGE_NAMES, check_message
 
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         raise BookError("'labels' must map message names to text", _span(shown, node))
     labels: dict[str, str] = {}
     for key_node, value_node in node.value:
@@ -227,7 +225,7 @@ def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
             close = difflib.get_close_matches(name, sorted(MESSAGE_NAMES), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "README.md lists the message names"
             raise BookError(f"unknown label '{name}' in book.yml", _span(shown, key_node), hint)
-        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+        if not isinstance(value_node, ScalarNode) or not str(value_node.value).strip():
             raise BookError(f"label '{name}' must be text", _span(shown, value_node))
         problem = check_message(name, str(value_node.value))
         if problem:
@@ -297,7 +295,7 @@ def _check_cover(root: Path, cover: str, span: SourceSpan) -> None:
             raise BookError(f"cover '{cover}' is not a {suffix[1:].upper()} image", span)
 
 
-def _span(shown: str, node: yaml.Node) -> SourceSpan:
+def _span(shown: str, node: Node) -> SourceSpan:
     return SourceSpan(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 

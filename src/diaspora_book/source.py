@@ -1,4 +1,4 @@
-"""Read text from outside: strict UTF-8 and YAML, with errors that name `path:line:col`.
+"""Read text from outside: strict UTF-8, with errors that name `path:line:col`.
 
 Articles come from outside, so decoding is strict. A byte-order mark and CRLF/CR line
 ends are accepted and normalised; bytes that are not UTF-8 and control characters
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import yaml
 
 from diaspora_book.errors import BookError
 from diaspora_book.model import SourceSpan
@@ -78,22 +76,3 @@ def read_text(path: Path, shown: str) -> str:
     except OSError as exc:
         raise BookError(f"cannot read file: {exc.strerror}", SourceSpan(shown, 1)) from None
     return decode(data, shown)
-
-
-def compose_yaml(text: str, shown: str) -> yaml.Node | None:
-    """Parse a project file's YAML into nodes (which keep their lines); None if it is empty.
-
-    A syntax error is a BookError at its line: `glossary.yml:3: error: cannot read
-    glossary.yml: ...`, the same for every YAML file the project has.
-    """
-    try:
-        return yaml.compose(text)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, shown, f"cannot read {shown}") from None
-
-
-def yaml_error(exc: yaml.YAMLError, shown: str, doing: str) -> BookError:
-    """Return the one-line error for a YAML syntax error: `doing: problem` at its line."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    return BookError(f"{doing}: {problem}", SourceSpan(shown, mark.line + 1 if mark else 1))

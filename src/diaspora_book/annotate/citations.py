@@ -23,11 +23,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import Article, Cite, SourceSpan
-from diaspora_book.source import compose_yaml, read_text
+from diaspora_book.source import read_text
+from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
 BIB_FILE = "references.bib"
 RULES_FILE = "citations.yml"
@@ -150,25 +149,25 @@ def load_rules(root: Path, diagnostics: Diagnostics) -> CitationRules:
     if not path.is_file():
         return CitationRules()
     try:
-        node = compose_yaml(read_text(path, RULES_FILE), RULES_FILE)
+        node = compose(read_text(path, RULES_FILE), RULES_FILE)
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
         return CitationRules()
     if node is None:
         return CitationRules()
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         diagnostics.error(_span(node), "citations.yml must have 'sources:' and/or 'rules:'")
         return CitationRules()
     sources: dict[str, tuple[str, SourceSpan]] = {}
     rules: list[CitationRule] = []
     for key_node, value_node in node.value:
-        if key_node.value == "sources" and isinstance(value_node, yaml.MappingNode):
+        if key_node.value == "sources" and isinstance(value_node, MappingNode):
             for slug, key in value_node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value:
+                if isinstance(key, ScalarNode) and key.value:
                     sources[str(slug.value)] = (str(key.value), _span(slug))
                 else:
                     diagnostics.error(_span(slug), "a source must name one citation key")
-        elif key_node.value == "rules" and isinstance(value_node, yaml.SequenceNode):
+        elif key_node.value == "rules" and isinstance(value_node, SequenceNode):
             for item in value_node.value:
                 rule = _rule(item, diagnostics)
                 if rule:
@@ -182,9 +181,9 @@ def load_rules(root: Path, diagnostics: Diagnostics) -> CitationRules:
     return CitationRules(sources, tuple(rules))
 
 
-def _rule(node: yaml.Node, diagnostics: Diagnostics) -> CitationRule | None:
+def _rule(node: Node, diagnostics: Diagnostics) -> CitationRule | None:
     span = _span(node)
-    value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.MappingNode) else None
+    value = plain(node) if isinstance(node, MappingNode) else None
     if not isinstance(value, dict):
         diagnostics.error(span, "a rule is a mapping: 'phrase:' or 'pattern:', and 'cite:'")
         return None
@@ -245,5 +244,5 @@ def check_keys(rules: CitationRules, bibliography: Bibliography, diagnostics: Di
                 diagnostics.error(rule.span, f"unknown citation key '{key}'", hint)
 
 
-def _span(node: yaml.Node) -> SourceSpan:
+def _span(node: Node) -> SourceSpan:
     return SourceSpan(RULES_FILE, node.start_mark.line + 1)
