@@ -16,8 +16,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from diaspora_book.config_values import (
+    bounded_text,
+    chapter_list,
+    date_value,
+    language_map,
+    language_tag,
+)
 from diaspora_book.errors import BookError
-from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
+from diaspora_book.language import DEFAULT_LANGUAGES, BookLanguage
 from diaspora_book.model import SourceSpan
 from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
@@ -48,6 +55,7 @@ class BookConfig:
     rights: str = ""
     identifier: str = ""  # default: a UUID derived from the title (stable across builds)
     chapters: tuple[str, ...] = ()  # article slugs in book order; default: file order
+    chapter_spans: tuple[SourceSpan, ...] = ()  # where each of `chapters` is in book.yml
     languages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
     languages_named: tuple[str, ...] = ()  # the scripts book.yml `languages:` maps itself
     labels: dict[str, str] = field(default_factory=dict)  # message name -> the book's own text
@@ -102,7 +110,7 @@ class Project:
         return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())
 
 
-_INTERNAL = {"authors", "languages_named", "labels_span", "language_span"}
+_INTERNAL = {"authors", "languages_named", "labels_span", "language_span", "chapter_spans"}
 _KEYS = {f.name for f in fields(BookConfig)} - _INTERNAL | {"author", "authors"}
 
 
@@ -159,6 +167,12 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         if key == "labels":
             values[key] = _labels(value_node, shown)
             values["labels_span"] = span
+            continue
+        if key == "languages":
+            values[key] = language_map(value_node, shown)
+            continue
+        if key == "chapters":
+            values[key], values["chapter_spans"] = chapter_list(value_node, shown)
             continue
         if key == "language":
             values["language_span"] = span
@@ -237,28 +251,14 @@ def _labels(node: Node, shown: str) -> dict[str, str]:
 def _convert(key: str, value: Any, span: SourceSpan) -> Any:
     if key in ("author", "authors"):
         if isinstance(value, str):
-            return (value,)
+            return (bounded_text(key, value, span),)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(value)
+            return tuple(bounded_text(key, v, span) for v in value)
         raise BookError(f"'{key}' must be a name or a list of names", span)
-    if key == "chapters":
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(v.removesuffix(".txt") for v in value)
-        raise BookError("'chapters' must be a list of article names", span)
-    if key == "languages":
-        if isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            return {k.lower(): v for k, v in value.items()}
-        raise BookError("'languages' must map script names to language tags", span)
     if key == "language":
-        if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
-            raise BookError(
-                f"language {value!r} is not a language tag",
-                span,
-                "use a BCP 47 tag such as 'en', 'ru', 'kk', 'ug' or 'zh-Hans'",
-            )
-        return value
+        return language_tag(value, span)
+    if key == "date":
+        return date_value(value, span)
     if key == "page_size":
         if value not in PAGE_SIZES:
             raise BookError(
@@ -271,10 +271,8 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
         if not isinstance(value, str) or not value.endswith(".csl"):
             raise BookError("'csl' must name a .csl style file", span)
         return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
+        return bounded_text(key, str(value), span)
     raise BookError(f"'{key}' must be text", span)
 
 

@@ -55,6 +55,14 @@ REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
 }
 
 
+UNCITABLE = "a key has no braces or line breaks"
+
+
+def citable(key: str) -> bool:
+    """Return whether `key` can be written in a pandoc citation (`@key` or `@{key}`)."""
+    return bool(key) and not any(c in key for c in "{}\n\r")
+
+
 @dataclass(frozen=True)
 class BibEntry:
     key: str
@@ -122,7 +130,7 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
         ]
         if missing:
             found.error(span, f"@{kind}{{{entry.key}}} lacks required fields: {', '.join(missing)}")
-        if any(c in entry.key for c in "{}\\"):
+        if not citable(entry.key) or "\\" in entry.key:
             found.error(span, f"citation key '{entry.key}' cannot be cited")
     for diagnostic in sorted(found, key=lambda d: d.span.line if d.span else 0):
         diagnostics.items.append(diagnostic)
@@ -163,7 +171,11 @@ def load_rules(root: Path, diagnostics: Diagnostics) -> CitationRules:
     for key_node, value_node in node.value:
         if key_node.value == "sources" and isinstance(value_node, MappingNode):
             for slug, key in value_node.value:
-                if isinstance(key, ScalarNode) and key.value:
+                if isinstance(key, ScalarNode) and key.value and not citable(str(key.value)):
+                    diagnostics.error(
+                        _span(key), f"citation key {key.value!r} cannot be cited", UNCITABLE
+                    )
+                elif isinstance(key, ScalarNode) and key.value:
                     sources[str(slug.value)] = (str(key.value), _span(slug))
                 else:
                     diagnostics.error(_span(slug), "a source must name one citation key")
@@ -195,6 +207,10 @@ def _rule(node: Node, diagnostics: Diagnostics) -> CitationRule | None:
     keys = [keys] if isinstance(keys, str) else keys
     if not keys or not all(isinstance(k, str) and k for k in keys):
         diagnostics.error(span, "a rule needs 'cite:' with a citation key or a list of keys")
+        return None
+    bad = next((k for k in keys if not citable(k)), None)
+    if bad is not None:
+        diagnostics.error(span, f"citation key {bad!r} cannot be cited", UNCITABLE)
         return None
     phrase, pattern = value.get("phrase"), value.get("pattern")
     if (phrase is None) == (pattern is None) or not isinstance(phrase or pattern, str):

@@ -95,6 +95,7 @@ def convert(markdown: str, to: str, args: list[str], outputfile: Path | None = N
         )
     except RuntimeError as exc:
         raise ToolError(f"pandoc failed: {str(exc).strip()}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot run pandoc: {exc}", hint="run 'make setup'") from None
+    except OSError as exc:  # only a missing pandoc is a matter of setup
+        hint = "run 'make setup'" if isinstance(exc, FileNotFoundError) else ""
+        raise ToolError(f"cannot run pandoc: {exc.strerror or exc}", hint=hint) from None
     return result or ""
