@@ -26,6 +26,8 @@ from diaspora_book.config_values import (
 from diaspora_book.errors import BookError
 from diaspora_book.language import DEFAULT_LANGUAGES, BookLanguage
 from diaspora_book.model import SourceSpan
+from diaspora_book.project_files import check_inputs, own_file
+from diaspora_book.source import read_text
 from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
@@ -124,6 +126,7 @@ def load_project(root: Path) -> Project:
             f"{root} has no articles/ folder",
             hint="a book project needs articles/*.txt; pass --project DIR to choose another",
         )
+    check_inputs(root)
     config_path = root / "book.yml"
     if config_path.is_file():
         config = _load_config(config_path, root)
@@ -138,10 +141,7 @@ def _title_from_directory(root: Path) -> str:
 
 def _load_config(path: Path, root: Path) -> BookConfig:
     shown = "book.yml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BookError("book.yml is not UTF-8", SourceSpan(shown, 1)) from None
+    text = read_text(path, shown)
     node = compose(text, shown)
     if node is None:
         return BookConfig(title=_title_from_directory(root))
@@ -187,6 +187,8 @@ def _load_config(path: Path, root: Path) -> BookConfig:
     if "languages" in values:
         values["languages_named"] = tuple(values["languages"])
         values["languages"] = {**DEFAULT_LANGUAGES, **values["languages"]}
+    if "csl" in values:
+        own_file(root, root / values["csl"], csl_span)
     if "csl" in values and not (root / values["csl"]).is_file():
         raise BookError(
             f"the citation style {values['csl']} does not exist",

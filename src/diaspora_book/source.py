@@ -37,6 +37,10 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, column
 
 
+def _save_as_utf8(shown: str) -> str:
+    return "save the article as UTF-8" if shown.endswith(".txt") else "save the file as UTF-8"
+
+
 def decode(data: bytes, shown: str) -> str:
     """Decode article bytes as UTF-8 and normalise line ends; raise BookError on bad input."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -45,7 +49,7 @@ def decode(data: bytes, shown: str) -> str:
         raise BookError(
             "file is UTF-16, not UTF-8",
             SourceSpan(shown, 1),
-            "save the article as UTF-8",
+            _save_as_utf8(shown),
         )
     try:
         text = data.decode("utf-8")
@@ -55,7 +59,7 @@ def decode(data: bytes, shown: str) -> str:
         raise BookError(
             f"bytes that are not UTF-8 ({data[exc.start : exc.end].hex(' ')})",
             SourceSpan(shown, line, column),
-            "save the article as UTF-8",
+            _save_as_utf8(shown),
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN.search(text)

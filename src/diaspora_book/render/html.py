@@ -52,6 +52,7 @@ def to_html(manuscript: Manuscript) -> str:
         f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
+        *last_filter_args(),
     ]
     return convert(manuscript.markdown, "html5", args)
 
@@ -59,6 +60,13 @@ def to_html(manuscript: Manuscript) -> str:
 def lua_filter_args() -> list[str]:
     """Return the pandoc arguments that run the block-id filter."""
     path = Path(str(resources.files("diaspora_book") / "filters" / "block_ids.lua"))
+    return [f"--lua-filter={path}"]
+
+
+def last_filter_args() -> list[str]:
+    """Return the filters that run last, after citeproc: only http(s) and mailto links
+    leave the book (`filters/outward_links.lua`)."""
+    path = Path(str(resources.files("diaspora_book") / "filters" / "outward_links.lua"))
     return [f"--lua-filter={path}"]
 
 
