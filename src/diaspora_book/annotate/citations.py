@@ -7,7 +7,7 @@ The editor decides what cites what. `citations.yml`:
     rules:                            # text -> citation, inserted right after the match
       - phrase: according to the 2009 census
         cite: census-kz-2009
-      - pattern: '\\d+% of respondents'  # a Python regular expression
+      - pattern: '\\d+% of respondents'  # an RE2 regular expression (no backtracking)
         cite: [survey-2007, survey-2012]
         article: chinese-people-in-kazakhstan   # only in this article (optional)
 
@@ -19,9 +19,11 @@ duplicate key 'x'`, `citations.yml:7: error: unknown citation key 'y'`.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import re2
 
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import Article, Cite, SourceSpan
@@ -29,6 +31,11 @@ from diaspora_book.source import read_text
 from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
 BIB_FILE = "references.bib"
+# RE2's memory budget for one compiled pattern: plenty for any phrase an editor writes.
+PATTERN_MEMORY = 8 << 20
+# Text on which a pattern that can match empty text shows it: words, spaces, punctuation,
+# digits, another script, a line end.
+_PROBE = "Aa b, c. 1 \u0628\u0627 \u4e2d\n-"
 RULES_FILE = "citations.yml"
 
 # Required fields per entry type (BibTeX, plus biblatex's online/report/thesis/dataset);
@@ -139,7 +146,7 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
 
 @dataclass(frozen=True)
 class CitationRule:
-    pattern: re.Pattern[str]
+    pattern: Any  # a compiled RE2 pattern (google-re2), see _compile
     keys: tuple[str, ...]
     span: SourceSpan
     article: str = ""  # slug; "" for every article
@@ -216,15 +223,45 @@ def _rule(node: Node, diagnostics: Diagnostics) -> CitationRule | None:
     if (phrase is None) == (pattern is None) or not isinstance(phrase or pattern, str):
         diagnostics.error(span, "a rule needs either 'phrase:' or 'pattern:' (text)")
         return None
-    try:
-        compiled = re.compile(re.escape(phrase) if phrase else str(pattern))
-    except re.error as exc:
-        diagnostics.error(span, f"bad pattern: {exc}")
+    compiled = _compile(re2.escape(phrase) if phrase else str(pattern), span, diagnostics)
+    if compiled is None:
         return None
-    if compiled.match(""):
-        diagnostics.error(span, "the pattern matches empty text")
+    if _matches_nothing_somewhere(compiled):
+        diagnostics.warn(
+            span,
+            "the pattern matches empty text, so it would cite everywhere; the rule is ignored",
+            "make it match at least one character",
+        )
         return None
     return CitationRule(compiled, tuple(keys), span, str(value.get("article") or ""))
+
+
+def _compile(pattern: str, span: SourceSpan, diagnostics: Diagnostics) -> Any | None:
+    """Compile `pattern` with RE2, which matches in linear time; report what it refuses.
+
+    RE2 never backtracks, so no pattern can make a build hang (Python's `(a+)+$`
+    against forty a's and a "!" would run for hours). The price: no backreferences
+    and no lookaround, and a pattern bigger than `PATTERN_MEMORY` is refused.
+    """
+    options = re2.Options()
+    options.log_errors = False  # the error is reported here, at the rule's line
+    options.max_mem = PATTERN_MEMORY
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        diagnostics.error(
+            span,
+            f"bad pattern: {text}",
+            "patterns are RE2 expressions: no backreferences, no lookahead or lookbehind",
+        )
+        return None
+
+
+def _matches_nothing_somewhere(compiled: Any) -> bool:
+    """Return whether `compiled` can match empty text (`''`, `\\b`, `x*`)."""
+    return any(m.end() == m.start() for m in compiled.finditer(_PROBE))
 
 
 def cites_in(text: str, slug: str, rules: CitationRules, used: set[int]) -> list[Cite]:
@@ -234,6 +271,8 @@ def cites_in(text: str, slug: str, rules: CitationRules, used: set[int]) -> list
         if rule.article and rule.article != slug:
             continue
         for match in rule.pattern.finditer(text):
+            if match.end() == match.start():
+                continue  # an empty match cites nothing (such rules are refused on load)
             cites.append(Cite(match.end(), rule.keys))
             used.add(number)
     return cites
