@@ -35,6 +35,7 @@ from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.processes import adopt_orphans, stop_descendants
 from diaspora_book.progress import Level, Progress, for_terminal
 from diaspora_book.source import display_path
 
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
     project_dir = getattr(args, "project", Path.cwd())
+    adopt_orphans()
     try:
         return _run(args, project_dir)
     except BuildFailed as failed:
@@ -190,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
+        stop_descendants()  # whatever a stopped worker had started (a pandoc) ends too
         print(
             f"interrupted; {_kept(args, project_dir)} keeps the last complete book", file=sys.stderr
         )
