@@ -190,3 +190,17 @@ def test_a_catastrophic_pattern_runs_in_linear_time(tmp_path):
     assert cites_in("a" * 40 + "!", "x", rules, used) == []
     assert [c.position for c in cites_in("b " + "a" * 40, "x", rules, used)] == [42]
     assert used == {0}
+
+
+def test_string_abbreviations_defined_through_themselves_are_warnings(tmp_path):
+    bib = (
+        '@string{a = b}\n@string{b = a}\n@string{c = c # " x"}\n@string{d = "fine"}\n'
+        '@string{e = d # " too"}\n@misc{k, title = a, author = c, year = 2000}\n'
+    )
+    _, _, diagnostics = load(tmp_path, bib)
+    assert [str(d) for d in diagnostics] == [
+        "references.bib:1: warning: @string 'a' is defined through itself (a -> b -> a) "
+        "(give it a value of its own)",
+        "references.bib:3: warning: @string 'c' is defined through itself (c -> c) "
+        "(give it a value of its own)",
+    ]

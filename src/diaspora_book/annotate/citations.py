@@ -118,6 +118,7 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
         else:
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             found.error(span, f"cannot parse this entry: {' '.join(reason.split())}")
+    _check_string_loops(library.strings, found)
     for entry in library.entries:
         span = SourceSpan(BIB_FILE, (entry.start_line or 0) + 1)
         kind = entry.entry_type.lower()
@@ -142,6 +143,68 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
     for diagnostic in sorted(found, key=lambda d: d.span.line if d.span else 0):
         diagnostics.items.append(diagnostic)
     return Bibliography(path, entries)
+
+
+def _check_string_loops(strings: list, found: Diagnostics) -> None:
+    """Warn about `@string` abbreviations defined through themselves (`a = b`, `b = a`).
+
+    Neither bibtexparser nor citeproc stops on such a loop; they print the
+    abbreviation's name instead of a value, which no one meant.
+    """
+    names = {str(s.key).lower(): s for s in strings}
+    uses = {
+        name: [n for n in _string_names(str(s.value)) if n in names] for name, s in names.items()
+    }
+    reported: set[frozenset[str]] = set()
+    for name, string in names.items():
+        trail = _path_back(name, uses)
+        if trail is None or frozenset(trail) in reported:
+            continue
+        reported.add(frozenset(trail))
+        chain = " -> ".join([*trail, name])
+        found.warn(
+            SourceSpan(BIB_FILE, (string.start_line or 0) + 1),
+            f"@string '{string.key}' is defined through itself ({chain})",
+            "give it a value of its own",
+        )
+
+
+def _path_back(start: str, uses: dict[str, list[str]]) -> list[str] | None:
+    """Return a chain of @string names from `start` that leads back to it, if any."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for used in uses.get(name, []):
+            if used == start:
+                return path
+            if used not in seen:
+                seen.add(used)
+                stack.append((used, [*path, used]))
+    return None
+
+
+def _string_names(value: str) -> list[str]:
+    """Return the abbreviations a BibTeX value uses: its parts between `#` that are
+    neither quoted, braced nor numbers."""
+    names: list[str] = []
+    part: list[str] = []
+    depth, quoted = 0, False
+    for char in value + "#":
+        if char == "#" and depth == 0 and not quoted:
+            word = "".join(part).strip()
+            if word and word[0] not in '{"' and not word.isdigit():
+                names.append(word.lower())
+            part = []
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        part.append(char)
+    return names
 
 
 @dataclass(frozen=True)
