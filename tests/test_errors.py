@@ -34,6 +34,17 @@ def test_a_stylesheet_that_is_not_utf8(project_factory, capsys):
     ]
 
 
+def test_check_reports_a_stylesheet_that_is_not_utf8(project_factory, capsys):
+    root = project_factory(ARTICLE, "title: T\n")
+    (root / "styles").mkdir()
+    (root / "styles" / "print.css").write_bytes(b"p { color: red }\n\xff\n")
+    code, lines = run(capsys, "check", "--project", root)
+    assert code == 1
+    assert (
+        "styles/print.css:2: error: bytes that are not UTF-8 (ff) (save the file as UTF-8)" in lines
+    )
+
+
 def test_a_template_that_is_not_utf8(project_factory, capsys):
     root = project_factory(ARTICLE, "title: T\n")
     (root / "templates").mkdir()
