@@ -35,7 +35,7 @@ from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
-from diaspora_book.processes import adopt_orphans, stop_descendants
+from diaspora_book.processes import adopting_orphans, stop_descendants
 from diaspora_book.progress import Level, Progress, for_terminal
 from diaspora_book.source import display_path
 
@@ -181,9 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
     project_dir = getattr(args, "project", Path.cwd())
-    adopt_orphans()
     try:
-        return _run(args, project_dir)
+        with adopting_orphans():
+            try:
+                return _run(args, project_dir)
+            except KeyboardInterrupt:
+                stop_descendants()  # what a stopped worker had started (a pandoc) ends too
+                raise
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         print(f"error: {failed.message}", file=sys.stderr)
@@ -192,7 +196,6 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        stop_descendants()  # whatever a stopped worker had started (a pandoc) ends too
         print(
             f"interrupted; {_kept(args, project_dir)} keeps the last complete book", file=sys.stderr
         )
@@ -252,7 +255,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         rebuild = rebuild_reporting(project.root, progress, formats, args.out, _print_diagnostics)
         try:
             watch_and_build(project.root, rebuild)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # how watching normally ends: exit 0
+            stop_descendants()
             progress.note("stopped watching")
         return EXIT_OK
     if args.command == "check":

@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -68,14 +68,21 @@ def stop(processes: Iterable[Any]) -> None:
             process.join(timeout=5)
 
 
-def adopt_orphans() -> None:
-    """Have orphaned descendants handed to this process rather than to init.
+@contextlib.contextmanager
+def adopting_orphans() -> Iterator[None]:
+    """While the block runs, have orphaned descendants handed to this process, not init.
 
     A worker killed while a program it ran (pandoc) was ending leaves that program
     to its grandparent; `stop_descendants` then reaps it, so an interrupted command
-    leaves no process behind, not even a zombie. Linux only; elsewhere a no-op.
+    leaves no process behind, not even a zombie. Only for the command's own run:
+    a process that calls `main()` (the tests) is not left adopting everyone's
+    orphans. Linux only; elsewhere a no-op.
     """
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    try:
+        yield
+    finally:
+        _prctl(_PR_SET_CHILD_SUBREAPER, 0)
 
 
 def stop_descendants() -> None:
