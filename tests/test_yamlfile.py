@@ -122,3 +122,11 @@ def test_book_yml_values_still_read(project_factory):
     root = project_factory(ARTICLE, "title: Yes\nsubtitle: no\nauthors: [On, Off]\n")
     config = load_project(root).config
     assert (config.title, config.subtitle, config.authors) == ("Yes", "no", ("On", "Off"))
+
+
+def test_absurd_nesting_is_an_error_not_a_crash():
+    with pytest.raises(BookError) as raised:
+        compose("[" * 5000 + "]" * 5000, "index.yml")
+    assert str(raised.value) == (
+        "index.yml:1: error: cannot read index.yml: lists or mappings nested too deeply"
+    )

@@ -61,6 +61,11 @@ def compose(text: str, shown: str, doing: str = "") -> Node | None:
         node = _reader().compose(text)
     except YAMLError as exc:
         raise _syntax_error(exc, shown, doing or f"cannot read {shown}") from None
+    except RecursionError:  # thousands of nested lists: no project file is like that
+        raise BookError(
+            f"{doing or f'cannot read {shown}'}: lists or mappings nested too deeply",
+            SourceSpan(shown, 1),
+        ) from None
     if node is not None:
         _check(node, shown)
     return node
