@@ -146,3 +146,23 @@ def test_only_http_and_mailto_links_leave_the_book(hostile_build):
 def test_the_hostile_epub_passes_epubcheck(hostile_build, tmp_path):
     epub = next(p for p in hostile_build.outputs if p.suffix == ".epub")
     assert epubcheck_messages(run_epubcheck(epub, tmp_path)) == []
+
+
+def test_a_cached_rebuild_repeats_the_epub_warnings(tmp_path):
+    from diaspora_book.cache import BuildCache
+
+    from .conftest import make_project
+
+    root = make_project(tmp_path / "book", ARTICLE, "title: Escape\n")
+    (root / "styles").mkdir()
+    (root / "styles" / "book.css").write_text(BOOK_CSS, encoding="utf-8")
+    project = load_project(root)
+    request = BuildRequest(formats=("epub",), jobs=1)
+
+    def warnings(report):
+        return [str(d) for d in report.diagnostics if "stylesheet" in d.message]
+
+    first = build(project, request, cache=BuildCache(root))
+    again = build(project, request, cache=BuildCache(root))
+    assert "epub" in again.reused
+    assert len(warnings(first)) == 3 and warnings(again) == warnings(first)
