@@ -1,6 +1,8 @@
 """references.bib validation (bibtexparser 2) and citations.yml rules."""
 
-from diaspora_book.annotate.citations import check_keys, load_bibliography, load_rules
+import pytest
+
+from diaspora_book.annotate.citations import check_keys, cites_in, load_bibliography, load_rules
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.errors import Diagnostics
 
@@ -92,9 +94,11 @@ def test_bad_rules_are_reported(tmp_path):
     )
     assert [str(d) for d in diagnostics] == [
         "citations.yml:2: error: a rule needs 'cite:' with a citation key or a list of keys",
-        "citations.yml:3: error: bad pattern: missing ), unterminated subpattern at position 0",
+        "citations.yml:3: error: bad pattern: missing ): ( (patterns are RE2 expressions: "
+        "no backreferences, no lookahead or lookbehind)",
         "citations.yml:5: error: a rule needs either 'phrase:' or 'pattern:' (text)",
-        "citations.yml:8: error: the pattern matches empty text",
+        "citations.yml:8: warning: the pattern matches empty text, so it would cite everywhere; "
+        "the rule is ignored (make it match at least one character)",
         "citations.yml:10: error: unexpected 'extra' (citations.yml has 'sources:' (a mapping) "
         "and 'rules:' (a list))",
     ]
@@ -142,4 +146,61 @@ def test_citation_rules_run_once_per_block_and_unmatched_rules_are_reported(
     assert book.chapters[0].cite_rules == (0,)
     assert [str(d) for d in diagnostics] == [
         "citations.yml:4: warning: this citation rule matches no text"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (
+            "(a)\\\\1",
+            "citations.yml:2: error: bad pattern: invalid escape sequence: \\1 (patterns are RE2 "
+            "expressions: no backreferences, no lookahead or lookbehind)",
+        ),
+        (
+            "(?=a)b",
+            "citations.yml:2: error: bad pattern: invalid perl operator: (?= (patterns are RE2 "
+            "expressions: no backreferences, no lookahead or lookbehind)",
+        ),
+        (
+            "\\\\pL{1000}",
+            "citations.yml:2: error: bad pattern: pattern too large - compile failed (patterns are RE2 "
+            "expressions: no backreferences, no lookahead or lookbehind)",
+        ),
+        (
+            "\\\\b",
+            "citations.yml:2: warning: the pattern matches empty text, so it would cite everywhere; "
+            "the rule is ignored (make it match at least one character)",
+        ),
+    ],
+)
+def test_patterns_re2_cannot_run_are_reported_at_their_line(tmp_path, pattern, message):
+    _, rules, diagnostics = load(tmp_path, rules=f'rules:\n  - pattern: "{pattern}"\n    cite: k\n')
+    assert [str(d) for d in diagnostics] == [message]
+    assert rules.rules == ()
+
+
+def test_a_catastrophic_pattern_runs_in_linear_time(tmp_path):
+    # With Python's backtracking engine, '(a+)+$' against 40 a's and a '!' runs for
+    # hours (the time doubles with each a); RE2 answers at once. No timing is
+    # asserted: a hang would stop the suite, and the answers must be right.
+    _, rules, diagnostics = load(tmp_path, rules="rules:\n  - pattern: '(a+)+$'\n    cite: k\n")
+    assert not diagnostics.items
+    used: set[int] = set()
+    assert cites_in("a" * 40 + "!", "x", rules, used) == []
+    assert [c.position for c in cites_in("b " + "a" * 40, "x", rules, used)] == [42]
+    assert used == {0}
+
+
+def test_string_abbreviations_defined_through_themselves_are_warnings(tmp_path):
+    bib = (
+        '@string{a = b}\n@string{b = a}\n@string{c = c # " x"}\n@string{d = "fine"}\n'
+        '@string{e = d # " too"}\n@misc{k, title = a, author = c, year = 2000}\n'
+    )
+    _, _, diagnostics = load(tmp_path, bib)
+    assert [str(d) for d in diagnostics] == [
+        "references.bib:1: warning: @string 'a' is defined through itself (a -> b -> a) "
+        "(give it a value of its own)",
+        "references.bib:3: warning: @string 'c' is defined through itself (c -> c) "
+        "(give it a value of its own)",
     ]

@@ -48,3 +48,38 @@ def test_index_entries_mark_longest_first_and_see_entries_mark_nothing(tmp_path)
         ("Almaty Province", "index-almaty-province"),
         ("Almaty", "index-almaty"),
     ]
+
+
+def test_see_to_itself_or_round_a_loop_is_a_warning(tmp_path):
+    # Issue 15: "Almaty, see Almaty" was printed without a word.
+    from diaspora_book.annotate.index import check_see_loops
+
+    (tmp_path / "index.yml").write_text(
+        "- term: Almaty\n  aliases: [Alma-Ata]\n  see: Alma-Ata\n"
+        "- term: Hui\n  see: Dungan\n- term: Dungan\n  see: Tungan\n- term: Tungan\n  see: Hui\n"
+        "- term: Uyghurs\n- term: Uighurs\n  see: Uyghurs\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics()
+    check_see_loops(load_index(tmp_path, diagnostics), diagnostics)
+    hint = "(point 'see' at the entry that lists the pages)"
+    assert [str(d) for d in diagnostics] == [
+        f"index.yml:1: warning: 'Almaty' refers to itself ('see: Alma-Ata') {hint}",
+        f"index.yml:4: warning: the 'see' references 'Hui' -> 'Dungan' -> 'Tungan' -> 'Hui' "
+        f"go round in a loop {hint}",
+    ]
+
+
+def test_messages_say_index_entry_in_words(tmp_path):
+    from diaspora_book.annotate.project import check_annotations
+
+    (tmp_path / "index.yml").write_text(
+        "- term: Almaty\n- term: Hui\n  see: Dungan\n", encoding="utf-8"
+    )
+    diagnostics = Diagnostics()
+    notes = Annotations(index=load_index(tmp_path, diagnostics))
+    check_annotations([article("Nothing here.")], [], notes, diagnostics)
+    messages = [d.message for d in diagnostics]
+    assert "'Hui' refers to 'Dungan', which is not an index entry" in messages
+    assert "index entry 'Almaty' is never found in the text" in messages
+    assert not any("index_entry" in m for m in messages)

@@ -53,6 +53,6 @@ def test_undefined_template_variable_is_an_error(project_factory):
     with pytest.raises(BookError) as raised:
         assemble(project, chapters_of(project), "pdf")
     assert str(raised.value) == (
-        "manuscript.md.j2:1: error: template error: "
+        "styles/manuscript.md.j2:1: error: template error: "
         "'diaspora_book.assemble.ManuscriptContext object' has no attribute 'nonexistent'"
     )

@@ -95,3 +95,21 @@ def test_the_cover_asks_fontconfig_once_per_face(monkeypatch):
     draw_cover(long_title, "A subtitle", ("An Author",))
     faces = {tuple(call[-1:]) for call in calls}
     assert len(calls) == len(faces) <= 8  # one lookup per family and weight
+
+
+def test_a_hundred_authors_stay_on_the_cover():
+    # Issue 15: 100 authors ran off the cover's foot (and took 9.4 s to draw).
+    import io
+
+    from PIL import Image
+
+    from diaspora_book.render.epub.cover import BACKGROUND, HEIGHT, MARGIN, WIDTH, draw_cover
+
+    title = " ".join(f"Word{i}" for i in range(100))
+    authors = tuple(f"Author{i} Surname{i}" for i in range(100))
+    image = Image.open(io.BytesIO(draw_cover(title, "", authors))).convert("RGB")
+    foot = image.crop((0, HEIGHT - MARGIN // 2, WIDTH, HEIGHT))
+    assert [color for _, color in foot.getcolors(1 << 20)] == [BACKGROUND]
+    # Between the title's six lines (with its rule) and the authors, the cover is empty.
+    middle = image.crop((0, int(HEIGHT * 0.6), WIDTH, int(HEIGHT * 0.8)))
+    assert [color for _, color in middle.getcolors(1 << 20)] == [BACKGROUND]

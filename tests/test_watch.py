@@ -61,3 +61,45 @@ def test_rebuilds_after_a_change_and_after_a_broken_save(project_factory, capsys
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_bad_book_yml_and_a_link_out_are_reported_and_watching_goes_on(project_factory, tmp_path):
+    # Issue 15, defect 13: both ended the watcher.
+    root = project_factory({"a.txt": "= A =\n\nFirst.\n"}, "title: T\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("= Secret =\n\nroot:x:0:0\n", encoding="utf-8")
+    shown: list[list] = []
+    builds: list[float] = []
+    rebuild = rebuild_reporting(root, Progress("quiet"), ("epub",), None, shown.append)
+
+    def counted():
+        rebuild()
+        builds.append(time.monotonic())
+
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_and_build, args=(root, counted, stop), daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: len(builds) == 1)
+        time.sleep(0.3)
+        (root / "book.yml").write_text("title: !foo x\n", encoding="utf-8")
+        assert wait_for(lambda: len(builds) == 2)
+        assert [str(d) for d in shown[-1]] == [
+            "book.yml:1:8: error: YAML tag '!foo' is not allowed "
+            "(remove the tag; values are plain text, numbers, lists and mappings)"
+        ]
+        (root / "book.yml").write_text("title: T\n", encoding="utf-8")
+        assert wait_for(lambda: len(builds) == 3)
+        (root / "articles" / "zz.txt").symlink_to(secret)
+        assert wait_for(lambda: len(builds) == 4)
+        assert [str(d) for d in shown[-1]] == [
+            f"articles/zz.txt:1: error: articles/zz.txt leads outside the project (to {secret}) "
+            "(copy the file into the project; only the project's own files are read)"
+        ]
+        assert thread.is_alive()
+        (root / "articles" / "zz.txt").unlink()
+        assert wait_for(lambda: len(builds) == 5)
+        assert shown[-1] == []
+    finally:
+        stop.set()
+        thread.join(timeout=10)

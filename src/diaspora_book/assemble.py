@@ -8,7 +8,9 @@ never an empty string in the book.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import jinja2
@@ -21,6 +23,8 @@ from diaspora_book.errors import BookError
 from diaspora_book.labels import Labels, book_labels
 from diaspora_book.markdown import escape_inline
 from diaspora_book.model import Chapter, SourceSpan
+from diaspora_book.project_files import own_file, shown_path
+from diaspora_book.source import read_text
 
 Format = Literal["pdf", "epub", "handout"]  # handout: one chapter printed on its own
 TEMPLATE = "manuscript.md.j2"
@@ -114,13 +118,28 @@ class Manuscript:
         return self.description.pandoc_metadata()
 
 
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """Load templates from the project's folders, never through a link that leads out."""
+
+    def __init__(self, project: Project):
+        super().__init__([str(project.templates_dir), str(project.styles_dir)])
+        self.root = project.root
+
+    def get_source(self, environment, template):
+        for folder in self.searchpath:
+            path = Path(folder, *jinja2.loaders.split_template_path(template))
+            if path.is_file():
+                own_file(self.root, path)
+                # Strict UTF-8: a bad byte is an error at its line and column.
+                text = read_text(path, shown_path(self.root, path))
+                return text, str(path), lambda: True  # an environment lives for one render
+        raise jinja2.TemplateNotFound(template)
+
+
 def template_environment(project: Project) -> jinja2.Environment:
     """Return the Jinja2 environment: project templates first, then the package's."""
     loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader([str(project.templates_dir), str(project.styles_dir)]),
-            jinja2.PackageLoader("diaspora_book", "templates"),
-        ]
+        [_ProjectLoader(project), jinja2.PackageLoader("diaspora_book", "templates")]
     )
     env = jinja2.Environment(
         loader=loader,
@@ -135,6 +154,46 @@ def template_environment(project: Project) -> jinja2.Environment:
     )
     env.filters["md"] = lambda value: escape_inline(str(value))
     return env
+
+
+def render_template(project: Project, context: ManuscriptContext) -> str:
+    """Render the manuscript template; any fault in a template is a BookError at its line."""
+    env = template_environment(project)
+    try:
+        return env.get_template(TEMPLATE).render(book=context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = SourceSpan(_shown(project, exc.filename or TEMPLATE), exc.lineno)
+        raise BookError(f"template error: {exc.message}", where) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BookError(
+            f"template error: cannot include '{exc.name}': there is no such template",
+            _template_line(project, exc),
+            "templates are looked for in templates/, styles/ and the package",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise BookError(f"template error: {exc.message}", _template_line(project, exc)) from None
+    except RecursionError as exc:
+        raise BookError(
+            "template error: a template includes itself (directly or through another)",
+            _template_line(project, exc),
+        ) from None
+
+
+def _template_line(project: Project, exc: BaseException) -> SourceSpan:
+    """Return the innermost template line that was running when `exc` was raised.
+
+    Jinja2 rewrites tracebacks so that template code shows its own file and line.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.lineno and not frame.filename.endswith(".py") and frame.filename[:1] != "<":
+            return SourceSpan(_shown(project, frame.filename), frame.lineno)
+    return SourceSpan(TEMPLATE, 1)
+
+
+def _shown(project: Project, filename: str) -> str:
+    path = Path(filename)
+    return shown_path(project.root, path) if path.is_absolute() else filename
 
 
 def assemble(
@@ -170,16 +229,7 @@ def assemble(
         labels=labels,
         direction=config.book_language.direction,
     )
-    env = template_environment(project)
-    try:
-        template = env.get_template(TEMPLATE)
-        markdown = template.render(book=context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BookError(
-            f"template error: {exc.message}", SourceSpan(exc.filename or TEMPLATE, exc.lineno)
-        ) from None
-    except jinja2.UndefinedError as exc:
-        raise BookError(f"template error: {exc.message}", SourceSpan(TEMPLATE, 1)) from None
+    markdown = render_template(project, context)
     description = Description(
         title=config.title,
         language=config.language,

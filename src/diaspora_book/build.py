@@ -196,15 +196,20 @@ def _epub(
     """
     pages = json.dumps([pagination.page_count, pagination.anchor_pages], sort_keys=True)
     key = run.render_key(manuscript, str(target.resolve()), pages)
-    if run.cache.lookup("epub", key, (target,)) is not None:
-        return  # `beside`, if any, is stopped unused on the way out
+    cached = run.cache.lookup("epub", key, (target,))
+    if cached is not None:  # `beside`, if any, is stopped unused on the way out
+        # What the EPUB's making reported (a stylesheet rule left out) is said again.
+        run.diagnostics.items.extend(diagnostic_from_json(d) for d in cached.get("diagnostics", []))
+        return
+    before = len(run.diagnostics.items)
     with run.progress.stage("render EPUB"):
         found = beside.complete(pagination) if beside is not None else None
         if found is None:
             write_epub(run.project, manuscript, target, pagination, run.diagnostics)
         else:
             run.diagnostics.items.extend(found)
-    run.cache.store("epub", key, {}, (target,))
+    reported = [d.to_json() for d in run.diagnostics.items[before:]]
+    run.cache.store("epub", key, {"diagnostics": reported}, (target,))
 
 
 def _stop_if_strict(run: BuildContext, request: BuildRequest) -> None:

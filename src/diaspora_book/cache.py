@@ -18,6 +18,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from diaspora_book.errors import BookError
+from diaspora_book.model import SourceSpan
 from diaspora_book.outputs import write_text
 
 if TYPE_CHECKING:
@@ -42,7 +44,15 @@ def digest(*parts: bytes | str) -> str:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Hash a project file; one that cannot be read is a BookError naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        shown = path.name
+        raise BookError(
+            f"cannot read {shown}: {exc.strerror or exc}", SourceSpan(shown, 1)
+        ) from None
+    return hashlib.sha256(data).hexdigest()
 
 
 @functools.cache

@@ -1,8 +1,8 @@
 """`check`: every lint the book has, without rendering anything.
 
 Article parse warnings and damaged-text lints, book.yml `accept:` bookkeeping, stale
-chapters, and characters no installed font covers. It is what CI runs first: quick,
-and precise about where each problem is.
+chapters, characters no installed font covers, and stylesheets that cannot be read.
+It is what CI runs first: quick, and precise about where each problem is.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from diaspora_book.convert import stale_chapters
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.fonts import check_coverage
 from diaspora_book.source import display_path, read_text
+from diaspora_book.stylesheets import stylesheets
 
 
 def run_checks(project: Project) -> Diagnostics:
@@ -32,4 +33,9 @@ def run_checks(project: Project) -> Diagnostics:
         except BookError:
             continue  # already reported by convert_project
     check_coverage(texts, diagnostics)
+    try:  # the project's stylesheets: inside the project and UTF-8
+        for fmt in ("pdf", "epub"):
+            stylesheets(project, fmt)
+    except BookError as exc:
+        diagnostics.error(exc.span, exc.message, exc.hint)
     return diagnostics

@@ -1,8 +1,11 @@
 """The command line: a thin layer over the library.
 
-Exit codes: 0 ok, 1 content error (a message naming `path:line`), 2 usage error.
-No input ever produces a Python traceback; an unexpected failure is reported as an
-internal error in one line (set DIASPORA_BOOK_DEBUG=1 to see the traceback).
+Exit codes, so that CI can tell bad content from a bug in the tool:
+0 ok; 1 a problem with the input or the machine (one line per problem, naming
+`path:line`); 2 a usage error; 70 an internal error, a bug in diaspora-book
+(EX_SOFTWARE: one line asking for a report; DIASPORA_BOOK_DEBUG=1 shows the
+traceback); 130 interrupted (Ctrl-C), the last complete book left in place.
+No input ever produces a Python traceback.
 """
 
 from __future__ import annotations
@@ -32,10 +35,13 @@ from diaspora_book.check import run_checks
 from diaspora_book.config import load_project
 from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.processes import adopting_orphans, stop_descendants
 from diaspora_book.progress import Level, Progress, for_terminal
 from diaspora_book.source import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in this tool
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,7 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 on a usage error
     project_dir = getattr(args, "project", Path.cwd())
     try:
-        return _run(args, project_dir)
+        with adopting_orphans():
+            try:
+                return _run(args, project_dir)
+            except KeyboardInterrupt:
+                stop_descendants()  # what a stopped worker had started (a pandoc) ends too
+                raise
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         print(f"error: {failed.message}", file=sys.stderr)
@@ -185,17 +196,28 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        print(
+            f"interrupted; {_kept(args, project_dir)} keeps the last complete book", file=sys.stderr
+        )
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug in this tool: say so in one line, never a traceback
         if os.environ.get("DIASPORA_BOOK_DEBUG"):
             traceback.print_exc()
         print(
-            f"error: internal error: {type(exc).__name__}: {exc} "
+            f"error: internal error (a bug in diaspora-book, not in your book): "
+            f"{type(exc).__name__}: {exc} "
             "(please report it; DIASPORA_BOOK_DEBUG=1 shows the traceback)",
             file=sys.stderr,
         )
-        return EXIT_CONTENT
+        return EXIT_INTERNAL
+
+
+def _kept(args: argparse.Namespace, project_dir: Path) -> str:
+    """Return the output folder an interrupted command leaves as it was, as the user named it."""
+    out = getattr(args, "out", None)
+    if out is not None:
+        return f"{out}/"
+    return "dist/handouts/" if args.command == "handouts" else "dist/"
 
 
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
@@ -233,7 +255,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         rebuild = rebuild_reporting(project.root, progress, formats, args.out, _print_diagnostics)
         try:
             watch_and_build(project.root, rebuild)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # how watching normally ends: exit 0
+            stop_descendants()
             progress.note("stopped watching")
         return EXIT_OK
     if args.command == "check":

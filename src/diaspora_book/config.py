@@ -16,12 +16,19 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from diaspora_book.config_values import (
+    bounded_text,
+    chapter_list,
+    date_value,
+    language_map,
+    language_tag,
+)
 from diaspora_book.errors import BookError
-from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
+from diaspora_book.language import DEFAULT_LANGUAGES, BookLanguage
 from diaspora_book.model import SourceSpan
-from diaspora_book.source import compose_yaml
+from diaspora_book.project_files import check_inputs, own_file
+from diaspora_book.source import read_text
+from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
@@ -50,6 +57,7 @@ class BookConfig:
     rights: str = ""
     identifier: str = ""  # default: a UUID derived from the title (stable across builds)
     chapters: tuple[str, ...] = ()  # article slugs in book order; default: file order
+    chapter_spans: tuple[SourceSpan, ...] = ()  # where each of `chapters` is in book.yml
     languages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LANGUAGES))
     languages_named: tuple[str, ...] = ()  # the scripts book.yml `languages:` maps itself
     labels: dict[str, str] = field(default_factory=dict)  # message name -> the book's own text
@@ -104,7 +112,7 @@ class Project:
         return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())
 
 
-_INTERNAL = {"authors", "languages_named", "labels_span", "language_span"}
+_INTERNAL = {"authors", "languages_named", "labels_span", "language_span", "chapter_spans"}
 _KEYS = {f.name for f in fields(BookConfig)} - _INTERNAL | {"author", "authors"}
 
 
@@ -118,6 +126,7 @@ def load_project(root: Path) -> Project:
             f"{root} has no articles/ folder",
             hint="a book project needs articles/*.txt; pass --project DIR to choose another",
         )
+    check_inputs(root)
     config_path = root / "book.yml"
     if config_path.is_file():
         config = _load_config(config_path, root)
@@ -132,14 +141,11 @@ def _title_from_directory(root: Path) -> str:
 
 def _load_config(path: Path, root: Path) -> BookConfig:
     shown = "book.yml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BookError("book.yml is not UTF-8", SourceSpan(shown, 1)) from None
-    node = compose_yaml(text, shown)
+    text = read_text(path, shown)
+    node = compose(text, shown)
     if node is None:
         return BookConfig(title=_title_from_directory(root))
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         raise BookError("book.yml must be a mapping of keys to values", _span(shown, node))
 
     values: dict[str, Any] = {}
@@ -162,9 +168,15 @@ def _load_config(path: Path, root: Path) -> BookConfig:
             values[key] = _labels(value_node, shown)
             values["labels_span"] = span
             continue
+        if key == "languages":
+            values[key] = language_map(value_node, shown)
+            continue
+        if key == "chapters":
+            values[key], values["chapter_spans"] = chapter_list(value_node, shown)
+            continue
         if key == "language":
             values["language_span"] = span
-        values[key] = _convert(key, yaml.safe_load(yaml.serialize(value_node)), span)
+        values[key] = _convert(key, plain(value_node), span)
         if key == "csl":
             csl_span = span
         if key == "cover":
@@ -175,6 +187,8 @@ def _load_config(path: Path, root: Path) -> BookConfig:
     if "languages" in values:
         values["languages_named"] = tuple(values["languages"])
         values["languages"] = {**DEFAULT_LANGUAGES, **values["languages"]}
+    if "csl" in values:
+        own_file(root, root / values["csl"], csl_span)
     if "csl" in values and not (root / values["csl"]).is_file():
         raise BookError(
             f"the citation style {values['csl']} does not exist",
@@ -186,16 +200,16 @@ def _load_config(path: Path, root: Path) -> BookConfig:
     return BookConfig(**values)
 
 
-def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
+def _accept_entries(node: Node, shown: str) -> tuple[Accepted, ...]:
     """Read `accept:` as a list of `- path: rule` entries, each remembering its line."""
     from diaspora_book.lint import CODES
 
-    if not isinstance(node, yaml.SequenceNode):
+    if not isinstance(node, SequenceNode):
         raise BookError("'accept' must be a list of 'path: rule' entries", _span(shown, node))
     entries: list[Accepted] = []
     for item in node.value:
-        pairs = item.value if isinstance(item, yaml.MappingNode) else []
-        if len(pairs) != 1 or not all(isinstance(n, yaml.ScalarNode) for n in pairs[0]):
+        pairs = item.value if isinstance(item, MappingNode) else []
+        if len(pairs) != 1 or not all(isinstance(n, ScalarNode) for n in pairs[0]):
             raise BookError(
                 "an 'accept' entry must read '- articles/file.txt: rule'", _span(shown, item)
             )
@@ -210,7 +224,7 @@ def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
     return tuple(entries)
 
 
-def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
+def _labels(node: Node, shown: str) -> dict[str, str]:
     """Read `labels:`, the book's own wording for generated text: message name -> text.
 
     A misspelt name is an error with a suggestion; a message whose placeholders are
@@ -218,7 +232,7 @@ def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
     """
     from diaspora_book.labels import MESSAGE_NAMES, check_message
 
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         raise BookError("'labels' must map message names to text", _span(shown, node))
     labels: dict[str, str] = {}
     for key_node, value_node in node.value:
@@ -227,7 +241,7 @@ def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
             close = difflib.get_close_matches(name, sorted(MESSAGE_NAMES), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "README.md lists the message names"
             raise BookError(f"unknown label '{name}' in book.yml", _span(shown, key_node), hint)
-        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+        if not isinstance(value_node, ScalarNode) or not str(value_node.value).strip():
             raise BookError(f"label '{name}' must be text", _span(shown, value_node))
         problem = check_message(name, str(value_node.value))
         if problem:
@@ -239,28 +253,14 @@ def _labels(node: yaml.Node, shown: str) -> dict[str, str]:
 def _convert(key: str, value: Any, span: SourceSpan) -> Any:
     if key in ("author", "authors"):
         if isinstance(value, str):
-            return (value,)
+            return (bounded_text(key, value, span),)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(value)
+            return tuple(bounded_text(key, v, span) for v in value)
         raise BookError(f"'{key}' must be a name or a list of names", span)
-    if key == "chapters":
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(v.removesuffix(".txt") for v in value)
-        raise BookError("'chapters' must be a list of article names", span)
-    if key == "languages":
-        if isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            return {k.lower(): v for k, v in value.items()}
-        raise BookError("'languages' must map script names to language tags", span)
     if key == "language":
-        if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
-            raise BookError(
-                f"language {value!r} is not a language tag",
-                span,
-                "use a BCP 47 tag such as 'en', 'ru', 'kk', 'ug' or 'zh-Hans'",
-            )
-        return value
+        return language_tag(value, span)
+    if key == "date":
+        return date_value(value, span)
     if key == "page_size":
         if value not in PAGE_SIZES:
             raise BookError(
@@ -273,10 +273,8 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
         if not isinstance(value, str) or not value.endswith(".csl"):
             raise BookError("'csl' must name a .csl style file", span)
         return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
+        return bounded_text(key, str(value), span)
     raise BookError(f"'{key}' must be text", span)
 
 
@@ -297,7 +295,7 @@ def _check_cover(root: Path, cover: str, span: SourceSpan) -> None:
             raise BookError(f"cover '{cover}' is not a {suffix[1:].upper()} image", span)
 
 
-def _span(shown: str, node: yaml.Node) -> SourceSpan:
+def _span(shown: str, node: Node) -> SourceSpan:
     return SourceSpan(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 

@@ -192,13 +192,14 @@ def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -
     """Return the chapter slugs in book order: book.yml `chapters:` first, then file order."""
     remaining = list(slugs)
     ordered: list[str] = []
-    for slug in config.chapters:
+    spans = config.chapter_spans or (None,) * len(config.chapters)
+    for slug, span in zip(config.chapters, spans, strict=True):
         if slug in remaining:
             ordered.append(slug)
             remaining.remove(slug)
         else:
             diagnostics.error(
-                None, f"book.yml lists chapter '{slug}' but articles/{slug}.txt does not exist"
+                span, f"book.yml lists chapter '{slug}' but articles/{slug}.txt does not exist"
             )
     if config.chapters:
         for slug in remaining:

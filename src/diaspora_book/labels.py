@@ -23,9 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
-import yaml
-
 from diaspora_book.language import direction_of
+from diaspora_book.yamlfile import compose, plain
 
 FALLBACK = "en"
 _SENTINEL = re.compile("\ue000(\\d+)\ue001")
@@ -35,7 +34,9 @@ _SENTINEL = re.compile("\ue000(\\d+)\ue001")
 def catalogue(tag: str) -> dict[str, str]:
     """Return the shipped catalogue `tag` (a file name without `.yml`)."""
     text = (resources.files("diaspora_book") / "catalogues" / f"{tag}.yml").read_text("utf-8")
-    return {str(k): str(v) for k, v in yaml.safe_load(text).items()}
+    node = compose(text, f"catalogues/{tag}.yml")
+    values = plain(node) if node is not None else {}
+    return {str(k): str(v) for k, v in values.items()}
 
 
 @functools.cache

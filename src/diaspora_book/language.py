@@ -50,7 +50,27 @@ DEFAULT_LANGUAGES: dict[str, str] = {
     "tamil": "ta",
     "sinhala": "si",
 }
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# A well-formed BCP 47 tag (RFC 5646, section 2.1) whose language is an ISO 639 code:
+# language[-extlang][-script][-region][-variant...][-extension...][-x-private].
+_LANGUAGE_TAG = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[a-wyz0-9](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def is_language_tag(text: object) -> bool:
+    """Return whether `text` is a well-formed BCP 47 language tag (`en`, `ug-Latn`, `de-AT`).
+
+    Tags go into XHTML attributes and the EPUB's metadata as they are, so nothing
+    else (a quote, a space, a line end) may pass.
+    """
+    return isinstance(text, str) and _LANGUAGE_TAG.fullmatch(text) is not None
+
 
 # Scripts that write Chinese, Japanese and Korean run into each other without a space.
 _CJK = frozenset({"han", "kana", "hangul", "bopomofo"})

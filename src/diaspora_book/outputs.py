@@ -16,6 +16,7 @@ like one of them.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import secrets
@@ -64,6 +65,17 @@ def write_bytes(target: Path, data: bytes) -> None:
 def write_text(target: Path, text: str) -> None:
     """Write `text` as UTF-8 to `target` atomically (see `replacing`)."""
     write_bytes(target, text.encode("utf-8"))
+
+
+def remove_scratch(target: Path) -> None:
+    """Remove scratch files for `target` left by a writer that was killed mid-write.
+
+    A writer that fails removes its own; one killed (a worker stopped by Ctrl-C)
+    cannot, so the process that stopped it calls this.
+    """
+    with contextlib.suppress(OSError):
+        for scratch in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+            scratch.unlink(missing_ok=True)
 
 
 def _create_scratch(target: Path) -> Path:

@@ -5,16 +5,28 @@ child processes. If the parent dies without cleaning up (killed, or aborted insi
 C library), a child blocked on a pipe may never see the end of it: its siblings
 inherited the same pipe when they were forked, so it stays open. Each child
 therefore asks the kernel to kill it when its parent goes.
+
+Ctrl-C sends SIGINT to every process of the terminal's process group, workers
+included. Each would print a `KeyboardInterrupt` traceback of its own, so a worker
+leaves Ctrl-C to the build: the build stops its workers (`stop`), and the command
+line, last, ends whatever they had started in turn (`stop_descendants`: a pandoc
+run by a killed worker) and prints one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PR_SET_CHILD_SUBREAPER = 36
 
 
 def die_with_parent(parent: int) -> None:
@@ -22,10 +34,93 @@ def die_with_parent(parent: int) -> None:
 
     Linux only; elsewhere a no-op, and the pipes' end-of-file must do.
     """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux
+    # A Python handler, not SIG_IGN: programs this worker runs (pandoc) get the
+    # default action back when they start, so Ctrl-C still stops them.
+    signal.signal(signal.SIGINT, _leave_to_the_parent)
+    if not _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL):  # not Linux
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+def _prctl(option: int, value: int) -> bool:
+    """Call Linux's prctl(2); return False where there is none."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(option, value)
+    except (OSError, AttributeError):  # not Linux
+        return False
+    return True
+
+
+def _leave_to_the_parent(_signal: int, _frame: object) -> None:
+    """Ignore Ctrl-C in a worker: the build that started it stops it."""
+
+
+def stop(processes: Iterable[Any]) -> None:
+    """Kill `processes` (multiprocessing processes) at once and reap them."""
+    processes = list(processes)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError, AttributeError):
+            process.join(timeout=5)
+
+
+@contextlib.contextmanager
+def adopting_orphans() -> Iterator[None]:
+    """While the block runs, have orphaned descendants handed to this process, not init.
+
+    A worker killed while a program it ran (pandoc) was ending leaves that program
+    to its grandparent; `stop_descendants` then reaps it, so an interrupted command
+    leaves no process behind, not even a zombie. Only for the command's own run:
+    a process that calls `main()` (the tests) is not left adopting everyone's
+    orphans. Linux only; elsewhere a no-op.
+    """
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    try:
+        yield
+    finally:
+        _prctl(_PR_SET_CHILD_SUBREAPER, 0)
+
+
+def stop_descendants() -> None:
+    """Kill every process this one started, and theirs, and reap its own children.
+
+    The last sweep of an interrupted command: whatever a killed worker had started
+    is orphaned, not ended. Linux only (it reads /proc); elsewhere a no-op.
+    """
+    for pid in reversed(_descendants(os.getpid())):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    for process in multiprocessing.active_children():  # reaps finished ones as well
+        process.join(timeout=5)
+    deadline = time.monotonic() + 5
+    with contextlib.suppress(ChildProcessError):
+        while time.monotonic() < deadline:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.02)
+
+
+def _descendants(root: int) -> list[int]:
+    """Return the pids of `root`'s descendants, parents before children."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found: list[int] = []
+    pending = [root]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found

@@ -1,4 +1,4 @@
-"""Read text from outside: strict UTF-8 and YAML, with errors that name `path:line:col`.
+"""Read text from outside: strict UTF-8, with errors that name `path:line:col`.
 
 Articles come from outside, so decoding is strict. A byte-order mark and CRLF/CR line
 ends are accepted and normalised; bytes that are not UTF-8 and control characters
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import yaml
 
 from diaspora_book.errors import BookError
 from diaspora_book.model import SourceSpan
@@ -39,6 +37,10 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, column
 
 
+def _save_as_utf8(shown: str) -> str:
+    return "save the article as UTF-8" if shown.endswith(".txt") else "save the file as UTF-8"
+
+
 def decode(data: bytes, shown: str) -> str:
     """Decode article bytes as UTF-8 and normalise line ends; raise BookError on bad input."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -47,7 +49,7 @@ def decode(data: bytes, shown: str) -> str:
         raise BookError(
             "file is UTF-16, not UTF-8",
             SourceSpan(shown, 1),
-            "save the article as UTF-8",
+            _save_as_utf8(shown),
         )
     try:
         text = data.decode("utf-8")
@@ -57,7 +59,7 @@ def decode(data: bytes, shown: str) -> str:
         raise BookError(
             f"bytes that are not UTF-8 ({data[exc.start : exc.end].hex(' ')})",
             SourceSpan(shown, line, column),
-            "save the article as UTF-8",
+            _save_as_utf8(shown),
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN.search(text)
@@ -78,22 +80,3 @@ def read_text(path: Path, shown: str) -> str:
     except OSError as exc:
         raise BookError(f"cannot read file: {exc.strerror}", SourceSpan(shown, 1)) from None
     return decode(data, shown)
-
-
-def compose_yaml(text: str, shown: str) -> yaml.Node | None:
-    """Parse a project file's YAML into nodes (which keep their lines); None if it is empty.
-
-    A syntax error is a BookError at its line: `glossary.yml:3: error: cannot read
-    glossary.yml: ...`, the same for every YAML file the project has.
-    """
-    try:
-        return yaml.compose(text)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, shown, f"cannot read {shown}") from None
-
-
-def yaml_error(exc: yaml.YAMLError, shown: str, doing: str) -> BookError:
-    """Return the one-line error for a YAML syntax error: `doing: problem` at its line."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    return BookError(f"{doing}: {problem}", SourceSpan(shown, mark.line + 1 if mark else 1))

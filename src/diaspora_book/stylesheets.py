@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from diaspora_book.config import Project
+from diaspora_book.project_files import own_file, shown_path
+from diaspora_book.source import read_text
 
 LAYERS = {
     "pdf": ("base.css", "print.css"),
@@ -32,13 +34,23 @@ def package_styles_dir() -> Path:
 
 
 def stylesheets(project: Project, fmt: str) -> list[Path]:
-    """Return the stylesheet files for `fmt`, in cascade order."""
+    """Return the stylesheet files for `fmt`, in cascade order.
+
+    The project's own are checked first: inside the project (a link out is an
+    error), readable and UTF-8, so that every reader of them can simply read them.
+    """
     found: list[Path] = []
     layers = RTL_LAYERS if project.config.book_language.direction == "rtl" else LAYERS
     for name in layers[fmt]:
         own = project.styles_dir / name
-        found.append(own if own.is_file() else package_styles_dir() / name)
+        found.append(_checked(project, own) if own.is_file() else package_styles_dir() / name)
     extra = project.styles_dir / "book.css"
     if extra.is_file():
-        found.append(extra)
+        found.append(_checked(project, extra))
     return found
+
+
+def _checked(project: Project, path: Path) -> Path:
+    own_file(project.root, path)
+    read_text(path, shown_path(project.root, path))  # a BookError at the bad byte's line
+    return path

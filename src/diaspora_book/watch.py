@@ -2,8 +2,9 @@
 
 Only the project's inputs are watched (articles, book.yml, glossary, bibliography,
 styles, templates); the build's own outputs (chapters/, dist/, .cache/) are not,
-so a rebuild never triggers another. A broken article does not stop watching: its
-diagnostics are shown and the next save is built again.
+so a rebuild never triggers another. Bad input does not stop watching (a broken
+article, a book.yml that cannot be read, a link that leads out of the project):
+the problem is shown and the next save is built again.
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ OUTPUT_DIRS = ("chapters", "dist", ".cache", ".venv", ".git")
 
 
 def is_input(root: Path, _change: Change, path: str) -> bool:
-    """Return whether a changed file is one the book is built from."""
-    relative = Path(path).resolve().relative_to(root.resolve())
+    """Return whether a changed file is one the book is built from.
+
+    The path is taken as the watcher names it, links not followed: a link in the
+    project that leads out of it is still the project's input (the build then
+    reports it), and must not stop the watcher.
+    """
+    try:
+        relative = Path(path).absolute().relative_to(root.absolute())
+    except ValueError:
+        try:
+            relative = Path(path).absolute().relative_to(root.resolve())
+        except ValueError:
+            return False
     first = relative.parts[0] if relative.parts else ""
     return (
         first not in OUTPUT_DIRS

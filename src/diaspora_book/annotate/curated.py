@@ -19,7 +19,8 @@ import yaml
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import SourceSpan
 from diaspora_book.outputs import write_text
-from diaspora_book.source import compose_yaml, read_text, yaml_error
+from diaspora_book.source import read_text
+from diaspora_book.yamlfile import MappingNode, Node, SequenceNode, compose, document_end, plain
 
 STATUSES = ("candidate", "rejected")  # no status: the entry is in the book
 
@@ -76,18 +77,18 @@ def load_records(
     if not path.is_file():
         return []
     try:
-        node = compose_yaml(read_text(path, shown), shown)
+        node = compose(read_text(path, shown), shown)
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
         return []
     if node is None:
         return []
-    if not isinstance(node, yaml.SequenceNode):
+    if not isinstance(node, SequenceNode):
         diagnostics.error(_span(shown, node), f"{shown} must be a list of entries ('- term: ...')")
         return []
     records: list[Record] = []
     for item in node.value:
-        if not isinstance(item, yaml.MappingNode):
+        if not isinstance(item, MappingNode):
             diagnostics.error(_span(shown, item), "an entry must be a mapping such as 'term: ...'")
             continue
         values: dict[str, Any] = {}
@@ -99,7 +100,7 @@ def load_records(
                 hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(keys)
                 diagnostics.error(_span(shown, key_node), f"unknown key '{key}'", hint)
                 continue
-            values[key] = yaml.safe_load(yaml.serialize(value_node))
+            values[key] = plain(value_node)
             spans[key] = _span(shown, key_node)
         records.append(Record(values, _span(shown, item), spans))
     return records
@@ -135,20 +136,16 @@ def _end_of_list(text: str, shown: str) -> int:
     (`...`): an entry after the marker would begin a second document, which no
     reader of the file accepts.
     """
-    try:
-        node = yaml.compose(text)
-        if node is not None and not (isinstance(node, yaml.SequenceNode) and not node.flow_style):
-            raise BookError(
-                f"cannot append to {shown}: it is not a list of '- ' entries",
-                SourceSpan(shown, node.start_mark.line + 1),
-            )
-        for event in yaml.parse(text):
-            if isinstance(event, yaml.DocumentEndEvent) and event.explicit and event.start_mark:
-                return event.start_mark.index
-    except yaml.MarkedYAMLError as exc:
-        raise yaml_error(exc, shown, f"cannot append to {shown}") from None
-    return len(text)
+    doing = f"cannot append to {shown}"
+    node = compose(text, shown, doing)
+    if node is not None and not (isinstance(node, SequenceNode) and not node.flow_style):
+        raise BookError(
+            f"{doing}: it is not a list of '- ' entries",
+            SourceSpan(shown, node.start_mark.line + 1),
+        )
+    end = document_end(text, shown, doing)
+    return end if end is not None else len(text)
 
 
-def _span(shown: str, node: yaml.Node) -> SourceSpan:
+def _span(shown: str, node: Node) -> SourceSpan:
     return SourceSpan(shown, node.start_mark.line + 1)

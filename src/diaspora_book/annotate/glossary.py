@@ -25,7 +25,7 @@ from pathlib import Path
 from diaspora_book.annotate.curated import Record, load_records
 from diaspora_book.annotate.phrases import nfc
 from diaspora_book.errors import Diagnostics
-from diaspora_book.language import LANGUAGE_TAG
+from diaspora_book.language import is_language_tag
 from diaspora_book.model import SourceSpan
 from diaspora_book.slug import slugify, unique
 
@@ -105,7 +105,7 @@ def _entry(record: Record, ids: set[str], diagnostics: Diagnostics) -> GlossaryE
         diagnostics.error(record.span, "glossary entry without a 'term'")
         return None
     language = record.text("language", diagnostics)
-    if language and not LANGUAGE_TAG.match(language):
+    if language and not is_language_tag(language):
         diagnostics.error(
             record.where("language"),
             f"'{language}' is not a language tag",

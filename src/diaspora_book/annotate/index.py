@@ -83,6 +83,37 @@ def load_index(root: Path, diagnostics: Diagnostics) -> Index:
     return Index(tuple(entries))
 
 
+def check_see_loops(index: Index, diagnostics: Diagnostics) -> None:
+    """Warn about a `see:` that points to its own entry or goes round in a loop.
+
+    "Almaty, see Almaty" sends a reader nowhere; so do "Hui, see Dungan" and
+    "Dungan, see Hui". Each loop is reported once, at its first entry in the file.
+    """
+    by_form = {form: entry for entry in index.accepted for form in entry.forms}
+    reported: set[frozenset[str]] = set()
+    for entry in index.accepted:
+        path = [entry]
+        while path[-1].see and (target := by_form.get(path[-1].see)) is not None:
+            if target in path:
+                loop = path[path.index(target) :]
+                key = frozenset(e.id for e in loop)
+                if key not in reported and target is entry:
+                    reported.add(key)
+                    _warn_loop(loop, diagnostics)
+                break
+            path.append(target)
+
+
+def _warn_loop(loop: list[IndexEntry], diagnostics: Diagnostics) -> None:
+    first = loop[0]
+    if len(loop) == 1:
+        message = f"'{first.term}' refers to itself ('see: {first.see}')"
+    else:
+        chain = " -> ".join(f"'{e.term}'" for e in [*loop, first])
+        message = f"the 'see' references {chain} go round in a loop"
+    diagnostics.warn(first.span, message, "point 'see' at the entry that lists the pages")
+
+
 def _entry(record: Record, ids: set[str], diagnostics: Diagnostics) -> IndexEntry | None:
     term = nfc(record.text("term", diagnostics))
     if not term:

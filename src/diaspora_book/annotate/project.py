@@ -23,7 +23,7 @@ from diaspora_book.annotate.citations import (
     source_key,
 )
 from diaspora_book.annotate.glossary import Glossary, load_glossary, marked_forms
-from diaspora_book.annotate.index import Index, load_index
+from diaspora_book.annotate.index import Index, check_see_loops, load_index
 from diaspora_book.annotate.phrases import PhraseMatcher
 from diaspora_book.config import Project
 from diaspora_book.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
@@ -143,13 +143,14 @@ def check_annotations(
             diagnostics.warn(entry.span, f"glossary term '{entry.term}' is never used")
         if entry.chapter and entry.chapter not in slugs:
             diagnostics.warn(entry.span, f"'{entry.term}': no chapter '{entry.chapter}'")
+    check_see_loops(notes.index, diagnostics)
     for index_entry in notes.index.accepted:
         if index_entry.see and not (
             notes.index.knows(index_entry.see) or notes.glossary.knows(index_entry.see)
         ):
             diagnostics.warn(
                 index_entry.span,
-                f"'{index_entry.term}' refers to '{index_entry.see}', which is not an index_entry",
+                f"'{index_entry.term}' refers to '{index_entry.see}', which is not an index entry",
             )
         for other in index_entry.see_also:
             if not (notes.index.knows(other) or notes.glossary.knows(other)):
@@ -165,7 +166,7 @@ def check_annotations(
         elif not index_entry.see and index_entry.id not in used:
             diagnostics.warn(
                 index_entry.span,
-                f"index index_entry '{index_entry.term}' is never found in the text",
+                f"index entry '{index_entry.term}' is never found in the text",
             )
     foreign = f"looks like a term (not {english_name(notes.language)})"
     for candidate in find_candidates(articles, notes.language):

@@ -12,6 +12,7 @@ Handouts are independent of each other, so they are rendered in parallel process
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -25,8 +26,8 @@ from diaspora_book.cache import BuildCache, digest, disabled, render_key
 from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
-from diaspora_book.outputs import OutputRecord
-from diaspora_book.processes import die_with_parent
+from diaspora_book.outputs import OutputRecord, remove_scratch
+from diaspora_book.processes import die_with_parent, stop
 from diaspora_book.render.pdf.layout import PrintJob, weasyprint_module
 from diaspora_book.render.pdf.parts.conduct import usable_cores
 from diaspora_book.render.pdf.write import write_pdf
@@ -121,10 +122,7 @@ def write_handouts(
         # Import WeasyPrint (and fail with the install hint) here, once: forked
         # workers inherit it instead of each paying for the import.
         weasyprint_module()
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            results = list(pool.map(_render, tasks, targets))
+        results = _render_in_pool(workers, tasks, targets)
     for task, target, (pages, found) in zip(tasks, targets, results, strict=True):
         slug = task.manuscript.chapter_ids[0]
         handouts[slug] = Handout(target, pages)
@@ -139,6 +137,28 @@ def write_handouts(
         workers if tasks else 0,
         time.perf_counter() - started,
     )
+
+
+def _render_in_pool(
+    workers: int, tasks: list[PrintJob], targets: list[Path]
+) -> list[tuple[int, tuple[Diagnostic, ...]]]:
+    """Render the handouts `workers` at a time; on Ctrl-C or a failure, stop at once.
+
+    A pool left to shut down by itself would first render every handout queued.
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+    try:
+        results = list(pool.map(_render, tasks, targets))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop(multiprocessing.active_children())
+        for target in targets:
+            remove_scratch(target)
+        raise
+    pool.shutdown()
+    return results
 
 
 def _prune(record: OutputRecord, wanted: set[str], out_dir: Path) -> None:

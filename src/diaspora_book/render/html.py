@@ -52,6 +52,7 @@ def to_html(manuscript: Manuscript) -> str:
         f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
+        *last_filter_args(),
     ]
     return convert(manuscript.markdown, "html5", args)
 
@@ -59,6 +60,13 @@ def to_html(manuscript: Manuscript) -> str:
 def lua_filter_args() -> list[str]:
     """Return the pandoc arguments that run the block-id filter."""
     path = Path(str(resources.files("diaspora_book") / "filters" / "block_ids.lua"))
+    return [f"--lua-filter={path}"]
+
+
+def last_filter_args() -> list[str]:
+    """Return the filters that run last, after citeproc: only http(s) and mailto links
+    leave the book (`filters/outward_links.lua`)."""
+    path = Path(str(resources.files("diaspora_book") / "filters" / "outward_links.lua"))
     return [f"--lua-filter={path}"]
 
 
@@ -95,6 +103,7 @@ def convert(markdown: str, to: str, args: list[str], outputfile: Path | None = N
         )
     except RuntimeError as exc:
         raise ToolError(f"pandoc failed: {str(exc).strip()}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot run pandoc: {exc}", hint="run 'make setup'") from None
+    except OSError as exc:  # only a missing pandoc is a matter of setup
+        hint = "run 'make setup'" if isinstance(exc, FileNotFoundError) else ""
+        raise ToolError(f"cannot run pandoc: {exc.strerror or exc}", hint=hint) from None
     return result or ""

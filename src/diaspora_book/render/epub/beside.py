@@ -22,7 +22,8 @@ from diaspora_book.assemble import Manuscript
 from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Pagination
-from diaspora_book.processes import die_with_parent
+from diaspora_book.outputs import remove_scratch
+from diaspora_book.processes import die_with_parent, stop
 from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 
@@ -39,6 +40,7 @@ class EpubBeside:
         )
         self.process.start()
         theirs.close()
+        self.target = target
 
     def complete(self, print_edition: Pagination) -> list[Diagnostic] | None:
         """Hand over the pages; wait for the EPUB; return its diagnostics (None: it failed)."""
@@ -64,9 +66,18 @@ class EpubBeside:
     def __enter__(self) -> EpubBeside:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        """Stop the process unused unless `complete` was called (up to date, or stopped)."""
-        self.cancel()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        """Stop the process unused unless `complete` was called (up to date, or stopped).
+
+        When the build failed or was interrupted, the process is killed at once
+        rather than waited for, and its half-written EPUB removed.
+        """
+        if exc_type is None:
+            self.cancel()
+            return
+        self.connection.close()
+        stop([self.process])
+        remove_scratch(self.target)
 
     def _stop(self) -> None:
         self.connection.close()

@@ -63,28 +63,47 @@ def draw_cover(title: str, subtitle: str, authors: tuple[str, ...]) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     y = int(HEIGHT * 0.22)
-    y = _paragraph(draw, title, y, size=150, bold=True, min_size=80)
+    y = _paragraph(draw, title, y, Style(size=150, min_size=80, bold=True, max_lines=6))
     y += 70
     draw.rectangle((WIDTH // 2 - 160, y, WIDTH // 2 + 160, y + 8), fill=RULE)
     y += 90
     if subtitle:
-        _paragraph(draw, subtitle, y, size=76, bold=False, min_size=48)
+        _paragraph(draw, subtitle, y, Style(size=76, min_size=48, bold=False, max_lines=4))
     if authors:
-        _paragraph(draw, ", ".join(authors), int(HEIGHT * 0.84), size=64, bold=False, min_size=40)
+        names = ", ".join(authors)
+        _paragraph(draw, names, int(HEIGHT * 0.84), Style(size=64, min_size=40, max_lines=5))
     out = io.BytesIO()
     # A small palette keeps the file small; the text's anti-aliasing survives it.
     image.quantize(colors=16, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
-def _paragraph(draw, text: str, y: int, size: int, bold: bool, min_size: int) -> int:
-    """Draw `text` centred and wrapped from `y`, shrinking it to fit; return the y below it."""
+@dataclass(frozen=True)
+class Style:
+    """How one paragraph of the cover is set."""
+
+    size: int  # the type size it starts at
+    min_size: int  # the smallest it may shrink to, to fit in four lines
+    bold: bool = False
+    max_lines: int = 4  # more than this, at the smallest size, ends in an ellipsis
+
+
+def _paragraph(draw, text: str, y: int, style: Style) -> int:
+    """Draw `text` centred and wrapped from `y`, shrinking it to fit; return the y below it.
+
+    Text that does not fit in `style.max_lines` even at the smallest size is cut
+    with an ellipsis (the cover's alt text and the title page keep all of it), so
+    a hundred authors cannot run off the cover or over the title.
+    """
+    size, bold = style.size, style.bold
     while True:
         lines = _wrap(text, size, bold)
         fits = all(_width(line, size, bold) <= WIDTH - 2 * MARGIN for line in lines)
-        if (fits and len(lines) <= 4) or size <= min_size:
+        if (fits and len(lines) <= 4) or size <= style.min_size:
             break
-        size = max(min_size, int(size * 0.9))
+        size = max(style.min_size, int(size * 0.9))
+    if len(lines) > style.max_lines:
+        lines = [*lines[: style.max_lines - 1], _ellipsized(lines[style.max_lines - 1], size, bold)]
     rtl = _mostly_rtl(text)
     for line in lines:
         runs = _runs(line, size, bold)
@@ -114,6 +133,14 @@ def _wrap(text: str, size: int, bold: bool) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+def _ellipsized(line: str, size: int, bold: bool) -> str:
+    """Return `line` with an ellipsis at its end, shortened by words until it fits."""
+    words = line.split(" ")
+    while len(words) > 1 and _width(" ".join(words) + " …", size, bold) > WIDTH - 2 * MARGIN:
+        words.pop()
+    return " ".join(words).rstrip(",;") + " …"
 
 
 def _width(line: str, size: int, bold: bool) -> float:

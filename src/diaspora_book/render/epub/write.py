@@ -28,6 +28,7 @@ from diaspora_book.render import html as pandoc
 from diaspora_book.render.epub import accessibility
 from diaspora_book.render.epub.accessibility import Verified, verify
 from diaspora_book.render.epub.archive import NS, OPF, EpubArchive, h
+from diaspora_book.render.epub.contained_css import contained_css
 from diaspora_book.render.epub.cover import Cover, book_cover
 from diaspora_book.render.epub.fonts import (
     EmbeddedFont,
@@ -46,6 +47,7 @@ from diaspora_book.render.epub.package import (
 from diaspora_book.render.epub.pages import mark_print_pages
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
 from diaspora_book.render.html import lua_filter_args
+from diaspora_book.source import display_path
 from diaspora_book.stylesheets import stylesheets
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
@@ -87,6 +89,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         *lua_filter_args(),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
+        *pandoc.last_filter_args(),
     ]
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         raw = Path(tmp) / "pandoc.epub"
@@ -150,9 +153,13 @@ def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics
     fonts = embed_fonts(archive, diagnostics)
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
     archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
-    css = font_face_css(archive, stylesheet, fonts.fonts) + "\n".join(
-        [font_css(), *(path.read_text(encoding="utf-8") for path in stylesheets(project, "epub"))]
-    )
+    own = [
+        contained_css(
+            path.read_text(encoding="utf-8"), display_path(path, project.root), diagnostics
+        )
+        for path in stylesheets(project, "epub")
+    ]
+    css = font_face_css(archive, stylesheet, fonts.fonts) + "\n".join([font_css(), *own])
     archive.write(stylesheet, css.encode("utf-8"))
     return fonts
 

@@ -45,7 +45,7 @@ import pikepdf
 from diaspora_book.errors import BookError
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import cannot_write
-from diaspora_book.processes import die_with_parent
+from diaspora_book.processes import die_with_parent, stop
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
@@ -184,6 +184,9 @@ def _workers(setup: PrintSetup, plan: _Plan) -> Iterator[list[Connection]]:
             theirs.close()
             started.append((worker, mine))
         yield [connection for _, connection in started]
+    except BaseException:  # interrupted, or failed: the workers' pages are not wanted
+        stop(worker for worker, _ in started)
+        raise
     finally:
         for worker, connection in started:
             connection.close()
