@@ -57,9 +57,18 @@ def to_html(manuscript: Manuscript) -> str:
 
 
 def lua_filter_args() -> list[str]:
-    """Return the pandoc arguments that run the block-id filter."""
-    path = Path(str(resources.files("diaspora_book") / "filters" / "block_ids.lua"))
-    return [f"--lua-filter={path}"]
+    """Return the pandoc arguments that run the MediaWiki and block-id filters, and MathML.
+
+    The MediaWiki filter (tables, math) runs first, so the block ids number the
+    finished document; math is written as MathML in both outputs (the print edition
+    turns it into SVG, see `render/pdf/math.py`).
+    """
+    folder = resources.files("diaspora_book") / "filters"
+    return [
+        f"--lua-filter={Path(str(folder / 'mediawiki.lua'))}",
+        f"--lua-filter={Path(str(folder / 'block_ids.lua'))}",
+        "--mathml",
+    ]
 
 
 def _pypandoc():
