@@ -163,7 +163,10 @@ class RichWriter:
             return f"[{content}]({anchor}){{.xref}}" if anchor else content
         if kind == "link":
             url = safe_url(run.value)
-            return f"[{content}]({url}){{.external}}" if url else content
+            if not url:
+                return content
+            bare = " .bare" if self._text[run.start : run.end] in (run.value, run.value[7:]) else ""
+            return f"[{content}]({url}){{.external{bare}}}"
         return content
 
 

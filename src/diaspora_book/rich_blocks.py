@@ -20,7 +20,8 @@ Write = Callable[[str, Sequence[Run]], str]
 
 def list_lines(block: BulletList, write: Write) -> list[str]:
     """Return a MediaWiki list (`*`, `#`, `;`, `:` and their nestings) as Markdown lines."""
-    lines: list[str] = []
+    # A div around the list: two MediaWiki lists in a row stay two lists in pandoc.
+    lines: list[str] = ["::: {.mw-list}"]
     depth = 0
     for item in block.items:
         marker = item.marker or "*"
@@ -36,7 +37,7 @@ def list_lines(block: BulletList, write: Write) -> list[str]:
             lines += ["", *_item(indent, "", text), ""]
         else:  # "*", "-", a top-level ":" inside a list
             lines += _item(indent, "- ", text)
-    lines.append("")
+    lines += [":::", ""]
     return lines
 
 

@@ -200,7 +200,7 @@ class BlockReader:
         read_nodes(rest, self.context, out)
         text, runs = out.result()
         figures = take_figures(self.context)
-        if marker == ":" and not self._items and text:
+        if set(marker) == {":"} and not self._items and text:
             # A lone `:` indent is how articles set off a formula or a quotation.
             only_math = len(runs) == 1 and runs[0].kind == "math" and runs[0].end == len(text)
             self._add(

@@ -47,6 +47,11 @@ FILE_NAMESPACES = {"file", "image", "datei", "bild", "archivo", "fichier", "фа
 _DROPPED_NAMESPACES = {"category", "kategorie", "catégorie", "категория", "categoría"}
 _INTERLANGUAGE = re.compile(r"^:?[a-z]{2,3}(-[a-z]+)?$")
 _URL_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
+# An HTML tag the parser left as text (an unclosed `<p>`, a lone `</div>`): layout only.
+_STRAY_TAG = re.compile(
+    r"</?(p|div|span|center|small|big|font|br|hr|li|ul|ol|dl|dd|dt|u|s|ins|del)\b[^<>]*/?>",
+    re.IGNORECASE,
+)
 # A formula's place in the plain text (its TeX is the run's value).
 MATH_PLACEHOLDER = "\ufffc"
 
@@ -85,7 +90,7 @@ def positioned(code: Wikicode, offset: int):
 def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
     """Append one node to `out`."""
     if isinstance(node, Text):
-        out.add(node.value)
+        out.add(_STRAY_TAG.sub(" ", node.value))
     elif isinstance(node, HTMLEntity):
         out.add(_entity(node))
     elif isinstance(node, Comment):
@@ -100,8 +105,7 @@ def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
         if context.on_template is not None:
             context.on_template(node, at, context, out)
     elif isinstance(node, Argument):
-        if node.default is not None:  # `{{{name|default}}}` outside a template: its default
-            read_inline(node.default, child_offset(str(node), at, str(node.default)), context, out)
+        return  # `{{{name}}}`: a template's parameter, meaningless outside a template
     elif isinstance(node, Heading):
         read_inline(node.title, child_offset(str(node), at, str(node.title)), context, out)
     else:  # a node type of a newer parser: keep what it says as text

@@ -20,6 +20,7 @@ from pathlib import Path
 from diaspora_book.assemble import Manuscript
 from diaspora_book.errors import ToolError
 from diaspora_book.markdown import MARKDOWN_FORMAT
+from diaspora_book.render.math_svg import formulas_as_svg
 
 # The wheel's pandoc suggests a 64 MB heap to its runtime (-H64m), so even a small
 # book's pandoc holds 175 MiB. With 16 MB: 123 MiB for a 10-article book, the same
@@ -53,7 +54,7 @@ def to_html(manuscript: Manuscript) -> str:
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
     ]
-    return convert(manuscript.markdown, "html5", args)
+    return formulas_as_svg(convert(manuscript.markdown, "html5", args))
 
 
 def lua_filter_args() -> list[str]:
