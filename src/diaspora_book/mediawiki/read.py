@@ -17,6 +17,8 @@ from diaspora_book.slug import slugify
 
 # Deeper than this, mwparserfromhell's own recursion would be the limit; such input is hostile.
 _MAX_BRACES = 2000
+# One chapter's wikitext at most (the longest encyclopedia articles are about half this).
+MAX_BYTES = 1024 * 1024
 
 
 def wiki_title(path: Path) -> str:
@@ -37,12 +39,21 @@ def read_wikitext(
     start = locator.span(0)
     if not text.strip():
         raise BookError("the article is empty", start)
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise BookError(
+            f"the article is {size / 1024 / 1024:.1f} MB of wikitext, more than the 1 MB "
+            "a chapter may be",
+            start,
+            "split it into several articles",
+        )
     if text.count("{{") > _MAX_BRACES and _nesting(text) > _MAX_BRACES:
         raise BookError(
             f"templates nested more than {_MAX_BRACES} deep; this is not an article",
             start,
             "remove the nested templates",
         )
+    text = _close_tables(text, locator, diagnostics)
     try:
         code = mwparserfromhell.parse(text)
     except RecursionError:
@@ -74,6 +85,22 @@ def read_wikitext(
         revision=revision,
     )
     return article, diagnostics
+
+
+def _close_tables(text: str, locator: Locator, diagnostics: Diagnostics) -> str:
+    """Close tables the article leaves open (MediaWiki closes them at the page's end)."""
+    open_at: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith("{|"):
+            open_at.append(offset + len(line) - len(stripped))
+        elif stripped.startswith("|}") and open_at:
+            open_at.pop()
+        offset += len(line) + 1
+    for at in open_at:
+        diagnostics.warn(locator.span(at), "table is never closed with '|}'; closed at the end")
+    return text + "\n|}" * len(open_at)
 
 
 def _nesting(text: str) -> int:
