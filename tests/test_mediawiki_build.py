@@ -280,3 +280,25 @@ def test_too_deep_and_too_large_articles_are_one_clear_error(project_factory, ca
         "a chapter may be (split it into several articles)" in err
     )
     assert "Traceback" not in err
+
+
+def test_check_lists_each_unknown_template_once_for_the_book(project_factory, capsys):
+    from diaspora_book.cli import main
+
+    root = project_factory(
+        {
+            "A.wiki": "One {{Foo|x}} two {{foo}}.\n\nThree {{Bar}}.",
+            "B.wiki": "Four\n{{foo|y}}.",
+            "C.txt": "= C =\n\nPlain text.",
+        },
+        "templates:\n  bar: text\n",
+    )
+    assert main(["--project", str(root), "--quiet", "convert"]) == 0
+    capsys.readouterr()
+    assert main(["--project", str(root), "check"]) == 1  # check fails on any finding
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "template" in line]
+    assert lines == [
+        "articles/A.wiki:1:5: warning: template {{foo}} is not interpreted (3 uses); dropped "
+        "(map it in book.yml 'templates:' (drop, text or a format)) [unknown-template]"
+    ]

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import mwparserfromhell
 
-from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.mediawiki.blocks import BlockReader
 from diaspora_book.mediawiki.context import ReadContext
 from diaspora_book.mediawiki.media import read_file_link, read_gallery
 from diaspora_book.mediawiki.source import Locator
 from diaspora_book.mediawiki.templates import read_template
-from diaspora_book.model import Article, Infobox, Revision
+from diaspora_book.model import Article, Infobox, Revision, SourceSpan
 from diaspora_book.slug import slugify
 
 # Deeper than this, mwparserfromhell's own recursion would be the limit; such input is hostile.
 _MAX_BRACES = 2000
+UNKNOWN_TEMPLATE = "unknown-template"
 # One chapter's wikitext at most (the longest encyclopedia articles are about half this).
 MAX_BYTES = 1024 * 1024
 
@@ -63,13 +65,7 @@ def read_wikitext(
     context.on_gallery = read_gallery
     blocks = BlockReader(context).read(code, 0)
     for name, use in context.unknown.items():
-        times = f"{use.count} uses" if use.count != 1 else "1 use"
-        diagnostics.warn(
-            use.first,
-            f"template {{{{{name}}}}} is not interpreted ({times}); dropped",
-            "map it in book.yml 'templates:' (drop, text or a format)",
-            code="unknown-template",
-        )
+        diagnostics.items.append(_unknown_template(name, use.count, use.first))
     infobox = None
     if context.infobox:
         name, facts, span = context.infobox
@@ -85,6 +81,44 @@ def read_wikitext(
         revision=revision,
     )
     return article, diagnostics
+
+
+_UNKNOWN = re.compile(r"^template \{\{(.*)\}\} is not interpreted \((\d+) uses?\); dropped$")
+
+
+def _unknown_template(name: str, count: int, first: SourceSpan | None) -> Diagnostic:
+    times = f"{count} uses" if count != 1 else "1 use"
+    return Diagnostic(
+        "warning",
+        first,
+        f"template {{{{{name}}}}} is not interpreted ({times}); dropped",
+        "map it in book.yml 'templates:' (drop, text or a format)",
+        code=UNKNOWN_TEMPLATE,
+    )
+
+
+def merge_template_reports(diagnostics: Diagnostics) -> Diagnostics:
+    """Report each unknown template once for the whole book: total count, first place.
+
+    Each article reports its own (so a chapter from the cache replays them); the
+    book's report adds them up, in the order the templates were first met.
+    """
+    merged = Diagnostics()
+    totals: dict[str, list] = {}
+    for diagnostic in diagnostics:
+        found = _UNKNOWN.match(diagnostic.message) if diagnostic.code == UNKNOWN_TEMPLATE else None
+        if found is None:
+            merged.items.append(diagnostic)
+            continue
+        name, count = found.group(1), int(found.group(2))
+        if name in totals:
+            totals[name][0] += count
+            continue
+        totals[name] = [count, diagnostic.span, len(merged.items)]
+        merged.items.append(diagnostic)
+    for name, (count, first, index) in totals.items():
+        merged.items[index] = _unknown_template(name, count, first)
+    return merged
 
 
 def _close_tables(text: str, locator: Locator, diagnostics: Diagnostics) -> str:
