@@ -1,0 +1,1 @@
+"""Reading MediaWiki input: raw wikitext (`.wiki`) and Special:Export files (`.xml`)."""
