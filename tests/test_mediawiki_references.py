@@ -262,3 +262,119 @@ def test_dates_in_the_forms_wikipedia_writes_them():
     assert iso_date("05.03.2004") == "2004-03-05"
     assert iso_date("Spring 2004") == ""
     assert iso_date("31 February 2004") == ""
+
+
+# --- keys, the generated bibliography, citations in the text ---------------------------
+
+TWO_ARTICLES = (
+    "A<ref>{{cite book |last=Roberts |first=Sean |title=The Uyghur War |year=2020 "
+    "|publisher=PUP |page=5}}</ref> B<ref>{{cite web |url=https://r.org |title=Uyghur "
+    "diaspora |last=Roberts |date=2020}}</ref> C<ref>{{cite journal |last=Li |title=Dungans "
+    "|journal=J |year=2015 |doi=10.1/ABC}}</ref> D<ref>Interview with Dilnur Reyhan, "
+    "Almaty, 12 May 2014.</ref>",
+    "E<ref>{{cite book |last=Roberts |first=S. |title=The Uyghur war |year=2020 "
+    "|publisher=PUP |pages=9–10}}</ref> F<ref>{{cite journal |title=Other title "
+    "|doi=10.1/abc |journal=J}}</ref> G<ref>{{cite book |last=Рахимов |title=Дунгане "
+    "|year=1999 |publisher=Наука}}</ref>",
+)
+
+
+def keyed(*texts: str, curated=None):
+    from diaspora_book.mediawiki.bibliography import assign_keys
+
+    articles = [read(text)[0] for text in texts]
+    return articles, assign_keys(articles, curated)
+
+
+def test_keys_are_author_year_and_first_title_word_disambiguated():
+    articles, keys = keyed(*TWO_ARTICLES)
+    assert [key for key, _ in keys.entries] == [
+        "roberts2020uyghur",
+        "roberts2020uyghurb",
+        "li2015dungans",
+        "interview2014dilnur",
+        "rahimov1999dungane",
+    ]
+    assert [keys.keys_of(c) for c in articles[1]] == [
+        ("roberts2020uyghur",),  # the same book as in the first article
+        ("li2015dungans",),  # the same DOI, whatever else it says
+        ("rahimov1999dungane",),
+    ]
+
+
+def test_keys_are_stable_from_build_to_build():
+    assert keyed(*TWO_ARTICLES)[1] == keyed(*TWO_ARTICLES)[1]
+
+
+def test_a_work_the_curated_bibliography_holds_uses_its_key(tmp_path):
+    from diaspora_book.annotate.citations import load_bibliography
+
+    (tmp_path / "references.bib").write_text(
+        "@article{li-dungans,\n  author = {Li, W.},\n  title = {Dungans},\n"
+        "  journal = {J},\n  year = {2015},\n  doi = {10.1/abc},\n}\n"
+        "@book{pup-book,\n  author = {Roberts, Sean},\n  title = {The Uyghur War},\n"
+        "  publisher = {PUP},\n  year = {2020},\n  isbn = {0-691-20221-1},\n}\n"
+        "@book{rahimov1999dungane,\n  author = {Rahimov},\n  title = {Dungane},\n"
+        "  publisher = {Nauka},\n  year = {1999},\n}\n",
+        encoding="utf-8",
+    )
+    curated = load_bibliography(tmp_path, Diagnostics())
+    with_isbn = TWO_ARTICLES[0].replace("|publisher=PUP |page=5", "|isbn=978-0-691-20221-1")
+    articles, keys = keyed(with_isbn, TWO_ARTICLES[1], curated=curated)
+    assert [keys.keys_of(c) for c in articles[0]][:3] == [
+        ("pup-book",),  # the same ISBN (ISBN-10 and ISBN-13)
+        ("roberts2020uyghur",),
+        ("li-dungans",),  # the same DOI
+    ]
+    assert keys.keys_of(articles[1][2]) == ("rahimov1999dungane",)  # the same key
+    assert "li-dungans" not in keys.bibtex() and "@book{pup-book" not in keys.bibtex()
+
+
+def test_cite_markdown_gives_keys_and_page_locators():
+    from diaspora_book.mediawiki.bibliography import cite_markdown
+
+    articles, keys = keyed(
+        "A<ref>{{cite book |last=Roberts |title=War |year=2020 |page=5}}"
+        "{{cite book |last=Li |title=Speech |year=2015 |loc=ch. [2]}}</ref> B<ref>Free.</ref>"
+        ' C<ref name="x" />'
+    )
+    assert [cite_markdown(c, keys) for c in articles[0]] == [
+        "[@roberts2020war, 5; @li2015speech, ch. \\[2\\]]",
+        "[@free]",
+        "",  # never defined: reported, cites nothing
+    ]
+
+
+def test_the_bibliography_escapes_what_latex_would_read_and_reads_back(tmp_path):
+    import bibtexparser
+    import pypandoc
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    hostile = r"100% of #1 & {braces} ~ \ ^ $ _ end"
+    articles, keys = keyed(
+        f"A<ref>{{{{cite book |author=Smith & Sons, Ltd. |title={hostile} |year=2001 "
+        "|publisher=Sons}}</ref> B<ref>{{cite web |url=https://x.org/a_b%20c?d=1&e=2 "
+        f"|title=Web |last=Ó Briain |first=Dara}}}}</ref> C<ref>{hostile}</ref>"
+    )
+    text = keys.bibtex()
+    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    assert library.failed_blocks == []
+    book, web, free = library.entries
+    # pylatexenc reads \textasciicircum as U+02C6 (a modifier letter); pandoc, below, as "^"
+    assert book["title"].strip("{}").replace("\u02c6", "^") == hostile
+    # a URL is verbatim for biblatex and pandoc: read it undecoded
+    assert bibtexparser.parse_string(text).entries[1]["url"] == "https://x.org/a_b%20c?d=1&e=2"
+    assert web["author"] == "Ó Briain, Dara"
+    assert free["title"].strip("{}").replace("\u02c6", "^") == hostile
+    path = tmp_path / "generated.bib"
+    path.write_text(text, encoding="utf-8")
+    read_back = pypandoc.convert_file(str(path), "csljson", format="biblatex")
+    import json
+
+    items = {item["id"]: item for item in json.loads(read_back)}
+    assert items[keys.key(articles[0][0].sources[0])]["title"] == hostile
+    assert items[keys.key(articles[0][0].sources[0])]["author"] == [
+        {"literal": "Smith & Sons, Ltd."}
+    ]
+    assert items[keys.key(articles[0][1].sources[0])]["URL"] == "https://x.org/a_b%20c?d=1&e=2"
+    assert items[keys.key(articles[0][2].sources[0])]["title"] == hostile

@@ -60,6 +60,8 @@ SYMBOL_TEMPLATES = {
     "·": "\u00b7",
     "•": " \u2022 ",
 }
+# A name with one of these words is a company's, never "Last, First".
+_CORPORATE = re.compile(r"\b(ltd|inc|llc|gmbh|corp|plc|co|ag|e\.?\s?v)\b\.?", re.IGNORECASE)
 _MAX_DEPTH = 30  # deeper nesting of links in templates in links is dropped, not followed
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")  # not no-break spaces: they are meant
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})([a-z])?\b")
@@ -182,9 +184,11 @@ class Name:
 
 def person(text: str) -> Name | None:
     """Read one name written free-form: "Smith, John", "John Smith" or a body's name."""
-    text = text.strip().strip(".,;").strip()
+    text = text.strip().strip(",;").strip()
     if not text:
         return None
+    if "&" in text or _CORPORATE.search(text):
+        return Name(text, literal=True)
     if "," in text:
         last, first = (part.strip() for part in text.split(",", 1))
         return Name(last, first)
