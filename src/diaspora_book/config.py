@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import functools
 import os
+import re
 import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +24,8 @@ from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
 from diaspora_book.model import SourceSpan
 from diaspora_book.source import compose_yaml
 
+# Article formats: plain wiki text, MediaWiki wikitext, a MediaWiki Special:Export file.
+ARTICLE_SUFFIXES = (".txt", ".wiki", ".xml")
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
 COVER_SIGNATURES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
@@ -59,6 +62,9 @@ class BookConfig:
     accept: tuple[Accepted, ...] = ()
     csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
     cover: str = ""  # project-relative JPEG or PNG for the EPUB; default: made from the title
+    # MediaWiki templates the converter does not know: lowercased name -> "drop", "text"
+    # (the first positional parameter) or a format string such as "{1} ({2})".
+    templates: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -101,7 +107,11 @@ class Project:
 
     def articles(self) -> list[Path]:
         """Return the article files, sorted by name (the default chapter order)."""
-        return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())
+        return sorted(
+            p
+            for p in self.articles_dir.iterdir()
+            if p.suffix in ARTICLE_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
 
 
 _INTERNAL = {"authors", "languages_named", "labels_span", "language_span"}
@@ -186,6 +196,37 @@ def _load_config(path: Path, root: Path) -> BookConfig:
     return BookConfig(**values)
 
 
+def _article_name(value: str) -> str:
+    for suffix in ARTICLE_SUFFIXES:
+        value = value.removesuffix(suffix)
+    return value
+
+
+_FORMAT_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _templates(value: Any, span: SourceSpan) -> dict[str, str]:
+    """Read `templates:`: template name -> drop, text, or a format like "{1} ({2})"."""
+    if not isinstance(value, dict):
+        raise BookError("'templates' must map template names to drop, text or a format", span)
+    rules: dict[str, str] = {}
+    for name, rule in value.items():
+        if not isinstance(name, str) or not isinstance(rule, str) or not rule.strip():
+            raise BookError(
+                f"template {name!r}: the rule must be drop, text or a format string", span
+            )
+        for placeholder in _FORMAT_PLACEHOLDER.findall(rule):
+            if not re.fullmatch(r"[\w -]+", placeholder):
+                raise BookError(
+                    f"template {name!r}: '{{{placeholder}}}' is not a parameter name or number",
+                    span,
+                    'write parameters as {1}, {2} or {name}, e.g. "{1} ({2})"',
+                )
+        key = " ".join(name.replace("_", " ").split()).lower().removeprefix("template:")
+        rules[key] = rule.strip()
+    return rules
+
+
 def _accept_entries(node: yaml.Node, shown: str) -> tuple[Accepted, ...]:
     """Read `accept:` as a list of `- path: rule` entries, each remembering its line."""
     from diaspora_book.lint import CODES
@@ -245,8 +286,10 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
         raise BookError(f"'{key}' must be a name or a list of names", span)
     if key == "chapters":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(v.removesuffix(".txt") for v in value)
+            return tuple(_article_name(v) for v in value)
         raise BookError("'chapters' must be a list of article names", span)
+    if key == "templates":
+        return _templates(value, span)
     if key == "languages":
         if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()

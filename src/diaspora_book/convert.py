@@ -12,6 +12,7 @@ the articles.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations
@@ -27,27 +28,50 @@ from diaspora_book.markdown import (
     narrative_citation,
     tagged,
 )
+from diaspora_book.media import media_dir, media_files, media_key
 from diaspora_book.model import (
     Article,
     BulletList,
     Chapter,
+    Cite,
     Fact,
+    Figure,
     Heading,
     Infobox,
+    Mark,
     Occurrence,
     Paragraph,
+    Run,
     SourceSpan,
+    Table,
 )
 from diaspora_book.outputs import write_text
+from diaspora_book.rich import Links, RichWriter, usable_marks
+from diaspora_book.rich_blocks import (
+    definition_lines,
+    figure_lines,
+    list_lines,
+    list_style,
+    paragraph_lines,
+    table_lines,
+)
 from diaspora_book.slug import slugify, unique
 
 _CHAPTER_FILE = re.compile(r"^\d+-[a-z0-9-]+\.md$")
 
 
 def convert_article(
-    article: Article, number: int, config: BookConfig, notes: Annotations | None = None
+    article: Article,
+    number: int,
+    config: BookConfig,
+    notes: Annotations | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Chapter:
-    """Turn one article into chapter number `number`, marked up with `notes`."""
+    """Turn one article into chapter number `number`, marked up with `notes`.
+
+    `links` maps the page titles of the book's articles to their chapter slugs, so a
+    MediaWiki link to one of them becomes a cross-reference.
+    """
     languages = config.book_language
     notes = notes or Annotations()
     ids: set[str] = {article.slug}
@@ -56,7 +80,9 @@ def convert_article(
         for index, block in enumerate(article.blocks)
         if isinstance(block, Heading)
     }
+    media = media_files(media_dir(article.path))
     marker = _Marker(article, notes, languages, ids)
+    marker.writer = RichWriter(languages, Links(links or {}))
     lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
     if article.infobox:
         lines += _factbox(article.infobox, languages)
@@ -69,8 +95,17 @@ def convert_article(
                 f"{'#' * block.level} {tagged(block.text, languages)} {{#{anchor}{classes}}}",
                 "",
             ]
+        elif isinstance(block, Paragraph) and (block.runs or block.kind):
+            lines += paragraph_lines(block, marker.rich(block.text, block.runs))
         elif isinstance(block, Paragraph):
             lines += [marker.text(block.text), ""]
+        elif isinstance(block, Table):
+            lines += table_lines(block, marker.rich)
+        elif isinstance(block, Figure):
+            lines += figure_lines(block, media.get(media_key(block.file)), marker.plain)
+        elif isinstance(block, BulletList) and list_style(block.items):
+            write = marker.plain if block.see_also else marker.rich
+            lines += definition_lines(block, write) or list_lines(block, write)
         elif isinstance(block, BulletList) and block.see_also:
             lines += [f"- {tagged(item.text, languages, block=True)}" for item in block.items]
             lines.append("")
@@ -127,11 +162,27 @@ class _Marker:
         self.cited: list[str] = []
         self.cite_rules: set[int] = set()  # citations.yml rules that matched, by position
         self._counts: dict[str, int] = {}
+        self.writer = RichWriter(languages, Links({}))
+
+    def plain(self, text: str, runs: Sequence[Run] = ()) -> str:
+        """Write text with its runs, without marks or citations (captions, "See also")."""
+        return self.writer.write(text, runs)
+
+    def rich(self, text: str, runs: Sequence[Run] = ()) -> str:
+        """Write running text with its runs, marking terms and inserting citations."""
+        marks, cites = self._annotations(text, usable_marks(self.notes.marks(text), runs))
+        return self.writer.write(text, runs, marks, cites)
 
     def text(self, text: str) -> str:
         text = text.strip()
+        marks, cites = self._annotations(text, self.notes.marks(text))
+        return annotated(text, self.languages, marks, cites, block=True)
+
+    def _annotations(
+        self, text: str, found: Sequence[Mark]
+    ) -> tuple[list[tuple[Mark, str]], list[Cite]]:
         marks = []
-        for mark in self.notes.marks(text):
+        for mark in found:
             count = self._counts[mark.entry] = self._counts.get(mark.entry, 0) + 1
             short = mark.entry.split("-", 1)[1]
             anchor = unique(f"{self.article.slug}--{short}-{count}", self.ids)
@@ -142,7 +193,7 @@ class _Marker:
         cites = self.notes.cites(text, self.article.slug, self.cite_rules)
         for cite in cites:
             self.cited += cite.keys
-        return annotated(text, self.languages, marks, cites, block=True)
+        return marks, list(cites)
 
 
 def _is_see_also(heading: Heading, article: Article) -> bool:

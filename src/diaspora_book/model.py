@@ -44,6 +44,26 @@ class Infobox:
 
 
 @dataclass(frozen=True)
+class Run:
+    """A styled range of a block's plain text (offsets into `text`), from richer input.
+
+    The block's `text` stays the plain text every stage annotates and lints; runs say
+    how parts of it print. They nest (a link inside bold) but never cross.
+    `kind` is one of: "emphasis", "strong", "superscript", "subscript", "link"
+    (`value`: an http(s)/mailto URL), "wikilink" (`value`: the page title and `#section`
+    linked; a cross-reference if it is a chapter of the book),
+    "lang" (`value`: BCP 47 tag, checked; right to left follows from the tag),
+    "math" (`value`: the TeX source; the text is U+FFFC), "break" (a line break
+    at `start`, empty range), "nowrap".
+    """
+
+    start: int
+    end: int
+    kind: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
 class Heading:
     level: int  # 2 for `==Section==`, 3 for `===Sub===`, ...
     text: str
@@ -54,12 +74,16 @@ class Heading:
 class Paragraph:
     text: str
     span: SourceSpan
+    runs: tuple[Run, ...] = ()  # styling from richer input (MediaWiki); none for .txt
+    kind: str = ""  # "" running text; "quote", "hatnote" ("Main article: ..."), "math" (display)
 
 
 @dataclass(frozen=True)
 class ListItem:
     text: str
     span: SourceSpan
+    runs: tuple[Run, ...] = ()
+    marker: str = "-"  # MediaWiki's prefix: "*", "#", "*#" (nested), ";" term, ":" definition
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,44 @@ class BulletList:
     see_also: bool = False  # the list under a "See also" heading
 
 
-Block = Heading | Paragraph | BulletList
+@dataclass(frozen=True)
+class TableCell:
+    text: str
+    span: SourceSpan
+    runs: tuple[Run, ...] = ()
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[TableCell, ...], ...]
+    span: SourceSpan
+    caption: Paragraph | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image (`[[File:x.jpg|caption]]`, `<gallery>`); `file` is the name under media/."""
+
+    file: str
+    caption: Paragraph
+    span: SourceSpan
+
+
+Block = Heading | Paragraph | BulletList | Table | Figure
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Where a MediaWiki article came from: the exported page's revision."""
+
+    title: str
+    revision_id: str
+    timestamp: str  # ISO 8601, as the export gives it
+    contributors: tuple[str, ...]  # user names (or IP addresses) as the export lists them
+    url: str  # revision-pinned: https://<site>/w/index.php?oldid=ID
 
 
 @dataclass(frozen=True)
@@ -83,6 +144,7 @@ class Article:
     title_span: SourceSpan
     infobox: Infobox | None
     blocks: tuple[Block, ...]
+    revision: Revision | None = None  # from a Special:Export file; None for .txt/.wiki
 
 
 def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
@@ -92,11 +154,15 @@ def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
     headings, the infobox and "See also" lists do not.
     """
     for block in article.blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and block.kind != "math":
             yield block.text, block.span
         elif isinstance(block, BulletList) and not block.see_also:
             for item in block.items:
                 yield item.text, item.span
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text, cell.span
 
 
 @dataclass(frozen=True)
