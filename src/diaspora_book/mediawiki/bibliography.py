@@ -87,6 +87,11 @@ class CitationKeys:
     by_work: dict[tuple[str, ...], str] = field(default_factory=dict, hash=False)
     entries: tuple[tuple[str, Source], ...] = ()  # generated (not curated), first cited first
 
+    @functools.cached_property
+    def generated(self) -> frozenset[str]:
+        """The keys of the entries written here (not the curated ones)."""
+        return frozenset(key for key, _ in self.entries)
+
     def key(self, source: Source) -> str:
         """Return the key of `source` ("" for a source the book was not given)."""
         return self.by_work.get(identity(source), "")
@@ -109,6 +114,17 @@ class CitationKeys:
         if not path.is_file():
             write_text(path, text)
         return path
+
+
+def write_nocite(keys: Sequence[str], root: Path) -> Path:
+    """Write pandoc metadata that lists `keys` in the References though the text may
+    not cite them (`nocite`); return its path (named by a hash of what it holds)."""
+    text = "nocite: '" + "; ".join(f"@{key}" for key in keys) + "'\n"
+    name = f"nocite-{hashlib.sha256(text.encode()).hexdigest()[:16]}.yaml"
+    path = root / GENERATED_BIB_DIR / name
+    if not path.is_file():
+        write_text(path, text)
+    return path
 
 
 def assign_keys(
