@@ -92,6 +92,12 @@ class CitationKeys:
         """The keys of the entries written here (not the curated ones)."""
         return frozenset(key for key, _ in self.entries)
 
+    @functools.cached_property
+    def digest(self) -> str:
+        """A hash of every key and the work it names (for the build cache)."""
+        pairs = sorted((key, repr(work)) for work, key in self.by_work.items())
+        return hashlib.sha256(repr(pairs).encode()).hexdigest()
+
     def key(self, source: Source) -> str:
         """Return the key of `source` ("" for a source the book was not given)."""
         return self.by_work.get(identity(source), "")

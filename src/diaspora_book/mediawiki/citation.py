@@ -8,13 +8,13 @@ belongs to the citation, not to the source, for the same reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from diaspora_book.mediawiki.cite_values import Name, year_of
 from diaspora_book.model import SourceSpan
 
-__all__ = ["Name", "Source", "WikiCitation"]
+__all__ = ["Name", "Source", "WikiCitation", "citations_from_json", "citations_to_json"]
 
 
 @dataclass(frozen=True)
@@ -71,3 +71,36 @@ class WikiCitation:
     def locator(self) -> str:
         """The first source's locator ("" when none)."""
         return self.locators[0][0] if self.locators else ""
+
+
+def citations_to_json(citations: tuple[WikiCitation, ...]) -> list[dict]:
+    """Plain data for the build cache (a chapter's citations without reparsing it)."""
+    return [asdict(citation) for citation in citations]
+
+
+def citations_from_json(data: list[dict]) -> tuple[WikiCitation, ...]:
+    """Rebuild what `citations_to_json` wrote."""
+    return tuple(
+        WikiCitation(
+            item["number"],
+            item["kind"],
+            tuple(_source(s) for s in item["sources"]),
+            SourceSpan(**item["span"]),
+            tuple((str(loc), bool(page)) for loc, page in item["locators"]),
+            item["name"],
+        )
+        for item in data
+    )
+
+
+def _source(data: dict) -> Source:
+    return Source(
+        data["entry_type"],
+        tuple((str(k), str(v)) for k, v in data["fields"]),
+        SourceSpan(**data["span"]),
+        tuple(Name(**n) for n in data["authors"]),
+        tuple(Name(**n) for n in data["editors"]),
+        data["note"],
+        data["template"],
+        tuple(data["anchor"]),
+    )
