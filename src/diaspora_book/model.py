@@ -188,6 +188,8 @@ class Cite:
 
     position: int
     keys: tuple[str, ...]
+    # Per key, where in the work (a page "12", "12–15", or a place "ch. 2"); "" none.
+    locators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

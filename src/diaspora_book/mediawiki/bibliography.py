@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diaspora_book.annotate.citations import Bibliography
-from diaspora_book.markdown import escape_inline
+from diaspora_book.markdown import citation as citation_markdown
 from diaspora_book.mediawiki.bibtex import bibtex_entry
 from diaspora_book.mediawiki.citation import Source, WikiCitation
+from diaspora_book.model import Cite
 from diaspora_book.outputs import write_text
 
 GENERATED_BIB_DIR = Path(".cache") / "diaspora-book" / "bib"  # under the project's root
@@ -172,20 +173,22 @@ def cite_markdown(citation: WikiCitation, keys: CitationKeys) -> str:
     A page locator starting with a digit is a page for citeproc (printed in the
     style's way); any other place (`loc=`, "xii", "Table 3") is printed as written.
     """
-    items: list[str] = []
-    seen: set[str] = set()
+    cite = cite_at(citation, keys, 0)
+    return citation_markdown(cite.keys, cite.locators) if cite.keys else ""
+
+
+def cite_at(citation: WikiCitation, keys: CitationKeys, position: int) -> Cite:
+    """Return the citation as a `Cite` at `position` of a block's text, with its pages.
+
+    For the converter: a "cite" Run's position and `article.citations[int(run.value)]`.
+    """
+    pairs: dict[str, str] = {}
     locators = citation.locators or (("", True),) * len(citation.sources)
     for source, (locator, _page) in zip(citation.sources, locators, strict=False):
         key = keys.key(source)
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        item = f"@{key}"
-        locator = " ".join(locator.split())
-        if locator:
-            item += f", {escape_inline(locator)}"
-        items.append(item)
-    return f"[{'; '.join(items)}]" if items else ""
+        if key:
+            pairs.setdefault(key, locator)
+    return Cite(position, tuple(pairs), tuple(pairs.values()))
 
 
 def _unique(base: str, taken: set[str]) -> str:
