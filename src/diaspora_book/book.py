@@ -19,6 +19,7 @@ from diaspora_book.errors import BookError, Diagnostics, diagnostic_from_json
 from diaspora_book.labels import check_catalogue
 from diaspora_book.lint import apply_accepted, lint_article, lint_figures
 from diaspora_book.media import media_dir, media_files
+from diaspora_book.mediawiki.book_citations import with_wiki_keys
 from diaspora_book.mediawiki.read import merge_template_reports
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.progress import SILENT, Progress
@@ -113,6 +114,7 @@ def convert_articles(run: BuildContext) -> Book:
     notes = load_annotations(project, found)
     sources = _articles_by_slug(project, found)
     order = [sources[slug] for slug in book_order(list(sources), project.config, found)]
+    notes = with_wiki_keys(project, run.cache, run.shared, order, notes)
     links = link_targets(order)
     converted = [
         done
@@ -207,7 +209,8 @@ def _chapter(
         return None
     titles = "\n".join(f"{title}\t{slug}" for title, slug in sorted(links.items()))
     media = "\n".join(media_files(media_dir(path)).values())
-    key = digest(data, shown, source.slug, str(number), run.shared, titles, media)
+    keys = notes.wiki_keys.digest  # the book-wide citation keys the chapter's text uses
+    key = digest(data, shown, source.slug, str(number), run.shared, titles, media, keys)
     stage = f"chapter:{shown}" + (f"#{source.page}" if source.page is not None else "")
     cached = run.cache.lookup(stage, key)
     if cached is not None:

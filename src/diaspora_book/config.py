@@ -21,6 +21,7 @@ import yaml
 
 from diaspora_book.errors import BookError
 from diaspora_book.language import DEFAULT_LANGUAGES, LANGUAGE_TAG, BookLanguage
+from diaspora_book.mediawiki.attribution import Attribution, Licence, read_licence, read_sources
 from diaspora_book.model import SourceSpan
 from diaspora_book.source import compose_yaml
 
@@ -65,6 +66,10 @@ class BookConfig:
     # MediaWiki templates the converter does not know: lowercased name -> "drop", "text"
     # (the first positional parameter) or a format string such as "{1} ({2})".
     templates: dict[str, str] = field(default_factory=dict)
+    licence: Licence = Licence()  # of the articles' text, on the copyright page
+    # Where each article file's text came from (article name -> title, url, revision,
+    # date, contributors): the "Article sources and contributors" for .wiki/.txt files.
+    sources: dict[str, Attribution] = field(default_factory=dict)
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -167,6 +172,9 @@ def _load_config(path: Path, root: Path) -> BookConfig:
             raise BookError(f"unknown key '{key}' in book.yml", span, hint)
         if key == "accept":
             values[key] = _accept_entries(value_node, shown)
+            continue
+        if key == "sources":
+            values[key] = read_sources(value_node, shown)
             continue
         if key == "labels":
             values[key] = _labels(value_node, shown)
@@ -290,6 +298,8 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
         raise BookError("'chapters' must be a list of article names", span)
     if key == "templates":
         return _templates(value, span)
+    if key == "licence":
+        return read_licence(value, span)
     if key == "languages":
         if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()

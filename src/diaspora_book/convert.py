@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import BookConfig
@@ -29,6 +30,7 @@ from diaspora_book.markdown import (
     tagged,
 )
 from diaspora_book.media import media_dir, media_files, media_key
+from diaspora_book.mediawiki.attribution import revision_metadata
 from diaspora_book.model import (
     Article,
     BulletList,
@@ -119,7 +121,7 @@ def convert_article(
             "source_note", escape_inline, citation=narrative_citation(source)
         )
         lines += ["::: {.source-note}", note, ":::", ""]
-    metadata = {
+    metadata: dict[str, Any] = {
         "title": article.title,
         "source": article.display_path,
         "slug": article.slug,
@@ -132,6 +134,8 @@ def convert_article(
         if article.infobox
         else [],
     }
+    if article.revision is not None:  # attribution: "Article sources and contributors"
+        metadata["revision"] = revision_metadata(article.revision)
     return Chapter(
         number=number,
         slug=article.slug,

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # the MediaWiki reader's references; they import this module
+    from diaspora_book.mediawiki.citation import WikiCitation
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,9 @@ class Article:
     infobox: Infobox | None
     blocks: tuple[Block, ...]
     revision: Revision | None = None  # from a Special:Export file; None for .txt/.wiki
+    # MediaWiki: every <ref> and citation template, in text order; a "cite" Run's value
+    # is its position here. Their keys are given book-wide (mediawiki/bibliography.py).
+    citations: tuple[WikiCitation, ...] = ()
 
 
 def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
@@ -182,6 +188,8 @@ class Cite:
 
     position: int
     keys: tuple[str, ...]
+    # Per key, where in the work (a page "12", "12–15", or a place "ch. 2"); "" none.
+    locators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from diaspora_book.render.epub.fonts import (
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
+    add_article_sources,
     add_cover_to_spine,
     foreign_languages,
     put_contents_after_copyright,
@@ -115,6 +116,7 @@ def complete_epub(
     """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
     source = _print_source(project, manuscript, print_edition)
     finish_pages(draft, project, source)
+    add_article_sources(draft.archive, manuscript.article_sources)
     with replacing(target) as scratch:
         draft.archive.save(scratch)
     return target
