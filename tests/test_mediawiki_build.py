@@ -181,7 +181,7 @@ def test_math_is_mathml_in_the_epub_and_a_drawing_in_the_pdf(english):
     assert 'display="block"' in chapter
     text = pdf_text(pdf)
     assert "\\frac" not in text and "f_0" not in text and "\ufffc" not in text
-    assert "of time." in text and "where" in text
+    assert "of time (Li 2016)." in text and "where" in text
 
 
 def test_external_links_print_their_url_and_link_in_the_epub(english):
@@ -302,3 +302,19 @@ def test_check_lists_each_unknown_template_once_for_the_book(project_factory, ca
         "articles/A.wiki:1:5: warning: template {{foo}} is not interpreted (3 uses); dropped "
         "(map it in book.yml 'templates:' (drop, text or a format)) [unknown-template]"
     ]
+
+
+def test_references_list_each_distinct_source_once_and_the_text_cites_them(english):
+    _, report = english
+    pdf, epub = _outputs(report)
+    docs = epub_documents(epub)
+    references = next(t for t in docs.values() if 'id="ref-' in t)
+    entries = re.findall(r'<div id="ref-([^"]+)"', references)
+    # 16 <ref>s and templates in the article cite 13 distinct works (two named reuses,
+    # the same book twice with other pages).
+    assert len(entries) == len(set(entries)) == 13
+    text = pdf_text(pdf)
+    assert "in the winter of 1877–1878 (Rimsky-Korsakoff Dyer 1979, 12)." in text
+    assert "(Jiang 2011, 45)" in text and "(Jiang 2011, 61)" in text
+    assert "Contributors: Ma Lin, 192.0.2.7" in text
+    assert "revision 1202222222 of March 5, 2024" in text

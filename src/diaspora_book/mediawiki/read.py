@@ -11,9 +11,10 @@ from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.mediawiki.blocks import BlockReader
 from diaspora_book.mediawiki.context import ReadContext
 from diaspora_book.mediawiki.media import read_file_link, read_gallery
+from diaspora_book.mediawiki.references import REFERENCE_HEADINGS, RefState
 from diaspora_book.mediawiki.source import Locator
 from diaspora_book.mediawiki.templates import read_template
-from diaspora_book.model import Article, Infobox, Revision, SourceSpan
+from diaspora_book.model import Article, Block, Heading, Infobox, Revision, SourceSpan
 from diaspora_book.slug import slugify
 
 # Deeper than this, mwparserfromhell's own recursion would be the limit; such input is hostile.
@@ -60,10 +61,11 @@ def read_wikitext(
         code = mwparserfromhell.parse(text)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
-    context = ReadContext(locator, diagnostics, templates)
+    context = ReadContext(locator, diagnostics, templates, RefState(locator.path))
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
-    blocks = BlockReader(context).read(code, 0)
+    blocks = _without_empty_reference_sections(BlockReader(context).read(code, 0))
+    citations = context.refs.citations(diagnostics)
     for name, use in context.unknown.items():
         diagnostics.items.append(_unknown_template(name, use.count, use.first))
     infobox = None
@@ -79,6 +81,7 @@ def read_wikitext(
         infobox=infobox,
         blocks=tuple(blocks),
         revision=revision,
+        citations=citations,
     )
     return article, diagnostics
 
@@ -119,6 +122,23 @@ def merge_template_reports(diagnostics: Diagnostics) -> Diagnostics:
     for name, (count, first, index) in totals.items():
         merged.items[index] = _unknown_template(name, count, first)
     return merged
+
+
+def _without_empty_reference_sections(blocks: list[Block]) -> list[Block]:
+    """Drop a "References"/"Einzelnachweise" heading left with nothing under it.
+
+    Its `{{reflist}}`/`<references/>` is the book's References, printed once at the end.
+    """
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading) and block.text.strip().lower() in REFERENCE_HEADINGS:
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following is None or (
+                isinstance(following, Heading) and following.level <= block.level
+            ):
+                continue
+        kept.append(block)
+    return kept
 
 
 def _close_tables(text: str, locator: Locator, diagnostics: Diagnostics) -> str:
