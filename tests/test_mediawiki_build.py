@@ -318,3 +318,25 @@ def test_references_list_each_distinct_source_once_and_the_text_cites_them(engli
     assert "(Jiang 2011, 45)" in text and "(Jiang 2011, 61)" in text
     assert "Contributors: Ma Lin, 192.0.2.7" in text
     assert "revision 1202222222 of March 5, 2024" in text
+
+
+def test_markup_seeds_glossary_and_index_suggestions(project_factory):
+    from diaspora_book.annotate.candidates import find_candidates
+    from diaspora_book.annotate.index import proper_nouns
+    from diaspora_book.book import read_articles
+    from diaspora_book.errors import Diagnostics
+
+    root = project_factory(
+        {
+            "Uyghurs.wiki": "The earliest, the ''yärlik'', came first; others say "
+            "{{lang|ug|يەرلىك}}. ''Very'' early. See [[Almaty Region|the region]] and "
+            "[[Ghulja Incident]].",
+        }
+    )
+    articles = read_articles(load_project(root), Diagnostics())
+    terms = [c.term for c in find_candidates(articles)]
+    assert "yärlik" in terms and "يەرلىك" in terms
+    assert "Very" not in terms and "very" not in terms
+    seeds = [s.term for s in proper_nouns(articles, set())]
+    assert seeds[:2] == ["Almaty Region", "Ghulja Incident"]
+    assert proper_nouns(articles, set())[0].span.line == 1

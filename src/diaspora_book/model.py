@@ -171,6 +171,20 @@ def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
                     yield cell.text, cell.span
 
 
+def running_runs(article: Article) -> Iterator[tuple[str, tuple[Run, ...], SourceSpan]]:
+    """Yield the running text (as `running_text`) with its styled runs (MediaWiki input)."""
+    for block in article.blocks:
+        if isinstance(block, Paragraph) and block.kind != "math":
+            yield block.text, block.runs, block.span
+        elif isinstance(block, BulletList) and not block.see_also:
+            for item in block.items:
+                yield item.text, item.runs, item.span
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text, cell.runs, cell.span
+
+
 @dataclass(frozen=True)
 class Mark:
     """A glossary term or index entry found in a block of text (offsets into that text)."""
