@@ -130,13 +130,20 @@ class RichWriter:
             and start <= cite.position <= end
         ]
         self._written.update(mine)
+        # A citation where this stretch begins, after styled text ("**Chuy Region** [@k]"):
+        # written here, with a space, so it is not read as part of what precedes it.
+        leading = [i for i in mine if self._cites[i].position == start and start > 0]
+        mine = [i for i in mine if i not in leading]
+        prefix = ""
+        if leading:
+            keys = [k for i in leading for k in self._cites[i].keys]
+            locators = [loc for i in leading for loc in _padded(self._cites[i])]
+            space = "" if self._text[start - 1].isspace() else " "
+            prefix = space + citation(keys, locators)
+            if start < end and not self._text[start].isspace() and self._text[start].isalnum():
+                prefix += " "
         if end <= start:
-            if not mine:
-                return ""
-            keys = [k for i in mine for k in self._cites[i].keys]
-            locators = [loc for i in mine for loc in _padded(self._cites[i])]
-            space = "" if start == 0 or self._text[start - 1].isspace() else " "
-            return space + citation(keys, locators)
+            return prefix
         piece = self._text[start:end]
         marks = [
             (replace(m, start=m.start - start, end=m.end - start), a)
@@ -150,9 +157,9 @@ class RichWriter:
             tail = " " * (len(piece) - len(stripped))
             piece = stripped
             if not piece:
-                return tail
+                return prefix + tail
         body = annotated(piece, book, marks, cites, block=block)
-        return body + tail
+        return prefix + body + tail
 
     def _wrap(self, run: Run, inner: list[Run], book: BookLanguage, depth: int) -> str:
         kind = run.kind
