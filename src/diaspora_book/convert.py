@@ -12,7 +12,7 @@ the articles.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ def convert_article(
     marker.writer = RichWriter(languages, Links(links or {}))
     lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
     if article.infobox:
-        lines += _factbox(article.infobox, languages)
+        lines += _factbox(article.infobox, languages, marker.plain)
     for index, block in enumerate(article.blocks):
         if isinstance(block, Heading):
             anchor = headings[index]
@@ -233,20 +233,23 @@ def _is_see_also(heading: Heading, article: Article) -> bool:
     return isinstance(following, BulletList) and following.see_also
 
 
-def _factbox(infobox: Infobox, languages: BookLanguage) -> list[str]:
-    """Render the infobox as a definition list inside a `.factbox` div."""
+def _factbox(infobox: Infobox, languages: BookLanguage, write: Callable[..., str]) -> list[str]:
+    """Render the infobox as a definition list inside a `.factbox` div.
+
+    A MediaWiki infobox's values keep their styling and language spans (`write`).
+    """
     lines = ["::: {.factbox}"]
     if infobox.name:
         lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
-    for key, value in (row for fact in infobox.facts for row in fact_rows(fact)):
-        if key:
-            lines += [
-                tagged(key, languages, block=True),
-                f":   {tagged(value, languages, block=True)}",
-                "",
-            ]
-        else:
-            lines += [tagged(value, languages, block=True), ""]
+    for fact in infobox.facts:
+        rows = [(fact.key, write(fact.value, fact.runs))] if fact.runs else None
+        for key, value in rows or [
+            (k, tagged(v, languages, block=True)) for k, v in fact_rows(fact)
+        ]:
+            if key:
+                lines += [tagged(key, languages, block=True), f":   {value}", ""]
+            else:
+                lines += [value, ""]
     lines += [":::", ""]
     return lines
 

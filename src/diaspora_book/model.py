@@ -37,6 +37,7 @@ class Fact:
     key: str  # may be "" when the line had no `Key:` part (reported, kept)
     value: str
     span: SourceSpan
+    runs: tuple[Run, ...] = ()  # the value's styling (MediaWiki infobox values)
 
 
 @dataclass(frozen=True)
