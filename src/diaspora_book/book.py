@@ -21,6 +21,7 @@ from diaspora_book.lint import apply_accepted, lint_article, lint_figures
 from diaspora_book.media import media_dir, media_files
 from diaspora_book.mediawiki.attribution import check_attribution
 from diaspora_book.mediawiki.book_citations import with_wiki_keys
+from diaspora_book.mediawiki.read import merge_template_reports
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.progress import SILENT, Progress
 from diaspora_book.source import decode, display_path, read_text
@@ -125,6 +126,7 @@ def convert_articles(run: BuildContext) -> Book:
     # Runs even after errors, on the articles that parsed, so one run reports everything.
     _check_book(run, book, order, converted, found)
     check_attribution(book.chapters, project.config.sources, found)
+    found = merge_template_reports(found)
     run.diagnostics.extend(apply_accepted(found, project.config.accept))
     if run.diagnostics.errors:
         raise BuildFailed(run.diagnostics)

@@ -31,6 +31,7 @@ from diaspora_book.markdown import (
 )
 from diaspora_book.media import media_dir, media_files, media_key
 from diaspora_book.mediawiki.attribution import revision_metadata
+from diaspora_book.mediawiki.bibliography import cite_at
 from diaspora_book.model import (
     Article,
     BulletList,
@@ -114,6 +115,9 @@ def convert_article(
         elif isinstance(block, BulletList):
             lines += [f"- {marker.text(item.text)}" for item in block.items]
             lines.append("")
+    for citation in article.citations:  # bibliography entries: listed in References
+        if citation.kind == "entry":
+            marker.cited += notes.wiki_keys.keys_of(citation)
     source = notes.source_key(article)
     if source:
         marker.cited.append(source)
@@ -169,13 +173,36 @@ class _Marker:
         self.writer = RichWriter(languages, Links({}))
 
     def plain(self, text: str, runs: Sequence[Run] = ()) -> str:
-        """Write text with its runs, without marks or citations (captions, "See also")."""
-        return self.writer.write(text, runs)
+        """Write text with its runs, without marks (captions, "See also"); cite its sources."""
+        styled, cites = self._wiki_cites(text, runs)
+        return self.writer.write(text, styled, (), cites)
 
     def rich(self, text: str, runs: Sequence[Run] = ()) -> str:
         """Write running text with its runs, marking terms and inserting citations."""
-        marks, cites = self._annotations(text, usable_marks(self.notes.marks(text), runs))
-        return self.writer.write(text, runs, marks, cites)
+        styled, wiki = self._wiki_cites(text, runs)
+        marks, cites = self._annotations(text, usable_marks(self.notes.marks(text), styled))
+        return self.writer.write(text, styled, marks, [*wiki, *cites])
+
+    def _wiki_cites(self, text: str, runs: Sequence[Run]) -> tuple[list[Run], list[Cite]]:
+        """Split the article's own citations (MediaWiki refs) from the styling runs.
+
+        A footnote mark after a full stop or comma ("1878.<ref>") becomes an
+        author-date citation before it ("1878 (Dyer 1979)."), as the style prints it.
+        """
+        styled, cites = [], []
+        for run in runs:
+            if run.kind != "cite":
+                styled.append(run)
+                continue
+            citation = self.article.citations[int(run.value)]
+            position = run.start
+            while position > 0 and text[position - 1] in ".,;:":
+                position -= 1
+            cite = cite_at(citation, self.notes.wiki_keys, position)
+            if cite.keys:
+                cites.append(cite)
+                self.cited += cite.keys
+        return styled, cites
 
     def text(self, text: str) -> str:
         text = text.strip()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from diaspora_book.language import LANGUAGE_TAG, BookLanguage
-from diaspora_book.markdown import annotated, escape_inline
+from diaspora_book.markdown import annotated, citation, escape_inline
 from diaspora_book.mediawiki.templates import is_rtl
 from diaspora_book.model import Cite, Mark, Run
 from diaspora_book.slug import slugify
@@ -82,6 +82,10 @@ class RichWriter:
         """Return `text` with its runs, marks (from `usable_marks`) and citations."""
         self._text, self._marks = text, list(marks)
         self._cites = [replace(c, position=_outside(c.position, runs)) for c in cites]
+        # Each citation is written in the outermost stretch of text at its place: one at
+        # the end of a language span or emphasis goes after it, not inside.
+        self._depth = [_depth(c.position, runs) for c in self._cites]
+        self._written: set[int] = set()
         # A mark that contains runs is dropped here (its text keeps the runs' styling).
         self._marks = [
             (m, a)
@@ -91,7 +95,13 @@ class RichWriter:
         return self._span(0, len(text), list(runs), self.book, top=True)
 
     def _span(
-        self, start: int, end: int, runs: list[Run], book: BookLanguage, top: bool = False
+        self,
+        start: int,
+        end: int,
+        runs: list[Run],
+        book: BookLanguage,
+        top: bool = False,
+        depth: int = 0,
     ) -> str:
         parts: list[str] = []
         position = start
@@ -104,27 +114,36 @@ class RichWriter:
                 if not within or (other.kind == "break" and other.start >= run.end):
                     break
                 inner.append(other)
-            parts.append(self._leaf(position, run.start, book, top and position == 0))
-            parts.append(self._wrap(run, inner, book))
+            parts.append(self._leaf(position, run.start, book, top and position == 0, depth))
+            parts.append(self._wrap(run, inner, book, depth + 1))
             position = run.end
             index += 1 + len(inner)
-        parts.append(self._leaf(position, end, book, top and position == 0))
+        parts.append(self._leaf(position, end, book, top and position == 0, depth))
         return "".join(parts)
 
-    def _leaf(self, start: int, end: int, book: BookLanguage, block: bool) -> str:
+    def _leaf(self, start: int, end: int, book: BookLanguage, block: bool, depth: int) -> str:
+        mine = [
+            index
+            for index, cite in enumerate(self._cites)
+            if index not in self._written
+            and self._depth[index] == depth
+            and start <= cite.position <= end
+        ]
+        self._written.update(mine)
         if end <= start:
-            return ""
+            if not mine:
+                return ""
+            keys = [k for i in mine for k in self._cites[i].keys]
+            locators = [loc for i in mine for loc in _padded(self._cites[i])]
+            space = "" if start == 0 or self._text[start - 1].isspace() else " "
+            return space + citation(keys, locators)
         piece = self._text[start:end]
         marks = [
             (replace(m, start=m.start - start, end=m.end - start), a)
             for m, a in self._marks
             if start <= m.start and m.end <= end
         ]
-        cites = [
-            replace(c, position=c.position - start)
-            for c in self._cites
-            if start < c.position <= end or (start == 0 and c.position == 0)
-        ]
+        cites = [replace(self._cites[i], position=self._cites[i].position - start) for i in mine]
         tail = ""
         if block:
             stripped = piece.rstrip()
@@ -135,7 +154,7 @@ class RichWriter:
         body = annotated(piece, book, marks, cites, block=block)
         return body + tail
 
-    def _wrap(self, run: Run, inner: list[Run], book: BookLanguage) -> str:
+    def _wrap(self, run: Run, inner: list[Run], book: BookLanguage, depth: int) -> str:
         kind = run.kind
         if kind == "break":
             return "\\\n"
@@ -143,10 +162,10 @@ class RichWriter:
             return f"[{escape_inline(run.value)}]{{.math-tex}}"
         if kind == "lang" and LANGUAGE_TAG.match(run.value):
             local = BookLanguage(run.value, {}, frozenset({"cyrillic"}))
-            content = self._span(run.start, run.end, inner, local)
+            content = self._span(run.start, run.end, inner, local, depth=depth)
             direction = ' dir="rtl"' if is_rtl(run.value) else ""
             return f'[{content}]{{lang="{run.value}"{direction}}}'
-        content = self._span(run.start, run.end, inner, book)
+        content = self._span(run.start, run.end, inner, book, depth=depth)
         if kind == "emphasis":
             return f"*{content}*"
         if kind == "strong":
@@ -168,6 +187,15 @@ class RichWriter:
             bare = " .bare" if self._text[run.start : run.end] in (run.value, run.value[7:]) else ""
             return f"[{content}]({url}){{.external{bare}}}"
         return content
+
+
+def _depth(position: int, runs: Sequence[Run]) -> int:
+    """Return how many runs hold `position` strictly inside them."""
+    return sum(1 for run in runs if run.start < position < run.end)
+
+
+def _padded(cite: Cite) -> list[str]:
+    return [cite.locators[i] if i < len(cite.locators) else "" for i in range(len(cite.keys))]
 
 
 def _outside(position: int, runs: Sequence[Run]) -> int:

@@ -15,6 +15,10 @@ local function has(el, class)
 end
 
 local function cell_blocks(div)
+  -- A cell of one paragraph holds just its text (no paragraph spacing in the cell).
+  if #div.content == 1 and div.content[1].t == "Para" then
+    return { pandoc.Plain(div.content[1].content) }
+  end
   return div.content
 end
 

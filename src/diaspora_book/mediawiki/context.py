@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diaspora_book.errors import Diagnostics
+from diaspora_book.mediawiki.references import RefState
 from diaspora_book.mediawiki.source import Locator
 from diaspora_book.model import Fact, Figure, SourceSpan
 
@@ -29,6 +30,7 @@ class ReadContext:
     locator: Locator
     diagnostics: Diagnostics
     templates: dict[str, str]  # book.yml `templates:`: lowercased name -> drop/text/format
+    refs: RefState  # the article's <ref>s and citation templates (references.py)
     unknown: dict[str, TemplateUse] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)  # found inline, placed after the block
     infobox: tuple[str, list[Fact], SourceSpan] | None = None

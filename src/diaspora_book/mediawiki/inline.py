@@ -27,7 +27,9 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.language import LANGUAGE_TAG
+from diaspora_book.mediawiki.citation import WikiCitation
 from diaspora_book.mediawiki.context import MAX_DEPTH, ReadContext
+from diaspora_book.mediawiki.references import read_ref
 from diaspora_book.mediawiki.runs import RunText
 from diaspora_book.mediawiki.source import child_offset
 from diaspora_book.model import Figure, Paragraph
@@ -41,7 +43,7 @@ _STYLE = {
     "sub": "subscript",
 }
 _DROPPED_TAGS = {"script", "style", "img", "iframe", "object", "embed", "link", "meta", "input"}
-_SILENT_TAGS = {"ref", "references", "templatestyles", "indicator", "hr", "noinclude"}
+_SILENT_TAGS = {"templatestyles", "indicator", "hr", "noinclude"}
 _VERBATIM_TAGS = {"nowiki", "pre", "code", "tt", "source", "syntaxhighlight", "hask", "haskell"}
 FILE_NAMESPACES = {"file", "image", "datei", "bild", "archivo", "fichier", "файл", "immagine"}
 _DROPPED_NAMESPACES = {"category", "kategorie", "catégorie", "категория", "categoría"}
@@ -131,6 +133,10 @@ def _entity(node: HTMLEntity) -> str:
 def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
     name = str(node.tag).strip().lower()
     inner = contents_offset(node, at)
+    if name in ("ref", "references"):
+        # The references reader takes the whole tag (named refs, list-defined refs).
+        cite(read_ref(node, context.span(at), context.refs), out)
+        return
     if name in _SILENT_TAGS or node.wiki_markup in ("----",):
         return
     if name in _DROPPED_TAGS:
@@ -163,6 +169,12 @@ def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
         tag = str(node.get("lang").value).strip()
         if LANGUAGE_TAG.match(tag):
             out.add_run(start, "lang", tag)
+
+
+def cite(citation: WikiCitation | None, out: RunText) -> None:
+    """Mark where a citation is cited; a bibliography "entry" prints nothing there."""
+    if citation is not None and citation.kind == "cite":
+        out.add_run(out.position, "cite", str(citation.number))
 
 
 def _verbatim(code: Wikicode) -> str:

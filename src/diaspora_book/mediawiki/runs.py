@@ -36,6 +36,10 @@ class RunText:
     def add_run(self, start: int, kind: str, value: str = "") -> None:
         """Record a run from `start` to the current position (a break: an empty one)."""
         end = self.position
+        if kind == "cite":  # a footnote mark: after the word it is on, before any space
+            at = end - 1 if self._chars and self._chars[-1] == " " else end
+            self._runs.append(Run(at, at, kind, value))
+            return
         if kind == "break":
             if self._chars and self._chars[-1] == " ":
                 self._chars.pop()
@@ -59,6 +63,10 @@ class RunText:
                 if 0 < start < len(stripped):
                     runs.append(Run(start, start, "break"))
                 continue
+            if run.kind == "cite":
+                at = min(max(start, 0), len(stripped))
+                runs.append(Run(at, at, "cite", run.value))
+                continue
             while start < end and stripped[start] == " ":
                 start += 1
             while end > start and stripped[end - 1] == " ":
@@ -76,7 +84,7 @@ def _nested(runs: list[Run]) -> list[Run]:
         crosses = any(
             o.start < run.start < o.end < run.end or run.start < o.start < run.end < o.end
             for o in kept
-            if o.kind != "break"
+            if o.start != o.end
         )
         if not crosses:
             kept.append(run)

@@ -18,7 +18,8 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.language import LANGUAGE_TAG
 from diaspora_book.mediawiki.context import ReadContext
-from diaspora_book.mediawiki.inline import read_inline
+from diaspora_book.mediawiki.inline import cite, read_inline
+from diaspora_book.mediawiki.references import is_reference_furniture, read_citation_template
 from diaspora_book.mediawiki.runs import RunText
 from diaspora_book.mediawiki.source import child_offset
 from diaspora_book.mediawiki.units import convert_text
@@ -94,7 +95,11 @@ def param_text(template: Template, name: str | int) -> str:
 
 def read_template(template: Template, at: int, context: ReadContext, out: RunText) -> None:
     """Append what `template` shows to `out`, or drop it (furniture, unknown)."""
+    citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
+    if citation is not None or is_reference_furniture(name):
+        cite(citation, out)
+        return
     if name.startswith("#"):
         if name.startswith("#invoke"):
             context.diagnostics.warn(

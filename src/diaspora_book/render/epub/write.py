@@ -22,6 +22,7 @@ from diaspora_book.errors import Diagnostics
 from diaspora_book.fonts import font_css
 from diaspora_book.labels import Labels, book_labels
 from diaspora_book.language import direction_of
+from diaspora_book.media import embed_media
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import replacing
 from diaspora_book.render import html as pandoc
@@ -91,7 +92,8 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
     ]
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         raw = Path(tmp) / "pandoc.epub"
-        pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
+        markdown = embed_media(manuscript.markdown, project.root)
+        pandoc.convert(markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
     fonts = finish_text(archive, project, diagnostics)
     verified = verify(archive, project, fonts.missing)
