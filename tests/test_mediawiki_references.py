@@ -378,3 +378,21 @@ def test_the_bibliography_escapes_what_latex_would_read_and_reads_back(tmp_path)
     ]
     assert items[keys.key(articles[0][1].sources[0])]["URL"] == "https://x.org/a_b%20c?d=1&e=2"
     assert items[keys.key(articles[0][2].sources[0])]["title"] == hostile
+
+
+def test_hostile_references_give_text_or_a_warning_never_markup_or_a_traceback():
+    citations, problems = read(
+        '<ref name="loop"><ref name="loop" />Loop.</ref> A<ref name="loop" />'
+        "<ref>{{cite book |title=<script>alert(1)</script>Safe <img src=x onerror=alert(1)>"
+        "title |url=javascript:alert(1) |year=2001}}</ref>"
+        "<ref>{{#invoke:Citation/CS1|citation}}</ref>"
+        "<ref>{{cite book |title=" + "{{lang|en|" * 5000 + "Deep" + "}}" * 5000 + "}}</ref>"
+    )
+    loop, again, script, deep = citations
+    assert loop.sources == again.sources and loop.sources[0].note == "Loop."
+    assert dict(script.sources[0].fields) == {"title": "Safe title", "date": "2001"}
+    assert deep.sources[0].fields == ()  # nested past any sense: dropped, and reported
+    assert problems == [
+        f"{PATH}:1:200: warning: this <ref> holds no text; it is dropped",
+        f"{PATH}:1:249: warning: {{{{cite book}}}} has no title",
+    ]

@@ -19,6 +19,7 @@ from diaspora_book.errors import BookError, Diagnostics, diagnostic_from_json
 from diaspora_book.labels import check_catalogue
 from diaspora_book.lint import apply_accepted, lint_article, lint_figures
 from diaspora_book.media import media_dir, media_files
+from diaspora_book.mediawiki.attribution import check_attribution
 from diaspora_book.mediawiki.book_citations import with_wiki_keys
 from diaspora_book.mediawiki.read import merge_template_reports
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
@@ -124,6 +125,7 @@ def convert_articles(run: BuildContext) -> Book:
     book = Book(tuple(c.chapter for c in converted), notes)
     # Runs even after errors, on the articles that parsed, so one run reports everything.
     _check_book(run, book, order, converted, found)
+    check_attribution(book.chapters, project.config.sources, found)
     found = merge_template_reports(found)
     run.diagnostics.extend(apply_accepted(found, project.config.accept))
     if run.diagnostics.errors:

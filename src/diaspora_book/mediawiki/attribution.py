@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from diaspora_book.errors import BookError
+from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.markdown import escape_inline
 from diaspora_book.model import Chapter, SourceSpan
 
@@ -68,6 +68,7 @@ class Attribution:
     revision: str = ""
     date: str = ""  # ISO 8601 date (a timestamp's date part)
     contributors: tuple[str, ...] = ()
+    span: SourceSpan | None = field(default=None, compare=False)  # its book.yml entry
 
     def as_metadata(self) -> dict[str, Any]:
         """Plain data for a chapter's front matter (and the build cache)."""
@@ -149,6 +150,7 @@ def _source(node: yaml.Node, shown: str, article: str) -> Attribution:
         str(value.get("revision") or ""),
         date,
         tuple(str(c) for c in contributors if str(c).strip()),
+        span,
     )
 
 
@@ -164,6 +166,28 @@ def chapter_attribution(chapter: Chapter, sources: dict[str, Attribution]) -> At
             tuple(str(c) for c in data.get("contributors") or ()),
         )
     return sources.get(chapter.slug) or sources.get(_file_name(chapter.source))
+
+
+def check_attribution(
+    chapters: Sequence[Chapter], sources: dict[str, Attribution], diagnostics: Diagnostics
+) -> None:
+    """Report a wikitext chapter whose source is unknown, and `sources:` naming no article."""
+    used: set[str] = set()
+    for chapter in chapters:
+        for name in (chapter.slug, _file_name(chapter.source)):
+            if name in sources:
+                used.add(name)
+        if chapter.source.endswith(".wiki") and chapter_attribution(chapter, sources) is None:
+            diagnostics.warn(
+                SourceSpan(chapter.source, 1),
+                "the source of this article is unknown; its licence requires naming it "
+                "and its contributors",
+                f"add it under 'sources:' in book.yml: {_file_name(chapter.source)}.wiki: "
+                "title, url, revision, date, contributors",
+            )
+    for name, attribution in sources.items():
+        if name not in used:
+            diagnostics.warn(attribution.span, f"'sources:' names '{name}', which is no article")
 
 
 def revision_metadata(revision: Any) -> dict[str, Any]:

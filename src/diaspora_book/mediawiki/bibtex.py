@@ -27,6 +27,10 @@ _ESCAPES = {
 }
 _PROTECTED = frozenset({"title", "booktitle", "journal"})  # printed with the article's capitals
 _SHORT_WORDS = 4  # a free-text reference is cited by its first words
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for from with by and or der die das dem den des ein eine "
+    "nach von vom mit und im zu zum zur le la les de du des et".split()
+)
 _VERBATIM = frozenset({"url", "doi"})  # biblatex reads these verbatim: only braces matter
 
 
@@ -81,7 +85,10 @@ def bibtex_entry(key: str, source: Source) -> str:
         # A free-text <ref>: its text is what the References print, so it is the
         # title (citeproc styles print a `note` seldom); in the text, its first words.
         words = source.note.split()
-        short = " ".join(words[:_SHORT_WORDS]).rstrip(",.;:")
+        first = words[:_SHORT_WORDS]
+        while len(first) > 1 and first[-1].lower().strip(",.;:") in _FUNCTION_WORDS:
+            first.pop()  # "Eigene Zählung nach dem" -> "Eigene Zählung"
+        short = " ".join(first).rstrip(",.;:")
         lines.append(f"  title = {{{{{escape(source.note)}}}}},")
         if len(words) > _SHORT_WORDS:
             lines.append(f"  shorttitle = {{{{{escape(short)}}}}},")

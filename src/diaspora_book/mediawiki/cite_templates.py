@@ -97,7 +97,7 @@ FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("url", ("url", "chapter-url", "archive-url")),
     ("urldate", ("access-date", "accessdate")),
     ("language", ("language", "lang")),
-    ("school", ("degree",)),
+    ("type", ("degree",)),
 )
 GERMAN_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", ("titel",)),
@@ -328,6 +328,8 @@ def _shape(entry_type: str, fields: dict[str, str]) -> tuple[str, dict[str, str]
         )
     if chapter:  # a section of a web page or an article: keep it in the title
         fields["title"] = f"{fields['title']}: {chapter}" if fields.get("title") else chapter
+    if entry_type == "thesis" and "publisher" in fields:  # the university
+        fields["institution"] = fields.pop("publisher")
     order = (
         "title",
         "booktitle",
@@ -338,7 +340,8 @@ def _shape(entry_type: str, fields: dict[str, str]) -> tuple[str, dict[str, str]
         "edition",
         "series",
         "publisher",
-        "school",
+        "institution",
+        "type",
         "address",
         "date",
         "isbn",

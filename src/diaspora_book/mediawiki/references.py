@@ -88,6 +88,7 @@ class RefState:
         self._citations: list[WikiCitation] = []
         self._named: dict[str, WikiCitation] = {}  # name -> the citation that defined it
         self._full: list[Source] = []  # every full citation template, for {{sfn}}
+        self._by_short: dict[tuple[str, ...], Source] | None = None  # _full by names, year
         self._problems: list[tuple[SourceSpan, str]] = []
 
     def add(self, citation: WikiCitation) -> WikiCitation:
@@ -112,6 +113,7 @@ class RefState:
 
     def full_entry(self, source: Source) -> None:
         self._full.append(source)
+        self._by_short = None
 
     def set_page(self, locator: str, span: SourceSpan) -> None:
         """{{rp|12}}: the page of the citation just read."""
@@ -150,10 +152,13 @@ class RefState:
         """A short citation's full entry: the article's work with those names and year."""
         if source.entry_type:
             return source
-        wanted = _short_key(source.anchor)
-        for full in self._full:
-            if _short_key(full.short_names) == wanted:
-                return full
+        if self._by_short is None:  # built once: an article may have thousands
+            self._by_short = {}
+            for work in self._full:
+                self._by_short.setdefault(_short_key(work.short_names), work)
+        full = self._by_short.get(_short_key(source.anchor))
+        if full is not None:
+            return full
         shown = " ".join(source.anchor)
         self.problem(
             source.span,
