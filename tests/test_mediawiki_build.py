@@ -340,3 +340,29 @@ def test_markup_seeds_glossary_and_index_suggestions(project_factory):
     seeds = [s.term for s in proper_nouns(articles, set())]
     assert seeds[:2] == ["Almaty Region", "Ghulja Incident"]
     assert proper_nouns(articles, set())[0].span.line == 1
+
+
+def test_glossary_and_index_terms_are_marked_inside_styled_and_linked_text(project_factory):
+    root = project_factory(
+        {
+            "Uyghurs.wiki": "The earliest, the ''yärlik'' (\"locals\"), came to [[Almaty]] first. "
+            "Later the '''yärlik''' and [[Almaty|the city of Almaty]] grew.\n\n"
+            "{|\n! Term !! Note\n|-\n| yärlik || in Almaty\n|}\n",
+        }
+    )
+    (root / "glossary.yml").write_text(
+        "- term: yärlik\n  gloss: locals\n  definition: Uyghurs long settled.\n"
+        "  language: ug-Latn\n",
+        encoding="utf-8",
+    )
+    (root / "index.yml").write_text("- term: Almaty\n  kind: place\n", encoding="utf-8")
+    report = build(load_project(root))
+    chapter = (root / "chapters" / "01-uyghurs.md").read_text(encoding="utf-8")
+    assert "*[yärlik](#glossary-yarlik){#uyghurs--yarlik-1 .glossref lang=ug-Latn}*" in chapter
+    assert "**[yärlik](#glossary-yarlik){#uyghurs--yarlik-2 .glossref lang=ug-Latn}**" in chapter
+    assert "the city of [Almaty]{#uyghurs--almaty-2 .indexed}" in chapter
+    assert chapter.count(".glossref") == 3 and chapter.count(".indexed") == 3
+    assert [str(d) for d in report.diagnostics if "anchor" in d.message] == []
+    pdf, _ = _outputs(report)
+    index = pdf_text(pdf).split("Index")[-1]
+    assert "Almaty" in index and "yärlik" in index

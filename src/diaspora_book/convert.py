@@ -191,6 +191,8 @@ class _Marker:
         """
         styled, cites = [], []
         for run in runs:
+            if run.kind == "wikilink" and not self.writer.links.anchor(run.value):
+                continue  # a link out of the book prints as plain text (marks may go there)
             if run.kind != "cite":
                 styled.append(run)
                 continue

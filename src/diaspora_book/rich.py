@@ -48,7 +48,7 @@ class Links:
 
 
 def usable_marks(marks: Sequence[Mark], runs: Sequence[Run]) -> list[Mark]:
-    """Return the marks that fit the runs: inside or around each, never across or in a link."""
+    """Return the marks that fit the runs: inside one or apart, never across, in a link."""
     kept = []
     for mark in marks:
         ok = True
@@ -57,9 +57,10 @@ def usable_marks(marks: Sequence[Mark], runs: Sequence[Run]) -> list[Mark]:
                 ok = ok and not mark.start < run.start < mark.end
                 continue
             inside = run.start <= mark.start and mark.end <= run.end
-            around = mark.start <= run.start and run.end <= mark.end
             apart = mark.end <= run.start or run.end <= mark.start
-            if (run.kind in _OPAQUE and not apart) or not (inside or around or apart):
+            # A mark inside a run (or exactly on it) is written inside it; one that
+            # crosses a run, holds a run, or lies in a link or formula is not written.
+            if (run.kind in _OPAQUE and not apart) or not (inside or apart):
                 ok = False
         if ok:
             kept.append(mark)
@@ -80,18 +81,12 @@ class RichWriter:
         cites: Sequence[Cite] = (),
     ) -> str:
         """Return `text` with its runs, marks (from `usable_marks`) and citations."""
-        self._text, self._marks = text, list(marks)
+        self._text, self._marks = text, list(marks)  # (from usable_marks)
         self._cites = [replace(c, position=_outside(c.position, runs)) for c in cites]
         # Each citation is written in the outermost stretch of text at its place: one at
         # the end of a language span or emphasis goes after it, not inside.
         self._depth = [_depth(c.position, runs) for c in self._cites]
         self._written: set[int] = set()
-        # A mark that contains runs is dropped here (its text keeps the runs' styling).
-        self._marks = [
-            (m, a)
-            for m, a in self._marks
-            if not any(m.start <= r.start and r.end <= m.end and r.kind != "break" for r in runs)
-        ]
         return self._span(0, len(text), list(runs), self.book, top=True)
 
     def _span(
