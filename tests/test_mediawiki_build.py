@@ -18,7 +18,7 @@ from diaspora_book.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .conftest import make_project
-from .readers import epub_documents, epub_text, pdf_page_texts, pdf_text
+from .readers import epub_documents, epub_text, pdf_fonts, pdf_page_texts, pdf_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mediawiki"
 MARKUP = ("'''", "[[", "]]", "{{", "}}", "<ref", "{|", "|}")
@@ -366,3 +366,10 @@ def test_glossary_and_index_terms_are_marked_inside_styled_and_linked_text(proje
     pdf, _ = _outputs(report)
     index = pdf_text(pdf).split("Index")[-1]
     assert "Almaty" in index and "yärlik" in index
+
+
+def test_no_missing_glyphs_in_the_wiki_books(english, german):
+    for _, report in (english, german):
+        pdf, _ = _outputs(report)
+        for font in pdf_fonts(pdf):
+            assert font.drawn <= font.has, (font.name, sorted(font.drawn - font.has))
