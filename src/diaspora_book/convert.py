@@ -106,9 +106,11 @@ def convert_article(
             lines += table_lines(block, marker.rich)
         elif isinstance(block, Figure):
             lines += figure_lines(block, media.get(media_key(block.file)), marker.plain)
+        elif isinstance(block, BulletList) and block.see_also and list_style(block.items):
+            # Right under its heading, as the "See also" style expects; links stay links.
+            lines += [f"- {marker.plain(item.text, item.runs)}" for item in block.items] + [""]
         elif isinstance(block, BulletList) and list_style(block.items):
-            write = marker.plain if block.see_also else marker.rich
-            lines += definition_lines(block, write) or list_lines(block, write)
+            lines += definition_lines(block, marker.rich) or list_lines(block, marker.rich)
         elif isinstance(block, BulletList) and block.see_also:
             lines += [f"- {tagged(item.text, languages, block=True)}" for item in block.items]
             lines.append("")
