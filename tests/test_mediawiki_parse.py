@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from diaspora_book.errors import BookError
 from diaspora_book.mediawiki.export import read_export
@@ -278,3 +281,72 @@ def test_a_broken_export_is_one_error_with_its_line():
     assert str(caught.value).startswith(
         "articles/x.xml:4: error: not a readable MediaWiki export: Opening and ending tag mismatch"
     )
+
+
+FRAGMENTS = [
+    "\n",
+    "\n\n",
+    " ",
+    "text",
+    "''",
+    "'''",
+    "[[",
+    "]]",
+    "|",
+    "{{",
+    "}}",
+    "{{lang|ug|",
+    "{|",
+    "|}",
+    "|-",
+    "!",
+    "||",
+    "*",
+    "#",
+    ":",
+    ";",
+    "<ref>",
+    "</ref>",
+    "<ref name=a/>",
+    "<math>",
+    "</math>",
+    "<gallery>",
+    "</gallery>",
+    "[[File:a.jpg|",
+    "[http://x.org ",
+    "]",
+    "<br/>",
+    "&amp;",
+    "&#0;",
+    "<!--",
+    "-->",
+    "==",
+    "<nowiki>",
+    "</nowiki>",
+    "{{{",
+    "}}}",
+    "<sup>",
+    "</sup>",
+    "ئۇيغۇر",
+    "{{convert|",
+    "{{Infobox x|a=",
+    "<blockquote>",
+    "</blockquote>",
+    "<script>",
+    "{{#invoke:",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=60))
+def test_any_wikitext_reads_and_converts_without_a_traceback(pieces):
+    from diaspora_book.config import BookConfig
+    from diaspora_book.convert import convert_article
+
+    text = "".join(pieces)
+    try:
+        article, _ = read(text)
+    except BookError:
+        return  # a clear, one-line error (an empty article)
+    chapter = convert_article(article, 1, BookConfig(title="T"), links={"Text": "text"})
+    assert re.search(r"(?<!\\)<", chapter.body) is None  # any "<" left is escaped text
