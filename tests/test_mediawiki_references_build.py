@@ -186,3 +186,23 @@ def test_check_reports_references_it_cannot_map_at_their_line(tmp_path):
         "articles/Broken.wiki:4:54: warning: {{sfn}} cites 'Ghost 1901', which no full citation "
         "in this article matches (by family names and year)",
     ]
+
+
+def test_a_rebuild_converts_again_only_the_chapters_whose_keys_changed(tmp_path):
+    from diaspora_book.cache import BuildCache
+
+    root = _book(tmp_path / "book", (ENGLISH, GERMAN), "title: Dungans\n" + SOURCES)
+    project = load_project(root)
+    request = BuildRequest(formats=("epub",))
+    build(project, request, cache=BuildCache(root))
+    german = root / "articles" / GERMAN
+    german.write_text(
+        german.read_text(encoding="utf-8").replace("Titel=Feste und Bräuche", "Titel=Feste"),
+        encoding="utf-8",
+    )
+    again = build(project, request, cache=BuildCache(root))
+    # the English chapter's keys are the same: it comes from the cache
+    assert [stage for stage in again.ran if stage.startswith("chapter:")] == [
+        f"chapter:articles/{GERMAN}"
+    ]
+    assert f"chapter:articles/{ENGLISH}" in again.reused

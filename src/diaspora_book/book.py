@@ -20,7 +20,7 @@ from diaspora_book.labels import check_catalogue
 from diaspora_book.lint import apply_accepted, lint_article, lint_figures
 from diaspora_book.media import media_dir, media_files
 from diaspora_book.mediawiki.attribution import check_attribution
-from diaspora_book.mediawiki.book_citations import with_wiki_keys
+from diaspora_book.mediawiki.book_citations import article_keys, with_wiki_keys
 from diaspora_book.mediawiki.read import merge_template_reports
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
 from diaspora_book.progress import SILENT, Progress
@@ -211,7 +211,7 @@ def _chapter(
         return None
     titles = "\n".join(f"{title}\t{slug}" for title, slug in sorted(links.items()))
     media = "\n".join(media_files(media_dir(path)).values())
-    keys = notes.wiki_keys.digest  # the book-wide citation keys the chapter's text uses
+    keys = article_keys(notes, source)  # the book-wide citation keys its text uses
     key = digest(data, shown, source.slug, str(number), run.shared, titles, media, keys)
     stage = f"chapter:{shown}" + (f"#{source.page}" if source.page is not None else "")
     cached = run.cache.lookup(stage, key)

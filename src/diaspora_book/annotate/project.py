@@ -58,6 +58,9 @@ class Annotations:
     root: Path | None = None  # the project (None: the folder of references.bib)
     # MediaWiki articles' references: the key of every work they cite (book level).
     wiki_keys: CitationKeys = CitationKeys()
+    # Per MediaWiki article ("path#page"): a hash of the keys its citations got, so a
+    # chapter is converted again only when its own keys change.
+    wiki_key_digests: dict[str, str] = field(default_factory=dict)
     # book.yml `sources:`: where each .wiki/.txt article's text came from.
     sources: dict[str, Attribution] = field(default_factory=dict)
 

@@ -9,6 +9,7 @@ changed. Their problems are not reported here: converting the article reports th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -42,7 +43,24 @@ def with_wiki_keys(
     articles = [_citations(project, cache, shared, source) for source in sources]
     if not any(articles):
         return notes
-    return replace(notes, wiki_keys=assign_keys(articles, notes.bibliography))
+    keys = assign_keys(articles, notes.bibliography)
+    digests = {
+        _article_id(source): hashlib.sha256(
+            repr([keys.keys_of(citation) for citation in citations]).encode()
+        ).hexdigest()
+        for source, citations in zip(sources, articles, strict=True)
+        if citations
+    }
+    return replace(notes, wiki_keys=keys, wiki_key_digests=digests)
+
+
+def article_keys(notes: Annotations, source: ArticleSource) -> str:
+    """A hash of the keys article `source` cites ("" for an article without citations)."""
+    return notes.wiki_key_digests.get(_article_id(source), "")
+
+
+def _article_id(source: ArticleSource) -> str:
+    return source.shown + (f"#{source.page}" if source.page is not None else "")
 
 
 def _citations(
@@ -55,7 +73,7 @@ def _citations(
     except OSError:
         return ()  # converting the article reports it
     key = digest(data, source.shown, source.slug, str(source.page), shared)
-    stage = f"citations:{source.shown}" + (f"#{source.page}" if source.page is not None else "")
+    stage = f"citations:{_article_id(source)}"
     cached = cache.lookup(stage, key)
     if cached is not None:
         return citations_from_json(cached["citations"])
