@@ -202,3 +202,24 @@ def test_a_known_licence_by_name(tmp_path):
     root = _project(tmp_path / "book", "licence: CC BY 4.0\n")
     licence = load_project(root).config.licence
     assert licence.url == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_a_txt_article_is_attributed_from_book_yml(tmp_path):
+    from diaspora_book.build import BuildRequest
+
+    root = tmp_path / "book"
+    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "uyghurs.txt").write_text(
+        "= Uyghurs =\n\nThe Uyghurs of Almaty.\n", encoding="utf-8"
+    )
+    (root / "book.yml").write_text(
+        "title: T\nsources:\n  uyghurs.txt:\n    title: Uyghurs in Kazakhstan\n"
+        "    url: https://en.wikipedia.org/w/index.php?oldid=7\n    date: 2024-01-02\n",
+        encoding="utf-8",
+    )
+    report = build(load_project(root), BuildRequest(formats=("pdf",)))
+    text = normalise(pdf_text(report.outputs[0])).replace("/ ", "/")
+    assert text.endswith(
+        "Article sources and contributors Uyghurs Uyghurs in Kazakhstan, version of "
+        "January 2, 2024, https://en.wikipedia.org/w/index.php?oldid=7"
+    )
