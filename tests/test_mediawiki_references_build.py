@@ -120,6 +120,7 @@ def test_citations_carry_their_pages(english):
     assert "Laruelle 2007, 20" in text  # {{harvnb}}
     assert "(Li and Chen 2015, 310; Sidikov 1998, 201)" in text
     assert "(Mayer 1990, 44–46)" in text  # Literatur |Seiten=
+    assert "Lao Huihui (Svanberg 1988)." in text  # after italics, before the full stop
 
 
 def test_no_markup_survives(english):
@@ -157,3 +158,26 @@ def test_a_german_book_prints_its_literatur(german):
     assert "Mayer, Karl. 1990. „Die Dunganen und der Zar“. In Zentralasien im 19. Jahrhundert" in (
         " ".join(in_pdf)
     )
+
+
+def test_check_reports_references_it_cannot_map_at_their_line(tmp_path):
+    root = tmp_path / "book"
+    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "Broken.wiki").write_text(
+        "Intro.\n\nA claim.<ref>{{cite blog |url=https://b.example |title=Blog}}</ref> "
+        'Another.<ref name="gone" />\n'
+        "More.<ref>{{cite book |last=Nobody |year=1990}}</ref>{{sfn|Ghost|1901}}\n",
+        encoding="utf-8",
+    )
+    (root / "book.yml").write_text(
+        "title: B\nsources:\n  Broken.wiki:\n    title: Broken\n", encoding="utf-8"
+    )
+    found = [str(d) for d in run_checks(load_project(root)) if "wiki:" in str(d)]
+    assert found == [
+        "articles/Broken.wiki:3:14: warning: {{cite blog}} is not a citation template "
+        "diaspora-book knows; its fields are kept in a generic entry",
+        'articles/Broken.wiki:3:77: warning: <ref name="gone" /> is never defined',
+        "articles/Broken.wiki:4:11: warning: {{cite book}} has no title",
+        "articles/Broken.wiki:4:54: warning: {{sfn}} cites 'Ghost 1901', which no full citation "
+        "in this article matches (by family names and year)",
+    ]

@@ -131,7 +131,8 @@ class RefState:
                 citation = self._reuse(citation)
             sources = tuple(self._resolve(s) for s in citation.sources)
             resolved.append(replace(citation, sources=sources))
-        for span, message in self._problems:
+        # In the article's order, though a name or a short citation is resolved at the end.
+        for span, message in sorted(self._problems, key=lambda p: (p[0].line, p[0].column)):
             diagnostics.warn(span, message)
         self._problems = []
         return tuple(resolved)
