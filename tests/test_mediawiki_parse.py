@@ -350,3 +350,16 @@ def test_any_wikitext_reads_and_converts_without_a_traceback(pieces):
         return  # a clear, one-line error (an empty article)
     chapter = convert_article(article, 1, BookConfig(title="T"), links={"Text": "text"})
     assert re.search(r"(?<!\\)<", chapter.body) is None  # any "<" left is escaped text
+
+
+def test_every_character_of_a_block_points_back_at_its_place_in_the_source():
+    source = "Intro '''bold''' and {{lang|ug|يەرلىك}} here,\nsecond line , , end."
+    (block,) = blocks(source)
+    assert block.text == "Intro bold and يەرلىك here, second line , , end."
+    assert str(block.span) == "articles/Some_page.wiki:1"
+    assert block.span.at(block.text.index("bold")).column == source.index("bold") + 1
+    assert block.span.at(block.text.index("يەرلىك")).column == source.index("يەرلىك") + 1
+    second = block.span.at(block.text.index("second"))
+    assert (second.line, second.column) == (2, 1)
+    comma = block.span.at(block.text.index(", ,"))
+    assert (comma.line, comma.column) == (2, source.split("\n")[1].index(", ,") + 1)

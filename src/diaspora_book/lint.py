@@ -44,7 +44,7 @@ def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
         for fact in article.infobox.facts:
             # The value starts after "Key: " on the fact's line.
             offset = len(fact.key) + 2 if fact.key else 0
-            yield fact.value, SourceSpan(fact.span.path, fact.span.line, fact.span.column + offset)
+            yield fact.value, fact.span if fact.runs or fact.span.places else fact.span.at(offset)
     for block in article.blocks:
         if isinstance(block, (Paragraph, Heading)):
             yield block.text, block.span
@@ -64,7 +64,7 @@ def lint_article(article: Article, diagnostics: Diagnostics) -> None:
     for text, span in _texts(article):
         for code, pattern, message in _RULES:
             for match in pattern.finditer(text):
-                where = SourceSpan(span.path, span.line, span.column + match.start())
+                where = span.at(match.start())
                 diagnostics.warn(where, message.format(match=match.group()), code=code)
 
 

@@ -7,6 +7,7 @@ stage can point an editor at `path:line`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +24,23 @@ class SourceSpan:
     path: str  # as displayed, relative to the project when possible
     line: int  # 1-based
     column: int = 1  # 1-based, in characters
+    # For a block read from markup (MediaWiki), where its plain text comes from:
+    # (offset in the text, line, column) wherever the text stops following the source
+    # one to one (markup left out, a new line). Empty: the text is the source's.
+    places: tuple[tuple[int, int, int], ...] = field(default=(), compare=False, repr=False)
 
     def __str__(self) -> str:
         if self.column > 1:
             return f"{self.path}:{self.line}:{self.column}"
         return f"{self.path}:{self.line}"
+
+    def at(self, offset: int) -> SourceSpan:
+        """Return the span of the character `offset` places into the text starting here."""
+        if not self.places:
+            return SourceSpan(self.path, self.line, self.column + offset)
+        index = max(0, bisect.bisect_right(self.places, (offset, 1 << 62, 0)) - 1)
+        start, line, column = self.places[index]
+        return SourceSpan(self.path, line, column + max(0, offset - start))
 
 
 @dataclass(frozen=True)

@@ -235,4 +235,4 @@ def _foreign_words(
 
 
 def _at(span: SourceSpan, offset: int) -> SourceSpan:
-    return SourceSpan(span.path, span.line, span.column + offset)
+    return span.at(offset)

@@ -139,12 +139,12 @@ def proper_nouns(articles: list[Article], skip: set[str], language: str = "en") 
             for run in runs:
                 target = run.value.partition("#")[0].strip() if run.kind == "wikilink" else ""
                 if target[:1].isupper() and ":" not in target and target not in skip:
-                    where = SourceSpan(span.path, span.line, span.column + run.start)
+                    where = span.at(run.start)
                     seeds.setdefault(nfc(target), Seed(nfc(target), where))
     for text, span in texts:
         for start, name in _names(text, mid_sentence, lexicon):
             if name not in skip and name not in seeds:
-                seeds[name] = Seed(name, SourceSpan(span.path, span.line, span.column + start))
+                seeds[name] = Seed(name, span.at(start))
     return list(seeds.values())
 
 

@@ -170,7 +170,7 @@ class BlockReader:
         read_inline(Wikicode([template]), at, self.context, out)
         text, runs = out.result()
         if text:
-            self._add(Paragraph(text, self.context.span(at), runs, "hatnote"))
+            self._add(Paragraph(text, out.span(self.context.locator, at), runs, "hatnote"))
         return True
 
     def _heading(self, node: Heading, at: int) -> None:
@@ -182,7 +182,7 @@ class BlockReader:
             return
         level = min(max(node.level, 2), 6)
         self._under_see_also = is_see_also(text)
-        self._add(HeadingBlock(level, text, self.context.span(at)))
+        self._add(HeadingBlock(level, text, out.span(self.context.locator, at)))
 
     def _list_item(self, nodes: list[tuple[Node, int]], kind: str) -> None:
         marker = ""
@@ -204,10 +204,12 @@ class BlockReader:
             # A lone `:` indent is how articles set off a formula or a quotation.
             only_math = len(runs) == 1 and runs[0].kind == "math" and runs[0].end == len(text)
             self._add(
-                Paragraph(text, self.context.span(at), runs, "math" if only_math else "quote")
+                Paragraph(
+                    text, out.span(self.context.locator, at), runs, "math" if only_math else "quote"
+                )
             )
         elif text:
-            self._items.append(ListItem(text, self.context.span(at), runs, marker))
+            self._items.append(ListItem(text, out.span(self.context.locator, at), runs, marker))
         for figure in figures:
             self._end_list()
             self._add(figure)
@@ -223,7 +225,12 @@ class BlockReader:
         if text:
             only_math = len(runs) == 1 and runs[0].kind == "math" and runs[0].end == len(text)
             self.blocks.append(
-                Paragraph(text, self.context.span(nodes[0][1]), runs, "math" if only_math else kind)
+                Paragraph(
+                    text,
+                    out.span(self.context.locator, nodes[0][1]),
+                    runs,
+                    "math" if only_math else kind,
+                )
             )
         self.blocks.extend(figures)
 

@@ -91,8 +91,9 @@ def positioned(code: Wikicode, offset: int):
 
 def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
     """Append one node to `out`."""
+    out.hint = at
     if isinstance(node, Text):
-        out.add(_STRAY_TAG.sub(" ", node.value))
+        out.add(_STRAY_TAG.sub(lambda tag: " " * len(tag.group()), node.value), exact=True)
     elif isinstance(node, HTMLEntity):
         out.add(_entity(node))
     elif isinstance(node, Comment):
@@ -239,7 +240,7 @@ def paragraph(code: Wikicode, offset: int, context: ReadContext, kind: str = "")
     out = RunText()
     read_inline(code, offset, context, out)
     text, runs = out.result()
-    return Paragraph(text, context.span(offset), runs, kind)
+    return Paragraph(text, out.span(context.locator, offset), runs, kind)
 
 
 def take_figures(context: ReadContext) -> list[Figure]:

@@ -8,7 +8,7 @@ would not read `* x*` as emphasis).
 
 from __future__ import annotations
 
-from diaspora_book.model import Run
+from diaspora_book.model import Run, SourceSpan
 
 _SPACE = " \t\n\r\f\v"
 
@@ -18,20 +18,29 @@ class RunText:
 
     def __init__(self) -> None:
         self._chars: list[str] = []
+        self._origins: list[int] = []  # each character's offset in the wikitext
         self._runs: list[Run] = []
+        self.hint = 0  # offset of the node being read (set by the reader)
 
     @property
     def position(self) -> int:
         return len(self._chars)
 
-    def add(self, text: str) -> None:
-        """Append text, collapsing white space (a no-break space stays)."""
-        for char in text:
+    def add(self, text: str, exact: bool = False) -> None:
+        """Append text, collapsing white space (a no-break space stays).
+
+        `exact`: the text is the source's own, character for character, from `hint`
+        on; otherwise (a template's words, an entity) all of it comes from `hint`.
+        """
+        for index, char in enumerate(text):
+            origin = self.hint + index if exact else self.hint
             if char in _SPACE:
                 if self._chars and self._chars[-1] != " ":
                     self._chars.append(" ")
+                    self._origins.append(origin)
             else:
                 self._chars.append(char)
+                self._origins.append(origin)
 
     def add_run(self, start: int, kind: str, value: str = "") -> None:
         """Record a run from `start` to the current position (a break: an empty one)."""
@@ -43,12 +52,27 @@ class RunText:
         if kind == "break":
             if self._chars and self._chars[-1] == " ":
                 self._chars.pop()
+                self._origins.pop()
                 end = self.position
             self._runs.append(Run(end, end, kind, value))
             self._chars.append(" ")  # the break reads as a space in plain text
+            self._origins.append(self.hint)
             return
         if end > start:
             self._runs.append(Run(start, end, kind, value))
+
+    def span(self, locator, start: int) -> SourceSpan:
+        """Return the span of a block that starts at offset `start`, its text being the
+        text `result` gives: `SourceSpan.at` maps each offset of the text to the source.
+
+        `locator` is the article's (`source.Locator`).
+        """
+        text = "".join(self._chars)
+        lead = len(text) - len(text.lstrip(" "))
+        origins = self._origins[lead : lead + len(text.strip(" "))]
+        where = locator.span(start)
+        places = _places(origins, locator.line_starts, locator) if origins else ()
+        return SourceSpan(where.path, where.line, where.column, places)
 
     def result(self) -> tuple[str, tuple[Run, ...]]:
         """Return the stripped text and its runs, trimmed to non-space edges."""
@@ -74,6 +98,17 @@ class RunText:
             if end > start:
                 runs.append(Run(start, end, run.kind, run.value))
         return stripped, tuple(_nested(runs))
+
+
+def _places(origins: list[int], line_starts: frozenset[int], locator) -> tuple:
+    places: list[tuple[int, int, int]] = []
+    previous = -2
+    for index, origin in enumerate(origins):
+        if origin != previous + 1 or origin in line_starts:
+            where = locator.span(origin)
+            places.append((index, where.line, where.column))
+        previous = origin
+    return tuple(places)
 
 
 def _nested(runs: list[Run]) -> list[Run]:

@@ -7,6 +7,7 @@ written, so a node's offset is its parent's plus the length of what precedes it.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 
 from diaspora_book.model import SourceSpan
@@ -26,6 +27,11 @@ class Locator:
         """Return the locator of `text`, which begins at `first_line` of `path`."""
         starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         return cls(path, tuple(starts), first_line, first_column)
+
+    @functools.cached_property
+    def line_starts(self) -> frozenset[int]:
+        """The offsets where a line of the wikitext begins."""
+        return frozenset(self.starts)
 
     def span(self, offset: int) -> SourceSpan:
         """Return the span of the character at `offset`."""

@@ -73,7 +73,7 @@ def _cell(node: Tag, at: int, context: ReadContext) -> TableCell:
     text, runs = out.result()
     return TableCell(
         text,
-        context.span(at),
+        out.span(context.locator, at),
         runs,
         header=str(node.tag).lower() == "th",
         colspan=_span_attribute(node, "colspan"),

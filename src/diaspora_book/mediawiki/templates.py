@@ -227,11 +227,12 @@ def _infobox(template: Template, at: int, context: ReadContext) -> None:
     before = len(context.figures)
     for param in template.params:
         out = RunText()
-        offset = child_offset(str(template), at, str(param))
-        read_inline(param.value, child_offset(str(template), at, str(param.value)), context, out)
+        offset = child_offset(str(template), at, str(param.value))
+        read_inline(param.value, offset, context, out)
         value, runs = out.result()
         key = " ".join(str(param.name).replace("_", " ").split()) if param.showkey else ""
         if value and key.lower() not in ("image", "image caption", "caption", "alt", "map"):
-            facts.append(Fact(key[:1].upper() + key[1:], value, context.span(offset), runs))
+            span = out.span(context.locator, offset)
+            facts.append(Fact(key[:1].upper() + key[1:], value, span, runs))
     context.infobox = (caption.strip(), facts, context.span(at))
     del context.figures[before:]  # an infobox's image is not a body figure
