@@ -396,3 +396,17 @@ def test_hostile_references_give_text_or_a_warning_never_markup_or_a_traceback()
         f"{PATH}:1:200: warning: this <ref> holds no text; it is dropped",
         f"{PATH}:1:249: warning: {{{{cite book}}}} has no title",
     ]
+
+
+def test_footnotes_written_as_templates_keep_their_text():
+    citations, problems = read(
+        "A{{efn|An explanatory note with {{lang|ug|ئۇ}}.}} B{{efn|name=n|Named note.}} "
+        "C{{efn|name=n}} D{{refn|{{cite book |title=T |year=2000 |page=4}}}} E{{efn}}"
+    )
+    assert [(c.sources[0].note or c.sources[0].get("title"), c.locator) for c in citations] == [
+        ("An explanatory note with ئۇ.", ""),
+        ("Named note.", ""),
+        ("Named note.", ""),
+        ("T", "4"),
+    ]
+    assert problems == [f"{PATH}:1:148: warning: an empty {{{{efn}}}} cites nothing; it is dropped"]

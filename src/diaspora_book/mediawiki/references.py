@@ -61,13 +61,17 @@ REFERENCE_HEADINGS = frozenset(
 FURNITURE = frozenset(
     {
         "reflist", "references", "refbegin", "refend", "notelist", "notes", "rp", "r",
-        "cnote", "refn", "efn", "sfnref", "harvid", "reflist-talk", "cite check",
+        "notelist-ua", "notelist-lr", "notelist-la", "sfnref", "harvid", "reflist-talk",
+        "cite check",
         "more citations needed", "citation needed", "cn", "fact", "better source needed",
         "page needed", "full citation needed", "unreliable source?", "by whom", "when",
         "who", "which", "dubious", "verify source", "failed verification",
     }
 )  # fmt: skip
 _LIST_TAGS = ("references",)
+# Footnotes written as templates: an explanatory note ({{efn}}) or a named ref ({{refn}});
+# their text (the first parameter) is read as a <ref>'s body.
+NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg", "cnote"})
 _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 
 
@@ -190,16 +194,30 @@ def read_ref(tag: Tag, span: SourceSpan, state: RefState) -> WikiCitation | None
         return None
     if name != "ref":
         return None
-    ref_name = _attribute(tag, "name")
     body = tag.contents if tag.contents is not None and not tag.self_closing else None
+    return _ref(body, _attribute(tag, "name"), (str(tag), "<ref>"), span, state)
+
+
+def _ref(
+    body: Wikicode | None,
+    ref_name: str,
+    written: tuple[str, str],
+    span: SourceSpan,
+    state: RefState,
+) -> WikiCitation | None:
+    """A footnote's citation: its body's sources, or (no body) a reuse of `ref_name`.
+
+    `written` is the whole footnote as written and what to call it in a message.
+    """
+    outer, what = written
     if body is None or not str(body).strip():
         if not ref_name:
-            state.problem(span, "an empty <ref> cites nothing; it is dropped")
+            state.problem(span, f"an empty {what} cites nothing; it is dropped")
             return None
         return state.add(WikiCitation(0, "cite", (), span, name=ref_name))
-    citation = _citation(body, str(tag), span, state)
+    citation = _citation(body, outer, span, state)
     if citation is None:
-        state.problem(span, "this <ref> holds no text; it is dropped")
+        state.problem(span, f"this {what} holds no text; it is dropped")
         return None
     citation = replace(citation, name=ref_name)
     if ref_name:
@@ -227,6 +245,10 @@ def read_citation_template(
     if name in ("reflist", "references") and template.has("refs"):
         _define_all(template.get("refs").value, str(template), span, state)
         return None
+    if name in NOTE_TEMPLATES:  # {{efn|text}}: a footnote written as a template
+        body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
+        ref_name = plain(template.get("name").value) if template.has("name") else ""
+        return _ref(body, ref_name, (str(template), f"{{{{{name}}}}}"), span, state)
     if is_short_citation(name):
         source = _short(template, span)
         names, locator, page = read_short(template)
