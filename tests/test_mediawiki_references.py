@@ -410,3 +410,20 @@ def test_footnotes_written_as_templates_keep_their_text():
         ("T", "4"),
     ]
     assert problems == [f"{PATH}:1:148: warning: an empty {{{{efn}}}} cites nothing; it is dropped"]
+
+
+def test_r_template_reuses_a_named_ref_with_its_page():
+    citations, problems = read(
+        'A<ref name="w">{{cite book |last=W |title=Work |year=1999 |page=3}}</ref> '
+        "B{{r|w|p=17}} C{{r|w}} D{{r|w|x}}"
+    )
+    assert [c.locators for c in citations] == [
+        (("3", True),),
+        (("17", True),),
+        (("3", True),),
+        (("3", True),),
+    ]
+    assert {c.sources for c in citations} == {citations[0].sources}
+    assert problems == [
+        f"{PATH}:1:99: warning: {{{{r}}}} with several names cites only the first, 'w'"
+    ]

@@ -38,6 +38,7 @@ from diaspora_book.model import SourceSpan
 
 __all__ = [
     "REFERENCE_HEADINGS",
+    "Name",
     "RefState",
     "Source",
     "WikiCitation",
@@ -60,7 +61,7 @@ REFERENCE_HEADINGS = frozenset(
 # Templates (and the <references> tag) that only place or format reference lists.
 FURNITURE = frozenset(
     {
-        "reflist", "references", "refbegin", "refend", "notelist", "notes", "rp", "r",
+        "reflist", "references", "refbegin", "refend", "notelist", "notes", "rp",
         "notelist-ua", "notelist-lr", "notelist-la", "sfnref", "harvid", "reflist-talk",
         "cite check",
         "more citations needed", "citation needed", "cn", "fact", "better source needed",
@@ -235,13 +236,21 @@ def read_citation_template(
     does not cite; `{{rp}}` and `{{reflist|refs=...}}` change the state only.
     """
     name = template_name(template)
-    if name == "rp" or name == "r" and template.has("p"):
-        value = template.params[0].value if name == "rp" and template.params else None
-        if name == "r":
-            value = template.get("p").value
-        if value is not None:
-            state.set_page(plain(value), span)
+    if name == "rp":
+        if template.params:
+            state.set_page(plain(template.params[0].value), span)
         return None
+    if name == "r":  # {{r|name|p=12}}: <ref name="name" /> at page 12
+        reused = [plain(p.value) for p in template.params if not p.showkey]
+        if not reused or not reused[0]:
+            return None
+        at = next(
+            (plain(template.get(k).value) for k in ("p", "pp", "page") if template.has(k)), ""
+        )
+        if len(reused) > 1:
+            state.problem(span, f"{{{{r}}}} with several names cites only the first, '{reused[0]}'")
+        locators = ((at, True),) if at else ()
+        return state.add(WikiCitation(0, "cite", (), span, locators, name=reused[0]))
     if name in ("reflist", "references") and template.has("refs"):
         _define_all(template.get("refs").value, str(template), span, state)
         return None
@@ -251,7 +260,7 @@ def read_citation_template(
         return _ref(body, ref_name, (str(template), f"{{{{{name}}}}}"), span, state)
     if is_short_citation(name):
         source = _short(template, span)
-        names, locator, page = read_short(template)
+        _, locator, page = read_short(template)
         return state.add(WikiCitation(0, "cite", (source,), span, ((locator, page),)))
     if is_full_citation(name):
         mapped = read_full(template, span)
@@ -337,6 +346,3 @@ def _span_within(outer: str, node: Node, span: SourceSpan) -> SourceSpan:
     if lines == 0:
         return SourceSpan(span.path, span.line, span.column + offset)
     return SourceSpan(span.path, span.line + lines, offset - before.rfind("\n"))
-
-
-__all__ += ["Name"]
