@@ -427,3 +427,12 @@ def test_r_template_reuses_a_named_ref_with_its_page():
     assert problems == [
         f"{PATH}:1:99: warning: {{{{r}}}} with several names cites only the first, 'w'"
     ]
+
+
+def test_two_web_pages_with_one_title_are_two_works_one_page_twice_is_one():
+    _, keys = keyed(
+        "A<ref>{{cite web |url=https://a.example/census |title=Census}}</ref>"
+        "B<ref>{{cite web |url=https://b.example/census |title=Census}}</ref>"
+        "C<ref>{{cite web |url=http://www.a.example/census/ |title=Census}}</ref>"
+    )
+    assert [key for key, _ in keys.entries] == ["census", "censusb"]

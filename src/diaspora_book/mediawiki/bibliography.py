@@ -64,8 +64,11 @@ def identity(source: Source) -> tuple[str, ...]:
         return ("note", _folded(source.note))
     names = source.authors or source.editors
     first = _folded(names[0].last) if names else ""
-    extra = _folded(source.get("booktitle") or source.get("journal") or source.get("url"))
-    return ("work", first, source.year, title, extra if not title else "")
+    # Two web pages with one title ("Census", "Home") are two works: their addresses
+    # tell them apart (a page written once with "www." or a final "/" is still one).
+    url = re.sub(r"^https?://(www\.)?", "", source.get("url").lower()).rstrip("/")
+    extra = _folded(source.get("booktitle") or source.get("journal"))
+    return ("work", first, source.year, title, url or (extra if not title else ""))
 
 
 def base_key(source: Source) -> str:
