@@ -436,3 +436,15 @@ def test_two_web_pages_with_one_title_are_two_works_one_page_twice_is_one():
         "C<ref>{{cite web |url=http://www.a.example/census/ |title=Census}}</ref>"
     )
     assert [key for key, _ in keys.entries] == ["census", "censusb"]
+
+
+def test_a_ref_that_is_only_an_address_is_a_web_page_named_by_its_site():
+    source = only_source("<ref>http://www.docs.python.org/library/functions.html#range</ref>")
+    assert (source.entry_type, dict(source.fields), source.note) == (
+        "online",
+        {
+            "title": "docs.python.org",
+            "url": "http://www.docs.python.org/library/functions.html#range",
+        },
+        "",
+    )

@@ -90,7 +90,7 @@ def bibtex_entry(key: str, source: Source) -> str:
             first.pop()  # "Eigene Zählung nach dem" -> "Eigene Zählung"
         short = " ".join(first).rstrip(",.;:")
         lines.append(f"  title = {{{{{escape(source.note)}}}}},")
-        if len(words) > _SHORT_WORDS:
+        if short != source.note:
             lines.append(f"  shorttitle = {{{{{escape(short)}}}}},")
     elif source.note:
         lines.append(f"  note = {{{escape(source.note)}}},")

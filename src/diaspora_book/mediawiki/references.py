@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Node, Tag, Template
@@ -304,6 +305,9 @@ def _free_text(body: Wikicode, text: str, span: SourceSpan) -> Source:
         fields.append(("year", year))
     links = [str(link.url) for link in body.filter_external_links()]
     http = [url for url in links if url.lower().startswith(("http://", "https://"))]
+    if http and text.strip() == http[0]:  # a bare address: a web page named by its site
+        site = urlsplit(http[0]).netloc.removeprefix("www.")
+        return Source("online", (("title", site or http[0]), ("url", http[0])), span)
     if http:
         fields.append(("url", http[0]))
     return Source("misc", tuple(fields), span, note=text)
