@@ -219,8 +219,8 @@ def sources_markdown(
         when = _when(found, labels)
         if when:
             parts.append(escape_inline(when))
-        if found.url:
-            parts.append(f"<{found.url}>")
+        if found.url:  # left to right even in a right-to-left book, where it may break
+            parts.append(f"[<{found.url}>]{{dir=ltr}}")
         lines = [
             f"[{escape_inline(chapter.title)}](#{chapter.slug}){{.source-chapter}}",
             "",
