@@ -50,7 +50,7 @@ class ManuscriptContext:
 
     @property
     def licence_notice(self) -> str:
-        """The copyright page's sentence naming the licence and its URL (plain text)."""
+        """The copyright page's sentence naming the licence, and its URL (Markdown)."""
         return licence_line(self.licence, self.labels)
 
     def label(self, name: str, **args: object) -> str:

@@ -246,8 +246,13 @@ def _when(found: Attribution, labels: Labels) -> str:
 
 
 def licence_line(licence: Licence, labels: Labels) -> str:
-    """The copyright page's sentence naming the licence, with its URL (plain text)."""
-    return labels.text("licence_notice", licence=licence.name, url=licence.url)
+    """The copyright page's sentence naming the licence, then its URL (pandoc Markdown).
+
+    The URL is a link of its own, left to right, so a right-to-left book breaks it
+    across lines without moving its slashes.
+    """
+    notice = escape_inline(labels.text("licence_notice", licence=licence.name))
+    return f"{notice} [<{licence.url}>]{{dir=ltr}}"
 
 
 def _file_name(shown: str) -> str:
@@ -259,7 +264,9 @@ def _file_name(shown: str) -> str:
 
 def _http(url: str) -> bool:
     url = url.strip()
-    return url.lower().startswith(("http://", "https://")) and not any(c in url for c in " <>")
+    return url.lower().startswith(("http://", "https://")) and not any(
+        c in url for c in ' <>[]{}"`\\'
+    )
 
 
 def _span(shown: str, node: yaml.Node) -> SourceSpan:
