@@ -218,7 +218,7 @@ def test_the_german_article_reads_its_templates(german):
     pdf, epub = _outputs(report)
     text = pdf_text(pdf)
     assert "Hauptartikel: Dunganenaufstand" in text
-    assert "3500 m (11,483 ft)" in text
+    assert "3500 m (11.483 ft)" in text  # German digit grouping
     assert "zusammen etwa 148.000" in text
     chapter = _chapter(epub, "dunganen")
     assert 'lang="zh-Hant"' in chapter and "回族" in chapter

@@ -363,3 +363,12 @@ def test_every_character_of_a_block_points_back_at_its_place_in_the_source():
     assert (second.line, second.column) == (2, 1)
     comma = block.span.at(block.text.index(", ,"))
     assert (comma.line, comma.column) == (2, source.split("\n")[1].index(", ,") + 1)
+
+
+def test_convert_writes_numbers_as_the_book_language_does():
+    from diaspora_book.mediawiki.units import convert_text
+
+    assert convert_text(["3500", "m", "ft"], "de") == "3500 m (11.483 ft)"
+    assert convert_text(["3500", "m", "ft"]) == "3500 m (11,483 ft)"
+    assert convert_text(["10", "-", "20", "km"]) == "10–20 km (6–12 mi)"
+    assert convert_text(["5", "parsec"]) == "5 parsec"  # an unknown unit as written

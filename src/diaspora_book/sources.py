@@ -60,7 +60,9 @@ def parse_source(
     if source.path.suffix == ".wiki":
         locator = Locator.of(text, source.shown)
         page = (source.title, None)
-        article, diagnostics = read_wikitext(text, source.path, locator, config.templates, page)
+        article, diagnostics = read_wikitext(
+            text, source.path, locator, config.templates, page, config.language
+        )
         return replace(article, slug=source.slug), diagnostics
     pages = _pages(text, source.shown)
     if source.page is None or source.page >= len(pages):
@@ -70,7 +72,12 @@ def parse_source(
     found: ExportPage = pages[source.page]
     locator = Locator.of(found.text, source.shown, found.line, found.column)
     article, diagnostics = read_wikitext(
-        found.text, source.path, locator, config.templates, (found.title, found.revision)
+        found.text,
+        source.path,
+        locator,
+        config.templates,
+        (found.title, found.revision),
+        config.language,
     )
     return article, diagnostics
 

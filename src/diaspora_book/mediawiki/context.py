@@ -31,6 +31,7 @@ class ReadContext:
     diagnostics: Diagnostics
     templates: dict[str, str]  # book.yml `templates:`: lowercased name -> drop/text/format
     refs: RefState  # the article's <ref>s and citation templates (references.py)
+    language: str = "en"  # the book's (BCP 47): how generated numbers are written
     unknown: dict[str, TemplateUse] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)  # found inline, placed after the block
     infobox: tuple[str, list[Fact], SourceSpan] | None = None

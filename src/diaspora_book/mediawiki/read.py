@@ -35,8 +35,12 @@ def read_wikitext(
     locator: Locator,
     templates: dict[str, str],
     page: tuple[str, Revision | None],
+    language: str = "en",
 ) -> tuple[Article, Diagnostics]:
-    """Parse one page's wikitext; `page` is its title and (from an export) its revision."""
+    """Parse one page's wikitext; `page` is its title and (from an export) its revision.
+
+    `language` is the book's; numbers the converter writes follow it.
+    """
     title, revision = page
     diagnostics = Diagnostics()
     start = locator.span(0)
@@ -61,7 +65,7 @@ def read_wikitext(
         code = mwparserfromhell.parse(text)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
-    context = ReadContext(locator, diagnostics, templates, RefState(locator.path))
+    context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
     blocks = _without_empty_reference_sections(BlockReader(context).read(code, 0))

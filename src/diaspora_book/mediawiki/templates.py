@@ -159,7 +159,7 @@ def _interpret(name: str, template: Template, at: int, context: ReadContext, out
             + " ".join(param_text(template, i) for i in (1, 2, 3) if param_text(template, i))
         )
     elif name in ("convert", "cvt"):
-        out.add(convert_text([p.value.strip_code().strip() for p in params]))
+        out.add(convert_text([p.value.strip_code().strip() for p in params], context.language))
     elif name in _MAIN or name in _SEE_ALSO:
         label = _MAIN.get(name) or _SEE_ALSO[name]
         out.add(f"{label}: ")

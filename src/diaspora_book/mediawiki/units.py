@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+
 # unit -> (symbol, factor to the base unit, base kind, default target)
 _UNITS: dict[str, tuple[str, float, str, str]] = {
     "m": ("m", 1.0, "length", "ft"),
@@ -34,8 +37,12 @@ _UNITS: dict[str, tuple[str, float, str, str]] = {
 _RANGE = {"-": "–", "–": "–", "to": " to ", "and": " and ", "or": " or "}
 
 
-def convert_text(params: list[str]) -> str:
-    """Return what `{{convert|...}}` prints for its positional parameters."""
+def convert_text(params: list[str], language: str = "en") -> str:
+    """Return what `{{convert|...}}` prints for its positional parameters.
+
+    The converted value is written as the book's language writes numbers ("11,483"
+    in English, "11.483" in German).
+    """
     if not params:
         return ""
     values = [params[0]]
@@ -59,9 +66,18 @@ def convert_text(params: list[str]) -> str:
         assert number is not None
         decimals = len(value.split(".", 1)[1]) if "." in value else 0
         result = number * factor / other[1]
-        converted.append(f"{result:,.{decimals}f}")
+        converted.append(_number_text(result, decimals, language))
     shown = [converted[i // 2] if i % 2 == 0 else values[i] for i in range(len(values))]
     return f"{written} {symbol} ({_join(shown)} {other[0]})"
+
+
+def _number_text(value: float, decimals: int, language: str) -> str:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    try:
+        locale = Locale.parse(language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("en")
+    return format_decimal(round(value, decimals), format=pattern, locale=locale)
 
 
 def _join(values: list[str]) -> str:
