@@ -448,3 +448,14 @@ def test_a_ref_that_is_only_an_address_is_a_web_page_named_by_its_site():
         },
         "",
     )
+
+
+def test_a_free_text_ref_in_author_year_form_names_its_author_and_year():
+    source = only_source("<ref>Smith, John (2004). ''The Steppe''. Almaty: Atamura. p. 12.</ref>")
+    assert (source.authors, dict(source.fields), source.note) == (
+        (Name("Smith", "John"),),
+        {"title": "The Steppe. Almaty: Atamura. p. 12.", "year": "2004"},
+        "",
+    )
+    other = only_source("<ref>Smith and Jones (2004) say so.</ref>")  # not that form
+    assert (other.authors, other.note) == ((), "Smith and Jones (2004) say so.")

@@ -71,6 +71,11 @@ FURNITURE = frozenset(
     }
 )  # fmt: skip
 _LIST_TAGS = ("references",)
+# A free-text reference written as "Family, Given (2004). The rest.": one author, a year.
+_AUTHOR_YEAR = re.compile(
+    r"^(?P<last>[^\W\d][\w'’ -]{0,40}?), (?P<first>[^();,.]{1,30}\.?) "
+    r"\((?P<year>1[5-9]\d\d|20\d\d)[a-z]?\)[.,:]?\s+(?P<rest>\S.{2,})$"
+)
 # Footnotes written as templates: an explanatory note ({{efn}}) or a named ref ({{refn}});
 # their text (the first parameter) is read as a <ref>'s body.
 NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg", "cnote"})
@@ -310,6 +315,11 @@ def _free_text(body: Wikicode, text: str, span: SourceSpan) -> Source:
         return Source("online", (("title", site or http[0]), ("url", http[0])), span)
     if http:
         fields.append(("url", http[0]))
+    written = _AUTHOR_YEAR.match(text)
+    if written:  # "Smith, John (2004). Title. Publisher.": cited as (Smith 2004)
+        author = Name(written["last"].strip(), written["first"].strip())
+        fields = [("title", written["rest"].strip()), ("year", written["year"]), *fields[1:]]
+        return Source("misc", tuple(fields), span, authors=(author,))
     return Source("misc", tuple(fields), span, note=text)
 
 
