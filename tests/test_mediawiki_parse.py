@@ -372,3 +372,18 @@ def test_convert_writes_numbers_as_the_book_language_does():
     assert convert_text(["3500", "m", "ft"]) == "3500 m (11,483 ft)"
     assert convert_text(["10", "-", "20", "km"]) == "10–20 km (6–12 mi)"
     assert convert_text(["5", "parsec"]) == "5 parsec"  # an unknown unit as written
+
+
+def test_an_export_with_a_dtd_is_refused_and_nothing_is_expanded_or_read():
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE mediawiki [\n <!ENTITY lol "lol">\n'
+        ' <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
+        "<mediawiki><page><title>L</title><revision><id>1</id>"
+        "<text>A &lol; &xxe; end.</text></revision></page></mediawiki>"
+    )
+    with pytest.raises(BookError) as caught:
+        read_export(text, "articles/lol.xml")
+    assert str(caught.value) == (
+        "articles/lol.xml:1: error: a MediaWiki export may not declare a DTD (<!DOCTYPE ...>); "
+        "its entities are not read (export the pages again with Special:Export)"
+    )

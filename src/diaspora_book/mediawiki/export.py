@@ -39,6 +39,13 @@ def read_export(data: str, shown: str) -> list[ExportPage]:
         message = exc.msg.split(", line")[0] if exc.msg else "not well-formed XML"
         where = SourceSpan(shown, line)
         raise BookError(f"not a readable MediaWiki export: {message}", where) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        # Special:Export never writes one; its entities would be text this reader drops.
+        raise BookError(
+            "a MediaWiki export may not declare a DTD (<!DOCTYPE ...>); its entities are not read",
+            SourceSpan(shown, 1),
+            "export the pages again with Special:Export",
+        )
     if _local(root.tag) != "mediawiki":
         raise BookError(
             f"not a MediaWiki export: the root element is <{_local(root.tag)}>",
@@ -59,7 +66,8 @@ def read_export(data: str, shown: str) -> list[ExportPage]:
             raise BookError("an exported <page> without a <title> or a <revision>", where)
         latest = revisions[-1]
         text_element = _first(latest, "text")
-        text = text_element.text or "" if text_element is not None else ""
+        # All of the element's text (a stray child element or comment must not cut it short).
+        text = "".join(text_element.itertext()) if text_element is not None else ""
         line = (text_element.sourceline if text_element is not None else latest.sourceline) or 1
         pages.append(
             ExportPage(
