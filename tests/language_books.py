@@ -87,10 +87,13 @@ def book_language(book: LanguageBook) -> str:
 
 
 def generated_words(book: LanguageBook) -> set[str]:
-    """Every word the book may add itself: its catalogue, CLDR's date and language names."""
+    """Every word the book may add itself: its catalogue, CLDR's date and language names,
+    and the licence it names (book.yml `licence:`, by default "CC BY-SA 4.0" and its URL)."""
     language = book_language(book)
     labels, _ = load_labels(language, {})
     texts = list(catalogue(catalogue_for(language) or "en").values())
+    licence = load_project(book.root).config.licence
+    texts += [licence.name, licence.url]
     texts.append(labels.date("2024-05-01"))
     texts.append(labels.language_names(["ug", "zh", "kk", "ko", "ru", "en"]))
     return set(re.findall(r"\w+", " ".join(texts)))

@@ -22,6 +22,7 @@ from diaspora_book.config import Project, book_date, book_identifier
 from diaspora_book.errors import BookError
 from diaspora_book.labels import Labels, book_labels
 from diaspora_book.markdown import escape_inline
+from diaspora_book.mediawiki.attribution import Licence, chapter_attribution, licence_line
 from diaspora_book.model import Chapter, SourceSpan
 from diaspora_book.project_files import own_file, shown_path
 from diaspora_book.source import read_text
@@ -49,6 +50,12 @@ class ManuscriptContext:
     back_matter_sections: tuple[tuple[str, str], ...] = ()  # (title, id) for the contents
     labels: Labels = Labels()  # the book's own words, in its language (see labels.py)
     direction: str = "ltr"  # "rtl" for a book in a right-to-left language
+    licence: Licence = Licence()  # of the articles' text (book.yml `licence:`)
+
+    @property
+    def licence_notice(self) -> str:
+        """The copyright page's sentence naming the licence, and its URL (Markdown)."""
+        return licence_line(self.licence, self.labels)
 
     def label(self, name: str, **args: object) -> str:
         """Return the book's message `name` (plain text; escape it with `| md`)."""
@@ -62,7 +69,8 @@ class ManuscriptContext:
     @property
     def sources(self) -> str:
         """The chapters' source files, as a list in the language's punctuation."""
-        return self.labels.join((c.source for c in self.chapters), "group_separator")
+        files = dict.fromkeys(c.source for c in self.chapters)  # an export: several chapters
+        return self.labels.join(files, "group_separator")
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,7 @@ class Manuscript:
     description: Description
     pandoc_args: tuple[str, ...] = ()  # e.g. citeproc with the bibliography and CSL style
     chapter_ids: tuple[str, ...] = ()  # the chapters' section ids, in book order
+    article_sources: tuple[str, ...] = ()  # each chapter's source URL (the EPUB's dc:source)
 
     @property
     def metadata(self) -> dict[str, str | list[str]]:
@@ -228,6 +237,7 @@ def assemble(
         back_matter_sections=back.sections,
         labels=labels,
         direction=config.book_language.direction,
+        licence=config.licence,
     )
     markdown = render_template(project, context)
     description = Description(
@@ -241,6 +251,13 @@ def assemble(
         publisher=config.publisher,
         direction=context.direction,
     )
+    cited = [key for chapter in chapters for key in chapter.cites]
+    found = (chapter_attribution(c, notes.sources) for c in chapters)
     return Manuscript(
-        fmt, markdown, description, tuple(notes.pandoc_args()), tuple(c.slug for c in chapters)
+        fmt,
+        markdown,
+        description,
+        tuple(notes.pandoc_args(cited)),
+        tuple(c.slug for c in chapters),
+        tuple(dict.fromkeys(a.url for a in found if a is not None and a.url)),
     )

@@ -9,7 +9,6 @@ article is read before anything stops, so one run reports every broken article.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
 from diaspora_book.assemble import Format, Manuscript, assemble
@@ -18,12 +17,15 @@ from diaspora_book.config import Project
 from diaspora_book.convert import book_order, convert_article
 from diaspora_book.errors import BookError, Diagnostics, diagnostic_from_json
 from diaspora_book.labels import check_catalogue
-from diaspora_book.lint import apply_accepted, lint_article
+from diaspora_book.lint import apply_accepted, lint_article, lint_figures
+from diaspora_book.media import media_dir, media_files
+from diaspora_book.mediawiki.attribution import check_attribution
+from diaspora_book.mediawiki.book_citations import article_keys, with_wiki_keys
+from diaspora_book.mediawiki.read import merge_template_reports
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
-from diaspora_book.parse import parse_text
 from diaspora_book.progress import SILENT, Progress
-from diaspora_book.slug import slugify
 from diaspora_book.source import decode, display_path, read_text
+from diaspora_book.sources import ArticleSource, link_targets, parse_source, sources_in
 
 
 class BuildFailed(BookError):
@@ -111,16 +113,20 @@ def convert_articles(run: BuildContext) -> Book:
     project, found = run.project, Diagnostics()
     check_catalogue(project.config, found)
     notes = load_annotations(project, found)
-    paths = _articles_by_slug(project, found)
-    order = [paths[slug] for slug in book_order(list(paths), project.config, found)]
+    sources = _articles_by_slug(project, found)
+    order = [sources[slug] for slug in book_order(list(sources), project.config, found)]
+    notes = with_wiki_keys(project, run.cache, run.shared, order, notes)
+    links = link_targets(order)
     converted = [
         done
-        for number, path in enumerate(order, start=1)
-        if (done := _chapter(run, notes, path, number, found)) is not None
+        for number, source in enumerate(order, start=1)
+        if (done := _chapter(run, (notes, links), source, number, found)) is not None
     ]
     book = Book(tuple(c.chapter for c in converted), notes)
     # Runs even after errors, on the articles that parsed, so one run reports everything.
     _check_book(run, book, order, converted, found)
+    check_attribution(book.chapters, project.config.sources, found)
+    found = merge_template_reports(found)
     run.diagnostics.extend(apply_accepted(found, project.config.accept))
     if run.diagnostics.errors:
         raise BuildFailed(run.diagnostics)
@@ -130,75 +136,94 @@ def convert_articles(run: BuildContext) -> Book:
 def read_articles(project: Project, diagnostics: Diagnostics) -> list[Article]:
     """Parse and lint every article (file order); a broken one becomes an error diagnostic."""
     articles: list[Article] = []
-    for path in _articles_by_slug(project, diagnostics).values():
-        article = _parse(project, path, diagnostics)
+    for source in _articles_by_slug(project, diagnostics).values():
+        article = _parse(project, source, diagnostics)
         if article is not None:
             articles.append(article)
     return articles
 
 
-def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, Path]:
+def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, ArticleSource]:
     paths = project.articles()
     if not paths:
         diagnostics.error(
             SourceSpan(display_path(project.articles_dir, project.root), 1),
-            "no articles (*.txt) to build",
+            "no articles (*.txt, *.wiki, *.xml) to build",
         )
-    by_slug: dict[str, Path] = {}
+    by_slug: dict[str, ArticleSource] = {}
     for path in paths:
-        slug = slugify(path.stem, fallback="article")
-        if slug in by_slug:
-            other = display_path(by_slug[slug], project.root)
-            diagnostics.error(
-                SourceSpan(display_path(path, project.root), 1),
-                f"file name gives the same chapter id '{slug}' as {other}",
-                "rename one of the files",
-            )
+        shown = display_path(path, project.root)
+        try:
+            found = sources_in(path, shown, read_text(path, shown))
+        except BookError as exc:
+            diagnostics.error(exc.span, exc.message, exc.hint)
             continue
-        by_slug[slug] = path
+        for source in found:
+            if source.slug in by_slug:
+                other = by_slug[source.slug]
+                what = "file name" if source.page is None else f"page '{source.title}'"
+                diagnostics.error(
+                    SourceSpan(shown, 1),
+                    f"{what} gives the same chapter id '{source.slug}' as {other.shown}",
+                    "rename one of the files",
+                )
+                continue
+            by_slug[source.slug] = source
     return by_slug
 
 
 def _parse(
-    project: Project, path: Path, diagnostics: Diagnostics, data: bytes | None = None
+    project: Project, source: ArticleSource, diagnostics: Diagnostics, data: bytes | None = None
 ) -> Article | None:
     """Read (unless its bytes are given), parse and lint one article; a broken one
     becomes an error diagnostic."""
-    shown = display_path(path, project.root)
+    path, shown = source.path, source.shown
     try:
         text = read_text(path, shown) if data is None else decode(data, shown)
-        article, found = parse_text(text, path, shown)
+        article, found = parse_source(source, text, project.config)
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
         return None
     diagnostics.extend(found)
     lint_article(article, diagnostics)
+    lint_figures(article, diagnostics)
     return article
 
 
 def _chapter(
-    run: BuildContext, notes: Annotations, path: Path, number: int, diagnostics: Diagnostics
+    run: BuildContext,
+    known: tuple[Annotations, dict[str, str]],
+    source: ArticleSource,
+    number: int,
+    diagnostics: Diagnostics,
 ) -> _Converted | None:
-    """Convert one article, or take its chapter from the cache."""
-    project = run.project
-    shown = display_path(path, project.root)
+    """Convert one article, or take its chapter from the cache.
+
+    `known` is the project's annotations and the titles of the book's articles
+    (which links between articles become cross-references).
+    """
+    project, (notes, links) = run.project, known
+    path, shown = source.path, source.shown
     try:
         data = path.read_bytes()
     except OSError as exc:
         diagnostics.error(SourceSpan(shown, 1), f"cannot read file: {exc.strerror}")
         return None
-    key = digest(data, shown, str(number), run.shared)
-    stage = f"chapter:{shown}"
+    titles = "\n".join(f"{title}\t{slug}" for title, slug in sorted(links.items()))
+    media = "\n".join(media_files(media_dir(path)).values())
+    keys = article_keys(notes, source)  # the book-wide citation keys its text uses
+    key = digest(data, shown, source.slug, str(number), run.shared, titles, media, keys)
+    stage = f"chapter:{shown}" + (f"#{source.page}" if source.page is not None else "")
     cached = run.cache.lookup(stage, key)
     if cached is not None:
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return _Converted(_chapter_from_json(cached["chapter"]), key, None)
     found = Diagnostics()
-    article = _parse(project, path, found, data)  # the bytes the key was made from
+    article = _parse(project, source, found, data)  # the bytes the key was made from
     diagnostics.extend(found)
     if article is None:
         return None
-    chapter = convert_article(article, number, project.config, notes)
+    chapter = convert_article(article, number, project.config, notes, links)
     record = {"chapter": asdict(chapter), "diagnostics": [d.to_json() for d in found]}
     run.cache.store(stage, key, record)
     return _Converted(chapter, key, article)
@@ -207,7 +232,7 @@ def _chapter(
 def _check_book(
     run: BuildContext,
     book: Book,
-    paths: list[Path],
+    sources: list[ArticleSource],
     converted: list[_Converted],
     diagnostics: Diagnostics,
 ) -> None:
@@ -221,10 +246,10 @@ def _check_book(
     if cached is not None:
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return
-    parsed = {c.article.path: c.article for c in converted if c.article is not None}
+    parsed = {c.article.slug: c.article for c in converted if c.article is not None}
     articles = []
-    for path in paths:
-        article = parsed.get(path) or _parse(run.project, path, Diagnostics())
+    for source in sources:
+        article = parsed.get(source.slug) or _parse(run.project, source, Diagnostics())
         if article is not None:
             articles.append(article)
     found = Diagnostics()

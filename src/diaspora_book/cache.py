@@ -162,6 +162,9 @@ def render_key(project: Project, manuscript: Manuscript, shared: str) -> str:
         *(file_digest(path) for path in stylesheets(project, manuscript.format)),
         installed_fonts_digest(),
         shared,
+        # citeproc's inputs besides the project's files: the generated bibliography and
+        # `nocite` list (their names carry hashes of their text)
+        *manuscript.pandoc_args,
     )
 
 

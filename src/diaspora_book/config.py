@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import functools
 import os
+import re
 import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -25,11 +26,14 @@ from diaspora_book.config_values import (
 )
 from diaspora_book.errors import BookError
 from diaspora_book.language import DEFAULT_LANGUAGES, BookLanguage
+from diaspora_book.mediawiki.attribution import Attribution, Licence, read_licence, read_sources
 from diaspora_book.model import SourceSpan
 from diaspora_book.project_files import check_inputs, own_file
 from diaspora_book.source import read_text
 from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
+# Article formats: plain wiki text, MediaWiki wikitext, a MediaWiki Special:Export file.
+ARTICLE_SUFFIXES = (".txt", ".wiki", ".xml")
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
 COVER_SIGNATURES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
@@ -67,6 +71,13 @@ class BookConfig:
     accept: tuple[Accepted, ...] = ()
     csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
     cover: str = ""  # project-relative JPEG or PNG for the EPUB; default: made from the title
+    # MediaWiki templates the converter does not know: lowercased name -> "drop", "text"
+    # (the first positional parameter) or a format string such as "{1} ({2})".
+    templates: dict[str, str] = field(default_factory=dict)
+    licence: Licence = Licence()  # of the articles' text, on the copyright page
+    # Where each article file's text came from (article name -> title, url, revision,
+    # date, contributors): the "Article sources and contributors" for .wiki/.txt files.
+    sources: dict[str, Attribution] = field(default_factory=dict)
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -109,7 +120,11 @@ class Project:
 
     def articles(self) -> list[Path]:
         """Return the article files, sorted by name (the default chapter order)."""
-        return sorted(p for p in self.articles_dir.glob("*.txt") if p.is_file())
+        return sorted(
+            p
+            for p in self.articles_dir.iterdir()
+            if p.suffix in ARTICLE_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
 
 
 _INTERNAL = {"authors", "languages_named", "labels_span", "language_span", "chapter_spans"}
@@ -164,6 +179,9 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         if key == "accept":
             values[key] = _accept_entries(value_node, shown)
             continue
+        if key == "sources":
+            values[key] = read_sources(value_node, shown)
+            continue
         if key == "labels":
             values[key] = _labels(value_node, shown)
             values["labels_span"] = span
@@ -198,6 +216,31 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         )
     values.setdefault("title", _title_from_directory(root))
     return BookConfig(**values)
+
+
+_FORMAT_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _templates(value: Any, span: SourceSpan) -> dict[str, str]:
+    """Read `templates:`: template name -> drop, text, or a format like "{1} ({2})"."""
+    if not isinstance(value, dict):
+        raise BookError("'templates' must map template names to drop, text or a format", span)
+    rules: dict[str, str] = {}
+    for name, rule in value.items():
+        if not isinstance(name, str) or not isinstance(rule, str) or not rule.strip():
+            raise BookError(
+                f"template {name!r}: the rule must be drop, text or a format string", span
+            )
+        for placeholder in _FORMAT_PLACEHOLDER.findall(rule):
+            if not re.fullmatch(r"[\w -]+", placeholder):
+                raise BookError(
+                    f"template {name!r}: '{{{placeholder}}}' is not a parameter name or number",
+                    span,
+                    'write parameters as {1}, {2} or {name}, e.g. "{1} ({2})"',
+                )
+        key = " ".join(name.replace("_", " ").split()).lower().removeprefix("template:")
+        rules[key] = rule.strip()
+    return rules
 
 
 def _accept_entries(node: Node, shown: str) -> tuple[Accepted, ...]:
@@ -257,6 +300,10 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(bounded_text(key, v, span) for v in value)
         raise BookError(f"'{key}' must be a name or a list of names", span)
+    if key == "templates":
+        return _templates(value, span)
+    if key == "licence":
+        return read_licence(value, span)
     if key == "language":
         return language_tag(value, span)
     if key == "date":

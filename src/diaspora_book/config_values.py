@@ -66,7 +66,9 @@ def chapter_list(node: Node, shown: str) -> tuple[tuple[str, ...], tuple[SourceS
         value = plain(item) if isinstance(item, ScalarNode) else None
         if not isinstance(value, str) or not value.strip():
             raise BookError("a chapter must be an article's name, such as 'uyghurs'", where)
-        name = value.strip().removesuffix(".txt")
+        name = value.strip()
+        for suffix in (".txt", ".wiki", ".xml"):  # the article formats (config.ARTICLE_SUFFIXES)
+            name = name.removesuffix(suffix)
         if name in first:
             raise BookError(
                 f"duplicate chapter '{name}' (first on line {first[name].line})",

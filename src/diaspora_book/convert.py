@@ -12,7 +12,9 @@ the articles.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from diaspora_book.annotate.project import Annotations
 from diaspora_book.config import BookConfig
@@ -27,27 +29,52 @@ from diaspora_book.markdown import (
     narrative_citation,
     tagged,
 )
+from diaspora_book.media import media_dir, media_files, media_key
+from diaspora_book.mediawiki.attribution import revision_metadata
+from diaspora_book.mediawiki.bibliography import cite_at
 from diaspora_book.model import (
     Article,
     BulletList,
     Chapter,
+    Cite,
     Fact,
+    Figure,
     Heading,
     Infobox,
+    Mark,
     Occurrence,
     Paragraph,
+    Run,
     SourceSpan,
+    Table,
 )
 from diaspora_book.outputs import write_text
+from diaspora_book.rich import Links, RichWriter, usable_marks
+from diaspora_book.rich_blocks import (
+    definition_lines,
+    figure_lines,
+    list_lines,
+    list_style,
+    paragraph_lines,
+    table_lines,
+)
 from diaspora_book.slug import slugify, unique
 
 _CHAPTER_FILE = re.compile(r"^\d+-[a-z0-9-]+\.md$")
 
 
 def convert_article(
-    article: Article, number: int, config: BookConfig, notes: Annotations | None = None
+    article: Article,
+    number: int,
+    config: BookConfig,
+    notes: Annotations | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Chapter:
-    """Turn one article into chapter number `number`, marked up with `notes`."""
+    """Turn one article into chapter number `number`, marked up with `notes`.
+
+    `links` maps the page titles of the book's articles to their chapter slugs, so a
+    MediaWiki link to one of them becomes a cross-reference.
+    """
     languages = config.book_language
     notes = notes or Annotations()
     ids: set[str] = {article.slug}
@@ -56,10 +83,12 @@ def convert_article(
         for index, block in enumerate(article.blocks)
         if isinstance(block, Heading)
     }
+    media = media_files(media_dir(article.path))
     marker = _Marker(article, notes, languages, ids)
+    marker.writer = RichWriter(languages, Links(links or {}))
     lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
     if article.infobox:
-        lines += _factbox(article.infobox, languages)
+        lines += _factbox(article.infobox, languages, marker.plain)
     for index, block in enumerate(article.blocks):
         if isinstance(block, Heading):
             anchor = headings[index]
@@ -69,14 +98,28 @@ def convert_article(
                 f"{'#' * block.level} {tagged(block.text, languages)} {{#{anchor}{classes}}}",
                 "",
             ]
+        elif isinstance(block, Paragraph) and (block.runs or block.kind):
+            lines += paragraph_lines(block, marker.rich(block.text, block.runs))
         elif isinstance(block, Paragraph):
             lines += [marker.text(block.text), ""]
+        elif isinstance(block, Table):
+            lines += table_lines(block, marker.rich)
+        elif isinstance(block, Figure):
+            lines += figure_lines(block, media.get(media_key(block.file)), marker.plain)
+        elif isinstance(block, BulletList) and block.see_also and list_style(block.items):
+            # Right under its heading, as the "See also" style expects; links stay links.
+            lines += [f"- {marker.plain(item.text, item.runs)}" for item in block.items] + [""]
+        elif isinstance(block, BulletList) and list_style(block.items):
+            lines += definition_lines(block, marker.rich) or list_lines(block, marker.rich)
         elif isinstance(block, BulletList) and block.see_also:
             lines += [f"- {tagged(item.text, languages, block=True)}" for item in block.items]
             lines.append("")
         elif isinstance(block, BulletList):
             lines += [f"- {marker.text(item.text)}" for item in block.items]
             lines.append("")
+    for citation in article.citations:  # bibliography entries: listed in References
+        if citation.kind == "entry":
+            marker.cited += notes.wiki_keys.keys_of(citation)
     source = notes.source_key(article)
     if source:
         marker.cited.append(source)
@@ -84,7 +127,7 @@ def convert_article(
             "source_note", escape_inline, citation=narrative_citation(source)
         )
         lines += ["::: {.source-note}", note, ":::", ""]
-    metadata = {
+    metadata: dict[str, Any] = {
         "title": article.title,
         "source": article.display_path,
         "slug": article.slug,
@@ -97,6 +140,8 @@ def convert_article(
         if article.infobox
         else [],
     }
+    if article.revision is not None:  # attribution: "Article sources and contributors"
+        metadata["revision"] = revision_metadata(article.revision)
     return Chapter(
         number=number,
         slug=article.slug,
@@ -127,11 +172,52 @@ class _Marker:
         self.cited: list[str] = []
         self.cite_rules: set[int] = set()  # citations.yml rules that matched, by position
         self._counts: dict[str, int] = {}
+        self.writer = RichWriter(languages, Links({}))
+
+    def plain(self, text: str, runs: Sequence[Run] = ()) -> str:
+        """Write text with its runs, without marks (captions, "See also"); cite its sources."""
+        styled, cites = self._wiki_cites(text, runs)
+        return self.writer.write(text, styled, (), cites)
+
+    def rich(self, text: str, runs: Sequence[Run] = ()) -> str:
+        """Write running text with its runs, marking terms and inserting citations."""
+        styled, wiki = self._wiki_cites(text, runs)
+        marks, cites = self._annotations(text, usable_marks(self.notes.marks(text), styled))
+        return self.writer.write(text, styled, marks, [*wiki, *cites])
+
+    def _wiki_cites(self, text: str, runs: Sequence[Run]) -> tuple[list[Run], list[Cite]]:
+        """Split the article's own citations (MediaWiki refs) from the styling runs.
+
+        A footnote mark after a full stop or comma ("1878.<ref>") becomes an
+        author-date citation before it ("1878 (Dyer 1979)."), as the style prints it.
+        """
+        styled, cites = [], []
+        for run in runs:
+            if run.kind == "wikilink" and not self.writer.links.anchor(run.value):
+                continue  # a link out of the book prints as plain text (marks may go there)
+            if run.kind != "cite":
+                styled.append(run)
+                continue
+            citation = self.article.citations[int(run.value)]
+            position = run.start
+            while position > 0 and text[position - 1] in ".,;:":
+                position -= 1
+            cite = cite_at(citation, self.notes.wiki_keys, position)
+            if cite.keys:
+                cites.append(cite)
+                self.cited += cite.keys
+        return styled, cites
 
     def text(self, text: str) -> str:
         text = text.strip()
+        marks, cites = self._annotations(text, self.notes.marks(text))
+        return annotated(text, self.languages, marks, cites, block=True)
+
+    def _annotations(
+        self, text: str, found: Sequence[Mark]
+    ) -> tuple[list[tuple[Mark, str]], list[Cite]]:
         marks = []
-        for mark in self.notes.marks(text):
+        for mark in found:
             count = self._counts[mark.entry] = self._counts.get(mark.entry, 0) + 1
             short = mark.entry.split("-", 1)[1]
             anchor = unique(f"{self.article.slug}--{short}-{count}", self.ids)
@@ -142,7 +228,7 @@ class _Marker:
         cites = self.notes.cites(text, self.article.slug, self.cite_rules)
         for cite in cites:
             self.cited += cite.keys
-        return annotated(text, self.languages, marks, cites, block=True)
+        return marks, list(cites)
 
 
 def _is_see_also(heading: Heading, article: Article) -> bool:
@@ -151,20 +237,23 @@ def _is_see_also(heading: Heading, article: Article) -> bool:
     return isinstance(following, BulletList) and following.see_also
 
 
-def _factbox(infobox: Infobox, languages: BookLanguage) -> list[str]:
-    """Render the infobox as a definition list inside a `.factbox` div."""
+def _factbox(infobox: Infobox, languages: BookLanguage, write: Callable[..., str]) -> list[str]:
+    """Render the infobox as a definition list inside a `.factbox` div.
+
+    A MediaWiki infobox's values keep their styling and language spans (`write`).
+    """
     lines = ["::: {.factbox}"]
     if infobox.name:
         lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
-    for key, value in (row for fact in infobox.facts for row in fact_rows(fact)):
-        if key:
-            lines += [
-                tagged(key, languages, block=True),
-                f":   {tagged(value, languages, block=True)}",
-                "",
-            ]
-        else:
-            lines += [tagged(value, languages, block=True), ""]
+    for fact in infobox.facts:
+        rows = [(fact.key, write(fact.value, fact.runs))] if fact.runs else None
+        for key, value in rows or [
+            (k, tagged(v, languages, block=True)) for k, v in fact_rows(fact)
+        ]:
+            if key:
+                lines += [tagged(key, languages, block=True), f":   {value}", ""]
+            else:
+                lines += [value, ""]
     lines += [":::", ""]
     return lines
 

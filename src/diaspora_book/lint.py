@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator
 
 from diaspora_book.errors import Diagnostics
-from diaspora_book.model import Article, BulletList, Heading, Paragraph, SourceSpan
+from diaspora_book.media import media_dir, media_files, media_key
+from diaspora_book.model import Article, BulletList, Figure, Heading, Paragraph, SourceSpan, Table
 
 # A template's `| key = value` left in the text; convert prints one in a fact box as a row.
 TEMPLATE_PARAMETER = re.compile(r"\|\s*([\w-]+)\s*=")
@@ -43,13 +44,19 @@ def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
         for fact in article.infobox.facts:
             # The value starts after "Key: " on the fact's line.
             offset = len(fact.key) + 2 if fact.key else 0
-            yield fact.value, SourceSpan(fact.span.path, fact.span.line, fact.span.column + offset)
+            yield fact.value, fact.span if fact.runs or fact.span.places else fact.span.at(offset)
     for block in article.blocks:
         if isinstance(block, (Paragraph, Heading)):
             yield block.text, block.span
         elif isinstance(block, BulletList):
             for item in block.items:
                 yield item.text, item.span
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text, cell.span
+        elif isinstance(block, Figure):
+            yield block.caption.text, block.caption.span
 
 
 def lint_article(article: Article, diagnostics: Diagnostics) -> None:
@@ -57,8 +64,21 @@ def lint_article(article: Article, diagnostics: Diagnostics) -> None:
     for text, span in _texts(article):
         for code, pattern, message in _RULES:
             for match in pattern.finditer(text):
-                where = SourceSpan(span.path, span.line, span.column + match.start())
+                where = span.at(match.start())
                 diagnostics.warn(where, message.format(match=match.group()), code=code)
+
+
+def lint_figures(article: Article, diagnostics: Diagnostics) -> None:
+    """Warn about each figure whose image is not in the project's media/ folder."""
+    available = media_files(media_dir(article.path))
+    for block in article.blocks:
+        if isinstance(block, Figure) and media_key(block.file) not in available:
+            diagnostics.warn(
+                block.span,
+                f"image '{block.file}' is not in media/; its caption is printed as text",
+                f"add media/{block.file.replace(' ', '_')} to show the figure",
+                code="missing-media",
+            )
 
 
 def apply_accepted(diagnostics: Diagnostics, accepted) -> Diagnostics:

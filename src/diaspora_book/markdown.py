@@ -84,13 +84,21 @@ _BARE_KEY = re.compile(r"^\w(?:[\w:.#$%&+?<>~/-]*\w)?$")
 MARK_CLASSES = {"glossary": "glossref", "index": "indexed"}
 
 
-def citation(keys: Sequence[str]) -> str:
-    """Return a pandoc citation `[@a; @b]`; a key pandoc could misread is written `@{key}`."""
+def citation(keys: Sequence[str], locators: Sequence[str] = ()) -> str:
+    """Return a pandoc citation `[@a; @b, 12]`; a key pandoc could misread is `@{key}`.
+
+    `locators` (per key, "" for none) are escaped text: citeproc takes one that starts
+    with a digit for a page or page range and prints any other as written.
+    """
     cited = []
-    for key in keys:
+    for index, key in enumerate(keys):
         if not key or any(c in key for c in "{}\n"):
             raise ValueError(f"citation key {key!r} cannot be written in Markdown")
-        cited.append(f"@{key}" if _BARE_KEY.match(key) else f"@{{{key}}}")
+        item = f"@{key}" if _BARE_KEY.match(key) else f"@{{{key}}}"
+        locator = " ".join(locators[index].split()) if index < len(locators) else ""
+        if locator:
+            item += f", {escape_inline(locator)}"
+        cited.append(item)
     return "[" + "; ".join(cited) + "]"
 
 
@@ -127,11 +135,13 @@ def annotated(
             if value and not _ATTRIBUTE.match(value):
                 raise ValueError(f"{value!r} cannot be written as an attribute")
         previous_end = mark.end
-    cited: dict[int, list[str]] = {}
+    cited: dict[int, dict[str, str]] = {}  # position -> key -> locator
     for cite in cites:
         position = settle_citation(text, cite.position, [mark for mark, _ in ordered])
-        keys = cited.setdefault(position, [])
-        keys += [key for key in dict.fromkeys(cite.keys) if key not in keys]
+        keys = cited.setdefault(position, {})
+        for index, key in enumerate(cite.keys):
+            locator = cite.locators[index] if index < len(cite.locators) else ""
+            keys.setdefault(key, locator)
 
     parts: list[str] = []
     pending = sorted(cited)  # citation positions not yet written
@@ -148,7 +158,8 @@ def annotated(
                 parts.append(_tag(text[position:cut], book, block_start=at_start(position)))
                 position = cut
             space = "" if not cut or text[cut - 1].isspace() else " "
-            parts.append(space + citation(cited[cut]) + ("" if cut else " "))
+            here = cited[cut]
+            parts.append(space + citation(list(here), list(here.values())) + ("" if cut else " "))
         if end > position:
             parts.append(_tag(text[position:end], book, block_start=at_start(position)))
 

@@ -7,10 +7,14 @@ stage can point an editor at `path:line`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # the MediaWiki reader's references; they import this module
+    from diaspora_book.mediawiki.citation import WikiCitation
 
 
 @dataclass(frozen=True)
@@ -20,11 +24,23 @@ class SourceSpan:
     path: str  # as displayed, relative to the project when possible
     line: int  # 1-based
     column: int = 1  # 1-based, in characters
+    # For a block read from markup (MediaWiki), where its plain text comes from:
+    # (offset in the text, line, column) wherever the text stops following the source
+    # one to one (markup left out, a new line). Empty: the text is the source's.
+    places: tuple[tuple[int, int, int], ...] = field(default=(), compare=False, repr=False)
 
     def __str__(self) -> str:
         if self.column > 1:
             return f"{self.path}:{self.line}:{self.column}"
         return f"{self.path}:{self.line}"
+
+    def at(self, offset: int) -> SourceSpan:
+        """Return the span of the character `offset` places into the text starting here."""
+        if not self.places:
+            return SourceSpan(self.path, self.line, self.column + offset)
+        index = max(0, bisect.bisect_right(self.places, (offset, 1 << 62, 0)) - 1)
+        start, line, column = self.places[index]
+        return SourceSpan(self.path, line, column + max(0, offset - start))
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,7 @@ class Fact:
     key: str  # may be "" when the line had no `Key:` part (reported, kept)
     value: str
     span: SourceSpan
+    runs: tuple[Run, ...] = ()  # the value's styling (MediaWiki infobox values)
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,26 @@ class Infobox:
     facts: tuple[Fact, ...]
     span: SourceSpan
     name: str = ""  # what follows "Infobox" on its line, e.g. "ethnic group"; printed as caption
+
+
+@dataclass(frozen=True)
+class Run:
+    """A styled range of a block's plain text (offsets into `text`), from richer input.
+
+    The block's `text` stays the plain text every stage annotates and lints; runs say
+    how parts of it print. They nest (a link inside bold) but never cross.
+    `kind` is one of: "emphasis", "strong", "superscript", "subscript", "link"
+    (`value`: an http(s)/mailto URL), "wikilink" (`value`: the page title and `#section`
+    linked; a cross-reference if it is a chapter of the book),
+    "lang" (`value`: BCP 47 tag, checked; right to left follows from the tag),
+    "math" (`value`: the TeX source; the text is U+FFFC), "break" (a line break
+    at `start`, empty range), "nowrap".
+    """
+
+    start: int
+    end: int
+    kind: str
+    value: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,12 +91,16 @@ class Heading:
 class Paragraph:
     text: str
     span: SourceSpan
+    runs: tuple[Run, ...] = ()  # styling from richer input (MediaWiki); none for .txt
+    kind: str = ""  # "" running text; "quote", "hatnote" ("Main article: ..."), "math" (display)
 
 
 @dataclass(frozen=True)
 class ListItem:
     text: str
     span: SourceSpan
+    runs: tuple[Run, ...] = ()
+    marker: str = "-"  # MediaWiki's prefix: "*", "#", "*#" (nested), ";" term, ":" definition
 
 
 @dataclass(frozen=True)
@@ -69,7 +110,44 @@ class BulletList:
     see_also: bool = False  # the list under a "See also" heading
 
 
-Block = Heading | Paragraph | BulletList
+@dataclass(frozen=True)
+class TableCell:
+    text: str
+    span: SourceSpan
+    runs: tuple[Run, ...] = ()
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[TableCell, ...], ...]
+    span: SourceSpan
+    caption: Paragraph | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image (`[[File:x.jpg|caption]]`, `<gallery>`); `file` is the name under media/."""
+
+    file: str
+    caption: Paragraph
+    span: SourceSpan
+
+
+Block = Heading | Paragraph | BulletList | Table | Figure
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Where a MediaWiki article came from: the exported page's revision."""
+
+    title: str
+    revision_id: str
+    timestamp: str  # ISO 8601, as the export gives it
+    contributors: tuple[str, ...]  # user names (or IP addresses) as the export lists them
+    url: str  # revision-pinned: https://<site>/w/index.php?oldid=ID
 
 
 @dataclass(frozen=True)
@@ -83,6 +161,10 @@ class Article:
     title_span: SourceSpan
     infobox: Infobox | None
     blocks: tuple[Block, ...]
+    revision: Revision | None = None  # from a Special:Export file; None for .txt/.wiki
+    # MediaWiki: every <ref> and citation template, in text order; a "cite" Run's value
+    # is its position here. Their keys are given book-wide (mediawiki/bibliography.py).
+    citations: tuple[WikiCitation, ...] = ()
 
 
 def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
@@ -92,11 +174,29 @@ def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
     headings, the infobox and "See also" lists do not.
     """
     for block in article.blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and block.kind != "math":
             yield block.text, block.span
         elif isinstance(block, BulletList) and not block.see_also:
             for item in block.items:
                 yield item.text, item.span
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text, cell.span
+
+
+def running_runs(article: Article) -> Iterator[tuple[str, tuple[Run, ...], SourceSpan]]:
+    """Yield the running text (as `running_text`) with its styled runs (MediaWiki input)."""
+    for block in article.blocks:
+        if isinstance(block, Paragraph) and block.kind != "math":
+            yield block.text, block.runs, block.span
+        elif isinstance(block, BulletList) and not block.see_also:
+            for item in block.items:
+                yield item.text, item.runs, item.span
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text, cell.runs, cell.span
 
 
 @dataclass(frozen=True)
@@ -116,6 +216,8 @@ class Cite:
 
     position: int
     keys: tuple[str, ...]
+    # Per key, where in the work (a page "12", "12–15", or a place "ch. 2"); "" none.
+    locators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

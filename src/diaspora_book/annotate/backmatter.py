@@ -5,6 +5,7 @@ renderers rely on:
 
     # Glossary {#glossary .unnumbered epub:type=glossary}        a definition list
     # References {#references .unnumbered epub:type=bibliography} filled by citeproc
+    # Article sources and contributors {#article-sources ... epub:type=credits}
     # Index {#index .unnumbered epub:type=index}                  entries by letter
 
 Glossary and index entries point at every place their term is marked. In the PDF a
@@ -26,12 +27,15 @@ from diaspora_book.annotate.project import Annotations
 from diaspora_book.labels import Labels
 from diaspora_book.language import BookLanguage
 from diaspora_book.markdown import escape_inline, tagged
+from diaspora_book.mediawiki.attribution import SECTION_ID as SOURCES_ID
+from diaspora_book.mediawiki.attribution import sources_markdown
 from diaspora_book.model import Chapter, Occurrence
 
 # Each section's heading attributes; its title is the book's label of the same name.
 SECTIONS = {
     "glossary": "{#glossary .unnumbered epub:type=glossary}",
     "references": "{#references .unnumbered epub:type=bibliography}",
+    "article_sources": f"{{#{SOURCES_ID} .unnumbered .article-sources epub:type=credits}}",
     "index": "{#index .unnumbered epub:type=index}",
 }
 
@@ -63,8 +67,11 @@ def back_matter(
     glossary = _glossary(notes, locate, collation, only_used=handout)
     if glossary:
         parts.append(("glossary", glossary))
-    if notes.bibliography.path is not None and any(c.cites for c in chapters):
+    if notes.has_bibliography and any(c.cites for c in chapters):
         parts.append(("references", "::: {#refs}\n:::\n"))
+    sources = sources_markdown(chapters, notes.sources, labels)
+    if sources:
+        parts.append(("article_sources", sources))
     index = "" if handout else _index(notes, locate, collation)
     if index:
         parts.append(("index", index))
@@ -72,7 +79,8 @@ def back_matter(
     markdown = "".join(
         f"# {escape_inline(titles[name])} {SECTIONS[name]}\n\n{body}\n" for name, body in parts
     )
-    return BackMatter(markdown, tuple((titles[name], name) for name, _ in parts))
+    ids = {"article_sources": SOURCES_ID}
+    return BackMatter(markdown, tuple((titles[name], ids.get(name, name)) for name, _ in parts))
 
 
 class _Locator:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from diaspora_book.annotate.lexicon import Lexicon, lexicon_for
 from diaspora_book.annotate.phrases import nfc
 from diaspora_book.language import script_pieces
-from diaspora_book.model import Article, SourceSpan, running_text
+from diaspora_book.model import Article, SourceSpan, running_runs, running_text
 
 _WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*"
 # Quoted glosses: "...", “...”, «...», „...“, 「...」.
@@ -94,6 +94,9 @@ def find_candidates(articles: list[Article], language: str = "en") -> list[Candi
             plural_alts.append((match["term"], match["term"] + "s"))
         for start, word in _foreign_words(text, taken, lexicon):
             _add(found, Candidate(word, _at(span, start), word, slug, defined=False))
+    for article in articles:
+        for candidate in _marked_terms(article, lexicon):
+            _add(found, candidate)
     for term, plural in plural_alts:
         if term in found and plural not in found[term].aliases:
             found[term].aliases.append(plural)
@@ -109,6 +112,27 @@ def find_candidates(articles: list[Article], language: str = "en") -> list[Candi
         )
         for f in found.values()
     ]
+
+
+def _marked_terms(article: Article, lexicon: Lexicon) -> Iterator[Candidate]:
+    """Yield the terms the markup sets off: `''yärlik''` (a foreign word in italics)
+    and `{{lang|dng|Хуэйзў}}` spans, short and not names."""
+    for text, runs, span in running_runs(article):
+        for run in runs:
+            if run.kind not in ("emphasis", "lang"):
+                continue
+            term = nfc(" ".join(text[run.start : run.end].split()))
+            words = term.split(" ")
+            if (
+                not term
+                or len(words) > 3
+                or len(term) > 40
+                or term[:1].isupper()
+                or not term[:1].isalpha()
+                or (run.kind == "emphasis" and all(lexicon.knows(w) for w in words))
+            ):
+                continue
+            yield Candidate(term, _at(span, run.start), text, article.slug)
 
 
 def _add(found: dict[str, _Found], candidate: Candidate) -> None:
@@ -211,4 +235,4 @@ def _foreign_words(
 
 
 def _at(span: SourceSpan, offset: int) -> SourceSpan:
-    return SourceSpan(span.path, span.line, span.column + offset)
+    return span.at(offset)

@@ -75,6 +75,8 @@ class BibEntry:
     key: str
     entry_type: str
     span: SourceSpan
+    doi: str = ""  # as written; MediaWiki sources with the same DOI or ISBN use this entry
+    isbn: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,9 @@ def load_bibliography(root: Path, diagnostics: Diagnostics) -> Bibliography:
     for entry in library.entries:
         span = SourceSpan(BIB_FILE, (entry.start_line or 0) + 1)
         kind = entry.entry_type.lower()
-        entries[entry.key] = BibEntry(entry.key, kind, span)
+        values = {name.lower(): str(value.value) for name, value in entry.fields_dict.items()}
+        doi, isbn = values.get("doi", "").strip("{} "), values.get("isbn", "").strip("{} ")
+        entries[entry.key] = BibEntry(entry.key, kind, span, doi, isbn)
         if kind not in REQUIRED:
             found.warn(
                 span,

@@ -28,7 +28,7 @@ from diaspora_book.annotate.curated import Record, load_records
 from diaspora_book.annotate.lexicon import Lexicon, lexicon_for
 from diaspora_book.annotate.phrases import nfc
 from diaspora_book.errors import Diagnostics
-from diaspora_book.model import Article, SourceSpan, running_text
+from diaspora_book.model import Article, SourceSpan, running_runs, running_text
 from diaspora_book.slug import slugify, unique
 
 INDEX_FILE = "index.yml"
@@ -165,10 +165,17 @@ def proper_nouns(articles: list[Article], skip: set[str], language: str = "en") 
         word for text, _ in texts for start, word in _tokens(text) if not _opens(text, start)
     }
     seeds: dict[str, Seed] = {}
+    for article in articles:  # what an article links to is a name worth indexing
+        for _, runs, span in running_runs(article):
+            for run in runs:
+                target = run.value.partition("#")[0].strip() if run.kind == "wikilink" else ""
+                if target[:1].isupper() and ":" not in target and target not in skip:
+                    where = span.at(run.start)
+                    seeds.setdefault(nfc(target), Seed(nfc(target), where))
     for text, span in texts:
         for start, name in _names(text, mid_sentence, lexicon):
             if name not in skip and name not in seeds:
-                seeds[name] = Seed(name, SourceSpan(span.path, span.line, span.column + start))
+                seeds[name] = Seed(name, span.at(start))
     return list(seeds.values())
 
 

@@ -7,6 +7,7 @@ should fix, each at its `path:line`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -29,6 +30,8 @@ from diaspora_book.config import Project
 from diaspora_book.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
 from diaspora_book.errors import Diagnostics
 from diaspora_book.labels import english_name
+from diaspora_book.mediawiki.attribution import Attribution
+from diaspora_book.mediawiki.bibliography import CitationKeys, write_nocite
 from diaspora_book.model import Article, Chapter, Cite, Mark
 
 DEFAULT_CSL = "chicago-author-date.csl"
@@ -52,6 +55,14 @@ class Annotations:
     # Where the style with the language's CSL locale added is written (csl_locale.py);
     # None: the `.cache/` beside the bibliography.
     generated: Path | None = None
+    root: Path | None = None  # the project (None: the folder of references.bib)
+    # MediaWiki articles' references: the key of every work they cite (book level).
+    wiki_keys: CitationKeys = CitationKeys()
+    # Per MediaWiki article ("path#page"): a hash of the keys its citations got, so a
+    # chapter is converted again only when its own keys change.
+    wiki_key_digests: dict[str, str] = field(default_factory=dict)
+    # book.yml `sources:`: where each .wiki/.txt article's text came from.
+    sources: dict[str, Attribution] = field(default_factory=dict)
 
     @cached_property
     def _terms(self) -> tuple[PhraseMatcher, dict[str, Mark]]:
@@ -86,22 +97,33 @@ class Annotations:
     def source_key(self, article: Article) -> str:
         return source_key(article, self.rules, self.bibliography)
 
-    def pandoc_args(self) -> list[str]:
+    @property
+    def has_bibliography(self) -> bool:
+        """Whether citeproc has entries to cite: references.bib, or the articles' own."""
+        return self.bibliography.path is not None or bool(self.wiki_keys.entries)
+
+    def pandoc_args(self, cited: Sequence[str] = ()) -> list[str]:
         """Return pandoc's citeproc arguments ([] when the book has no bibliography).
 
         pandoc's `--sandbox` lets citeproc read exactly the files named here. The
-        style carries the CSL locale of a book language pandoc has none for.
+        style carries the CSL locale of a book language pandoc has none for. The
+        MediaWiki articles' entries are a generated `.bib` beside `references.bib`;
+        `cited` (every key the chapters cite, some only listed in an article's
+        bibliography and cited nowhere in its text) goes to citeproc as `nocite`, so
+        the References list every work the articles name.
         """
-        if self.bibliography.path is None:
+        if not self.has_bibliography:
             return []
-        generated = self.generated or self.bibliography.path.parent / GENERATED_DIR
+        root = self.root or (self.bibliography.path or Path("references.bib")).resolve().parent
+        generated = self.generated or root / GENERATED_DIR
         style = citeproc_style(self.csl, self.language, generated)
-        return [
-            "--citeproc",
-            f"--bibliography={self.bibliography.path}",
-            f"--csl={style}",
-            "--metadata=link-citations:true",
-        ]
+        bibliographies = [self.bibliography.path, self.wiki_keys.write(root)]
+        args = ["--citeproc", *(f"--bibliography={p}" for p in bibliographies if p)]
+        args += [f"--csl={style}", "--metadata=link-citations:true"]
+        listed = [key for key in dict.fromkeys(cited) if key in self.wiki_keys.generated]
+        if listed:
+            args.append(f"--metadata-file={write_nocite(listed, root)}")
+        return args
 
 
 def load_annotations(project: Project, diagnostics: Diagnostics) -> Annotations:
@@ -116,6 +138,8 @@ def load_annotations(project: Project, diagnostics: Diagnostics) -> Annotations:
         csl=(root / csl).resolve() if csl else default_csl(),
         language=project.config.language,
         generated=root / GENERATED_DIR,
+        sources=project.config.sources,
+        root=root,
     )
     if notes.bibliography.path is not None:
         check_csl_locale(project.config, diagnostics)

@@ -20,6 +20,7 @@ from pathlib import Path
 from diaspora_book.assemble import Manuscript
 from diaspora_book.errors import ToolError
 from diaspora_book.markdown import MARKDOWN_FORMAT
+from diaspora_book.render.math_svg import formulas_as_svg
 
 # The wheel's pandoc suggests a 64 MB heap to its runtime (-H64m), so even a small
 # book's pandoc holds 175 MiB. With 16 MB: 123 MiB for a 10-article book, the same
@@ -54,13 +55,22 @@ def to_html(manuscript: Manuscript) -> str:
         *manuscript.pandoc_args,
         *last_filter_args(),
     ]
-    return convert(manuscript.markdown, "html5", args)
+    return formulas_as_svg(convert(manuscript.markdown, "html5", args))
 
 
 def lua_filter_args() -> list[str]:
-    """Return the pandoc arguments that run the block-id filter."""
-    path = Path(str(resources.files("diaspora_book") / "filters" / "block_ids.lua"))
-    return [f"--lua-filter={path}"]
+    """Return the pandoc arguments that run the MediaWiki and block-id filters, and MathML.
+
+    The MediaWiki filter (tables, math) runs first, so the block ids number the
+    finished document; math is written as MathML in both outputs (the print edition
+    turns it into SVG, see `render/pdf/math.py`).
+    """
+    folder = resources.files("diaspora_book") / "filters"
+    return [
+        f"--lua-filter={Path(str(folder / 'mediawiki.lua'))}",
+        f"--lua-filter={Path(str(folder / 'block_ids.lua'))}",
+        "--mathml",
+    ]
 
 
 def last_filter_args() -> list[str]:

@@ -87,6 +87,9 @@ def _named(link: etree._Element) -> bool:
     return bool(_text(link) or (link.get("aria-label") or "").strip())
 
 
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
 def _untagged_run(root: etree._Element, book: BookLanguage) -> str | None:
     """Return the language of a run the converter would tag but that is read as the book's.
 
@@ -94,8 +97,8 @@ def _untagged_run(root: etree._Element, book: BookLanguage) -> str | None:
     words are not. The same rules (`BookLanguage.runs`) decide what needs a tag.
     """
     for element in root.iter(etree.Element):
-        if _language(element).lower() != book.tag.lower():
-            continue
+        if _language(element).lower() != book.tag.lower() or _MATHML in str(element.tag):
+            continue  # a formula's letters (π) are mathematics, not words of a language
         for text in (element.text, *(child.tail for child in element)):
             for _, language, _ in book.runs(text or ""):
                 if language is not None:

@@ -92,6 +92,16 @@ def write_metadata(
         _meta(metadata, "dcterms:conformsTo", conforms_to)
 
 
+def add_article_sources(archive: EpubArchive, urls: tuple[str, ...]) -> None:
+    """Name each chapter's source article (its revision-pinned URL) as a `dc:source`.
+
+    The print edition, when there is one, stays the first `dc:source` (`print-source`).
+    """
+    metadata = archive.opf.find("opf:metadata", NS)
+    for number, url in enumerate(urls, start=1):
+        _add(metadata, f"{{{DC}}}source", url).set("id", f"article-source-{number}")
+
+
 def _add(metadata: etree._Element, tag: str, text: str) -> etree._Element:
     element = etree.SubElement(metadata, tag)
     element.text = text

@@ -42,7 +42,16 @@ SECTION_ROLES = {
 }
 # Sections that belong after the body of the book (pandoc's own list lacks glossary).
 BACKMATTER = frozenset(
-    {"glossary", "index", "bibliography", "appendix", "colophon", "endnotes", "afterword"}
+    {
+        "glossary",
+        "index",
+        "bibliography",
+        "appendix",
+        "colophon",
+        "endnotes",
+        "afterword",
+        "credits",
+    }
 )
 
 

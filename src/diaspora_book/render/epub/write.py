@@ -22,6 +22,7 @@ from diaspora_book.errors import Diagnostics
 from diaspora_book.fonts import font_css
 from diaspora_book.labels import Labels, book_labels
 from diaspora_book.language import direction_of
+from diaspora_book.media import embed_media
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import replacing
 from diaspora_book.render import html as pandoc
@@ -39,6 +40,7 @@ from diaspora_book.render.epub.fonts import (
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
+    add_article_sources,
     add_cover_to_spine,
     foreign_languages,
     put_contents_after_copyright,
@@ -93,7 +95,8 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
     ]
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         raw = Path(tmp) / "pandoc.epub"
-        pandoc.convert(manuscript.markdown, "epub3", args, outputfile=raw)
+        markdown = embed_media(manuscript.markdown, project.root)
+        pandoc.convert(markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
     fonts = finish_text(archive, project, diagnostics)
     verified = verify(archive, project, fonts.missing)
@@ -116,6 +119,7 @@ def complete_epub(
     """Add the print edition's pages, navigation and metadata to `draft`; save it as `target`."""
     source = _print_source(project, manuscript, print_edition)
     finish_pages(draft, project, source)
+    add_article_sources(draft.archive, manuscript.article_sources)
     with replacing(target) as scratch:
         draft.archive.save(scratch)
     return target

@@ -152,10 +152,11 @@ def _top_level_spans(html: str, line_count: int) -> tuple[int, int, list] | None
     if body is None or body.sourceline is None:
         return None
     children = [c for c in body if isinstance(c.tag, str)]
-    starts = [c.sourceline for c in children]
-    if any(s is None for s in starts) or starts != sorted(set(starts)):
-        return None
     lines = html.splitlines()
+    found = [_tag_start(lines, c.sourceline, c.tag) for c in children]
+    starts = [s for s in found if s is not None]
+    if len(starts) != len(found) or starts != sorted(set(starts)):
+        return None
     try:
         body_close = next(i for i in range(line_count - 1, -1, -1) if "</body>" in lines[i])
     except StopIteration:
@@ -167,6 +168,20 @@ def _top_level_spans(html: str, line_count: int) -> tuple[int, int, list] | None
     if blocks and bounds[0] != body.sourceline:
         return None  # text between <body> and the first block
     return body.sourceline, body_close, blocks
+
+
+def _tag_start(lines: list[str], line: int | None, tag: str) -> int | None:
+    """Return the line (1-based) where the start tag ending on `line` begins.
+
+    libxml2 gives an element the line its start tag ends on; pandoc wraps a start
+    tag with many attributes over two lines, and the cut must not split it.
+    """
+    if line is None:
+        return None
+    start = line
+    while start > 1 and f"<{tag}" not in lines[start - 1]:
+        start -= 1
+    return start
 
 
 def _balanced_runs(texts: list[str], groups: int) -> list[list[str]]:
