@@ -24,6 +24,7 @@ from diaspora_book.render.pdf.hooks import HookFailed
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts import conduct as pdf_parallel
 from diaspora_book.render.pdf.parts import part as part_module
+from diaspora_book.render.pdf.parts import worker as worker_module
 from diaspora_book.render.pdf.parts.cut import (
     split_book,
     split_css,
@@ -272,7 +273,7 @@ def _failing_in_workers(monkeypatch, error: BaseException) -> None:
             raise error
         return real(setup, source, start, path, on_anchors)
 
-    monkeypatch.setattr(pdf_parallel, "lay_out_part", failing)
+    monkeypatch.setattr(worker_module, "lay_out_part", failing)
 
 
 def test_a_bug_in_a_worker_stays_a_bug(sample_whole, tmp_path, monkeypatch):
