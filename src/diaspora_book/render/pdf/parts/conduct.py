@@ -29,6 +29,7 @@ user's input as the `BookError` it is: neither is papered over.
 from __future__ import annotations
 
 import contextlib
+import html as html_lib
 import multiprocessing
 import os
 import pickle
@@ -162,9 +163,14 @@ class _Plan:
         ids = [set(_ID.findall(text)) for text in texts]
         every = set().union(*ids)
         last = len(texts) - 1
+        # The ids in other parts that a part links to (only these: so a part's key, which
+        # includes them, does not change when an id appears elsewhere in the book).
+        linked = [{html_lib.unescape(m.group(2)) for m in INTERNAL_LINK.finditer(t)} for t in texts]
         sources = tuple(
             PartSource(
-                with_end_marker(text) if i < last else text, i < last, frozenset(every - ids[i])
+                with_end_marker(text) if i < last else text,
+                i < last,
+                frozenset((linked[i] & every) - ids[i]),
             )
             for i, text in enumerate(texts)
         )
