@@ -147,12 +147,12 @@ def _merge(pdf: pikepdf.Pdf, subsets: list[_Subset]) -> None:
         if subset.font.get("/Encoding") != Name("/Identity-H"):
             raise Unmergeable("a font with its own /Encoding")
         subset.text = _to_unicode(subset.font)
-    fonts = [TTFont(io.BytesIO(s.program), lazy=False) for s in subsets]
-    base = max(range(len(fonts)), key=lambda i: (fonts[i]["maxp"].numGlyphs, -i))
-    glyphs = _Glyphs(fonts[base], set(subsets[base].widths))
-    for index, (subset, font) in enumerate(zip(subsets, fonts, strict=True)):
-        if index != base:
-            glyphs.take(font, set(subset.widths))
+    counts = [_glyph_count(s.program) for s in subsets]
+    base = max(range(len(subsets)), key=lambda i: (counts[i], -i))
+    glyphs = _Glyphs(_open(subsets[base].program), set(subsets[base].widths))
+    for index, subset in enumerate(subsets):
+        if index != base and set(subset.widths) - glyphs.used:  # else nothing to take
+            glyphs.take(_open(subset.program), set(subset.widths))
     program = glyphs.program()
     widths: dict[int, float] = {}
     text: dict[int, bytes] = {}
@@ -162,6 +162,30 @@ def _merge(pdf: pikepdf.Pdf, subsets: list[_Subset]) -> None:
         for gid, value in subset.text.items():
             text.setdefault(gid, value)
     _rewrite(pdf, subsets[0].font, program, widths, text)
+
+
+def _open(program: bytes) -> TTFont:
+    """Read a subset lazily; its bounds are merged from the subsets' own (`_Glyphs.bounds`)."""
+    return TTFont(io.BytesIO(program), lazy=True, recalcBBoxes=False)
+
+
+def _glyph_count(program: bytes) -> int:
+    return int(_open(program)["maxp"].numGlyphs)
+
+
+# Font-wide bounds each subset computed over its own glyphs: over the union, the
+# largest (or the smallest) of them. Recomputing them would read every glyph.
+_LARGEST = {
+    "maxp": (
+        "maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours",
+        "maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+        "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+        "maxComponentElements", "maxComponentDepth",
+    ),
+    "hhea": ("advanceWidthMax", "xMaxExtent"),
+    "head": ("xMax", "yMax"),
+}  # fmt: skip
+_SMALLEST = {"hhea": ("minLeftSideBearing", "minRightSideBearing"), "head": ("xMin", "yMin")}
 
 
 class _Glyphs:
@@ -185,11 +209,31 @@ class _Glyphs:
             self._take_cff(other, wanted)
         else:
             self._take_glyf(other, wanted)
+        self._bounds(other)
         for gid in wanted:
             for table in ("hmtx", "vmtx"):
                 if table in other and table in self.font:
                     self.font[table][self.order[gid]] = other[table][other.getGlyphOrder()[gid]]
         self.used.update(wanted)
+
+    def _bounds(self, other: TTFont) -> None:
+        """Widen the font-wide bounds to cover `other`'s glyphs too."""
+        for choose, fields in ((max, _LARGEST), (min, _SMALLEST)):
+            for table, names in fields.items():
+                if table in self.font and table in other:
+                    mine, theirs = self.font[table], other[table]
+                    for name in names:
+                        if hasattr(mine, name) and hasattr(theirs, name):
+                            setattr(mine, name, choose(getattr(mine, name), getattr(theirs, name)))
+        if self.cff:
+            box = self.font["CFF "].cff.topDictIndex[0].FontBBox
+            other_box = other["CFF "].cff.topDictIndex[0].FontBBox
+            self.font["CFF "].cff.topDictIndex[0].FontBBox = [
+                min(box[0], other_box[0]),
+                min(box[1], other_box[1]),
+                max(box[2], other_box[2]),
+                max(box[3], other_box[3]),
+            ]
 
     def _take_glyf(self, other: TTFont, wanted: list[int]) -> None:
         mine, theirs, order = self.font["glyf"], other["glyf"], other.getGlyphOrder()
