@@ -188,6 +188,29 @@ def incremental(result: IncrementalResult) -> list[str]:
     ]
 
 
+def pages_per_hour(results: list[SizeResult]) -> list[str]:
+    """On paper: pages per hour for one machine like this one, and for N CI jobs (shards)."""
+    largest = results[-1]
+    hourly = pages_per_second(largest, "pipeline") * 3600
+    rows = [[str(jobs), f"{hourly * jobs:,.0f}"] for jobs in (1, 2, 4, 8, 16)]
+    return [
+        f"From the full build's pages per second at {largest.articles} articles "
+        f"({hourly / 3600:.1f} pages/s, PDF and EPUB), one machine per job (`--shard I/N`, "
+        "`.github/workflows/shards.yml`). Shards share no work, so the rate scales with the "
+        "jobs; each job also pays its set-up (`scripts/setup.sh`, minutes on a fresh runner, "
+        "not counted here) and a book is never split across jobs.",
+        "",
+        *_table(
+            [
+                "jobs (2-core machines)",
+                "pages per hour",
+                f"books of {largest.articles} articles at once",
+            ],
+            rows,
+        ),
+    ]
+
+
 def chart_points(results: list[SizeResult]) -> dict[str, list[tuple[int, float, float]]]:
     """(articles, seconds, pages/s) per size for each side, for `chart.chart`."""
     return {
@@ -398,6 +421,12 @@ def render(
                 + ", ".join(f"`{name}`" for name in unsplit),
                 "",
             ]
+    lines += [
+        "## Pages per hour, one machine and N jobs (on paper)",
+        "",
+        *pages_per_hour(results),
+        "",
+    ]
     if rebuilds is not None:
         lines += [f"## Incremental rebuilds ({rebuilds.articles} articles)", ""]
         lines += [*incremental(rebuilds), ""]
