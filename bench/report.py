@@ -200,14 +200,7 @@ def pages_per_hour(results: list[SizeResult]) -> list[str]:
         "jobs; each job also pays its set-up (`scripts/setup.sh`, minutes on a fresh runner, "
         "not counted here) and a book is never split across jobs.",
         "",
-        *_table(
-            [
-                "jobs (2-core machines)",
-                "pages per hour",
-                f"books of {largest.articles} articles at once",
-            ],
-            rows,
-        ),
+        *_table(["jobs (2-core machines)", "pages per hour"], rows),
     ]
 
 

@@ -26,7 +26,7 @@ from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
 from diaspora_book.outputs import OutputRecord
-from diaspora_book.processes import die_with_parent
+from diaspora_book.processes import die_with_parent, start_context
 from diaspora_book.render.pdf.layout import PrintJob, weasyprint_module
 from diaspora_book.render.pdf.parts.conduct import usable_cores
 from diaspora_book.render.pdf.write import write_pdf
@@ -122,7 +122,10 @@ def write_handouts(
         # workers inherit it instead of each paying for the import.
         weasyprint_module()
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+            max_workers=workers,
+            mp_context=start_context(),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
         ) as pool:
             results = list(pool.map(_render, tasks, targets))
     for task, target, (pages, found) in zip(tasks, targets, results, strict=True):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import html as html_lib
-import multiprocessing
 import os
 import pickle
 import re
@@ -43,6 +42,7 @@ from typing import Any
 import pikepdf
 
 from diaspora_book.model import Pagination
+from diaspora_book.processes import start_context
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
@@ -188,7 +188,7 @@ class _Pool:
 
     def __init__(self, setup: PrintSetup, plan: _Plan, jobs: int):
         self.setup, self.plan, self.jobs = setup, plan, max(1, jobs)
-        self.context = multiprocessing.get_context("fork")
+        self.context = start_context()
         self.workers: list[tuple[Any, Connection]] = []
         self.load: list[int] = []  # characters of HTML given to each worker so far
 
@@ -392,7 +392,7 @@ def _receive(connection: Connection) -> tuple:
     """Return the worker's next message; raise what it failed with."""
     try:
         message = connection.recv()
-    except EOFError:
+    except (EOFError, ConnectionResetError):
         raise CannotSplit("a layout worker stopped unexpectedly") from None
     if message[0] == "hook failed":
         raise CannotSplit(f"a layout hook failed: {message[2]}")
