@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-WIDTH, HEIGHT = 760, 320
+WIDTH, HEIGHT = 820, 330
 PANEL = 340  # width of each panel's plot area
 TOP, BOTTOM, LEFT = 40, 260, 60
 COLOURS = {"pipeline": "#1f5fa8", "baseline": "#c2561a"}
@@ -49,8 +49,8 @@ def chart(points: dict[str, list[tuple[int, float, float]]]) -> str:
     for i, side in enumerate(points):
         x = LEFT + i * 120
         colour = COLOURS.get(side, "black")
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 22}" width="14" height="4" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 20}" y="{HEIGHT - 16}">{escape(side)}</text>')
+        parts.append(f'<rect x="{x}" y="{HEIGHT - 14}" width="14" height="4" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 20}" y="{HEIGHT - 8}">{escape(side)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
