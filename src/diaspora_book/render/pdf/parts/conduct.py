@@ -247,7 +247,7 @@ class _Conductor:
         self.paths: list[Path | None] = list(plan.paths)  # a reused part: the kept PDF
         self.busy: dict[int, Connection] = {}  # run -> the worker laying it out
         self.waiting: set[int] = set()  # runs whose worker waits for their start
-        self.kept: list[PartSource] = []  # parts this build laid out or reused
+        self.kept: list[str] = []  # cache keys of the parts this build laid out or reused
         self.reused = 0
         self.back_start = PartStart(0)
 
@@ -264,7 +264,7 @@ class _Conductor:
         self.front_pages = PartPages(0)
         if front_source is not None:  # its length, with placeholder page numbers
             estimate = replace(front_source, html=_placeholder_numbers(front_source.html))
-            self.front_pages = self._lay_out(estimate, PartStart(0), None).pages
+            self.front_pages = self._front_length(estimate)
         self._advance()
         while any(self.anchors[i] is None for i in plan.chapters):
             self._handle(*self._next_message())
@@ -277,13 +277,26 @@ class _Conductor:
         front = None
         if front_source is not None:
             html = with_page_numbers(front_source.html, known)[0]
-            front = self._lay_out(replace(front_source, html=html), PartStart(0), plan.paths[0])
+            # Its PDF's Info dictionary carries the build's date: kept only for that date.
+            date = self.setup.info.created
+            front = self._lay_out_kept(0, replace(front_source, html=html), PartStart(0), date)
             if front.pages.pages != self.front_pages.pages:
                 raise CannotSplit("the contents changed length with their real page numbers")
         while any(self.layouts[i] is None for i in plan.chapters):
             self._handle(*self._next_message())
         chapters = [self.layouts[i] for i in plan.chapters]
         return [layout for layout in (front, *chapters, back) if layout is not None]
+
+    def _front_length(self, estimate: PartSource) -> PartPages:
+        """Return the front matter's pages with placeholder numbers (kept from a build before)."""
+        known = self.memo.pages(estimate) if self.memo is not None else None
+        if known is None:
+            known = self._lay_out(estimate, PartStart(0), None).pages
+            if self.memo is not None:
+                self.memo.store_pages(estimate, known)
+        if self.memo is not None:
+            self.kept.append(self.memo.key(estimate, "pages"))
+        return known
 
     def _give(self, index: int) -> None:
         self.busy[index] = self.pool.give(index)
@@ -308,17 +321,20 @@ class _Conductor:
             self.busy[index].send(start)
         elif cached is not None and index not in self.busy and self.layouts[index] is None:
             if cached.layout.start == start:
-                self._reuse(index, self.plan.sources[index], cached)
+                self._reuse(index, self._key(self.plan.sources[index]), cached)
             else:  # the same pages, numbered from elsewhere: laid out again
                 self._give(index)
 
-    def _reuse(self, index: int, source: PartSource, cached: CachedPart) -> PartLayout:
+    def _reuse(self, index: int, key: str, cached: CachedPart) -> PartLayout:
         self.layouts[index] = cached.layout
         self.anchors[index] = cached.layout.anchors
         self.paths[index] = cached.pdf
-        self.kept.append(source)
+        self.kept.append(key)
         self.reused += 1
         return cached.layout
+
+    def _key(self, source: PartSource, extra: str = "") -> str:
+        return self.memo.key(source, extra) if self.memo is not None else ""
 
     def _next_message(self) -> tuple[Connection, tuple]:
         """Wait for the next message of any worker under way."""
@@ -348,8 +364,7 @@ class _Conductor:
             del self.busy[index]
             path = self.paths[index]
             if self.memo is not None and path is not None:
-                self.memo.store(self.plan.sources[index], payload, path)
-                self.kept.append(self.plan.sources[index])
+                self.kept.append(self.memo.store(self.plan.sources[index], payload, path))
 
     def _back_matter(self, known: dict[str, int], start: PartStart) -> PartLayout:
         """Lay out the Glossary, References and Index with the chapters' page numbers."""
@@ -363,15 +378,19 @@ class _Conductor:
                     raise CannotSplit("the back matter could not be cut again")
                 source = replace(source, html=redone.back)
         source = replace(source, html=with_page_numbers(source.html, known)[0])
-        index = len(self.plan.sources) - 1
-        cached = self.memo.lookup(source) if self.memo else None
+        return self._lay_out_kept(len(self.plan.sources) - 1, source, start)
+
+    def _lay_out_kept(
+        self, index: int, source: PartSource, start: PartStart, extra: str = ""
+    ) -> PartLayout:
+        """Lay out part `index` in this process, unless it was kept with this start."""
+        cached = self.memo.lookup(source, extra) if self.memo else None
         if cached is not None and cached.layout.start == start:
-            return self._reuse(index, source, cached)
-        layout = self._lay_out(source, start, self.plan.paths[-1])
-        path = self.plan.paths[-1]
+            return self._reuse(index, self._key(source, extra), cached)
+        path = self.plan.paths[index]
+        layout = self._lay_out(source, start, path)
         if self.memo is not None and path is not None:
-            self.memo.store(source, layout, path)
-            self.kept.append(source)
+            self.kept.append(self.memo.store(source, layout, path, extra))
         return layout
 
     def _lay_out(self, source: PartSource, start: PartStart, path: Path | None) -> PartLayout:

@@ -61,15 +61,20 @@ class PartCache:
         )
         return cls(directory, key, reuse)
 
-    def key(self, source: PartSource) -> str:
-        """Return the key of `source`'s layout (its content; not its start)."""
-        return digest(self.setup_key, source.html, str(source.ends_early), *sorted(source.outside))
+    def key(self, source: PartSource, extra: str = "") -> str:
+        """Return the key of `source`'s layout (its content, and `extra`; not its start).
 
-    def lookup(self, source: PartSource) -> CachedPart | None:
+        `extra` is what else the part's PDF depends on (the front matter's carries
+        the build's date in its Info dictionary).
+        """
+        outside = sorted(source.outside)
+        return digest(self.setup_key, source.html, str(source.ends_early), *outside, extra)
+
+    def lookup(self, source: PartSource, extra: str = "") -> CachedPart | None:
         """Return the kept layout of `source`, whatever start it was laid out from."""
         if not self.reuse:
             return None
-        key = self.key(source)
+        key = self.key(source, extra)
         try:
             record = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
             pdf = self.directory / f"{key}.pdf"
@@ -79,19 +84,36 @@ class PartCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def store(self, source: PartSource, layout: PartLayout, pdf: Path) -> Path:
-        """Keep `layout` and a copy of its PDF; return where the copy is."""
-        key = self.key(source)
-        kept = self.directory / f"{key}.pdf"
+    def store(self, source: PartSource, layout: PartLayout, pdf: Path, extra: str = "") -> str:
+        """Keep `layout` and a copy of its PDF; return the key it is kept under."""
+        key = self.key(source, extra)
         data = pdf.read_bytes()
-        write_bytes(kept, data)
+        write_bytes(self.directory / f"{key}.pdf", data)
         record = {"key": key, "pdf": digest_bytes(data), "layout": _layout_to_json(layout)}
         write_text(self.directory / f"{key}.json", json.dumps(record, ensure_ascii=False))
-        return kept
+        return key
 
-    def keep_only(self, sources: list[PartSource]) -> None:
+    def pages(self, source: PartSource) -> PartPages | None:
+        """Return how many pages `source` was laid out on (kept without a PDF), if known."""
+        if not self.reuse:
+            return None
+        key = self.key(source, "pages")
+        try:
+            record = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            return PartPages(int(record["pages"][0]), dict(record["pages"][1]))
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def store_pages(self, source: PartSource, pages: PartPages) -> str:
+        """Keep how many pages `source` was laid out on; return the key."""
+        key = self.key(source, "pages")
+        record = {"key": key, "pages": [pages.pages, pages.strings]}
+        write_text(self.directory / f"{key}.json", json.dumps(record, ensure_ascii=False))
+        return key
+
+    def keep_only(self, keys: list[str]) -> None:
         """Remove the kept parts of earlier builds that this build did not use."""
-        used = {self.key(source) for source in sources}
+        used = set(keys)
         with contextlib.suppress(OSError):
             for path in self.directory.iterdir():
                 if path.suffix in (".json", ".pdf") and path.stem not in used:
