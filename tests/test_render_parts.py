@@ -444,3 +444,16 @@ def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, m
     assert all(len(p) == 1 for p in programs.values())
     assert len(programs) > len(_programs_by_name(whole.path))  # renamed apart, not merged
     assert pdf_pages(parts.path) == pdf_pages(whole.path)
+
+
+def test_merged_subsets_map_each_glyph_to_the_text_of_one_layout(sample_whole, tmp_path):
+    """The merged /ToUnicode maps are the one-process layout's: nothing more, nothing less."""
+    from tests.readers import pdf_fonts
+
+    root, whole = sample_whole
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+
+    def drawn(path: Path) -> dict[str, frozenset[str]]:
+        return {font.name: font.drawn for font in pdf_fonts(path)}
+
+    assert drawn(parts.path) == drawn(whole.path)

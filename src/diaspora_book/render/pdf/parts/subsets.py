@@ -135,7 +135,11 @@ def _to_unicode(font: Dictionary) -> dict[int, bytes]:
     data = stream.read_bytes()
     if b"beginbfrange" in data:
         raise Unmergeable("a /ToUnicode map with ranges")
-    return {int(g, 16): bytes.fromhex(t.decode()) for g, t in _BFCHAR.findall(data)}
+    text: dict[int, bytes] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, flags=re.DOTALL):
+        for glyph, value in _BFCHAR.findall(block):  # not the codespace range's <0000> <ffff>
+            text[int(glyph, 16)] = bytes.fromhex(value.decode())
+    return text
 
 
 # ---- merging ---------------------------------------------------------------------------
