@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from bench import report, run
+from bench import chart, incremental, report, run
 from bench.corpus import DEFAULT_SEED
 from bench.measure import MeasureError, machine
 
@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         default=50,
         metavar="N",
         help="profile one pipeline build of N articles with cProfile; 0: no profile",
+    )
+    parser.add_argument(
+        "--incremental-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="measure rebuilds (an edit, a grown chapter, watch) and the PDF's size at N "
+        "articles (default: the largest size; 0: not at all)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
@@ -95,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         for n, repeats in zip(args.sizes, args.repeats, strict=True):
             log(f"{n} articles, {repeats} run(s) per side")
             results.append(run.measure_size(args.work, n, repeats, args.seed, log))
+        rebuilds = None
+        rebuild_size = max(args.sizes) if args.incremental_size is None else args.incremental_size
+        if rebuild_size:
+            log(f"incremental rebuilds at {rebuild_size} articles")
+            rebuilds = incremental.measure_incremental(args.work, rebuild_size, args.seed, log)
         profile_section = None
         if args.profile_size:
             log(f"profiling the pipeline at {args.profile_size} articles")
@@ -106,8 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 1
     about["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    text = report.render(results, about, when, command.strip(), args.seed, profile_section)
+    figure = args.results.with_name("scaling.svg")
+    text = report.render(
+        results, about, when, command.strip(), args.seed, profile_section, rebuilds, figure.name
+    )
     args.results.parent.mkdir(parents=True, exist_ok=True)
+    figure.write_text(chart.chart(report.chart_points(results)), encoding="utf-8")
     args.results.write_text(text, encoding="utf-8")
     print("\n".join(report.goals(results)))
     print(f"wrote {_shown(args.results)}")

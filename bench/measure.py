@@ -28,6 +28,7 @@ class Measured:
     cpu: float  # user + system, the process and its waited-for children
     peak_rss_kib: int  # ru_maxrss (KiB on Linux)
     stdout: str
+    stderr: str = ""
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
@@ -45,7 +46,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     if proc.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-5:])
         raise MeasureError(f"{' '.join(cmd[:4])} ... exited {proc.returncode}:\n{tail}")
-    return Measured(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stdout)
+    return Measured(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stdout, stderr)
 
 
 def pdf_pages(path: Path) -> int:

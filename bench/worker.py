@@ -141,7 +141,7 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     # Around the stages above, for the PDF's wall time when its parts run at once.
     watch.wrap(build_module, "write_pdf", "pdf wall")
     watch.wrap(parallel_module, "splice", "pdf finish")  # joining the parts' PDFs
-    watch.wrap_child(parallel_module, "_worker", records)
+    watch.wrap_child(parallel_module, "serve", records)  # a layout worker's main
     watch.wrap_child(beside_module, "_draft_and_complete", records)
 
 

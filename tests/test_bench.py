@@ -85,4 +85,13 @@ def test_runner_builds_both_sides_and_writes_results(tmp_path, capsys):
     assert "Not found to time" not in text  # every stage the worker times still exists
     assert "`diaspora_book/build.py:" in text  # the profile names the pipeline's functions
     assert (work / "profile-2.prof").is_file()
-    assert "| full build ≤ 1.10 × baseline, 2 articles | " in capsys.readouterr().out
+    assert "| full build ≤ 1.30 × baseline, 2 articles | " in capsys.readouterr().out
+    # Rebuilds: an edit, a grown chapter, watch; the PDF's size against one process.
+    assert "## Incremental rebuilds (2 articles)" in text
+    assert "| one sentence of one article edited | " in text
+    assert "| `watch`: edit saved → PDF replaced | " in text
+    assert "each face embedded once | " in text
+    # The chart beside the results, linked from them, one point per size and side.
+    svg = (tmp_path / "scaling.svg").read_text(encoding="utf-8")
+    assert "](scaling.svg)" in text
+    assert svg.startswith("<svg") and svg.count("<circle") == 4

@@ -21,3 +21,17 @@ def test_workflow_runs_setup_check_strict_build_and_uploads_dist():
     ci_run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci_run
     assert "scripts/setup.sh" in (REPO / "Makefile").read_text(encoding="utf-8")
+
+
+def test_shard_recipe_runs_one_share_per_matrix_job_and_collects_them():
+    workflow = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "shards.yml").read_text(encoding="utf-8")
+    )
+    job = workflow["jobs"]["shard"]
+    shards = job["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(job["env"]["SHARDS"]) + 1))
+    commands = [step.get("run", "") for step in job["steps"]]
+    share = "--shard ${{ matrix.shard }}/${{ env.SHARDS }}"
+    assert any(c.startswith(".venv/bin/diaspora-book handouts " + share) for c in commands)
+    assert any("build --catalogue catalogue.yml " + share in c for c in commands)
+    assert workflow["jobs"]["collect"]["needs"] == "shard"

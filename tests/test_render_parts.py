@@ -24,6 +24,7 @@ from diaspora_book.render.pdf.hooks import HookFailed
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts import conduct as pdf_parallel
 from diaspora_book.render.pdf.parts import part as part_module
+from diaspora_book.render.pdf.parts import worker as worker_module
 from diaspora_book.render.pdf.parts.cut import (
     split_book,
     split_css,
@@ -272,7 +273,7 @@ def _failing_in_workers(monkeypatch, error: BaseException) -> None:
             raise error
         return real(setup, source, start, path, on_anchors)
 
-    monkeypatch.setattr(pdf_parallel, "lay_out_part", failing)
+    monkeypatch.setattr(worker_module, "lay_out_part", failing)
 
 
 def test_a_bug_in_a_worker_stays_a_bug(sample_whole, tmp_path, monkeypatch):
@@ -371,3 +372,88 @@ def test_contents_that_change_length_with_real_page_numbers_fall_back(
     rendered = _render(root, tmp_path / "book.pdf", jobs=2)
     assert rendered.parts == 1
     _assert_same_book(whole, rendered)
+
+
+# ---- one subset per font face ----------------------------------------------------------
+
+
+def _programs_by_name(path: Path) -> dict[str, set[bytes]]:
+    """Each embedded font's name, with the distinct font programs embedded under it."""
+    programs: dict[str, set[bytes]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
+                descriptor = obj.DescendantFonts[0].FontDescriptor
+                stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                programs.setdefault(str(obj.BaseFont), set()).add(stream.read_bytes())
+    return programs
+
+
+def _pdffonts_names(path: Path) -> list[str]:
+    import subprocess
+
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return [line.split()[0] for line in lines[2:]]
+
+
+def test_the_book_in_parts_embeds_each_face_once(sample_whole, tmp_path):
+    """ISO 32000-1 9.6.4: one subset name, one program. A print shop checks with pdffonts."""
+    root, whole = sample_whole
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    assert parts.parts == 4
+    shared = {name: len(p) for name, p in _programs_by_name(parts.path).items() if len(p) > 1}
+    assert shared == {}
+    names = _pdffonts_names(parts.path)
+    assert len(names) == len(set(names))
+    assert sorted(names) == sorted(_pdffonts_names(whole.path))  # the same faces as one layout
+    # Merged, the subsets cost little over the one-process layout's.
+    ratio = parts.path.stat().st_size / whole.path.stat().st_size
+    assert ratio <= 1.15, f"{ratio:.2f} x the one-process PDF"
+
+
+def test_the_book_in_parts_looks_like_the_whole_book(sample_whole, tmp_path):
+    """Every glyph merged into a face's one program is drawn as in the one-process layout."""
+    import subprocess
+
+    root, whole = sample_whole
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    images = {}
+    for name, rendered in (("whole", whole), ("parts", parts)):
+        prefix = tmp_path / name
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-gray", str(rendered.path), str(prefix)], check=True
+        )
+        images[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+    assert len(images["parts"]) == len(images["whole"]) > 10
+    assert images["parts"] == images["whole"]
+
+
+def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, monkeypatch):
+    """The fallback: each different program gets a tag of its own, never a shared name."""
+    from diaspora_book.render.pdf.parts import subsets
+
+    def refuse(pdf, found):
+        raise subsets.Unmergeable("test")
+
+    monkeypatch.setattr(subsets, "_merge", refuse)
+    root, whole = sample_whole
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    programs = _programs_by_name(parts.path)
+    assert all(len(p) == 1 for p in programs.values())
+    assert len(programs) > len(_programs_by_name(whole.path))  # renamed apart, not merged
+    assert pdf_pages(parts.path) == pdf_pages(whole.path)
+
+
+def test_merged_subsets_map_each_glyph_to_the_text_of_one_layout(sample_whole, tmp_path):
+    """The merged /ToUnicode maps are the one-process layout's: nothing more, nothing less."""
+    from tests.readers import pdf_fonts
+
+    root, whole = sample_whole
+    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+
+    def drawn(path: Path) -> dict[str, frozenset[str]]:
+        return {font.name: font.drawn for font in pdf_fonts(path)}
+
+    assert drawn(parts.path) == drawn(whole.path)

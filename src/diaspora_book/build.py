@@ -118,6 +118,8 @@ def build(
         relayout=partial(assemble, project, list(book.chapters), "pdf", book.notes),
         press=request.press and pdf is not None,
         jobs=jobs,
+        parts_cache=run.cache.directory / "parts" if run.cache.enabled else None,
+        reuse_parts=run.cache.reuse,
     )
     ebook = book.assemble(project, "epub") if epub else None
     with contextlib.ExitStack() as stack:

@@ -37,6 +37,7 @@ from diaspora_book.convert import stale_chapters, write_chapters
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.processes import adopting_orphans, stop_descendants
 from diaspora_book.progress import Level, Progress, for_terminal
+from diaspora_book.shard import Shard, estimated_pages, read_catalogue, share
 from diaspora_book.source import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -108,6 +109,13 @@ def _parser() -> argparse.ArgumentParser:
         help="lay out N parts of the print edition at a time "
         "(default: one per CPU core; 1: the whole book in one process)",
     )
+    build_cmd.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FILE",
+        help="build every book a catalogue.yml lists (a YAML list of project folders)",
+    )
+    build_cmd.add_argument("--shard", type=_shard, metavar="I/N", help=_SHARD_HELP)
 
     handouts_cmd = commands.add_parser(
         "handouts",
@@ -131,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="render N handouts at a time (default: one per CPU core)",
     )
+    handouts_cmd.add_argument("--shard", type=_shard, metavar="I/N", help=_SHARD_HELP)
     handouts_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     handouts_cmd.add_argument(
         "--no-cache", action="store_true", help="render every handout, changed or not"
@@ -168,6 +177,19 @@ def _parser() -> argparse.ArgumentParser:
         actions = curated.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("suggest", parents=[common], help=what)
     return parser
+
+
+_SHARD_HELP = (
+    "render only share I of N (1/4 ... 4/4), balanced by estimated pages: "
+    "N CI jobs together render everything, each file once"
+)
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -223,6 +245,8 @@ def _kept(args: argparse.Namespace, project_dir: Path) -> str:
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
     project = load_project(project_dir)
     progress = for_terminal(_level(args))
+    if args.command == "build" and (args.catalogue or args.shard):
+        return _build_catalogue(args, project_dir, progress)
     if args.command == "build":
         formats = _formats(args)
         cache = BuildCache(project.root, reuse=not args.no_cache)
@@ -320,11 +344,34 @@ def _suggest(project, what: str) -> int:
     return EXIT_OK
 
 
+def _build_catalogue(args: argparse.Namespace, project_dir: Path, progress: Progress) -> int:
+    """Build every book of the catalogue (or the one project) in this shard."""
+    projects = read_catalogue(args.catalogue) if args.catalogue else [project_dir]
+    pages = [estimated_pages(load_project(p).articles()) for p in projects]
+    mine = share(projects, pages, args.shard) if args.shard else projects
+    for folder in mine:
+        project = load_project(folder)
+        out = args.out / folder.name if args.out and args.catalogue else args.out
+        request = BuildRequest(_formats(args), out, args.strict, args.press, args.jobs)
+        report = build(project, request, progress, BuildCache(project.root, not args.no_cache))
+        _print_diagnostics(report.diagnostics)
+        for path in report.outputs:
+            progress.note(f"wrote {path}")
+    progress.note(f"built {_counted(len(mine), 'book')} of {len(projects)}")
+    return EXIT_OK
+
+
 def _handouts(project, args: argparse.Namespace, progress: Progress) -> int:
     cache = BuildCache(project.root, reuse=not args.no_cache)
-    report = build_handouts(
-        project, args.slugs, args.out, args.jobs, strict=args.strict, cache=cache
-    )
+    slugs = args.slugs
+    if args.shard:
+        articles = [p for p in project.articles() if not slugs or p.stem in slugs]
+        pages = [estimated_pages([p]) for p in articles]
+        slugs = [p.stem for p in share(articles, pages, args.shard)]
+        if not slugs:
+            progress.note(f"no handout in shard {args.shard.index}/{args.shard.count}")
+            return EXIT_OK
+    report = build_handouts(project, slugs, args.out, args.jobs, strict=args.strict, cache=cache)
     _print_diagnostics(report.diagnostics)
     for handout in report.handouts:
         progress.note(f"wrote {display_path(handout.path, project.root)}")

@@ -1,10 +1,11 @@
 """Worker processes that never outlive the build that started them.
 
 The print edition's parts, the EPUB drafted beside it and the handouts are made in
-child processes. If the parent dies without cleaning up (killed, or aborted inside a
-C library), a child blocked on a pipe may never see the end of it: its siblings
-inherited the same pipe when they were forked, so it stays open. Each child
-therefore asks the kernel to kill it when its parent goes.
+child processes, started as `start_context` says. If the parent dies without
+cleaning up (killed, or aborted inside a C library), a child blocked on a pipe may
+never see the end of it: its siblings inherited the same pipe when they were
+forked, so it stays open. Each child therefore asks the kernel to kill it when its
+parent goes.
 
 Ctrl-C sends SIGINT to every process of the terminal's process group, workers
 included. Each would print a `KeyboardInterrupt` traceback of its own, so a worker
@@ -21,6 +22,7 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -39,8 +41,15 @@ def die_with_parent(parent: int) -> None:
     signal.signal(signal.SIGINT, _leave_to_the_parent)
     if not _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL):  # not Linux
         return
-    if os.getppid() != parent:  # the parent died before the request took effect
+    # The build process may have died before the request took effect. (A worker a
+    # forkserver started is the server's child: the request then covers the server,
+    # which ends with the build process.)
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
         os._exit(1)
+    except PermissionError:  # alive, though not ours to signal
+        pass
 
 
 def _prctl(option: int, value: int) -> bool:
@@ -124,3 +133,30 @@ def _descendants(root: int) -> list[int]:
             found.append(child)
             pending.append(child)
     return found
+
+
+# What a forkserver imports once, so the workers it forks start with WeasyPrint loaded.
+_PRELOAD = [
+    "weasyprint",
+    "diaspora_book.render.pdf.parts.worker",
+    "diaspora_book.render.epub.beside",
+]
+
+
+def start_context() -> Any:  # a fork, forkserver or spawn context
+    """Return how to start worker processes here: safely, and fast where that is safe.
+
+    `fork` copies the build process as it is, WeasyPrint already imported: the
+    quickest start. It is unsafe once another thread runs (a lock a thread holds at
+    the fork stays held for ever in the child; a terminal's live status runs a
+    thread), so then a `forkserver` forks the workers from a clean process that
+    imported WeasyPrint once. Where neither exists (Windows), `spawn`.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")

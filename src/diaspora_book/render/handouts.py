@@ -27,7 +27,7 @@ from diaspora_book.config import Project
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Chapter
 from diaspora_book.outputs import OutputRecord, remove_scratch
-from diaspora_book.processes import die_with_parent, stop
+from diaspora_book.processes import die_with_parent, start_context, stop
 from diaspora_book.render.pdf.layout import PrintJob, weasyprint_module
 from diaspora_book.render.pdf.parts.conduct import usable_cores
 from diaspora_book.render.pdf.write import write_pdf
@@ -147,7 +147,10 @@ def _render_in_pool(
     A pool left to shut down by itself would first render every handout queued.
     """
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers,
+        mp_context=start_context(),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
     )
     try:
         results = list(pool.map(_render, tasks, targets))

@@ -13,7 +13,6 @@ in its own process, where the failure is raised with its own message and type.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -23,7 +22,7 @@ from diaspora_book.config import Project
 from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.model import Pagination
 from diaspora_book.outputs import remove_scratch
-from diaspora_book.processes import die_with_parent, stop
+from diaspora_book.processes import die_with_parent, start_context, stop
 from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 
@@ -31,7 +30,7 @@ class EpubBeside:
     """An EPUB being drafted in a forked process, waiting for the print edition's pages."""
 
     def __init__(self, project: Project, manuscript: Manuscript, target: Path):
-        context = multiprocessing.get_context("fork")
+        context = start_context()
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
             target=_draft_and_complete,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from diaspora_book.assemble import Manuscript
@@ -36,6 +37,10 @@ class PrintJob:
     relayout: Callable[[dict[str, int]], Manuscript] | None = None
     press: bool = False  # 3 mm bleed and crop marks for a print shop
     jobs: int = 1  # parts of the book laid out at once (1: the whole book in this process)
+    # Where the layouts of the book's parts are kept for the next build (None: nowhere),
+    # and whether those kept by earlier builds may be used (False: --no-cache).
+    parts_cache: Path | None = None
+    reuse_parts: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,25 +92,16 @@ class Session:
     warnings: list[str] = field(default_factory=list)
 
     def stylesheets(self, rewrite: Callable[[str], str] | None = None) -> list:
-        """Return WeasyPrint's stylesheets: page geometry, faces (and a handout's footer), layers.
+        """Return WeasyPrint's stylesheets (`stylesheet_texts`), parsed.
 
         `rewrite`, if given, is applied to the text of every stylesheet first.
         """
         weasyprint = weasyprint_module()
-        setup = self.setup
-        config = setup.project.config
-        texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
-        if setup.fmt == "handout":  # the footer's words, in the book's language
-            texts.append(handout_css(book_labels(config)))
-        bases: list[str | None] = [None] * len(texts)
-        for path in stylesheets(setup.project, setup.fmt):
-            texts.append(path.read_text(encoding="utf-8"))
-            bases.append(path.as_uri())
         return [
             weasyprint.CSS(
                 string=rewrite(text) if rewrite else text, base_url=base, url_fetcher=self.fetcher
             )
-            for text, base in zip(texts, bases, strict=True)
+            for text, base in stylesheet_texts(self.setup)
         ]
 
     def render(self, html: str, css: list):
@@ -139,6 +135,22 @@ class Session:
         """Return what this session noticed; `ignored` drops warnings that do not apply."""
         kept = [w for w in self.warnings if ignored is None or not ignored(w)]
         return RenderNotes(tuple(kept), tuple(self.fetcher.refused), tagged)
+
+
+def stylesheet_texts(setup: PrintSetup) -> list[tuple[str, str | None]]:
+    """Return each stylesheet's text and base URL, in their layers.
+
+    The page geometry, the faces (and a handout's footer, in the book's language),
+    then the packaged and the project's stylesheets.
+    """
+    config = setup.project.config
+    texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
+    if setup.fmt == "handout":
+        texts.append(handout_css(book_labels(config)))
+    layers: list[tuple[str, str | None]] = [(text, None) for text in texts]
+    for path in stylesheets(setup.project, setup.fmt):
+        layers.append((path.read_text(encoding="utf-8"), path.as_uri()))
+    return layers
 
 
 class session:

@@ -66,6 +66,10 @@ def _print(
         else:
             if target is not None:
                 finish_pdf(target, setup.info, press=job.press)
+            if parts.reused:
+                progress.detail(
+                    f"print edition: {parts.reused} of {parts.parts} parts kept from the last build"
+                )
             parts.notes.report(diagnostics)
             return PrintLayout(parts.pagination, parts.parts)
     else:

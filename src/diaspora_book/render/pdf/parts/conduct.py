@@ -29,23 +29,20 @@ user's input as the `BookError` it is: neither is papered over.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import html as html_lib
 import os
+import pickle
 import re
 import tempfile
-import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
-from diaspora_book.errors import BookError
 from diaspora_book.model import Pagination
-from diaspora_book.outputs import cannot_write
-from diaspora_book.processes import die_with_parent, stop
+from diaspora_book.processes import start_context, stop
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
@@ -56,6 +53,7 @@ from diaspora_book.render.pdf.parts.cut import (
     with_end_marker,
     with_page_numbers,
 )
+from diaspora_book.render.pdf.parts.memo import CachedPart, PartCache
 from diaspora_book.render.pdf.parts.part import (
     PartLayout,
     PartPages,
@@ -64,6 +62,7 @@ from diaspora_book.render.pdf.parts.part import (
     lay_out_part,
 )
 from diaspora_book.render.pdf.parts.splice import splice
+from diaspora_book.render.pdf.parts.worker import Task, serve
 from diaspora_book.stylesheets import stylesheets
 
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -85,6 +84,7 @@ class PartsLayout:
     pagination: Pagination
     parts: int  # documents laid out: front matter, runs of chapters, back matter
     notes: RenderNotes
+    reused: int = 0  # parts taken from an earlier build (`memo`)
 
 
 def usable_cores() -> int:
@@ -115,21 +115,28 @@ def lay_out_in_parts(
     """Lay out `html` in parts, `job.jobs` runs of chapters at once; join them into `target`.
 
     Without a `target` the parts are laid out for their pagination only and
-    nothing is written. Raises `CannotSplit` (see the module docstring), having
-    written nothing to `target`.
+    nothing is written. With `job.parts_cache`, a part laid out by an earlier build
+    from the same content and start is reused (`memo`). Raises `CannotSplit` (see
+    the module docstring), having written nothing to `target`.
     """
     cut = split_book(html, list(job.manuscript.chapter_ids), job.jobs)
     if cut is None or not cut.chapters:
         raise CannotSplit("the HTML is not shaped as expected")
+    memo = None
+    if target is not None and job.parts_cache is not None:
+        memo = PartCache.of(job.parts_cache, setup, job.reuse_parts)
     with tempfile.TemporaryDirectory(prefix="diaspora-book-parts-") as scratch:
         plan = _Plan.of(cut.all(), bool(cut.front), bool(cut.back), Path(scratch), target)
-        with _workers(setup, plan) as workers:
-            layouts = _Conductor(job, setup, plan, workers).run()
+        with _Pool(setup, plan, job.jobs) as pool:
+            conductor = _Conductor(job, setup, plan, pool, memo)
+            layouts = conductor.run()
         if target is not None:
             try:
-                splice([path for path in plan.paths if path is not None], target)
+                splice([path for path in conductor.paths if path is not None], target)
             except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
+        if memo is not None:
+            memo.keep_only(conductor.kept)
     anchors: dict[str, int] = {}
     notes = RenderNotes()
     for layout in layouts:
@@ -138,7 +145,7 @@ def lay_out_in_parts(
         notes += layout.notes
     last = layouts[-1]
     page_count = last.start.first_page + last.pages.pages
-    return PartsLayout(Pagination(page_count, anchors), len(layouts), notes)
+    return PartsLayout(Pagination(page_count, anchors), len(layouts), notes, conductor.reused)
 
 
 @dataclass(frozen=True)
@@ -149,20 +156,26 @@ class _Plan:
     paths: tuple[Path | None, ...]
     has_front: bool
     has_back: bool
+    scratch: Path
 
     @classmethod
     def of(cls, texts: list[str], front: bool, back: bool, scratch: Path, target: Path | None):
         ids = [set(_ID.findall(text)) for text in texts]
         every = set().union(*ids)
         last = len(texts) - 1
+        # The ids in other parts that a part links to (only these: so a part's key, which
+        # includes them, does not change when an id appears elsewhere in the book).
+        linked = [{html_lib.unescape(m.group(2)) for m in INTERNAL_LINK.finditer(t)} for t in texts]
         sources = tuple(
             PartSource(
-                with_end_marker(text) if i < last else text, i < last, frozenset(every - ids[i])
+                with_end_marker(text) if i < last else text,
+                i < last,
+                frozenset((linked[i] & every) - ids[i]),
             )
             for i, text in enumerate(texts)
         )
         paths = tuple(scratch / f"part-{i:03d}.pdf" if target else None for i in range(len(texts)))
-        return cls(sources, paths, front, back)
+        return cls(sources, paths, front, back, scratch)
 
     @property
     def chapters(self) -> range:
@@ -170,64 +183,191 @@ class _Plan:
         return range(1 if self.has_front else 0, len(self.sources) - (1 if self.has_back else 0))
 
 
-@contextlib.contextmanager
-def _workers(setup: PrintSetup, plan: _Plan) -> Iterator[list[Connection]]:
-    """Start a worker per run of chapters; yield the connections; stop them all after."""
-    context = multiprocessing.get_context("fork")
-    started: list[tuple[Any, Connection]] = []
-    try:
-        for index in plan.chapters:
-            mine, theirs = context.Pipe()
-            args = (setup, plan.sources[index], plan.paths[index], theirs, os.getpid())
-            worker = context.Process(target=_worker, args=args, daemon=True)
-            worker.start()
-            theirs.close()
-            started.append((worker, mine))
-        yield [connection for _, connection in started]
-    except BaseException:  # interrupted, or failed: the workers' pages are not wanted
-        stop(worker for worker, _ in started)
-        raise
-    finally:
-        for worker, connection in started:
+class _Pool:
+    """Up to `jobs` worker processes, started as work comes; each takes tasks in turn."""
+
+    def __init__(self, setup: PrintSetup, plan: _Plan, jobs: int):
+        self.setup, self.plan, self.jobs = setup, plan, max(1, jobs)
+        self.context = start_context()
+        self.workers: list[tuple[Any, Connection]] = []
+        self.load: list[int] = []  # characters of HTML given to each worker so far
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is not None:  # interrupted, or failed: the workers' pages are not wanted
+            stop(worker for worker, _ in self.workers)
+            return
+        for _, connection in self.workers:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+        for worker, connection in self.workers:
             connection.close()
             worker.join(timeout=5)
             if worker.is_alive():
                 worker.kill()
 
+    def give(self, index: int) -> Connection:
+        """Send run `index` to the least loaded worker (a new one while fewer than `jobs`)."""
+        plan = self.plan
+        source = plan.scratch / f"source-{index:03d}.pickle"
+        source.write_bytes(pickle.dumps(plan.sources[index]))
+        if len(self.workers) < self.jobs and (not self.load or min(self.load) > 0):
+            mine, theirs = self.context.Pipe()
+            args = (self.setup, theirs, os.getpid())
+            worker = self.context.Process(target=serve, args=args, daemon=True)
+            worker.start()
+            theirs.close()
+            self.workers.append((worker, mine))
+            self.load.append(0)
+        chosen = min(range(len(self.workers)), key=lambda w: self.load[w])
+        self.load[chosen] += len(plan.sources[index].html)
+        connection = self.workers[chosen][1]
+        connection.send(Task(index, source, plan.paths[index]))
+        return connection
+
+    def done(self, connection: Connection, index: int) -> None:
+        """Note that a worker finished run `index`."""
+        for w, (_, mine) in enumerate(self.workers):
+            if mine is connection:
+                self.load[w] -= len(self.plan.sources[index].html)
+
 
 class _Conductor:
     """Steps 1-3 of the module docstring, in the build process."""
 
-    def __init__(self, job: PrintJob, setup: PrintSetup, plan: _Plan, workers: list[Connection]):
-        self.job, self.setup, self.plan, self.workers = job, setup, plan, workers
+    def __init__(
+        self, job: PrintJob, setup: PrintSetup, plan: _Plan, pool: _Pool, memo: PartCache | None
+    ):
+        self.job, self.setup, self.plan, self.pool, self.memo = job, setup, plan, pool, memo
+        count = len(plan.sources)
+        self.pages: list[PartPages | None] = [None] * count
+        self.starts: list[PartStart | None] = [None] * count
+        self.anchors: list[dict[str, int] | None] = [None] * count
+        self.layouts: list[PartLayout | None] = [None] * count
+        self.cached: list[CachedPart | None] = [None] * count
+        self.paths: list[Path | None] = list(plan.paths)  # a reused part: the kept PDF
+        self.busy: dict[int, Connection] = {}  # run -> the worker laying it out
+        self.waiting: set[int] = set()  # runs whose worker waits for their start
+        self.kept: list[str] = []  # cache keys of the parts this build laid out or reused
+        self.reused = 0
+        self.back_start = PartStart(0)
 
     def run(self) -> list[PartLayout]:
         """Return every part's layout, in reading order."""
         plan = self.plan
+        for index in plan.chapters:
+            cached = self.memo.lookup(plan.sources[index]) if self.memo else None
+            if cached is None:
+                self._give(index)
+            else:  # its pages are known; whether its start is too, `_advance` tells
+                self.cached[index], self.pages[index] = cached, cached.layout.pages
         front_source = plan.sources[0] if plan.has_front else None
-        front_pages = PartPages(0)
+        self.front_pages = PartPages(0)
         if front_source is not None:  # its length, with placeholder page numbers
             estimate = replace(front_source, html=_placeholder_numbers(front_source.html))
-            front_pages = self._lay_out(estimate, PartStart(0), None).pages
-        start = PartStart(front_pages.pages, dict(front_pages.strings))
-        for connection in self.workers:
-            pages = _receive(connection)[1]  # ("paginated", PartPages)
-            connection.send(start)
-            start = PartStart(start.first_page + pages.pages, {**start.strings, **pages.strings})
+            self.front_pages = self._front_length(estimate)
+        self._advance()
+        while any(self.anchors[i] is None for i in plan.chapters):
+            self._handle(*self._next_message())
         known: dict[str, int] = {}
-        for connection in self.workers:
-            known.update(_receive(connection)[1])  # ("laid out", anchors)
-        back = self._back_matter(known, start) if plan.has_back else None
+        for index in plan.chapters:
+            known.update(self.anchors[index] or {})
+        back = self._back_matter(known, self.back_start) if plan.has_back else None
         if back is not None:
             known.update(back.anchors)
         front = None
         if front_source is not None:
             html = with_page_numbers(front_source.html, known)[0]
-            front = self._lay_out(replace(front_source, html=html), PartStart(0), plan.paths[0])
-            if front.pages.pages != front_pages.pages:
+            # Its PDF's Info dictionary carries the build's date: kept only for that date.
+            date = self.setup.info.created
+            front = self._lay_out_kept(0, replace(front_source, html=html), PartStart(0), date)
+            if front.pages.pages != self.front_pages.pages:
                 raise CannotSplit("the contents changed length with their real page numbers")
-        chapters = [_receive(connection)[1] for connection in self.workers]  # ("written", ...)
+        while any(self.layouts[i] is None for i in plan.chapters):
+            self._handle(*self._next_message())
+        chapters = [self.layouts[i] for i in plan.chapters]
         return [layout for layout in (front, *chapters, back) if layout is not None]
+
+    def _front_length(self, estimate: PartSource) -> PartPages:
+        """Return the front matter's pages with placeholder numbers (kept from a build before)."""
+        known = self.memo.pages(estimate) if self.memo is not None else None
+        if known is None:
+            known = self._lay_out(estimate, PartStart(0), None).pages
+            if self.memo is not None:
+                self.memo.store_pages(estimate, known)
+        if self.memo is not None:
+            self.kept.append(self.memo.key(estimate, "pages"))
+        return known
+
+    def _give(self, index: int) -> None:
+        self.busy[index] = self.pool.give(index)
+
+    def _advance(self) -> None:
+        """Tell every run whose start is now known; reuse or lay out the kept ones."""
+        start = PartStart(self.front_pages.pages, dict(self.front_pages.strings))
+        for index in self.plan.chapters:
+            if self.starts[index] is None:
+                self.starts[index] = start
+                self._started(index)
+            pages = self.pages[index]
+            if pages is None:
+                return
+            start = PartStart(start.first_page + pages.pages, {**start.strings, **pages.strings})
+        self.back_start = start
+
+    def _started(self, index: int) -> None:
+        start, cached = self.starts[index], self.cached[index]
+        if index in self.waiting:
+            self.waiting.discard(index)
+            self.busy[index].send(start)
+        elif cached is not None and index not in self.busy and self.layouts[index] is None:
+            if cached.layout.start == start:
+                self._reuse(index, self._key(self.plan.sources[index]), cached)
+            else:  # the same pages, numbered from elsewhere: laid out again
+                self._give(index)
+
+    def _reuse(self, index: int, key: str, cached: CachedPart) -> PartLayout:
+        self.layouts[index] = cached.layout
+        self.anchors[index] = cached.layout.anchors
+        self.paths[index] = cached.pdf
+        self.kept.append(key)
+        self.reused += 1
+        return cached.layout
+
+    def _key(self, source: PartSource, extra: str = "") -> str:
+        return self.memo.key(source, extra) if self.memo is not None else ""
+
+    def _next_message(self) -> tuple[Connection, tuple]:
+        """Wait for the next message of any worker under way."""
+        connections = list({id(c): c for c in self.busy.values()}.values())
+        if not connections:
+            raise CannotSplit("no layout worker is left to finish the book")
+        ready = wait(connections)[0]
+        assert isinstance(ready, Connection)
+        return ready, _receive(ready)
+
+    def _handle(self, connection: Connection, message: tuple) -> None:
+        kind, index, payload = message
+        if kind == "paginated":
+            if self.pages[index] is not None and self.pages[index] != payload:
+                raise CannotSplit("a kept part changed length")
+            self.pages[index] = payload
+            if self.starts[index] is None:
+                self.waiting.add(index)
+            else:
+                connection.send(self.starts[index])
+            self._advance()
+        elif kind == "laid out":
+            self.anchors[index] = payload
+        elif kind == "written":
+            self.layouts[index] = payload
+            self.pool.done(connection, index)
+            del self.busy[index]
+            path = self.paths[index]
+            if self.memo is not None and path is not None:
+                self.kept.append(self.memo.store(self.plan.sources[index], payload, path))
 
     def _back_matter(self, known: dict[str, int], start: PartStart) -> PartLayout:
         """Lay out the Glossary, References and Index with the chapters' page numbers."""
@@ -241,7 +381,20 @@ class _Conductor:
                     raise CannotSplit("the back matter could not be cut again")
                 source = replace(source, html=redone.back)
         source = replace(source, html=with_page_numbers(source.html, known)[0])
-        return self._lay_out(source, start, self.plan.paths[-1])
+        return self._lay_out_kept(len(self.plan.sources) - 1, source, start)
+
+    def _lay_out_kept(
+        self, index: int, source: PartSource, start: PartStart, extra: str = ""
+    ) -> PartLayout:
+        """Lay out part `index` in this process, unless it was kept with this start."""
+        cached = self.memo.lookup(source, extra) if self.memo else None
+        if cached is not None and cached.layout.start == start:
+            return self._reuse(index, self._key(source, extra), cached)
+        path = self.plan.paths[index]
+        layout = self._lay_out(source, start, path)
+        if self.memo is not None and path is not None:
+            self.kept.append(self.memo.store(source, layout, path, extra))
+        return layout
 
     def _lay_out(self, source: PartSource, start: PartStart, path: Path | None) -> PartLayout:
         """Lay out (and write, given a `path`) a part in this process."""
@@ -257,53 +410,16 @@ def _placeholder_numbers(html: str) -> str:
     return with_page_numbers(html, dict.fromkeys(targets, int("8" * _PLACEHOLDER_DIGITS)))[0]
 
 
-def _receive(connection: Connection):
+def _receive(connection: Connection) -> tuple:
     """Return the worker's next message; raise what it failed with."""
     try:
         message = connection.recv()
-    except EOFError:
+    except (EOFError, ConnectionResetError):
         raise CannotSplit("a layout worker stopped unexpectedly") from None
     if message[0] == "hook failed":
-        raise CannotSplit(f"a layout hook failed: {message[1]}")
+        raise CannotSplit(f"a layout hook failed: {message[2]}")
     if message[0] == "book error":
-        raise message[1]
+        raise message[2]
     if message[0] == "failed":
-        raise PartFailed(f"a layout worker failed: {message[1]}")
+        raise PartFailed(f"a layout worker failed: {message[2]}")
     return message
-
-
-def _worker(
-    setup: PrintSetup,
-    source: PartSource,
-    path: Path | None,
-    connection: Connection,
-    parent: int,
-) -> None:
-    """Lay out and write one run of chapters in a worker process, talking to the parent."""
-    die_with_parent(parent)
-    try:
-
-        def start(pages: PartPages) -> PartStart:
-            connection.send(("paginated", pages))
-            return connection.recv()
-
-        def laid_out(anchors: dict[str, int]) -> None:
-            connection.send(("laid out", anchors))
-
-        layout = lay_out_part(setup, source, start, path, on_anchors=laid_out)
-        connection.send(("written", layout))
-    except HookFailed as exc:
-        _tell(connection, ("hook failed", str(exc)))
-    except BookError as exc:  # e.g. a missing library: the user's to fix, with its hint
-        _tell(connection, ("book error", exc))
-    except OSError as exc:  # e.g. a full disk where the part is written
-        _tell(connection, ("book error", cannot_write(path or Path(tempfile.gettempdir()), exc)))
-    except Exception as exc:  # a bug: the parent raises it with this traceback
-        _tell(connection, ("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
-    finally:
-        connection.close()
-
-
-def _tell(connection: Connection, message: tuple) -> None:
-    with contextlib.suppress(OSError):  # the parent may have stopped listening
-        connection.send(message)

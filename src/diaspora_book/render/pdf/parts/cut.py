@@ -19,6 +19,7 @@ cannot be laid out in parts, and `unsplittable_reason` says why.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ _WHOLE_DOCUMENT = {
 # A part's first page is not the book's: rules for the first or the nth page differ.
 _PAGE_POSITION = re.compile(r"@page[^{]*:(first|nth\()", re.IGNORECASE)
 INTERNAL_LINK = re.compile(r'<a(\s(?:[^>]*?\s)?)href="#([^"]+)"')  # pandoc may wrap
+# A long book is cut into runs of about this many chapters, at places chosen by the
+# chapters' ids alone, so an edit inside a chapter changes one run and the others
+# keep their layout (the incremental print edition caches each run).
+CHAPTERS_PER_RUN = 8
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,10 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     """Cut `html` into front matter, `groups` runs of chapters and back matter.
 
     The chapters are the body's top-level sections with the ids `chapter_ids`, in
-    order; runs are balanced by their length in characters. Returns None when the
-    HTML is not shaped as expected (then the book is laid out whole).
+    order. A book of up to `CHAPTERS_PER_RUN` chapters a group is cut into `groups`
+    runs balanced by their length in characters; a longer one into more runs, cut
+    where `stable_runs` says. Returns None when the HTML is not shaped as expected
+    (then the book is laid out whole).
     """
     lines = html.splitlines(keepends=True)
     spans = _top_level_spans(html, len(lines))
@@ -101,7 +108,10 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     front = text(head_end, blocks[first][1]) if first else ""
     back = text(blocks[last][1], body_close) if last < len(blocks) else ""
     chapter_texts = [text(blocks[i][1], blocks[i][2]) for i in range(first, last)]
-    runs = _balanced_runs(chapter_texts, groups)
+    if len(chapter_ids) > CHAPTERS_PER_RUN * groups:
+        runs = [chapter_texts[start:stop] for start, stop in stable_runs(chapter_ids)]
+    else:
+        runs = _balanced_runs(chapter_texts, groups)
 
     def document(body: str) -> str:
         return head + body + tail
@@ -196,6 +206,28 @@ def _balanced_runs(texts: list[str], groups: int) -> list[list[str]]:
             runs.append([])
         runs[-1].append(text)
         done += len(text)
+    return runs
+
+
+def stable_runs(chapter_ids: list[str]) -> list[tuple[int, int]]:
+    """Cut chapters into runs of about `CHAPTERS_PER_RUN`; return (start, stop) indexes.
+
+    A run of at least half that many ends after a chapter whose id hashes to a
+    multiple of half of it (and a run of twice that many ends anyway), so where the
+    cuts fall depends on the ids alone: editing a chapter never moves a cut, and
+    adding or removing one moves only the cuts near it.
+    """
+    half = max(1, CHAPTERS_PER_RUN // 2)
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for index, chapter_id in enumerate(chapter_ids):
+        value = int.from_bytes(hashlib.sha256(chapter_id.encode()).digest()[:4], "big")
+        length = index + 1 - start
+        if (length >= half and value % half == 0) or length >= 2 * CHAPTERS_PER_RUN:
+            runs.append((start, index + 1))
+            start = index + 1
+    if start < len(chapter_ids):
+        runs.append((start, len(chapter_ids)))
     return runs
 
 

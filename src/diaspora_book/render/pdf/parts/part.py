@@ -17,9 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
+
+from diaspora_book.render.pdf.finish import pdf_bytes
 from diaspora_book.render.pdf.hooks import as_book_part
 from diaspora_book.render.pdf.layout import PrintSetup, RenderNotes, anchor_pages, session
 from diaspora_book.render.pdf.parts.cut import split_css
+from diaspora_book.render.pdf.structure import mark_furniture_as_artifacts
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,23 @@ def lay_out_part(
         if on_anchors is not None:
             on_anchors(anchors)
         tagged = layout.write(document, path) if path is not None else True
+    if path is not None:
+        _mark_furniture(path)
     return PartLayout(pages, opening, anchors, layout.notes(tagged, _ignored(source.outside)))
+
+
+def _mark_furniture(path: Path) -> None:
+    """Make the part's running heads, folios and leaders artifacts while it is on its own.
+
+    The finishing pass would do it for the joined book (`structure`), reading every
+    page's content; done here it runs in the workers, at once, and is kept with the
+    part's layout for the next build, so the joined book has nothing left to mark.
+    """
+    with pikepdf.open(path) as pdf:
+        if not mark_furniture_as_artifacts(pdf):
+            return
+        data = pdf_bytes(pdf, deterministic_id=True)
+    path.write_bytes(data)
 
 
 def _ignored(outside: frozenset[str]) -> Callable[[str], bool]:

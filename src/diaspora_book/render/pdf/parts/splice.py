@@ -12,7 +12,8 @@ screen reader uses:
 - one outline (bookmarks), the parts' top-level items chained in order.
 
 The first part's catalog is kept (language, metadata, viewer preferences) and so is
-its Info dictionary. Fonts are not merged: each part embeds the subset it uses.
+its Info dictionary. Each part embeds its own subset of every face it uses; the
+subsets of a face are merged into one (`subsets`), so the book names each face once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from diaspora_book.render.pdf.finish import pdf_bytes
+from diaspora_book.render.pdf.parts.subsets import merge_font_subsets
 from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
@@ -36,6 +38,7 @@ def splice(parts: list[Path], target: Path) -> int:
             with pikepdf.open(path) as part:
                 joined.append(part)
         joined.finish()
+        merge_font_subsets(book)
         data = pdf_bytes(book, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         pages = len(book.pages)
     target.write_bytes(data)
