@@ -1,5 +1,6 @@
 """Whole builds: defaults, byte-identical output, and inputs that must fail cleanly."""
 
+import io
 import zipfile
 
 import pytest
@@ -132,3 +133,24 @@ def test_each_handout_is_assembled_once_before_it_is_laid_out(project_factory, m
     report = build_handouts(load_project(project_factory(articles)), [], jobs=1)
     assert len(report.handouts) == 2
     assert first_assemblies == ["alpha", "beta"]
+
+
+def test_without_jobs_a_small_book_is_laid_out_in_one_process_and_a_big_one_in_parts(
+    project_factory, monkeypatch
+):
+    """Workers, joining and font merging cost more than they save on a short book."""
+    import diaspora_book.build as build_module
+    from diaspora_book.progress import Progress
+
+    monkeypatch.setattr(build_module, "usable_cores", lambda: 2)
+    article = "= Alpha =\n\nThe first chapter.\n"
+    root = project_factory({"alpha.txt": article, "beta.txt": article.replace("Alpha", "Beta")})
+    small = io.StringIO()
+    report = build(load_project(root), BuildRequest(formats=("pdf",)), Progress("verbose", small))
+    assert "print edition: laid out in one process (one process)" in small.getvalue()
+    assert "Beta" in pdf_text(report.outputs[0])
+    monkeypatch.setattr(build_module, "SMALL_BOOK_CHARACTERS", 0)
+    big = io.StringIO()
+    report = build(load_project(root), BuildRequest(formats=("pdf",)), Progress("verbose", big))
+    assert "laid out in one process" not in big.getvalue()
+    assert "Beta" in pdf_text(report.outputs[0])

@@ -111,10 +111,12 @@ def build(
     out_dir = request.out_dir or project.dist_dir
     pdf = out_dir / f"{output_stem(project)}.pdf" if "pdf" in request.formats else None
     epub = out_dir / f"{output_stem(project)}.epub" if "epub" in request.formats else None
-    jobs = request.jobs or usable_cores()
+    manuscript = book.assemble(project, "pdf")
+    jobs = request.jobs or automatic_jobs(manuscript)
+    processes = request.jobs or usable_cores()  # a small book's EPUB still takes a spare core
     print_job = PrintJob(
         project,
-        book.assemble(project, "pdf"),
+        manuscript,
         relayout=partial(assemble, project, list(book.chapters), "pdf", book.notes),
         press=request.press and pdf is not None,
         jobs=jobs,
@@ -126,7 +128,7 @@ def build(
         pagination = _cached_print_edition(run, print_job, pdf)
         beside: EpubBeside | None = None
         if pagination is None:
-            if ebook is not None and epub is not None and jobs > 1:
+            if ebook is not None and epub is not None and processes > 1:
                 # A core to spare: draft the EPUB while the print edition is laid out.
                 beside = stack.enter_context(EpubBeside(project, ebook, epub))
             pagination = _print_edition(run, print_job, pdf)
@@ -141,6 +143,24 @@ def build(
         ran=tuple(run.cache.misses),
         reused=tuple(run.cache.hits),
     )
+
+
+# Below this much Markdown (about 60 pages), a book is laid out in one process when
+# --jobs is not given: starting workers, joining their PDFs and merging font subsets
+# (and a second process for the EPUB) cost more than a second core saves. Measured
+# with `python -m bench` on two cores: see bench/RESULTS.md.
+SMALL_BOOK_CHARACTERS = 150_000
+
+
+def automatic_jobs(manuscript: Manuscript) -> int:
+    """Return how many processes lay out `manuscript` when --jobs is not given.
+
+    One per core, except for a small book, laid out faster in this process alone.
+    The pages are the same either way (the parts tests); only the time differs.
+    """
+    if len(manuscript.markdown) < SMALL_BOOK_CHARACTERS:
+        return 1
+    return usable_cores()
 
 
 def _print_stage(job: PrintJob, target: Path | None) -> tuple[str, tuple[Path, ...], str]:

@@ -107,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive_int,
         metavar="N",
         help="lay out N parts of the print edition at a time "
-        "(default: one per CPU core; 1: the whole book in one process)",
+        "(default: one per CPU core, a small book in one process; "
+        "1: the whole book in one process)",
     )
     build_cmd.add_argument(
         "--catalogue",

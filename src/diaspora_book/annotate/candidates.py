@@ -51,6 +51,9 @@ _NAMING = re.compile(
     r"(?:term|name|word) (?:has become|had become|became|is|was)) "
     rf"(?P<words>{_WORD}(?: {_WORD}){{0,2}})(?=\s*[,;.:()\"\u201c]|$)"
 )
+# What every match of the patterns above must contain: a text without it is not scanned
+# (most sentences have no quote and no "people (": the scan was most of a rebuild's checks).
+_OPENING_QUOTE = re.compile('["\u201c\u00ab\u201e\u300c]')
 _PEOPLE = re.compile(
     rf"\b(?P<term>{_WORD}) people \((?P<alt>{_WORD})(?: people)?(?=\)| in | and |, )"
 )
@@ -152,7 +155,8 @@ def _defined(
     text: str, span: SourceSpan, chapter: str, lexicon: Lexicon
 ) -> Iterator[tuple[int, int, Candidate]]:
     """Yield (start, end, candidate) for each definition in `text`."""
-    for match in _QUOTED_GLOSS.finditer(text):
+    quoted = _QUOTED_GLOSS.finditer(text) if _OPENING_QUOTE.search(text) else ()
+    for match in quoted:
         group = "words" if match["words"] else "words2"
         gloss = match["gloss"] or match["gloss2"]
         term_start, term = _term(match[group], match.start(group), lexicon)
@@ -171,7 +175,7 @@ def _defined(
                 match.end(),
                 Candidate(term, _at(span, term_start), match.group(), chapter),
             )
-    for match in _PEOPLE.finditer(text):
+    for match in _PEOPLE.finditer(text) if " people (" in text else ():
         term, alt = match["term"], match["alt"]
         if term[:1].isupper() and alt[:1].isupper() and term != alt:
             yield (

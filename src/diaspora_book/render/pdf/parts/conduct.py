@@ -99,10 +99,10 @@ def split_reason(job: PrintJob) -> str | None:
     """Return why this manuscript is laid out whole rather than in parts, or None."""
     if job.manuscript.format != "pdf":
         return "a handout"
-    if job.jobs < 2:
-        return "one process"
     if len(job.manuscript.chapter_ids) < 2:
         return "one chapter"
+    if job.jobs < 2:
+        return "one process"  # --jobs 1, or a small book (build.automatic_jobs)
     if not hooks_available():
         return "this WeasyPrint cannot lay out a part of a book"
     texts = [path.read_text(encoding="utf-8") for path in stylesheets(job.project, "pdf")]
