@@ -387,3 +387,17 @@ def test_an_export_with_a_dtd_is_refused_and_nothing_is_expanded_or_read():
         "articles/lol.xml:1: error: a MediaWiki export may not declare a DTD (<!DOCTYPE ...>); "
         "its entities are not read (export the pages again with Special:Export)"
     )
+
+
+def test_explanatory_notes_are_note_runs_and_a_missing_one_is_reported():
+    article, diagnostics = read(
+        'A.<ref group="note" name="x"/> B.{{efn|name=y}} C.{{efn}}\n'
+        '<references group="note"><ref name="x">Defined below.</ref></references>'
+    )
+    (para,) = article.blocks
+    assert [(r.start, r.value) for r in para.runs if r.kind == "note"] == [(2, "Defined below.")]
+    assert [str(d) for d in diagnostics] == [
+        'articles/Some_page.wiki:1:34: warning: the note "y" is never defined; it is dropped',
+        "articles/Some_page.wiki:1:51: warning: an empty note says nothing; it is dropped",
+    ]
+    assert article.citations == ()

@@ -398,18 +398,14 @@ def test_hostile_references_give_text_or_a_warning_never_markup_or_a_traceback()
     ]
 
 
-def test_footnotes_written_as_templates_keep_their_text():
+def test_explanatory_notes_are_not_citations():
     citations, problems = read(
         "A{{efn|An explanatory note with {{lang|ug|ئۇ}}.}} B{{efn|name=n|Named note.}} "
-        "C{{efn|name=n}} D{{refn|{{cite book |title=T |year=2000 |page=4}}}} E{{efn}}"
+        'C{{efn|name=n}} D{{refn|Refn note.}} E<ref group="note">Grouped.</ref> '
+        "F<ref>{{cite book |title=T |year=2000 |page=4}}</ref>"
     )
-    assert [(c.sources[0].note or c.sources[0].get("title"), c.locator) for c in citations] == [
-        ("An explanatory note with ئۇ.", ""),
-        ("Named note.", ""),
-        ("Named note.", ""),
-        ("T", "4"),
-    ]
-    assert problems == [f"{PATH}:1:148: warning: an empty {{{{efn}}}} cites nothing; it is dropped"]
+    assert [(c.sources[0].get("title"), c.locator) for c in citations] == [("T", "4")]
+    assert problems == []
 
 
 def test_r_template_reuses_a_named_ref_with_its_page():

@@ -71,7 +71,9 @@ class Run:
     linked; a cross-reference if it is a chapter of the book),
     "lang" (`value`: BCP 47 tag, checked; right to left follows from the tag),
     "math" (`value`: the TeX source; the text is U+FFFC), "break" (a line break
-    at `start`, empty range), "nowrap".
+    at `start`, empty range), "nowrap", "cite" (`value`: the index of the article's
+    citation; empty range), "note" (`value`: an explanatory note's text, printed as a
+    footnote; empty range).
     """
 
     start: int

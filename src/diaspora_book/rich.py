@@ -3,7 +3,7 @@
 The runs of a block nest; each becomes pandoc's own inline markup around text that
 `markdown.annotated` escapes (with the glossary/index marks and citations that fall
 inside it): `*emphasis*`, `**strong**`, `^sup^`, `~sub~`, `[text]{lang="ug" dir="rtl"}`,
-`[text](#chapter)` for a link to another chapter of the book, `[text](https://...)`
+`^[note]` for an explanatory note, `[text](#chapter)` for a link to another chapter of the book, `[text](https://...)`
 for an external link (its URL printed after it in the PDF), and math as a span the
 `math.lua` filter turns into pandoc math. Values written into markup are checked
 (language tags, anchors) or percent-encoded (URLs); nothing an article says becomes
@@ -162,6 +162,9 @@ class RichWriter:
             return "\\\n"
         if kind == "math":
             return f"[{escape_inline(run.value)}]{{.math-tex}}"
+        if kind == "note":  # an explanatory note: a footnote, its text escaped (scripts tagged)
+            note = " ".join(run.value.split())
+            return f"^[{annotated(note, book, [], [])}]" if note else ""
         if kind == "lang" and is_language_tag(run.value):
             local = BookLanguage(run.value, {}, frozenset({"cyrillic"}))
             content = self._span(run.start, run.end, inner, local, depth=depth)

@@ -8,6 +8,9 @@ own elements, the same for the print HTML and the EPUB:
 - `[TeX]{.math-tex}` -> Math (display math inside a `.math-display` div). The TeX
   arrives as escaped text, so it is read back with stringify: it is never raw TeX
   in the output, but MathML (`--mathml`).
+- An explanatory note (`^[...]`, from `<ref group="note">` and `{{efn}}`): in the
+  print edition (html5) a `.footnote` span that the print stylesheet floats to the
+  foot of its page; the EPUB keeps pandoc's own footnote (a popup note).
 --]]
 
 local function has(el, class)
@@ -90,6 +93,13 @@ return {
     end,
   },
   math_spans(false),
+  {
+    Note = function(note)
+      if FORMAT:match("html") and not FORMAT:match("epub") then
+        return pandoc.Span(pandoc.utils.blocks_to_inlines(note.content), pandoc.Attr("", { "footnote" }))
+      end
+    end,
+  },
   {
     Div = function(div)
       if has(div, "mw-table") then

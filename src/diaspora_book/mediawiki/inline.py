@@ -134,6 +134,13 @@ def _entity(node: HTMLEntity) -> str:
 def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
     name = str(node.tag).strip().lower()
     inner = contents_offset(node, at)
+    if name in ("ref", "references") and tag_attribute(node, "group"):
+        # An explanatory note (`<ref group="note">`), not a source: a footnote.
+        if name == "ref" and not node.self_closing:
+            note(node.contents, tag_attribute(node, "name"), at, context, out)
+        elif name == "ref":
+            note(None, tag_attribute(node, "name"), at, context, out)
+        return
     if name in ("ref", "references"):
         # The references reader takes the whole tag (named refs, list-defined refs).
         cite(read_ref(node, context.span(at), context.refs), out)
@@ -176,6 +183,39 @@ def cite(citation: WikiCitation | None, out: RunText) -> None:
     """Mark where a citation is cited; a bibliography "entry" prints nothing there."""
     if citation is not None and citation.kind == "cite":
         out.add_run(out.position, "cite", str(citation.number))
+
+
+def note(body: Wikicode | None, name: str, at: int, context: ReadContext, out: RunText) -> None:
+    """Append an explanatory note (a footnote: its text, never a bibliography entry).
+
+    A note without a body reuses the one defined with `name` (anywhere in the article,
+    `read.py` collects them first); a note with neither is reported.
+    """
+    text = ""
+    if body is not None and str(body).strip():
+        inner = RunText()
+        read_inline(body, at, context, inner)
+        text, _ = inner.result()
+        take_figures(context)  # a figure cannot sit in a footnote
+    elif name:
+        text = context.notes.get(name, "")
+    if not text:
+        what = f'the note "{name}" is never defined' if name else "an empty note says nothing"
+        context.diagnostics.warn(context.span(at), f"{what}; it is dropped")
+        return
+    if name and name not in context.notes:
+        context.notes[name] = text
+    out.hint = at
+    out.add_run(out.position, "note", text)
+
+
+def tag_attribute(tag: Tag, name: str) -> str:
+    """Return the value of a tag's attribute `name` ("" when it has none)."""
+    for attribute in tag.attributes:
+        if str(attribute.name).strip().lower() == name:
+            value = attribute.value
+            return str(value).strip().strip("\"'") if value is not None else ""
+    return ""
 
 
 def _verbatim(code: Wikicode) -> str:

@@ -11,7 +11,9 @@ citation, resolved:
 - `{{sfn|Smith|2004|p=5}}` and `{{harvnb}}` cite the full entry the article gives
   elsewhere (by family names and year, or `ref={{sfnref|...}}`);
 - `{{rp|12}}` after a ref gives it its page;
-- a `<ref>` of free text becomes an entry of type misc with that text as its note.
+- a `<ref>` of free text becomes an entry of type misc with that text as its note;
+- explanatory notes (`<ref group=...>`, `{{efn}}`, `{{refn}}`) are not sources: the
+  inline reader makes them footnotes.
 
 Nothing here fetches anything or expands a template: a template is read, never run.
 """
@@ -76,8 +78,8 @@ _AUTHOR_YEAR = re.compile(
     r"^(?P<last>[^\W\d][\w'’ -]{0,40}?), (?P<first>[^();,.]{1,30}\.?) "
     r"\((?P<year>1[5-9]\d\d|20\d\d)[a-z]?\)[.,:]?\s+(?P<rest>\S.{2,})$"
 )
-# Footnotes written as templates: an explanatory note ({{efn}}) or a named ref ({{refn}});
-# their text (the first parameter) is read as a <ref>'s body.
+# Explanatory notes written as templates ({{efn}}, {{refn}}): footnotes with their text
+# (the first parameter), not sources; `inline.note` reads them.
 NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg", "cnote"})
 _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 
@@ -195,6 +197,8 @@ def read_ref(tag: Tag, span: SourceSpan, state: RefState) -> WikiCitation | None
     empty `<ref>` (reported). Read the tag whole: do not visit the nodes inside it.
     """
     name = str(tag.tag).strip().lower()
+    if _attribute(tag, "group"):  # explanatory notes (inline.note), not sources
+        return None
     if name in _LIST_TAGS:
         if tag.contents is not None:
             _define_all(tag.contents, str(tag), span, state)
@@ -260,10 +264,8 @@ def read_citation_template(
     if name in ("reflist", "references") and template.has("refs"):
         _define_all(template.get("refs").value, str(template), span, state)
         return None
-    if name in NOTE_TEMPLATES:  # {{efn|text}}: a footnote written as a template
-        body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
-        ref_name = plain(template.get("name").value) if template.has("name") else ""
-        return _ref(body, ref_name, (str(template), f"{{{{{name}}}}}"), span, state)
+    if name in NOTE_TEMPLATES:  # {{efn|text}}: an explanatory note (inline.note), no source
+        return None
     if is_short_citation(name):
         source = _short(template, span)
         _, locator, page = read_short(template)
