@@ -1,5 +1,5 @@
 """MediaWiki constructs beyond the first release, built for real: explanatory notes
-as footnotes (not bibliography entries)."""
+as footnotes (not bibliography entries), preformatted text and code, HTML lists."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from diaspora_book.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .conftest import make_project
-from .readers import epub_documents, pdf_page_texts
+from .readers import epub_documents, pdf_fonts, pdf_page_texts, pdf_text
 
 NOTES = """\
 The Dungans came in 1878.<ref group="note">They crossed the *Tian Shan* [in winter].</ref> \
@@ -27,11 +27,28 @@ on{{efn|name=b}} to Tokmok<ref group=n name="late"/>.<ref>Smith, John (1999). Mi
 {{reflist}}
 """
 
+LONG = "x" * 30 + " = " + " + ".join(f"value_{n}" for n in range(30))
+CODE = (
+    "Call <code>f(**kw)</code> or <tt>[[not a link]]</tt> to begin.\n\n"
+    " def greet(name):\n"
+    "     return '''hello''' + name  # [[kept]]\n\n"
+    "<pre>\n<b>raw</b> {{tpl}} *stars* ئۇيغۇر\n  two spaces in\n</pre>\n"
+    f'<syntaxhighlight lang="python">\n{LONG}\nprint("```")\n</syntaxhighlight>\n'
+    "After the code.\n"
+)
+
+LISTS = (
+    "Steps:\n<ol>\n<li>Cross the ''pass''</li>\n<li>Rest\n"
+    "<ul><li>at Naryn</li><li>at Tokmok</li></ul>\n</li>\n<li>Settle</li>\n</ol>\nDone.\n"
+)
+
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     root = make_project(
-        tmp_path_factory.mktemp("mwgaps") / "book", {"Notes.wiki": NOTES}, "title: Gaps\n"
+        tmp_path_factory.mktemp("mwgaps") / "book",
+        {"Notes.wiki": NOTES, "Code.wiki": CODE, "Lists.wiki": LISTS},
+        "title: Gaps\n",
     )
     report = build(load_project(root))
     pdf = next(p for p in report.outputs if p.suffix == ".pdf")
@@ -63,3 +80,35 @@ def test_explanatory_notes_are_epub_footnotes_and_the_epub_is_valid(book, tmp_pa
     references = next(t for t in epub_documents(epub).values() if 'id="ref-' in t)
     assert "They crossed" not in references
     assert epubcheck_messages(run_epubcheck(epub, tmp_path)) == []
+
+
+def test_preformatted_text_and_code_keep_their_layout_in_a_monospace_face(book):
+    _, pdf, epub = book
+    docs = "".join(epub_documents(epub).values())
+    blocks = re.findall(r"<pre[^>]*>(.*?)</pre>", docs, re.S)
+    shown = [re.sub(r"<[^>]+>", "", b) for b in blocks]
+    assert any("def greet(name):\n    return hello + name  # kept" in b for b in shown)
+    assert any("&lt;b&gt;raw&lt;/b&gt; {{tpl}} *stars*" in b for b in shown)
+    assert any("\n  two spaces in" in b for b in shown)
+    assert any('print("```")' in b for b in shown)
+    assert "<code>f(**kw)</code>" in docs and "<code>not a link</code>" in docs
+    text = pdf_text(pdf)
+    assert "f(**kw)" in text and "<b>raw</b> {{tpl}} *stars*" in text
+    # The long line wraps on the page: all of it is printed.
+    assert "value_29" in text and "value_0" in text
+    mono = [f for f in pdf_fonts(pdf) if "Mono" in f.name]
+    assert mono and any({"{", "*", "_"} <= f.drawn for f in mono)
+    assert all(f.drawn <= f.has for f in pdf_fonts(pdf))
+
+
+def test_html_lists_are_real_lists(book):
+    _, pdf, epub = book
+    chapter = next(t for t in epub_documents(epub).values() if "Cross the" in t)
+    found = re.search(r"<ol[^>]*>(.*?)</ol>", chapter, re.S)
+    assert found
+    items = re.sub(r"\s+", " ", re.sub(r"<(?!/?[ou]l)[^>]+>", "", found.group(1)))
+    assert items.strip() == "Cross the pass Rest <ul> at Naryn at Tokmok </ul> Settle"
+    assert "<em>pass</em>" in found.group(1)
+    text = pdf_text(pdf)
+    assert "1. Cross the pass" in text and "3. Settle" in text
+    assert "<li>" not in text and "<ol>" not in text

@@ -401,3 +401,36 @@ def test_explanatory_notes_are_note_runs_and_a_missing_one_is_reported():
         "articles/Some_page.wiki:1:51: warning: an empty note says nothing; it is dropped",
     ]
     assert article.citations == ()
+
+
+def test_preformatted_lines_pre_and_syntaxhighlight_are_code_blocks_as_written():
+    found = blocks(
+        "Use <code>a  *b*</code> here.\n\n"
+        " def f(x):\n     return '''x'''  # [[kept]]\n\n"
+        "<pre>\n<b>raw</b> {{tpl}}\n  indented\n</pre>\n"
+        '<syntaxhighlight lang="python">\nprint("```")\n</syntaxhighlight>\n'
+        " {{Infobox x}}\n"
+    )
+    assert [(b.text, b.kind) for b in found] == [
+        ("Use a *b* here.", ""),
+        ("def f(x):\n    return x  # kept", "code"),
+        ("<b>raw</b> {{tpl}}\n  indented", "code"),
+        ('print("```")', "code"),
+    ]
+    assert runs_of(found[0], "code") == ["a *b*"]
+
+
+def test_html_lists_are_lists_with_their_nesting():
+    (before, items, after) = blocks(
+        "Before.\n<ol>\n<li>First ''styled''</li>\n<li>Second\n"
+        "<ul><li>Inner a</li><li>Inner b</li></ul>\n</li>\n<li>Third</li>\n</ol>\nAfter."
+    )
+    assert [(i.text, i.marker) for i in items.items] == [
+        ("First styled", "#"),
+        ("Second", "#"),
+        ("Inner a", "#*"),
+        ("Inner b", "#*"),
+        ("Third", "#"),
+    ]
+    assert (before.text, after.text) == ("Before.", "After.")
+    assert runs_of(items.items[0], "emphasis") == ["styled"]

@@ -51,6 +51,7 @@ from diaspora_book.model import (
 from diaspora_book.outputs import write_text
 from diaspora_book.rich import Links, RichWriter, usable_marks
 from diaspora_book.rich_blocks import (
+    code_lines,
     definition_lines,
     figure_lines,
     list_lines,
@@ -98,6 +99,8 @@ def convert_article(
                 f"{'#' * block.level} {tagged(block.text, languages)} {{#{anchor}{classes}}}",
                 "",
             ]
+        elif isinstance(block, Paragraph) and block.kind == "code":
+            lines += code_lines(block.text)
         elif isinstance(block, Paragraph) and (block.runs or block.kind):
             lines += paragraph_lines(block, marker.rich(block.text, block.runs))
         elif isinstance(block, Paragraph):

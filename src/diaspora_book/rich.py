@@ -24,7 +24,7 @@ from diaspora_book.model import Cite, Mark, Run
 from diaspora_book.slug import slugify
 
 # Runs inside which a glossary/index mark would nest a link in a link or mark TeX.
-_OPAQUE = {"link", "wikilink", "math"}
+_OPAQUE = {"link", "wikilink", "math", "code"}
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL_SAFE = "/:?#@!$&'*+,;=%~.-_"
 
@@ -162,6 +162,8 @@ class RichWriter:
             return "\\\n"
         if kind == "math":
             return f"[{escape_inline(run.value)}]{{.math-tex}}"
+        if kind == "code":  # a code span: pandoc reads nothing inside it
+            return code_span(self._text[run.start : run.end])
         if kind == "note":  # an explanatory note: a footnote, its text escaped (scripts tagged)
             note = " ".join(run.value.split())
             return f"^[{annotated(note, book, [], [])}]" if note else ""
@@ -209,6 +211,14 @@ def _outside(position: int, runs: Sequence[Run]) -> int:
         if run.kind in _OPAQUE and run.start < position < run.end:
             position = run.end
     return position
+
+
+def code_span(text: str) -> str:
+    """Return `text` as a pandoc code span, in backticks longer than any it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def safe_url(url: str) -> str:

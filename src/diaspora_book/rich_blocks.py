@@ -10,6 +10,7 @@ block content.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
@@ -102,6 +103,16 @@ def paragraph_lines(block: Paragraph, text: str) -> list[str]:
     if block.kind == "math":
         return ["::: {.math-display}", text, ":::", ""]
     return [text, ""]
+
+
+def code_lines(text: str) -> list[str]:
+    """Return a code block: the text as written, in a fence longer than any it holds.
+
+    pandoc prints a fenced block's content literally (no markup is read inside).
+    """
+    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence} {{.code}}", text, fence, ""]
 
 
 def list_style(items: Sequence[ListItem]) -> bool:

@@ -44,7 +44,9 @@ _STYLE = {
 }
 _DROPPED_TAGS = {"script", "style", "img", "iframe", "object", "embed", "link", "meta", "input"}
 _SILENT_TAGS = {"templatestyles", "indicator", "hr", "noinclude"}
-_VERBATIM_TAGS = {"nowiki", "pre", "code", "tt", "source", "syntaxhighlight", "hask", "haskell"}
+_VERBATIM_TAGS = {"nowiki", "hask", "haskell"}
+# Text in a monospace font, as written (inline: a code span; alone on a line: a code block).
+CODE_TAGS = {"pre", "code", "tt", "kbd", "samp", "source", "syntaxhighlight"}
 FILE_NAMESPACES = {"file", "image", "datei", "bild", "archivo", "fichier", "файл", "immagine"}
 _DROPPED_NAMESPACES = {"category", "kategorie", "catégorie", "категория", "categoría"}
 _INTERLANGUAGE = re.compile(r"^:?[a-z]{2,3}(-[a-z]+)?$")
@@ -160,7 +162,13 @@ def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
         return
     if name in _VERBATIM_TAGS:
         if node.contents is not None:
-            out.add(_verbatim(node.contents))
+            out.add(verbatim(node.contents))
+        return
+    if name in CODE_TAGS:
+        start = out.position
+        if node.contents is not None:
+            out.add(code_text(name, node.contents))
+        out.add_run(start, "code")
         return
     if name == "gallery":
         if context.on_gallery is not None:
@@ -218,7 +226,15 @@ def tag_attribute(tag: Tag, name: str) -> str:
     return ""
 
 
-def _verbatim(code: Wikicode) -> str:
+def code_text(name: str, code: Wikicode) -> str:
+    """Return what a code tag shows: `<pre>`/`<syntaxhighlight>` their text as written,
+    `<code>`/`<tt>` (whose markup MediaWiki reads) their text without the markup."""
+    if name in ("pre", "source", "syntaxhighlight"):
+        return verbatim(code)
+    return code.strip_code(normalize=True, collapse=False)
+
+
+def verbatim(code: Wikicode) -> str:
     """Return a nowiki/pre/code tag's content as the text it shows (entities decoded)."""
     parts = []
     for child in code.nodes:
@@ -227,7 +243,7 @@ def _verbatim(code: Wikicode) -> str:
 
 
 def _math(node: Tag, context: ReadContext, out: RunText) -> None:
-    tex = _verbatim(node.contents).strip() if node.contents is not None else ""
+    tex = verbatim(node.contents).strip() if node.contents is not None else ""
     if not tex:
         return
     start = out.position
