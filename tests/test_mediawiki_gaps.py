@@ -1,13 +1,15 @@
 """MediaWiki constructs beyond the first release, built for real: explanatory notes
-as footnotes (not bibliography entries), preformatted text and code, HTML lists."""
+as footnotes (not bibliography entries), preformatted text and code, HTML lists, links to redirect pages."""
 
 from __future__ import annotations
 
 import re
 
+import pikepdf
 import pytest
 
 from diaspora_book.build import build
+from diaspora_book.cli import main
 from diaspora_book.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
@@ -42,12 +44,38 @@ LISTS = (
     "<ul><li>at Naryn</li><li>at Tokmok</li></ul>\n</li>\n<li>Settle</li>\n</ol>\nDone.\n"
 )
 
+EXPORT = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">
+  <page>
+    <title>Hui people</title>
+    <revision><id>7</id><timestamp>2024-01-01T00:00:00Z</timestamp>
+      <contributor><username>Ma</username></contributor>
+      <text xml:space="preserve">The Hui are a people of China.</text>
+    </revision>
+  </page>
+  <page>
+    <title>Huizu</title>
+    <redirect title="Hui people" />
+    <revision><id>8</id><timestamp>2010-01-01T00:00:00Z</timestamp>
+      <contributor><username>Bot</username></contributor>
+      <text xml:space="preserve">#REDIRECT [[Hui people]]</text>
+    </revision>
+  </page>
+</mediawiki>
+"""
+LINKS = "Their ancestors were [[Huizu|the Hui of Gansu]], not [[Hui (disambiguation)|others]].\n"
+
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     root = make_project(
         tmp_path_factory.mktemp("mwgaps") / "book",
-        {"Notes.wiki": NOTES, "Code.wiki": CODE, "Lists.wiki": LISTS},
+        {
+            "Notes.wiki": NOTES,
+            "Code.wiki": CODE,
+            "Lists.wiki": LISTS,
+            "Links.wiki": LINKS,
+            "hui.xml": EXPORT,
+        },
         "title: Gaps\n",
     )
     report = build(load_project(root))
@@ -112,3 +140,53 @@ def test_html_lists_are_real_lists(book):
     text = pdf_text(pdf)
     assert "1. Cross the pass" in text and "3. Settle" in text
     assert "<li>" not in text and "<ol>" not in text
+
+
+def test_a_link_to_a_redirect_page_is_a_cross_reference_to_its_target(book):
+    _, pdf, epub = book
+    docs = epub_documents(epub)
+    chapter = next(t for t in docs.values() if "Their ancestors" in t)
+    link = re.search(r'<a href="([^"]+)"[^>]*>the Hui of Gansu</a>', chapter)
+    assert link is not None
+    target_file, _, anchor = link.group(1).partition("#")
+    assert anchor == "hui-people"
+    assert 'id="hui-people"' in docs["EPUB/text/" + target_file]
+    assert not re.search(r"<a [^>]*>others</a>", chapter)  # not in the book: plain text
+    page = next(i for i, t in enumerate(pdf_page_texts(pdf)) if "Their ancestors" in t)
+    with pikepdf.open(pdf) as document:
+        internal = [
+            a
+            for a in document.pages[page].get("/Annots", [])
+            if a.get("/Subtype") == "/Link" and "/URI" not in a.get("/A", {})
+        ]
+    assert len(internal) == 1
+
+
+@pytest.mark.parametrize(
+    ("articles", "missing", "unlisted"),
+    [
+        (
+            {"a.wiki": "A.\n", "b.wiki": "B.\n"},
+            "articles/c.wiki does not exist",
+            "articles/b.wiki is",
+        ),
+        (
+            {"a.txt": "= A =\n", "b.wiki": "B.\n"},
+            "neither articles/c.txt nor articles/c.wiki exists",
+            "articles/b.wiki is",
+        ),
+        (
+            {"a.wiki": "A.\n", "hui.xml": EXPORT},
+            "articles/c.wiki does not exist and no page of articles/hui.xml has that id",
+            "articles/hui.xml (page 'hui-people') is",
+        ),
+    ],
+)
+def test_a_missing_chapter_is_looked_for_in_the_projects_kinds_of_file(
+    project_factory, capsys, articles, missing, unlisted
+):
+    root = project_factory(articles, "title: T\nchapters:\n  - a\n  - c\n")
+    assert main(["check", "--project", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"book.yml:4:5: error: book.yml lists chapter 'c' but {missing}" in err
+    assert f"warning: {unlisted} not listed in book.yml 'chapters'; added at the end" in err

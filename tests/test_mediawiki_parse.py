@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diaspora_book.errors import BookError
-from diaspora_book.mediawiki.export import read_export
+from diaspora_book.mediawiki.export import read_export, read_redirects
 from diaspora_book.mediawiki.read import read_wikitext, wiki_title
 from diaspora_book.mediawiki.source import Locator
 from diaspora_book.model import (
@@ -242,6 +242,11 @@ def test_an_empty_article_is_an_error_at_its_first_line():
     with pytest.raises(BookError) as caught:
         read("\n\n")
     assert str(caught.value) == "articles/Some_page.wiki:1: error: the article is empty"
+
+
+def test_an_export_names_its_redirect_pages_and_their_targets():
+    text = (FIXTURES / "export.xml").read_text(encoding="utf-8")
+    assert read_redirects(text, "articles/export.xml") == (("Huizu", "Hui people"),)
 
 
 def test_an_export_gives_its_pages_in_order_with_revisions_and_lines():
