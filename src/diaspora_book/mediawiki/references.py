@@ -103,6 +103,7 @@ class RefState:
         self._full: list[Source] = []  # every full citation template, for {{sfn}}
         self._by_short: dict[tuple[str, ...], Source] | None = None  # _full by names, year
         self._problems: list[tuple[SourceSpan, str]] = []
+        self._pages: dict[int, tuple[str, SourceSpan]] = {}  # {{rp}}: citation -> page
 
     def add(self, citation: WikiCitation) -> WikiCitation:
         numbered = replace(citation, number=len(self._citations))
@@ -129,21 +130,46 @@ class RefState:
         self._by_short = None
 
     def set_page(self, locator: str, span: SourceSpan) -> None:
-        """{{rp|12}}: the page of the citation just read."""
+        """{{rp|12}}: the page of the citation just read (given to a source at the end)."""
         if not self._citations or self._citations[-1].kind != "cite":
             self.problem(span, "{{rp}} follows no <ref>; its page is dropped")
             return
-        last = self._citations[-1]
-        self._citations[-1] = replace(last, locators=((locator, True),) * max(1, len(last.sources)))
+        self._pages[len(self._citations) - 1] = (locator, span)
+
+    def _with_page(self, citation: WikiCitation, page: tuple[str, SourceSpan]) -> WikiCitation:
+        """Give {{rp}}'s page to the one source it can be for.
+
+        A footnote citing one work: that work. Citing several: the one without a page
+        of its own; if that is not exactly one, the page is reported, not guessed.
+        """
+        locator, span = page
+        count = len(citation.sources)
+        own = [*citation.locators, *(("", True),) * max(0, count - len(citation.locators))]
+        if count <= 1:
+            return replace(citation, locators=((locator, True),))
+        open_ = [i for i in range(count) if not own[i][0]]
+        if len(open_) != 1:
+            self.problem(
+                span,
+                f"{{{{rp|{locator}}}}} follows a <ref> citing {count} works"
+                + (" that have their own pages" if not open_ else "")
+                + "; its page is dropped (put it in the citation template: |page=)",
+            )
+            return citation
+        own[open_[0]] = (locator, True)
+        return replace(citation, locators=tuple(own[:count]))
 
     def citations(self, diagnostics: Diagnostics) -> tuple[WikiCitation, ...]:
         """Return every citation of the article, resolved; report what could not be."""
         resolved = []
-        for citation in self._citations:
+        for index, citation in enumerate(self._citations):
             if citation.name and not citation.sources:
                 citation = self._reuse(citation)
             sources = tuple(self._resolve(s) for s in citation.sources)
-            resolved.append(replace(citation, sources=sources))
+            citation = replace(citation, sources=sources)
+            if index in self._pages:
+                citation = self._with_page(citation, self._pages[index])
+            resolved.append(citation)
         # In the article's order, though a name or a short citation is resolved at the end.
         for span, message in sorted(self._problems, key=lambda p: (p[0].line, p[0].column)):
             diagnostics.warn(span, message)
