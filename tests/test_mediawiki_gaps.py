@@ -111,13 +111,16 @@ def test_explanatory_notes_are_epub_footnotes_and_the_epub_is_valid(book, tmp_pa
 
 
 def test_preformatted_text_and_code_keep_their_layout_in_a_monospace_face(book):
-    _, pdf, epub = book
+    report, pdf, epub = book
     docs = "".join(epub_documents(epub).values())
     blocks = re.findall(r"<pre[^>]*>(.*?)</pre>", docs, re.S)
     shown = [re.sub(r"<[^>]+>", "", b) for b in blocks]
     assert any("def greet(name):\n    return hello + name  # kept" in b for b in shown)
     assert any("&lt;b&gt;raw&lt;/b&gt; {{tpl}} *stars*" in b for b in shown)
     assert any("\n  two spaces in" in b for b in shown)
+    # Another script in code keeps its language (the EPUB stays accessible).
+    assert any('<span lang="ug" dir="rtl" xml:lang="ug">ئۇيغۇر</span>' in b for b in blocks)
+    assert not [d for d in report.diagnostics if "not marked with its language" in d.message]
     assert any('print("```")' in b for b in shown)
     assert "<code>f(**kw)</code>" in docs and "<code>not a link</code>" in docs
     text = pdf_text(pdf)

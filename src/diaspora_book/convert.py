@@ -100,7 +100,7 @@ def convert_article(
                 "",
             ]
         elif isinstance(block, Paragraph) and block.kind == "code":
-            lines += code_lines(block.text)
+            lines += code_lines(block.text, languages)
         elif isinstance(block, Paragraph) and (block.runs or block.kind):
             lines += paragraph_lines(block, marker.rich(block.text, block.runs))
         elif isinstance(block, Paragraph):
