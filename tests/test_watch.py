@@ -1,5 +1,6 @@
 """`watch` rebuilds on a change to an input, survives a broken article, ignores its outputs."""
 
+import contextlib
 import threading
 import time
 
@@ -18,6 +19,27 @@ def wait_for(condition, seconds=30.0):
     return False
 
 
+@contextlib.contextmanager
+def watching(root):
+    """Watch `root` in a thread; yield the problems each build showed, the builds, the thread."""
+    shown: list[list] = []
+    builds: list[float] = []
+    rebuild = rebuild_reporting(root, Progress("quiet"), ("epub",), None, shown.append)
+
+    def counted():
+        rebuild()
+        builds.append(time.monotonic())
+
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_and_build, args=(root, counted, stop), daemon=True)
+    thread.start()
+    try:
+        yield shown, builds, thread
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def test_inputs_and_outputs(tmp_path):
     for path, expected in [
         ("articles/a.txt", True),
@@ -33,18 +55,7 @@ def test_inputs_and_outputs(tmp_path):
 
 def test_rebuilds_after_a_change_and_after_a_broken_save(project_factory, capsys):
     root = project_factory({"a.txt": "= A =\n\nFirst.\n"})
-    shown: list[list] = []
-    builds: list[float] = []
-    rebuild = rebuild_reporting(root, Progress("quiet"), ("epub",), None, shown.append)
-
-    def counted():
-        rebuild()
-        builds.append(time.monotonic())
-
-    stop = threading.Event()
-    thread = threading.Thread(target=watch_and_build, args=(root, counted, stop), daemon=True)
-    thread.start()
-    try:
+    with watching(root) as (shown, builds, thread):
         assert wait_for(lambda: len(builds) == 1)
         time.sleep(0.3)  # let the watcher start listening
         (root / "articles" / "a.txt").write_bytes(b"= A =\n\nbad \xff\n")
@@ -58,9 +69,6 @@ def test_rebuilds_after_a_change_and_after_a_broken_save(project_factory, capsys
         assert "Second." in (root / "chapters" / "01-a.md").read_text(encoding="utf-8")
         time.sleep(1.0)
         assert len(builds) == 3  # writing chapters/ and dist/ did not trigger another build
-    finally:
-        stop.set()
-        thread.join(timeout=10)
 
 
 def test_bad_book_yml_and_a_link_out_are_reported_and_watching_goes_on(project_factory, tmp_path):
@@ -68,18 +76,7 @@ def test_bad_book_yml_and_a_link_out_are_reported_and_watching_goes_on(project_f
     root = project_factory({"a.txt": "= A =\n\nFirst.\n"}, "title: T\n")
     secret = tmp_path / "secret.txt"
     secret.write_text("= Secret =\n\nroot:x:0:0\n", encoding="utf-8")
-    shown: list[list] = []
-    builds: list[float] = []
-    rebuild = rebuild_reporting(root, Progress("quiet"), ("epub",), None, shown.append)
-
-    def counted():
-        rebuild()
-        builds.append(time.monotonic())
-
-    stop = threading.Event()
-    thread = threading.Thread(target=watch_and_build, args=(root, counted, stop), daemon=True)
-    thread.start()
-    try:
+    with watching(root) as (shown, builds, thread):
         assert wait_for(lambda: len(builds) == 1)
         time.sleep(0.3)
         (root / "book.yml").write_text("title: !foo x\n", encoding="utf-8")
@@ -100,6 +97,3 @@ def test_bad_book_yml_and_a_link_out_are_reported_and_watching_goes_on(project_f
         (root / "articles" / "zz.txt").unlink()
         assert wait_for(lambda: len(builds) == 5)
         assert shown[-1] == []
-    finally:
-        stop.set()
-        thread.join(timeout=10)
