@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diaspora_book.errors import BookError
-from diaspora_book.mediawiki.export import read_export
+from diaspora_book.mediawiki.export import read_export, read_redirects
 from diaspora_book.mediawiki.read import read_wikitext, wiki_title
 from diaspora_book.mediawiki.source import Locator
 from diaspora_book.model import (
@@ -244,6 +244,11 @@ def test_an_empty_article_is_an_error_at_its_first_line():
     assert str(caught.value) == "articles/Some_page.wiki:1: error: the article is empty"
 
 
+def test_an_export_names_its_redirect_pages_and_their_targets():
+    text = (FIXTURES / "export.xml").read_text(encoding="utf-8")
+    assert read_redirects(text, "articles/export.xml") == (("Huizu", "Hui people"),)
+
+
 def test_an_export_gives_its_pages_in_order_with_revisions_and_lines():
     text = (FIXTURES / "export.xml").read_text(encoding="utf-8")
     pages = read_export(text, "articles/export.xml")
@@ -349,7 +354,14 @@ def test_any_wikitext_reads_and_converts_without_a_traceback(pieces):
     except BookError:
         return  # a clear, one-line error (an empty article)
     chapter = convert_article(article, 1, BookConfig(title="T"), links={"Text": "text"})
-    assert re.search(r"(?<!\\)<", chapter.body) is None  # any "<" left is escaped text
+    # Any "<" left is escaped text, or inside code, which pandoc prints as text.
+    assert re.search(r"(?<!\\)<", _outside_code(chapter.body)) is None
+
+
+def _outside_code(body: str) -> str:
+    """Return a chapter's Markdown without its code blocks and code spans."""
+    body = re.sub(r"^(`{3,}) \{\.code\}\n.*?\n\1$", "", body, flags=re.S | re.M)
+    return re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", "", body)
 
 
 def test_every_character_of_a_block_points_back_at_its_place_in_the_source():
@@ -387,3 +399,50 @@ def test_an_export_with_a_dtd_is_refused_and_nothing_is_expanded_or_read():
         "articles/lol.xml:1: error: a MediaWiki export may not declare a DTD (<!DOCTYPE ...>); "
         "its entities are not read (export the pages again with Special:Export)"
     )
+
+
+def test_explanatory_notes_are_note_runs_and_a_missing_one_is_reported():
+    article, diagnostics = read(
+        'A.<ref group="note" name="x"/> B.{{efn|name=y}} C.{{efn}}\n'
+        '<references group="note"><ref name="x">Defined below.</ref></references>'
+    )
+    (para,) = article.blocks
+    assert [(r.start, r.value) for r in para.runs if r.kind == "note"] == [(2, "Defined below.")]
+    assert [str(d) for d in diagnostics] == [
+        'articles/Some_page.wiki:1:34: warning: the note "y" is never defined; it is dropped',
+        "articles/Some_page.wiki:1:51: warning: an empty note says nothing; it is dropped",
+    ]
+    assert article.citations == ()
+
+
+def test_preformatted_lines_pre_and_syntaxhighlight_are_code_blocks_as_written():
+    found = blocks(
+        "Use <code>a  *b*</code> here.\n\n"
+        " def f(x):\n     return '''x'''  # [[kept]]\n\n"
+        "<pre>\n<b>raw</b> {{tpl}}\n  indented\n</pre>\n"
+        '<syntaxhighlight lang="python">\nprint("```")\n</syntaxhighlight>\n'
+        " {{Infobox x}}\n"
+    )
+    assert [(b.text, b.kind) for b in found] == [
+        ("Use a *b* here.", ""),
+        ("def f(x):\n    return x  # kept", "code"),
+        ("<b>raw</b> {{tpl}}\n  indented", "code"),
+        ('print("```")', "code"),
+    ]
+    assert runs_of(found[0], "code") == ["a *b*"]
+
+
+def test_html_lists_are_lists_with_their_nesting():
+    (before, items, after) = blocks(
+        "Before.\n<ol>\n<li>First ''styled''</li>\n<li>Second\n"
+        "<ul><li>Inner a</li><li>Inner b</li></ul>\n</li>\n<li>Third</li>\n</ol>\nAfter."
+    )
+    assert [(i.text, i.marker) for i in items.items] == [
+        ("First styled", "#"),
+        ("Second", "#"),
+        ("Inner a", "#*"),
+        ("Inner b", "#*"),
+        ("Third", "#"),
+    ]
+    assert (before.text, after.text) == ("Before.", "After.")
+    assert runs_of(items.items[0], "emphasis") == ["styled"]

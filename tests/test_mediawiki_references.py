@@ -218,6 +218,22 @@ def test_rp_gives_the_previous_ref_its_page():
     assert citations[0].locators == (("12–14", True),)
 
 
+def test_rp_after_a_ref_with_several_works_goes_to_the_one_without_a_page():
+    citations, problems = read(
+        "A<ref>{{cite book |title=T |year=2000 |page=3}} {{cite book |title=U |year=2001}}</ref>"
+        "{{rp|12}} "
+        'B<ref name="two">{{cite book |title=V |year=2002}} {{cite book |title=W |year=2003}}'
+        '</ref> C<ref name="two" />{{rp|40}}'
+    )
+    assert citations[0].locators == (("3", True), ("12", True))
+    assert citations[1].locators == (("", True), ("", True))
+    assert citations[2].locators == (("", True), ("", True))
+    assert problems == [
+        f"{PATH}:1:208: warning: {{{{rp|40}}}} follows a <ref> citing 2 works; its page is "
+        "dropped (put it in the citation template: |page=)"
+    ]
+
+
 def test_unknown_cite_variant_and_missing_title_are_reported_at_their_line():
     citations, problems = read(
         "Text.\n\nMore<ref>{{cite blog |url=https://b.org |date=2001}}</ref>"
@@ -398,18 +414,14 @@ def test_hostile_references_give_text_or_a_warning_never_markup_or_a_traceback()
     ]
 
 
-def test_footnotes_written_as_templates_keep_their_text():
+def test_explanatory_notes_are_not_citations():
     citations, problems = read(
         "A{{efn|An explanatory note with {{lang|ug|ئۇ}}.}} B{{efn|name=n|Named note.}} "
-        "C{{efn|name=n}} D{{refn|{{cite book |title=T |year=2000 |page=4}}}} E{{efn}}"
+        'C{{efn|name=n}} D{{refn|Refn note.}} E<ref group="note">Grouped.</ref> '
+        "F<ref>{{cite book |title=T |year=2000 |page=4}}</ref>"
     )
-    assert [(c.sources[0].note or c.sources[0].get("title"), c.locator) for c in citations] == [
-        ("An explanatory note with ئۇ.", ""),
-        ("Named note.", ""),
-        ("Named note.", ""),
-        ("T", "4"),
-    ]
-    assert problems == [f"{PATH}:1:148: warning: an empty {{{{efn}}}} cites nothing; it is dropped"]
+    assert [(c.sources[0].get("title"), c.locator) for c in citations] == [("T", "4")]
+    assert problems == []
 
 
 def test_r_template_reuses_a_named_ref_with_its_page():

@@ -114,7 +114,8 @@ def convert_articles(run: BuildContext) -> Book:
     check_catalogue(project.config, found)
     notes = load_annotations(project, found)
     sources = _articles_by_slug(project, found)
-    order = [sources[slug] for slug in book_order(list(sources), project.config, found)]
+    files = {slug: source.shown for slug, source in sources.items()}
+    order = [sources[slug] for slug in book_order(list(sources), project.config, found, files)]
     notes = with_wiki_keys(project, run.cache, run.shared, order, notes)
     links = link_targets(order)
     converted = [

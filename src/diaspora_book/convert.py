@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from diaspora_book.annotate.project import Annotations
@@ -51,6 +51,7 @@ from diaspora_book.model import (
 from diaspora_book.outputs import write_text
 from diaspora_book.rich import Links, RichWriter, usable_marks
 from diaspora_book.rich_blocks import (
+    code_lines,
     definition_lines,
     figure_lines,
     list_lines,
@@ -98,6 +99,8 @@ def convert_article(
                 f"{'#' * block.level} {tagged(block.text, languages)} {{#{anchor}{classes}}}",
                 "",
             ]
+        elif isinstance(block, Paragraph) and block.kind == "code":
+            lines += code_lines(block.text, languages)
         elif isinstance(block, Paragraph) and (block.runs or block.kind):
             lines += paragraph_lines(block, marker.rich(block.text, block.runs))
         elif isinstance(block, Paragraph):
@@ -277,8 +280,18 @@ def chapter_text(chapter: Chapter) -> str:
     return front_matter(chapter.metadata) + "\n" + chapter.body
 
 
-def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -> list[str]:
-    """Return the chapter slugs in book order: book.yml `chapters:` first, then file order."""
+def book_order(
+    slugs: list[str],
+    config: BookConfig,
+    diagnostics: Diagnostics,
+    files: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Return the chapter slugs in book order: book.yml `chapters:` first, then file order.
+
+    `files` says where each slug's article is (`articles/b.wiki`, or `articles/x.xml`
+    for a page of an export), so messages name the project's own kinds of file.
+    """
+    files = files or {}
     remaining = list(slugs)
     ordered: list[str] = []
     spans = config.chapter_spans or (None,) * len(config.chapters)
@@ -288,14 +301,32 @@ def book_order(slugs: list[str], config: BookConfig, diagnostics: Diagnostics) -
             remaining.remove(slug)
         else:
             diagnostics.error(
-                span, f"book.yml lists chapter '{slug}' but articles/{slug}.txt does not exist"
+                span, f"book.yml lists chapter '{slug}' but {_not_found(slug, files)}"
             )
     if config.chapters:
         for slug in remaining:
-            diagnostics.warn(
-                None, f"articles/{slug}.txt is not listed in book.yml 'chapters'; added at the end"
-            )
+            shown = files.get(slug, f"articles/{slug}.txt")
+            what = f"{shown} (page '{slug}')" if shown.endswith(".xml") else shown
+            diagnostics.warn(None, f"{what} is not listed in book.yml 'chapters'; added at the end")
     return ordered + remaining
+
+
+def _not_found(slug: str, files: Mapping[str, str]) -> str:
+    """Say which files a chapter id was looked for in: the kinds the project has."""
+    suffixes = {PurePosixPath(shown).suffix for shown in files.values()}
+    folder = next((str(PurePosixPath(s).parent) for s in files.values()), "articles")
+    single = [f"{folder}/{slug}{suffix}" for suffix in (".txt", ".wiki") if suffix in suffixes]
+    exports = sorted({shown for shown in files.values() if shown.endswith(".xml")})
+    if not single and not exports:
+        single = [f"{folder}/{slug}.txt"]
+    parts = []
+    if len(single) == 1:
+        parts.append(f"{single[0]} does not exist")
+    elif single:
+        parts.append(f"neither {' nor '.join(single)} exists")
+    if exports:
+        parts.append(f"no page of {', '.join(exports)} has that id")
+    return " and ".join(parts)
 
 
 def write_chapters(chapters: list[Chapter], directory: Path) -> list[Path]:

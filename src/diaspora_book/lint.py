@@ -46,6 +46,8 @@ def _texts(article: Article) -> Iterator[tuple[str, SourceSpan]]:
             offset = len(fact.key) + 2 if fact.key else 0
             yield fact.value, fact.span if fact.runs or fact.span.places else fact.span.at(offset)
     for block in article.blocks:
+        if isinstance(block, Paragraph) and block.kind == "code":
+            continue  # code is what it is: not prose to lint
         if isinstance(block, (Paragraph, Heading)):
             yield block.text, block.span
         elif isinstance(block, BulletList):

@@ -71,7 +71,9 @@ class Run:
     linked; a cross-reference if it is a chapter of the book),
     "lang" (`value`: BCP 47 tag, checked; right to left follows from the tag),
     "math" (`value`: the TeX source; the text is U+FFFC), "break" (a line break
-    at `start`, empty range), "nowrap".
+    at `start`, empty range), "nowrap", "code" (monospace, as written), "cite"
+    (`value`: the index of the article's citation; empty range), "note" (`value`: an
+    explanatory note's text, printed as a footnote; empty range).
     """
 
     start: int
@@ -92,7 +94,9 @@ class Paragraph:
     text: str
     span: SourceSpan
     runs: tuple[Run, ...] = ()  # styling from richer input (MediaWiki); none for .txt
-    kind: str = ""  # "" running text; "quote", "hatnote" ("Main article: ..."), "math" (display)
+    # "" running text; "quote", "hatnote" ("Main article: ..."), "math" (display),
+    # "code" (preformatted: `text` keeps its lines and spaces, printed in a monospace font)
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
     headings, the infobox and "See also" lists do not.
     """
     for block in article.blocks:
-        if isinstance(block, Paragraph) and block.kind != "math":
+        if isinstance(block, Paragraph) and block.kind not in ("math", "code"):
             yield block.text, block.span
         elif isinstance(block, BulletList) and not block.see_also:
             for item in block.items:
@@ -188,7 +192,7 @@ def running_text(article: Article) -> Iterator[tuple[str, SourceSpan]]:
 def running_runs(article: Article) -> Iterator[tuple[str, tuple[Run, ...], SourceSpan]]:
     """Yield the running text (as `running_text`) with its styled runs (MediaWiki input)."""
     for block in article.blocks:
-        if isinstance(block, Paragraph) and block.kind != "math":
+        if isinstance(block, Paragraph) and block.kind not in ("math", "code"):
             yield block.text, block.runs, block.span
         elif isinstance(block, BulletList) and not block.see_also:
             for item in block.items:

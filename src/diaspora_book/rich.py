@@ -3,7 +3,7 @@
 The runs of a block nest; each becomes pandoc's own inline markup around text that
 `markdown.annotated` escapes (with the glossary/index marks and citations that fall
 inside it): `*emphasis*`, `**strong**`, `^sup^`, `~sub~`, `[text]{lang="ug" dir="rtl"}`,
-`[text](#chapter)` for a link to another chapter of the book, `[text](https://...)`
+`^[note]` for an explanatory note, `[text](#chapter)` for a link to another chapter of the book, `[text](https://...)`
 for an external link (its URL printed after it in the PDF), and math as a span the
 `math.lua` filter turns into pandoc math. Values written into markup are checked
 (language tags, anchors) or percent-encoded (URLs); nothing an article says becomes
@@ -24,7 +24,7 @@ from diaspora_book.model import Cite, Mark, Run
 from diaspora_book.slug import slugify
 
 # Runs inside which a glossary/index mark would nest a link in a link or mark TeX.
-_OPAQUE = {"link", "wikilink", "math"}
+_OPAQUE = {"link", "wikilink", "math", "code"}
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL_SAFE = "/:?#@!$&'*+,;=%~.-_"
 
@@ -162,6 +162,11 @@ class RichWriter:
             return "\\\n"
         if kind == "math":
             return f"[{escape_inline(run.value)}]{{.math-tex}}"
+        if kind == "code":  # a code span: pandoc reads nothing inside it
+            return code_span(self._text[run.start : run.end])
+        if kind == "note":  # an explanatory note: a footnote, its text escaped (scripts tagged)
+            note = " ".join(run.value.split())
+            return f"^[{annotated(note, book, [], [])}]" if note else ""
         if kind == "lang" and is_language_tag(run.value):
             local = BookLanguage(run.value, {}, frozenset({"cyrillic"}))
             content = self._span(run.start, run.end, inner, local, depth=depth)
@@ -206,6 +211,14 @@ def _outside(position: int, runs: Sequence[Run]) -> int:
         if run.kind in _OPAQUE and run.start < position < run.end:
             position = run.end
     return position
+
+
+def code_span(text: str) -> str:
+    """Return `text` as a pandoc code span, in backticks longer than any it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def safe_url(url: str) -> str:

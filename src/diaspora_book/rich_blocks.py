@@ -10,9 +10,11 @@ block content.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
+from diaspora_book.language import BookLanguage, is_language_tag
 from diaspora_book.model import BulletList, Figure, ListItem, Paragraph, Run, Table
 
 Write = Callable[[str, Sequence[Run]], str]
@@ -102,6 +104,25 @@ def paragraph_lines(block: Paragraph, text: str) -> list[str]:
     if block.kind == "math":
         return ["::: {.math-display}", text, ":::", ""]
     return [text, ""]
+
+
+def code_lines(text: str, book: BookLanguage | None = None) -> list[str]:
+    """Return a code block: the text as written, in a fence longer than any it holds.
+
+    pandoc prints a fenced block's content literally (no markup is read inside). Runs
+    in another script get their language through `data-lang-runs` (UTF-8 byte
+    ranges), which `filters/mediawiki.lua` turns into `lang` spans inside the block.
+    """
+    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    runs, at = [], 0
+    for piece, language, direction in book.runs(text) if book else ():
+        size = len(piece.encode("utf-8"))
+        if language and is_language_tag(language):
+            runs.append(f"{at}:{at + size}:{language}:{direction or ''}")
+        at += size
+    attribute = f' data-lang-runs="{";".join(runs)}"' if runs else ""
+    return [f"{fence} {{.code{attribute}}}", text, fence, ""]
 
 
 def list_style(items: Sequence[ListItem]) -> bool:

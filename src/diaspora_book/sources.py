@@ -13,7 +13,7 @@ from pathlib import Path
 
 from diaspora_book.config import BookConfig
 from diaspora_book.errors import BookError, Diagnostics
-from diaspora_book.mediawiki.export import ExportPage, read_export
+from diaspora_book.mediawiki.export import ExportPage, read_export, read_redirects
 from diaspora_book.mediawiki.read import read_wikitext, wiki_title
 from diaspora_book.mediawiki.source import Locator
 from diaspora_book.model import Article, SourceSpan
@@ -30,6 +30,8 @@ class ArticleSource:
     slug: str
     title: str
     page: int | None = None  # index among an export's pages; None for one-article files
+    # An export's redirect pages, (title, target): a link to one is a link to its target.
+    redirects: tuple[tuple[str, str], ...] = ()
 
 
 def sources_in(path: Path, shown: str, text: str) -> list[ArticleSource]:
@@ -40,8 +42,11 @@ def sources_in(path: Path, shown: str, text: str) -> list[ArticleSource]:
             raise BookError(
                 "the export holds no pages (only redirects or none)", SourceSpan(shown, 1)
             )
+        redirects = _redirects(text, shown)
         return [
-            ArticleSource(path, shown, slugify(page.title, fallback="article"), page.title, index)
+            ArticleSource(
+                path, shown, slugify(page.title, fallback="article"), page.title, index, redirects
+            )
             for index, page in enumerate(pages)
         ]
     if path.suffix == ".wiki":
@@ -87,6 +92,11 @@ def _pages(text: str, shown: str) -> tuple[ExportPage, ...]:
     return tuple(read_export(text, shown))
 
 
+@functools.lru_cache(maxsize=8)
+def _redirects(text: str, shown: str) -> tuple[tuple[str, str], ...]:
+    return read_redirects(text, shown)
+
+
 def _txt_title(text: str) -> str:
     for line in text.split("\n"):
         stripped = line.strip()
@@ -96,8 +106,18 @@ def _txt_title(text: str) -> str:
 
 
 def link_targets(sources: list[ArticleSource]) -> dict[str, str]:
-    """Return page title (as MediaWiki compares it) -> chapter slug, for cross-references."""
-    return {link_key(source.title): source.slug for source in sources if source.title}
+    """Return page title (as MediaWiki compares it) -> chapter slug, for cross-references.
+
+    A redirect page of an export (`Huizu` -> `Hui people`) leads to its target's
+    chapter, when that is in the book; a chapter's own title always wins.
+    """
+    targets = {link_key(source.title): source.slug for source in sources if source.title}
+    for source in sources:
+        for title, target in source.redirects:
+            slug = targets.get(link_key(target.partition("#")[0]))
+            if slug is not None:
+                targets.setdefault(link_key(title), slug)
+    return targets
 
 
 def link_key(title: str) -> str:

@@ -8,7 +8,37 @@ own elements, the same for the print HTML and the EPUB:
 - `[TeX]{.math-tex}` -> Math (display math inside a `.math-display` div). The TeX
   arrives as escaped text, so it is read back with stringify: it is never raw TeX
   in the output, but MathML (`--mathml`).
+- An explanatory note (`^[...]`, from `<ref group="note">` and `{{efn}}`): in the
+  print edition (html5) a `.footnote` span that the print stylesheet floats to the
+  foot of its page; the EPUB keeps pandoc's own footnote (a popup note).
+- A code block with `data-lang-runs` ("start:end:lang:dir;...", UTF-8 byte ranges
+  of runs in another script) -> the same `<pre class="code">`, written here with a
+  `lang` span around each run, its text escaped.
 --]]
+
+local function escape_html(text)
+  return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+local function code_with_languages(block)
+  local runs = block.attributes["data-lang-runs"]
+  if not runs or not block.classes:includes("code") then
+    return nil
+  end
+  local text, parts, at = block.text, {}, 0
+  for first, last, lang, dir in runs:gmatch("(%d+):(%d+):([%w%-]+):(%a*)") do
+    first, last = tonumber(first), tonumber(last)
+    if first >= at and last <= #text then
+      table.insert(parts, escape_html(text:sub(at + 1, first)))
+      local direction = dir ~= "" and (' dir="' .. dir .. '"') or ""
+      table.insert(parts, '<span lang="' .. lang .. '"' .. direction .. ">"
+        .. escape_html(text:sub(first + 1, last)) .. "</span>")
+      at = last
+    end
+  end
+  table.insert(parts, escape_html(text:sub(at + 1)))
+  return pandoc.RawBlock("html", '<pre class="code"><code>' .. table.concat(parts) .. "</code></pre>")
+end
 
 local function has(el, class)
   return el.classes and el.classes:includes(class)
@@ -90,6 +120,14 @@ return {
     end,
   },
   math_spans(false),
+  { CodeBlock = code_with_languages },
+  {
+    Note = function(note)
+      if FORMAT:match("html") and not FORMAT:match("epub") then
+        return pandoc.Span(pandoc.utils.blocks_to_inlines(note.content), pandoc.Attr("", { "footnote" }))
+      end
+    end,
+  },
   {
     Div = function(div)
       if has(div, "mw-table") then

@@ -16,6 +16,7 @@ from mwparserfromhell.wikicode import Wikicode
 from diaspora_book.labels import is_see_also
 from diaspora_book.mediawiki.context import MAX_DEPTH, ReadContext
 from diaspora_book.mediawiki.inline import (
+    code_text,
     contents_offset,
     positioned,
     read_inline,
@@ -37,6 +38,10 @@ from diaspora_book.model import (
 
 _LIST_MARKERS = {"*", "#", ":", ";"}
 _HATNOTES = {"main", "hauptartikel", "further", "see also", "siehe auch"}
+# Tags whose content, alone on its line, is a code block (layout kept).
+_CODE_BLOCK_TAGS = {"pre", "source", "syntaxhighlight"}
+# HTML lists: `<ol>` numbered ("#"), `<ul>` bulleted ("*"), as their wikitext markers.
+_HTML_LISTS = {"ol": "#", "ul": "*"}
 # Tags whose content is more blocks: read through them.
 _BLOCK_TAGS = {"div", "p", "center", "ol", "ul", "li", "dl", "dd", "dt", "section", "poem"}
 
@@ -97,6 +102,8 @@ class BlockReader:
         self._paragraph: list[tuple[Node, int]] = []
         self._items: list[ListItem] = []
         self._under_see_also = False
+        self._pre: list[str] = []  # lines starting with a space: preformatted text
+        self._pre_at = 0
 
     def read(self, code: Wikicode, offset: int, kind: str = "") -> list[Block]:
         """Read `code` (at `offset`); paragraphs get `kind` ("quote" inside a blockquote)."""
@@ -105,7 +112,14 @@ class BlockReader:
         self.context.depth += 1
         try:
             for line in _lines(code, offset):
+                if _preformatted(line):
+                    self._end_paragraph(kind)
+                    self._end_list()
+                    self._pre_line(line)
+                    continue
+                self._end_pre()
                 self._line(line, kind)
+            self._end_pre()
             self._end_paragraph(kind)
             self._end_list()
         finally:
@@ -133,6 +147,15 @@ class BlockReader:
             for figure in take_figures(self.context):
                 self._add(figure)
             self._lines_after(line, first, kind)
+        elif isinstance(first, Tag) and _code_block(first) and len(nodes) == 1:
+            self._end_paragraph(kind)
+            self._end_list()
+            self._code(code_text(str(first.tag).lower(), first.contents or Wikicode([])), at)
+        elif isinstance(first, Tag) and str(first.tag).lower() in _HTML_LISTS and len(nodes) == 1:
+            self._end_paragraph(kind)
+            self._end_list()
+            self._html_list(first, at, "")
+            self._end_list()
         elif isinstance(first, Tag) and str(first.tag).lower() == "blockquote" and len(nodes) == 1:
             self._end_paragraph(kind)
             self._end_list()
@@ -147,6 +170,60 @@ class BlockReader:
             self._end_list()
             self._paragraph.extend(line.nodes)
             self._paragraph.append((Text("\n"), at))
+
+    def _html_list(self, tag: Tag, at: int, prefix: str) -> None:
+        """Read `<ul>`/`<ol>` as list items, nested lists as deeper items after their item."""
+        if tag.contents is None:
+            return
+        marker = prefix + _HTML_LISTS[str(tag.tag).lower()]
+        for node, where in positioned(tag.contents, contents_offset(tag, at)):
+            name = str(node.tag).lower() if isinstance(node, Tag) else ""
+            if name == "li":
+                self._html_item(node, where, marker)
+            elif name in _HTML_LISTS:  # a list right inside a list: one level deeper
+                self._html_list(node, where, marker)
+            elif isinstance(node, Text) and node.value.strip():
+                self._html_item(Tag("li", node.value), where, marker)
+
+    def _html_item(self, item: Tag, at: int, marker: str) -> None:
+        inner = list(positioned(item.contents, contents_offset(item, at))) if item.contents else []
+        nested = [
+            (n, a) for n, a in inner if isinstance(n, Tag) and str(n.tag).lower() in _HTML_LISTS
+        ]
+        own = [(n, a) for n, a in inner if (n, a) not in nested]
+        out = RunText()
+        read_nodes(own, self.context, out)
+        text, runs = out.result()
+        if text:
+            self._items.append(ListItem(text, out.span(self.context.locator, at), runs, marker))
+        for figure in take_figures(self.context):
+            self._end_list()
+            self._add(figure)
+        for node, where in nested:
+            assert isinstance(node, Tag)
+            self._html_list(node, where, marker)
+
+    def _pre_line(self, line: _Line) -> None:
+        if not self._pre:
+            self._pre_at = line.nodes[0][1] + 1
+        nodes = Wikicode([node for node, _ in line.nodes])
+        shown = nodes.strip_code(normalize=True, collapse=False)
+        self._pre.append(shown[1:] if shown.startswith(" ") else shown)
+
+    def _end_pre(self) -> None:
+        if self._pre:
+            lines, self._pre = self._pre, []
+            self._code("\n".join(lines), self._pre_at)
+
+    def _code(self, text: str, at: int) -> None:
+        """Add a code block: `text` as written, its first and last blank lines aside."""
+        lines = [line.rstrip() for line in text.expandtabs(4).split("\n")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if lines:
+            self._add(Paragraph("\n".join(lines), self.context.span(at), (), "code"))
 
     def _lines_after(self, line: _Line, table: Node, kind: str) -> None:
         rest = [(n, at) for n, at in line.nodes if n is not table]
@@ -244,6 +321,27 @@ class BlockReader:
         if isinstance(block, Paragraph) and not block.text:
             return
         self.blocks.append(block)
+
+
+def _preformatted(line: _Line) -> bool:
+    """A line that starts with a space and has text: MediaWiki's preformatted text."""
+    nodes = line.significant()
+    if not nodes or not line.nodes:
+        return False
+    head = line.nodes[0][0]
+    first = nodes[0][0]
+    return (
+        isinstance(head, Text)
+        and head.value.startswith(" ")
+        and not isinstance(first, (Template, Heading))
+        and not (isinstance(first, Tag) and (first.wiki_markup or _code_block(first)))
+        and not (isinstance(first, Tag) and str(first.tag).lower() in _BLOCK_TAGS)
+    )
+
+
+def _code_block(tag: Tag) -> bool:
+    name = str(tag.tag).lower()
+    return name in _CODE_BLOCK_TAGS and not (name == "syntaxhighlight" and tag.has("inline"))
 
 
 def as_quote(block: Block) -> Block:

@@ -35,6 +35,7 @@ class ReadContext:
     unknown: dict[str, TemplateUse] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)  # found inline, placed after the block
     infobox: tuple[str, list[Fact], SourceSpan] | None = None
+    notes: dict[str, str] = field(default_factory=dict)  # a named note's name -> its text
     hatnotes: list[tuple[str, SourceSpan]] = field(default_factory=list)
     depth: int = 0
     too_deep_reported: bool = False

@@ -3,8 +3,9 @@
 An export holds one or many `<page>`s, each with one or more `<revision>`s (a
 history export lists them oldest first): the last revision's text is the article,
 and every revision's contributor is credited. The revision-pinned URL is built from
-`<siteinfo><base>`. Redirect pages are skipped. The XML is read without network,
-DTDs or entity expansion.
+`<siteinfo><base>`. Redirect pages are not chapters: `read_redirects` gives their
+titles and targets, so a link to one is a cross-reference to its target's chapter.
+The XML is read without network, DTDs or entity expansion.
 """
 
 from __future__ import annotations
@@ -29,6 +30,30 @@ class ExportPage:
 
 def read_export(data: str, shown: str) -> list[ExportPage]:
     """Return the pages of a Special:Export file (redirects skipped), in file order."""
+    root = _root(data, shown)
+    site = _site(root)
+    lines = data.split("\n")
+    pages = []
+    for page in _children(root, "page"):
+        if _first(page, "redirect") is not None:
+            continue
+        pages.append(_page(page, site, lines, shown))
+    return pages
+
+
+def read_redirects(data: str, shown: str) -> tuple[tuple[str, str], ...]:
+    """Return (title, target) of each redirect page of an export (`<redirect title=...>`)."""
+    found = []
+    for page in _children(_root(data, shown), "page"):
+        redirect = _first(page, "redirect")
+        title = _text(page, "title")
+        target = " ".join((redirect.get("title") or "").split()) if redirect is not None else ""
+        if title and target:
+            found.append((" ".join(title.split()), target))
+    return tuple(found)
+
+
+def _root(data: str, shown: str):
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
     )
@@ -52,39 +77,34 @@ def read_export(data: str, shown: str) -> list[ExportPage]:
             SourceSpan(shown, root.sourceline or 1),
             "export pages with Special:Export",
         )
-    site = _site(root)
-    lines = data.split("\n")
-    pages = []
-    for page in _children(root, "page"):
-        if _first(page, "redirect") is not None:
-            continue
-        revisions = _children(page, "revision")
-        title_element = _first(page, "title")
-        title = " ".join((title_element.text or "").split()) if title_element is not None else ""
-        if not revisions or not title:
-            where = SourceSpan(shown, page.sourceline or 1)
-            raise BookError("an exported <page> without a <title> or a <revision>", where)
-        latest = revisions[-1]
-        text_element = _first(latest, "text")
-        # All of the element's text (a stray child element or comment must not cut it short).
-        text = "".join(text_element.itertext()) if text_element is not None else ""
-        line = (text_element.sourceline if text_element is not None else latest.sourceline) or 1
-        pages.append(
-            ExportPage(
-                title,
-                text,
-                line,
-                _text_column(lines, line),
-                Revision(
-                    title=title,
-                    revision_id=_text(latest, "id"),
-                    timestamp=_text(latest, "timestamp"),
-                    contributors=_contributors(revisions),
-                    url=f"{site}/w/index.php?oldid={_text(latest, 'id')}" if site else "",
-                ),
-            )
-        )
-    return pages
+    return root
+
+
+def _page(page, site: str, lines: list[str], shown: str) -> ExportPage:
+    revisions = _children(page, "revision")
+    title_element = _first(page, "title")
+    title = " ".join((title_element.text or "").split()) if title_element is not None else ""
+    if not revisions or not title:
+        where = SourceSpan(shown, page.sourceline or 1)
+        raise BookError("an exported <page> without a <title> or a <revision>", where)
+    latest = revisions[-1]
+    text_element = _first(latest, "text")
+    # All of the element's text (a stray child element or comment must not cut it short).
+    text = "".join(text_element.itertext()) if text_element is not None else ""
+    line = (text_element.sourceline if text_element is not None else latest.sourceline) or 1
+    return ExportPage(
+        title,
+        text,
+        line,
+        _text_column(lines, line),
+        Revision(
+            title=title,
+            revision_id=_text(latest, "id"),
+            timestamp=_text(latest, "timestamp"),
+            contributors=_contributors(revisions),
+            url=f"{site}/w/index.php?oldid={_text(latest, 'id')}" if site else "",
+        ),
+    )
 
 
 def _local(tag: object) -> str:

@@ -44,7 +44,9 @@ _STYLE = {
 }
 _DROPPED_TAGS = {"script", "style", "img", "iframe", "object", "embed", "link", "meta", "input"}
 _SILENT_TAGS = {"templatestyles", "indicator", "hr", "noinclude"}
-_VERBATIM_TAGS = {"nowiki", "pre", "code", "tt", "source", "syntaxhighlight", "hask", "haskell"}
+_VERBATIM_TAGS = {"nowiki", "hask", "haskell"}
+# Text in a monospace font, as written (inline: a code span; alone on a line: a code block).
+CODE_TAGS = {"pre", "code", "tt", "kbd", "samp", "source", "syntaxhighlight"}
 FILE_NAMESPACES = {"file", "image", "datei", "bild", "archivo", "fichier", "файл", "immagine"}
 _DROPPED_NAMESPACES = {"category", "kategorie", "catégorie", "категория", "categoría"}
 _INTERLANGUAGE = re.compile(r"^:?[a-z]{2,3}(-[a-z]+)?$")
@@ -134,6 +136,13 @@ def _entity(node: HTMLEntity) -> str:
 def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
     name = str(node.tag).strip().lower()
     inner = contents_offset(node, at)
+    if name in ("ref", "references") and tag_attribute(node, "group"):
+        # An explanatory note (`<ref group="note">`), not a source: a footnote.
+        if name == "ref" and not node.self_closing:
+            note(node.contents, tag_attribute(node, "name"), at, context, out)
+        elif name == "ref":
+            note(None, tag_attribute(node, "name"), at, context, out)
+        return
     if name in ("ref", "references"):
         # The references reader takes the whole tag (named refs, list-defined refs).
         cite(read_ref(node, context.span(at), context.refs), out)
@@ -153,7 +162,13 @@ def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
         return
     if name in _VERBATIM_TAGS:
         if node.contents is not None:
-            out.add(_verbatim(node.contents))
+            out.add(verbatim(node.contents))
+        return
+    if name in CODE_TAGS:
+        start = out.position
+        if node.contents is not None:
+            out.add(code_text(name, node.contents))
+        out.add_run(start, "code")
         return
     if name == "gallery":
         if context.on_gallery is not None:
@@ -178,7 +193,48 @@ def cite(citation: WikiCitation | None, out: RunText) -> None:
         out.add_run(out.position, "cite", str(citation.number))
 
 
-def _verbatim(code: Wikicode) -> str:
+def note(body: Wikicode | None, name: str, at: int, context: ReadContext, out: RunText) -> None:
+    """Append an explanatory note (a footnote: its text, never a bibliography entry).
+
+    A note without a body reuses the one defined with `name` (anywhere in the article,
+    `read.py` collects them first); a note with neither is reported.
+    """
+    text = ""
+    if body is not None and str(body).strip():
+        inner = RunText()
+        read_inline(body, at, context, inner)
+        text, _ = inner.result()
+        take_figures(context)  # a figure cannot sit in a footnote
+    elif name:
+        text = context.notes.get(name, "")
+    if not text:
+        what = f'the note "{name}" is never defined' if name else "an empty note says nothing"
+        context.diagnostics.warn(context.span(at), f"{what}; it is dropped")
+        return
+    if name and name not in context.notes:
+        context.notes[name] = text
+    out.hint = at
+    out.add_run(out.position, "note", text)
+
+
+def tag_attribute(tag: Tag, name: str) -> str:
+    """Return the value of a tag's attribute `name` ("" when it has none)."""
+    for attribute in tag.attributes:
+        if str(attribute.name).strip().lower() == name:
+            value = attribute.value
+            return str(value).strip().strip("\"'") if value is not None else ""
+    return ""
+
+
+def code_text(name: str, code: Wikicode) -> str:
+    """Return what a code tag shows: `<pre>`/`<syntaxhighlight>` their text as written,
+    `<code>`/`<tt>` (whose markup MediaWiki reads) their text without the markup."""
+    if name in ("pre", "source", "syntaxhighlight"):
+        return verbatim(code)
+    return code.strip_code(normalize=True, collapse=False)
+
+
+def verbatim(code: Wikicode) -> str:
     """Return a nowiki/pre/code tag's content as the text it shows (entities decoded)."""
     parts = []
     for child in code.nodes:
@@ -187,7 +243,7 @@ def _verbatim(code: Wikicode) -> str:
 
 
 def _math(node: Tag, context: ReadContext, out: RunText) -> None:
-    tex = _verbatim(node.contents).strip() if node.contents is not None else ""
+    tex = verbatim(node.contents).strip() if node.contents is not None else ""
     if not tex:
         return
     start = out.position

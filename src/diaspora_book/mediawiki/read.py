@@ -9,11 +9,13 @@ import mwparserfromhell
 
 from diaspora_book.errors import BookError, Diagnostic, Diagnostics
 from diaspora_book.mediawiki.blocks import BlockReader
+from diaspora_book.mediawiki.cite_values import plain
 from diaspora_book.mediawiki.context import ReadContext
+from diaspora_book.mediawiki.inline import tag_attribute
 from diaspora_book.mediawiki.media import read_file_link, read_gallery
-from diaspora_book.mediawiki.references import REFERENCE_HEADINGS, RefState
+from diaspora_book.mediawiki.references import NOTE_TEMPLATES, REFERENCE_HEADINGS, RefState
 from diaspora_book.mediawiki.source import Locator
-from diaspora_book.mediawiki.templates import read_template
+from diaspora_book.mediawiki.templates import read_template, template_name
 from diaspora_book.model import Article, Block, Heading, Infobox, Revision, SourceSpan
 from diaspora_book.slug import slugify
 
@@ -68,6 +70,7 @@ def read_wikitext(
     context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
+    context.notes.update(named_notes(code))
     blocks = _without_empty_reference_sections(BlockReader(context).read(code, 0))
     citations = context.refs.citations(diagnostics)
     for name, use in context.unknown.items():
@@ -88,6 +91,43 @@ def read_wikitext(
         citations=citations,
     )
     return article, diagnostics
+
+
+def named_notes(code: mwparserfromhell.wikicode.Wikicode) -> dict[str, str]:
+    """Return the text of every named note, so a note may be reused before its definition.
+
+    (`<ref group="note" name="a" />` often comes first, defined in `<references>` below.)
+    """
+    found: dict[str, str] = {}
+    tags = code.filter_tags(matches=lambda n: str(n.tag).strip().lower() in ("ref", "references"))
+    for tag in tags:
+        if not tag_attribute(tag, "group") or tag.contents is None:
+            continue
+        inner = tag.contents.filter_tags(recursive=False) if str(tag.tag).strip() != "ref" else []
+        for ref in [tag, *inner]:  # a note, or the notes a <references group=...> defines
+            name = tag_attribute(ref, "name")
+            if name and str(ref.tag).strip().lower() == "ref" and not ref.self_closing:
+                text = _note_text(ref.contents) if ref.contents is not None else ""
+                if text:
+                    found.setdefault(name, text)
+    for template in code.filter_templates():
+        if template_name(template) in NOTE_TEMPLATES and template.has("name"):
+            body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
+            text = _note_text(body) if body is not None else ""
+            if text:
+                found.setdefault(plain(template.get("name").value), text)
+    return found
+
+
+def _note_text(body: mwparserfromhell.wikicode.Wikicode) -> str:
+    """A note's text (without the sources it cites)."""
+    copy = mwparserfromhell.parse(str(body))
+    for ref in copy.filter_tags(matches=lambda n: str(n.tag).strip().lower() == "ref"):
+        try:
+            copy.remove(ref)
+        except ValueError:  # inside one already removed
+            pass
+    return plain(copy)
 
 
 _UNKNOWN = re.compile(r"^template \{\{(.*)\}\} is not interpreted \((\d+) uses?\); dropped$")

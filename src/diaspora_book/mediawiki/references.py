@@ -11,7 +11,9 @@ citation, resolved:
 - `{{sfn|Smith|2004|p=5}}` and `{{harvnb}}` cite the full entry the article gives
   elsewhere (by family names and year, or `ref={{sfnref|...}}`);
 - `{{rp|12}}` after a ref gives it its page;
-- a `<ref>` of free text becomes an entry of type misc with that text as its note.
+- a `<ref>` of free text becomes an entry of type misc with that text as its note;
+- explanatory notes (`<ref group=...>`, `{{efn}}`, `{{refn}}`) are not sources: the
+  inline reader makes them footnotes.
 
 Nothing here fetches anything or expands a template: a template is read, never run.
 """
@@ -76,8 +78,8 @@ _AUTHOR_YEAR = re.compile(
     r"^(?P<last>[^\W\d][\w'’ -]{0,40}?), (?P<first>[^();,.]{1,30}\.?) "
     r"\((?P<year>1[5-9]\d\d|20\d\d)[a-z]?\)[.,:]?\s+(?P<rest>\S.{2,})$"
 )
-# Footnotes written as templates: an explanatory note ({{efn}}) or a named ref ({{refn}});
-# their text (the first parameter) is read as a <ref>'s body.
+# Explanatory notes written as templates ({{efn}}, {{refn}}): footnotes with their text
+# (the first parameter), not sources; `inline.note` reads them.
 NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg", "cnote"})
 _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 
@@ -101,6 +103,7 @@ class RefState:
         self._full: list[Source] = []  # every full citation template, for {{sfn}}
         self._by_short: dict[tuple[str, ...], Source] | None = None  # _full by names, year
         self._problems: list[tuple[SourceSpan, str]] = []
+        self._pages: dict[int, tuple[str, SourceSpan]] = {}  # {{rp}}: citation -> page
 
     def add(self, citation: WikiCitation) -> WikiCitation:
         numbered = replace(citation, number=len(self._citations))
@@ -127,21 +130,46 @@ class RefState:
         self._by_short = None
 
     def set_page(self, locator: str, span: SourceSpan) -> None:
-        """{{rp|12}}: the page of the citation just read."""
+        """{{rp|12}}: the page of the citation just read (given to a source at the end)."""
         if not self._citations or self._citations[-1].kind != "cite":
             self.problem(span, "{{rp}} follows no <ref>; its page is dropped")
             return
-        last = self._citations[-1]
-        self._citations[-1] = replace(last, locators=((locator, True),) * max(1, len(last.sources)))
+        self._pages[len(self._citations) - 1] = (locator, span)
+
+    def _with_page(self, citation: WikiCitation, page: tuple[str, SourceSpan]) -> WikiCitation:
+        """Give {{rp}}'s page to the one source it can be for.
+
+        A footnote citing one work: that work. Citing several: the one without a page
+        of its own; if that is not exactly one, the page is reported, not guessed.
+        """
+        locator, span = page
+        count = len(citation.sources)
+        own = [*citation.locators, *(("", True),) * max(0, count - len(citation.locators))]
+        if count <= 1:
+            return replace(citation, locators=((locator, True),))
+        open_ = [i for i in range(count) if not own[i][0]]
+        if len(open_) != 1:
+            self.problem(
+                span,
+                f"{{{{rp|{locator}}}}} follows a <ref> citing {count} works"
+                + (" that have their own pages" if not open_ else "")
+                + "; its page is dropped (put it in the citation template: |page=)",
+            )
+            return citation
+        own[open_[0]] = (locator, True)
+        return replace(citation, locators=tuple(own[:count]))
 
     def citations(self, diagnostics: Diagnostics) -> tuple[WikiCitation, ...]:
         """Return every citation of the article, resolved; report what could not be."""
         resolved = []
-        for citation in self._citations:
+        for index, citation in enumerate(self._citations):
             if citation.name and not citation.sources:
                 citation = self._reuse(citation)
             sources = tuple(self._resolve(s) for s in citation.sources)
-            resolved.append(replace(citation, sources=sources))
+            citation = replace(citation, sources=sources)
+            if index in self._pages:
+                citation = self._with_page(citation, self._pages[index])
+            resolved.append(citation)
         # In the article's order, though a name or a short citation is resolved at the end.
         for span, message in sorted(self._problems, key=lambda p: (p[0].line, p[0].column)):
             diagnostics.warn(span, message)
@@ -195,6 +223,8 @@ def read_ref(tag: Tag, span: SourceSpan, state: RefState) -> WikiCitation | None
     empty `<ref>` (reported). Read the tag whole: do not visit the nodes inside it.
     """
     name = str(tag.tag).strip().lower()
+    if _attribute(tag, "group"):  # explanatory notes (inline.note), not sources
+        return None
     if name in _LIST_TAGS:
         if tag.contents is not None:
             _define_all(tag.contents, str(tag), span, state)
@@ -260,10 +290,8 @@ def read_citation_template(
     if name in ("reflist", "references") and template.has("refs"):
         _define_all(template.get("refs").value, str(template), span, state)
         return None
-    if name in NOTE_TEMPLATES:  # {{efn|text}}: a footnote written as a template
-        body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
-        ref_name = plain(template.get("name").value) if template.has("name") else ""
-        return _ref(body, ref_name, (str(template), f"{{{{{name}}}}}"), span, state)
+    if name in NOTE_TEMPLATES:  # {{efn|text}}: an explanatory note (inline.note), no source
+        return None
     if is_short_citation(name):
         source = _short(template, span)
         _, locator, page = read_short(template)

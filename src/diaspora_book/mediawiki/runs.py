@@ -45,7 +45,7 @@ class RunText:
     def add_run(self, start: int, kind: str, value: str = "") -> None:
         """Record a run from `start` to the current position (a break: an empty one)."""
         end = self.position
-        if kind == "cite":  # a footnote mark: after the word it is on, before any space
+        if kind in ("cite", "note"):  # a footnote mark: after the word it is on, before any space
             at = end - 1 if self._chars and self._chars[-1] == " " else end
             self._runs.append(Run(at, at, kind, value))
             return
@@ -87,9 +87,9 @@ class RunText:
                 if 0 < start < len(stripped):
                     runs.append(Run(start, start, "break"))
                 continue
-            if run.kind == "cite":
+            if run.kind in ("cite", "note"):
                 at = min(max(start, 0), len(stripped))
-                runs.append(Run(at, at, "cite", run.value))
+                runs.append(Run(at, at, run.kind, run.value))
                 continue
             while start < end and stripped[start] == " ":
                 start += 1

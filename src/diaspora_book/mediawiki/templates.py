@@ -18,8 +18,12 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.language import is_language_tag
 from diaspora_book.mediawiki.context import ReadContext
-from diaspora_book.mediawiki.inline import cite, read_inline
-from diaspora_book.mediawiki.references import is_reference_furniture, read_citation_template
+from diaspora_book.mediawiki.inline import cite, note, read_inline
+from diaspora_book.mediawiki.references import (
+    NOTE_TEMPLATES,
+    is_reference_furniture,
+    read_citation_template,
+)
 from diaspora_book.mediawiki.runs import RunText
 from diaspora_book.mediawiki.source import child_offset
 from diaspora_book.mediawiki.units import convert_text
@@ -95,6 +99,10 @@ def param_text(template: Template, name: str | int) -> str:
 
 def read_template(template: Template, at: int, context: ReadContext, out: RunText) -> None:
     """Append what `template` shows to `out`, or drop it (furniture, unknown)."""
+    if template_name(template) in NOTE_TEMPLATES:  # {{efn|...}}: a footnote, not a source
+        body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
+        note(body, param_text(template, "name"), at, context, out)
+        return
     citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
     if citation is not None or is_reference_furniture(name):
