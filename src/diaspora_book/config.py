@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from diaspora_book.config_values import (
+    ARTICLE_SUFFIXES,
     bounded_text,
     chapter_list,
     date_value,
@@ -32,8 +33,6 @@ from diaspora_book.project_files import check_inputs, own_file
 from diaspora_book.source import read_text
 from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
 
-# Article formats: plain wiki text, MediaWiki wikitext, a MediaWiki Special:Export file.
-ARTICLE_SUFFIXES = (".txt", ".wiki", ".xml")
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
 COVER_SIGNATURES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}

@@ -51,6 +51,17 @@ def language_map(node: Node, shown: str) -> dict[str, str]:
     return languages
 
 
+# Article formats: plain wiki text, MediaWiki wikitext, a MediaWiki Special:Export file.
+ARTICLE_SUFFIXES = (".txt", ".wiki", ".xml")
+
+
+def article_name(name: str) -> str:
+    """Return an article's name as book.yml may write it: its file name without the suffix."""
+    for suffix in ARTICLE_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
+
+
 def chapter_list(node: Node, shown: str) -> tuple[tuple[str, ...], tuple[SourceSpan, ...]]:
     """Read `chapters:` (article names in book order) with each name's line.
 
@@ -66,9 +77,7 @@ def chapter_list(node: Node, shown: str) -> tuple[tuple[str, ...], tuple[SourceS
         value = plain(item) if isinstance(item, ScalarNode) else None
         if not isinstance(value, str) or not value.strip():
             raise BookError("a chapter must be an article's name, such as 'uyghurs'", where)
-        name = value.strip()
-        for suffix in (".txt", ".wiki", ".xml"):  # the article formats (config.ARTICLE_SUFFIXES)
-            name = name.removesuffix(suffix)
+        name = article_name(value.strip())
         if name in first:
             raise BookError(
                 f"duplicate chapter '{name}' (first on line {first[name].line})",

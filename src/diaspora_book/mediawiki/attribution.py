@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from diaspora_book.config_values import date_value
+from diaspora_book.config_values import article_name, date_value
 from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.markdown import escape_inline
 from diaspora_book.model import Chapter, SourceSpan
@@ -111,10 +111,7 @@ def read_sources(node: Node, shown: str) -> dict[str, Attribution]:
         raise BookError("'sources' must map article files to their sources", _span(shown, node))
     sources: dict[str, Attribution] = {}
     for key_node, value_node in node.value:
-        name = str(key_node.value)
-        for suffix in (".txt", ".wiki", ".xml"):
-            name = name.removesuffix(suffix)
-        sources[name] = _source(value_node, shown, str(key_node.value))
+        sources[article_name(str(key_node.value))] = _source(value_node, shown, str(key_node.value))
     return sources
 
 
@@ -254,10 +251,7 @@ def licence_line(licence: Licence, labels: Labels) -> str:
 
 
 def _file_name(shown: str) -> str:
-    name = shown.rsplit("/", 1)[-1]
-    for suffix in (".txt", ".wiki", ".xml"):
-        name = name.removesuffix(suffix)
-    return name
+    return article_name(shown.rsplit("/", 1)[-1])
 
 
 def _http(url: str) -> bool:
