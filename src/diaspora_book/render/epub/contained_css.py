@@ -33,11 +33,11 @@ def contained_css(text: str, shown: str, diagnostics: Diagnostics) -> str:
 
 
 def _rules(nodes: list, shown: str, diagnostics: Diagnostics) -> list | None:
-    """Return the rules to keep, or None when nothing had to be dropped."""
+    """Return the rules or declarations to keep, or None when nothing had to be dropped."""
     changed = False
     kept: list = []
     for node in nodes:
-        if isinstance(node, ast.AtRule) and node.lower_at_keyword == "import":
+        if _leaves_the_book(node):
             _warn(node, shown, diagnostics)
             changed = True
             continue
@@ -54,22 +54,18 @@ def _block(node, shown: str, diagnostics: Diagnostics) -> list | None:
     """Return the new content of a rule's block, or None when it is unchanged."""
     if isinstance(node, ast.AtRule) and node.lower_at_keyword in _RULE_BLOCKS:
         inner = tinycss2.parse_rule_list(node.content, skip_comments=False, skip_whitespace=False)
-        return _rules(inner, shown, diagnostics)
-    items = tinycss2.parse_blocks_contents(node.content, skip_comments=False, skip_whitespace=False)
-    changed = False
-    kept: list = []
-    for item in items:
-        if isinstance(item, ast.Declaration) and _reaches_out(item.value):
-            _warn(item, shown, diagnostics)
-            changed = True
-            continue
-        if isinstance(item, (ast.AtRule, ast.QualifiedRule)) and item.content is not None:
-            content = _block(item, shown, diagnostics)
-            if content is not None:
-                item.content = content
-                changed = True
-        kept.append(item)
-    return kept if changed else None
+    else:
+        inner = tinycss2.parse_blocks_contents(
+            node.content, skip_comments=False, skip_whitespace=False
+        )
+    return _rules(inner, shown, diagnostics)
+
+
+def _leaves_the_book(node) -> bool:
+    """Return whether `node` is an `@import` or a declaration with an outward `url()`."""
+    if isinstance(node, ast.AtRule) and node.lower_at_keyword == "import":
+        return True
+    return isinstance(node, ast.Declaration) and _reaches_out(node.value)
 
 
 def _reaches_out(tokens: Iterable) -> bool:
