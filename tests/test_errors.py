@@ -4,15 +4,14 @@ Each used to end in `error: internal error: ...` (issue 15, defect 9); a real bu
 still says it is one, and exits 70 so that CI can tell it from bad content (11).
 """
 
-import os
 import pathlib
-import shutil
-import subprocess
 
 import pytest
 
 from diaspora_book import cli
 from diaspora_book.cli import main
+
+from .mounts import mounted_tmpfs
 
 ARTICLE = {"a.txt": "= Alpha =\n\nText.\n"}
 PACKAGE_TEMPLATE = pathlib.Path(cli.__file__).parent / "templates" / "manuscript.md.j2"
@@ -127,19 +126,8 @@ def test_out_being_a_file(project_factory, capsys, tmp_path):
 @pytest.fixture
 def read_only_folder(tmp_path):
     """A read-only tmpfs (root only; elsewhere skipped), unmounted afterwards."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a read-only tmpfs needs root")
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "read-only", "size=1m,ro") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_a_read_only_out(project_factory, capsys, read_only_folder):

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
-import subprocess
 import time
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from diaspora_book.errors import BookError
 from diaspora_book.outputs import OutputRecord, replacing, write_text
 
 from .conftest import copy_sample_project
+from .mounts import mounted_tmpfs
 from .readers import epub_text, pdf_text
 
 
@@ -72,21 +71,9 @@ def test_an_output_record_names_only_plain_files_of_its_folder(tmp_path):
 # --- A full disk, for real -------------------------------------------------------------
 
 
-@contextlib.contextmanager
 def small_disk(folder: Path, size: str):
     """Mount a tmpfs of `size` at `folder` (root only); unmount it afterwards."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    folder.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
+    return mounted_tmpfs(folder, f"size={size}")
 
 
 def fill(folder: Path) -> None:
