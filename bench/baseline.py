@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from diaspora_book.config import load_project
-from diaspora_book.stylesheets import stylesheets
+from diaspora_book.project.config import load_project
+from diaspora_book.project.stylesheets import stylesheets
 
 _TITLE = re.compile(r"^=\s*(.*?)\s*=$")
 _HEADING = re.compile(r"^(==+)\s*(.*?)\s*=+$")

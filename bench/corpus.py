@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diaspora_book.model import BulletList, Heading, Paragraph
-from diaspora_book.parse import parse_file
-from diaspora_book.slug import slugify
+from diaspora_book.plumbing.slug import slugify
+from diaspora_book.read.plain_text import parse_file
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO / "articles"

@@ -150,7 +150,7 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     records = Path(tempfile.mkdtemp(prefix="bench-children-"))
     instrument_pipeline(watch, records)
     from diaspora_book.build import BuildRequest, build
-    from diaspora_book.config import load_project
+    from diaspora_book.project.config import load_project
 
     ready = time.perf_counter()
     if profile:

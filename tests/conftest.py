@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from diaspora_book.build import BuildReport, build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((REPO / "articles").glob("*.txt"))
@@ -74,8 +74,8 @@ def sample_source_words() -> list[str]:
     A template residue in an infobox value ("Almaty | related-c = Overseas Chinese")
     is printed as rows of its own: its words are the rows' keys and values.
     """
-    from diaspora_book.convert import fact_rows
-    from diaspora_book.parse import parse_file
+    from diaspora_book.chapters.convert import fact_rows
+    from diaspora_book.read.plain_text import parse_file
 
     words: list[str] = []
     for path in SAMPLES:

@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 
 from diaspora_book.build import BuildRequest, build, build_handouts
-from diaspora_book.config import book_identifier, load_project
-from diaspora_book.labels import catalogue, catalogue_for, load_labels
+from diaspora_book.languages.labels import catalogue, catalogue_for, load_labels
+from diaspora_book.project.config import book_identifier, load_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "books"
 LANGUAGES = ("ru", "kk", "ug", "zh", "de")
@@ -68,7 +68,7 @@ def source_words(book: LanguageBook) -> set[str]:
 
 def article_texts(book: LanguageBook) -> list[str]:
     """The text of every article as a reader gets it: title, infobox, headings, body."""
-    from diaspora_book.parse import parse_file
+    from diaspora_book.read.plain_text import parse_file
 
     texts: list[str] = []
     for path in sorted((book.root / "articles").glob("*.txt")):

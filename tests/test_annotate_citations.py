@@ -4,7 +4,7 @@ import pytest
 
 from diaspora_book.annotate.citations import check_keys, cites_in, load_bibliography, load_rules
 from diaspora_book.annotate.project import Annotations
-from diaspora_book.errors import Diagnostics
+from diaspora_book.plumbing.errors import Diagnostics
 
 BIB = """\
 % a comment
@@ -120,7 +120,7 @@ def test_citation_rules_run_once_per_block_and_unmatched_rules_are_reported(
     """The converter records which rules matched; the book check does not match again."""
     from diaspora_book.annotate import project as project_module
     from diaspora_book.build import convert_book
-    from diaspora_book.config import load_project
+    from diaspora_book.project.config import load_project
 
     calls: list[str] = []
     real = project_module.cites_in

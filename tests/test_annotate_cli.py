@@ -5,7 +5,7 @@ import yaml
 
 from diaspora_book.build import BuildFailed, BuildRequest, build
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 ARTICLE = (
     "= Herders =\n\n"

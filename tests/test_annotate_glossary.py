@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from diaspora_book.annotate.candidates import find_candidates
-from diaspora_book.annotate.collation import Collation
 from diaspora_book.annotate.glossary import load_glossary
 from diaspora_book.annotate.project import Annotations
-from diaspora_book.errors import Diagnostics
-from diaspora_book.parse import parse_file, parse_text
+from diaspora_book.languages.collation import Collation
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.read.plain_text import parse_file, parse_text
 
 from .conftest import REPO
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from diaspora_book.annotate.index import load_index, proper_nouns
 from diaspora_book.annotate.project import Annotations
-from diaspora_book.errors import Diagnostics
-from diaspora_book.parse import parse_text
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.read.plain_text import parse_text
 
 
 def article(text: str):

@@ -69,14 +69,69 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
 def test_no_module_imports_itself_through_others():
     """A package's __init__ is left out: importing a.b.c runs a/__init__ and a/b/__init__,
     which here hold only docstrings."""
+    assert _cycle(_graph()) == []
+
+
+# The stages, lowest first: a module may import its own stage and the ones below it,
+# never one above. `model` is the data passed between stages and imports no stage;
+# the entry points loose at the top (cli, build, check, watch, book) may import any.
+STAGES = (
+    "model",
+    "plumbing",
+    "languages",
+    "project",
+    "read",
+    "annotate",
+    "chapters",
+    "assemble",
+    "render",
+)
+ENTRY_POINTS = {"__main__", "book", "build", "check", "cli", "watch"}
+
+
+def _stage(module: str) -> int:
+    """Return the stage's rank (entry points rank above every stage)."""
+    first = module.split(".")[1] if "." in module else ""
+    if first in STAGES:
+        return STAGES.index(first)
+    assert first in ENTRY_POINTS, f"{module} is in no stage: add it to STAGES or ENTRY_POINTS"
+    return len(STAGES)
+
+
+def _graph() -> dict[str, set[str]]:
     known = {_module_name(path) for path in MODULES}
     graph = {
         _module_name(path): _imports(path, known) - {_module_name(path)}
         for path in MODULES
         if path.name != "__init__.py"
     }
-    graph = {module: {m for m in imported if m in graph} for module, imported in graph.items()}
-    assert _cycle(graph) == []
+    return {module: {m for m in imported if m in graph} for module, imported in graph.items()}
+
+
+def test_imports_point_down_the_pipeline():
+    upward = sorted(
+        f"{module} -> {imported}"
+        for module, imports in _graph().items()
+        for imported in imports
+        if _stage(imported) > _stage(module)
+    )
+    assert upward == []
+
+
+def test_the_data_model_imports_no_stage():
+    assert _graph()["diaspora_book.model"] == set()
+
+
+def test_at_most_eight_modules_loose_at_the_top():
+    """Everything else lives in its stage's package (the README's map of the code)."""
+    loose = sorted(path.name for path in PACKAGE.glob("*.py"))
+    assert len(loose) <= 8, loose
+    assert {name.removesuffix(".py") for name in loose} <= ENTRY_POINTS | {"__init__", "model"}
+
+
+def test_every_package_is_a_stage():
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(STAGES) - {"model"}
 
 
 def test_cycle_finder_finds_a_cycle():
@@ -137,11 +192,11 @@ def test_source_date_epoch_is_read_in_one_place():
             if isinstance(node, ast.Call)
         )
     )
-    assert readers == ["cache.py", "config.py"]
+    assert readers == ["plumbing/cache.py", "project/config.py"]
 
 
 def test_the_script_to_face_table_is_only_in_fonts_py():
-    """base.css, the EPUB's font embedding and the cover all take it from fonts.FACES."""
+    """base.css, the EPUB's font embedding and the cover all take it from project.fonts.FACES."""
     styles = (PACKAGE / "styles").glob("*.css")
     assert [p.name for p in styles if ":lang(" in p.read_text(encoding="utf-8")] == []
     families = [
@@ -149,4 +204,4 @@ def test_the_script_to_face_table_is_only_in_fonts_py():
         for path in MODULES
         if '"Noto Naskh Arabic"' in path.read_text(encoding="utf-8")
     ]
-    assert families == ["fonts.py"]
+    assert families == ["project/fonts.py"]

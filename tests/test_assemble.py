@@ -2,10 +2,10 @@
 
 import pytest
 
-from diaspora_book.assemble import assemble
+from diaspora_book.assemble.manuscript import assemble
 from diaspora_book.build import convert_project
-from diaspora_book.config import load_project
-from diaspora_book.errors import BookError, Diagnostics
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.project.config import load_project
 
 
 def chapters_of(project):
@@ -54,5 +54,5 @@ def test_undefined_template_variable_is_an_error(project_factory):
         assemble(project, chapters_of(project), "pdf")
     assert str(raised.value) == (
         "styles/manuscript.md.j2:1: error: template error: "
-        "'diaspora_book.assemble.ManuscriptContext object' has no attribute 'nonexistent'"
+        "'diaspora_book.assemble.manuscript.ManuscriptContext object' has no attribute 'nonexistent'"
     )

@@ -12,7 +12,7 @@ from bench import baseline, corpus
 from bench.__main__ import main as bench_main
 
 from diaspora_book.model import BulletList, Heading, Paragraph
-from diaspora_book.parse import parse_file
+from diaspora_book.read.plain_text import parse_file
 
 from .readers import pdf_pages, pdf_text
 

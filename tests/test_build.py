@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from diaspora_book.build import BuildFailed, BuildRequest, build, build_handouts
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .readers import epub_text, pdf_text
 
@@ -140,7 +140,7 @@ def test_without_jobs_a_small_book_is_laid_out_in_one_process_and_a_big_one_in_p
 ):
     """Workers, joining and font merging cost more than they save on a short book."""
     import diaspora_book.build as build_module
-    from diaspora_book.progress import Progress
+    from diaspora_book.plumbing.progress import Progress
 
     monkeypatch.setattr(build_module, "usable_cores", lambda: 2)
     article = "= Alpha =\n\nThe first chapter.\n"

@@ -1,8 +1,8 @@
 """The incremental cache: what a rebuild redoes after each kind of change."""
 
 from diaspora_book.build import build
-from diaspora_book.cache import BuildCache
-from diaspora_book.config import load_project
+from diaspora_book.plumbing.cache import BuildCache
+from diaspora_book.project.config import load_project
 
 A = "= Alpha =\n\nFirst.\n"
 B = "= Beta =\n\nSecond.\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from diaspora_book.annotate.collation import Collation
+from diaspora_book.languages.collation import Collation
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from diaspora_book.config import book_date, load_project
-from diaspora_book.errors import BookError
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.project.config import book_date, load_project
 
 
 def test_articles_only_project_gets_defaults(project_factory):

@@ -3,8 +3,8 @@
 import pytest
 
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
-from diaspora_book.language import is_language_tag
+from diaspora_book.languages.book_language import is_language_tag
+from diaspora_book.project.config import load_project
 
 ARTICLES = {"a.txt": "= A =\n\nText.\n", "b.txt": "= B =\n\nMore.\n"}
 DATE_HINT = (

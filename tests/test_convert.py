@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from diaspora_book.build import convert_project
-from diaspora_book.config import BookConfig, load_project
-from diaspora_book.convert import (
-    book_order,
+from diaspora_book.chapters.convert import (
     chapter_text,
     convert_article,
     stale_chapters,
     write_chapters,
 )
-from diaspora_book.errors import Diagnostics
-from diaspora_book.parse import parse_file, parse_text
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.chapter_order import book_order
+from diaspora_book.project.config import BookConfig, load_project
+from diaspora_book.read.plain_text import parse_file, parse_text
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "article.txt").is_file())

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from diaspora_book import cache, csl_locale
 from diaspora_book.annotate.citations import Bibliography
 from diaspora_book.annotate.project import Annotations, default_csl, load_annotations
-from diaspora_book.config import load_project
-from diaspora_book.errors import Diagnostics
+from diaspora_book.languages import csl_locale
+from diaspora_book.plumbing import cache
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.config import load_project
 from diaspora_book.render.html import convert
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "csl"

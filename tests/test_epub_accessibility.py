@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 from diaspora_book.render.epub import fonts as epub_fonts
 
 from .readers import epub_xml

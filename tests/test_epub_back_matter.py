@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from diaspora_book.build import build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .checkers import ace_violations, epubcheck_messages, run_ace, run_epubcheck
 from .conftest import make_project

@@ -6,8 +6,8 @@ import zipfile
 
 from diaspora_book import build as build_module
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.cache import BuildCache
-from diaspora_book.config import load_project
+from diaspora_book.plumbing.cache import BuildCache
+from diaspora_book.project.config import load_project
 from diaspora_book.render.epub import beside as epub_beside
 
 from .readers import epub_text

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.config import load_project
-from diaspora_book.errors import BookError
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.project.config import load_project
 
 from .readers import NS, epub_nav_links, epub_xml
 
@@ -78,7 +78,7 @@ def test_the_cover_asks_fontconfig_once_per_face(monkeypatch):
     """Fitting a title measures it many times; fc-list ran for every measurement."""
     import subprocess
 
-    from diaspora_book import fonts
+    from diaspora_book.project import fonts
     from diaspora_book.render.epub.cover import draw_cover
 
     calls: list[list[str]] = []

@@ -3,7 +3,7 @@
 import pikepdf
 
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 from diaspora_book.render import html as html_module
 
 from .readers import (

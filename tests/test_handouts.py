@@ -6,11 +6,11 @@ import bibtexparser
 import pytest
 
 from diaspora_book.build import build_handouts
+from diaspora_book.chapters.convert import fact_rows
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
-from diaspora_book.convert import fact_rows
 from diaspora_book.model import BulletList, Paragraph
-from diaspora_book.parse import parse_file
+from diaspora_book.project.config import load_project
+from diaspora_book.read.plain_text import parse_file
 
 from .conftest import SAMPLES, copy_sample_project
 from .print_readers import pdfinfo
@@ -70,7 +70,7 @@ def test_a_handout_holds_its_own_chapter_and_nothing_of_the_others(handouts):
 def test_a_handout_has_only_its_chapters_glossary_entries_and_references(handouts):
     from diaspora_book.annotate.glossary import load_glossary
     from diaspora_book.build import convert_project
-    from diaspora_book.errors import Diagnostics
+    from diaspora_book.plumbing.errors import Diagnostics
 
     project = load_project(handouts.handouts[0].path.parent.parent.parent)
     chapters = {c.slug: c for c in convert_project(project, Diagnostics())}

@@ -4,7 +4,7 @@ import re
 import zipfile
 
 from diaspora_book.build import build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .readers import epub_documents, epub_text, pdf_text
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.cache import BuildCache
-from diaspora_book.config import load_project
-from diaspora_book.progress import Progress
+from diaspora_book.plumbing.cache import BuildCache
+from diaspora_book.plumbing.progress import Progress
+from diaspora_book.project.config import load_project
 from diaspora_book.render.pdf.parts import cut
 from diaspora_book.render.pdf.parts.cut import stable_runs
 from tests.readers import pdf_pages

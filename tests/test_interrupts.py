@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from diaspora_book.build import BuildRequest, build, build_handouts
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .conftest import copy_sample_project
 

@@ -3,10 +3,8 @@
 import pytest
 
 from diaspora_book.build import convert_project
-from diaspora_book.config import load_project
-from diaspora_book.errors import Diagnostics
-from diaspora_book.fonts import installed_coverage
-from diaspora_book.labels import (
+from diaspora_book.chapters.markdown import escape_inline
+from diaspora_book.languages.labels import (
     MESSAGE_NAMES,
     catalogue,
     catalogue_for,
@@ -15,7 +13,9 @@ from diaspora_book.labels import (
     load_labels,
     shipped,
 )
-from diaspora_book.markdown import escape_inline
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.config import load_project
+from diaspora_book.project.fonts import installed_coverage
 
 LANGUAGES = ("en", "ru", "kk", "ug", "zh-Hans", "de", "tr", "fr")
 

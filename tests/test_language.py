@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diaspora_book.language import (
+from diaspora_book.languages.book_language import (
     DEFAULT_LANGUAGES,
     BookLanguage,
     Run,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from diaspora_book.language import BookLanguage
-from diaspora_book.markdown import MARKDOWN_FORMAT, escape_inline, tagged
+from diaspora_book.chapters.markdown import MARKDOWN_FORMAT, escape_inline, tagged
+from diaspora_book.languages.book_language import BookLanguage
 
 ENGLISH = BookLanguage()  # an English book with the default script languages
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diaspora_book.language import BookLanguage
-from diaspora_book.markdown import MARKDOWN_FORMAT, annotated, citation, settle_citation
+from diaspora_book.chapters.markdown import MARKDOWN_FORMAT, annotated, citation, settle_citation
+from diaspora_book.languages.book_language import BookLanguage
 from diaspora_book.model import Cite, Mark
 
 from .test_markdown import ALPHABET, HOSTILE, normal

@@ -7,8 +7,8 @@ import pytest
 
 from diaspora_book.build import build
 from diaspora_book.check import run_checks
-from diaspora_book.config import load_project
-from diaspora_book.errors import BookError
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.project.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .readers import epub_documents, epub_xml, html_text, normalise, pdf_pages, pdf_text

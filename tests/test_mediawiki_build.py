@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from diaspora_book.build import build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .conftest import make_project
@@ -324,7 +324,7 @@ def test_markup_seeds_glossary_and_index_suggestions(project_factory):
     from diaspora_book.annotate.candidates import find_candidates
     from diaspora_book.annotate.index import proper_nouns
     from diaspora_book.book import read_articles
-    from diaspora_book.errors import Diagnostics
+    from diaspora_book.plumbing.errors import Diagnostics
 
     root = project_factory(
         {

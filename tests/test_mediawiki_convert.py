@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from diaspora_book.language import BookLanguage
+from diaspora_book.chapters.styled_runs import Links, RichWriter, safe_url
+from diaspora_book.languages.book_language import BookLanguage
 from diaspora_book.model import Cite, Run
-from diaspora_book.rich import Links, RichWriter, safe_url
 
 BOOK = BookLanguage("en")
 LINKS = Links({"Hui people": "hui-people"})

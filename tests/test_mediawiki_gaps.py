@@ -10,7 +10,7 @@ import pytest
 
 from diaspora_book.build import build
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .conftest import make_project

@@ -9,10 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diaspora_book.errors import BookError
-from diaspora_book.mediawiki.export import read_export, read_redirects
-from diaspora_book.mediawiki.read import read_wikitext, wiki_title
-from diaspora_book.mediawiki.source import Locator
 from diaspora_book.model import (
     BulletList,
     Figure,
@@ -23,6 +19,10 @@ from diaspora_book.model import (
     SourceSpan,
     Table,
 )
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.read.mediawiki.export import read_export, read_redirects
+from diaspora_book.read.mediawiki.source import Locator
+from diaspora_book.read.mediawiki.wikitext import read_wikitext, wiki_title
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mediawiki"
 
@@ -345,8 +345,8 @@ FRAGMENTS = [
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=60))
 def test_any_wikitext_reads_and_converts_without_a_traceback(pieces):
-    from diaspora_book.config import BookConfig
-    from diaspora_book.convert import convert_article
+    from diaspora_book.chapters.convert import convert_article
+    from diaspora_book.project.config import BookConfig
 
     text = "".join(pieces)
     try:
@@ -378,7 +378,7 @@ def test_every_character_of_a_block_points_back_at_its_place_in_the_source():
 
 
 def test_convert_writes_numbers_as_the_book_language_does():
-    from diaspora_book.mediawiki.units import convert_text
+    from diaspora_book.read.mediawiki.units import convert_text
 
     assert convert_text(["3500", "m", "ft"], "de") == "3500 m (11.483 ft)"
     assert convert_text(["3500", "m", "ft"]) == "3500 m (11,483 ft)"

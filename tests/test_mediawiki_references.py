@@ -5,17 +5,16 @@ from __future__ import annotations
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Template
 
-from diaspora_book.errors import Diagnostics
-from diaspora_book.mediawiki.citation import Name, Source
-from diaspora_book.mediawiki.cite_values import iso_date, plain
-from diaspora_book.mediawiki.references import (
+from diaspora_book.model import Name, Source, SourceSpan
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.read.mediawiki.cite_values import iso_date, plain
+from diaspora_book.read.mediawiki.references import (
     RefState,
     WikiCitation,
     is_reference_furniture,
     read_citation_template,
     read_ref,
 )
-from diaspora_book.model import SourceSpan
 
 PATH = "articles/a.wiki"
 
@@ -296,7 +295,7 @@ TWO_ARTICLES = (
 
 
 def keyed(*texts: str, curated=None):
-    from diaspora_book.mediawiki.bibliography import assign_keys
+    from diaspora_book.annotate.wiki_bibliography import assign_keys
 
     articles = [read(text)[0] for text in texts]
     return articles, assign_keys(articles, curated)
@@ -347,7 +346,7 @@ def test_a_work_the_curated_bibliography_holds_uses_its_key(tmp_path):
 
 
 def test_cite_markdown_gives_keys_and_page_locators():
-    from diaspora_book.mediawiki.bibliography import cite_markdown
+    from diaspora_book.chapters.convert import cite_markdown
 
     articles, keys = keyed(
         "A<ref>{{cite book |last=Roberts |title=War |year=2020 |page=5}}"

@@ -19,7 +19,7 @@ import pytest
 
 from diaspora_book.build import BuildRequest, build
 from diaspora_book.check import run_checks
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .readers import epub_documents, html_text, normalise, pdf_pages, pdf_text
@@ -191,7 +191,7 @@ def test_check_reports_references_it_cannot_map_at_their_line(tmp_path):
 
 
 def test_a_rebuild_converts_again_only_the_chapters_whose_keys_changed(tmp_path):
-    from diaspora_book.cache import BuildCache
+    from diaspora_book.plumbing.cache import BuildCache
 
     root = _book(tmp_path / "book", (ENGLISH, GERMAN), "title: Dungans\n" + SOURCES)
     project = load_project(root)

@@ -16,9 +16,9 @@ import pytest
 
 from diaspora_book.build import build
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
-from diaspora_book.errors import BookError
-from diaspora_book.outputs import OutputRecord, replacing, write_text
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.outputs import OutputRecord, replacing, write_text
+from diaspora_book.project.config import load_project
 
 from .conftest import copy_sample_project
 from .mounts import mounted_tmpfs

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from diaspora_book.errors import BookError
 from diaspora_book.model import BulletList, Fact, Heading, Paragraph, SourceSpan
-from diaspora_book.parse import parse_text
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.read.plain_text import parse_text
 
 from .conftest import REPO
 

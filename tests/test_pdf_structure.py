@@ -6,7 +6,7 @@ import pydyf
 import pytest
 
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 from diaspora_book.render.pdf import layout as layout_module
 from diaspora_book.render.pdf.hooks import cached_page_references
 

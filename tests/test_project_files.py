@@ -7,7 +7,7 @@ import pytest
 
 from diaspora_book.build import BuildRequest, build
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
+from diaspora_book.project.config import load_project
 
 from .checkers import epubcheck_messages, run_epubcheck
 from .readers import epub_documents, pdf_text
@@ -149,7 +149,7 @@ def test_the_hostile_epub_passes_epubcheck(hostile_build, tmp_path):
 
 
 def test_a_cached_rebuild_repeats_the_epub_warnings(tmp_path):
-    from diaspora_book.cache import BuildCache
+    from diaspora_book.plumbing.cache import BuildCache
 
     from .conftest import make_project
 

@@ -8,12 +8,12 @@ import pypandoc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diaspora_book.config import BookConfig
-from diaspora_book.convert import convert_article
-from diaspora_book.errors import BookError
-from diaspora_book.markdown import MARKDOWN_FORMAT
-from diaspora_book.parse import parse_text
-from diaspora_book.source import decode
+from diaspora_book.chapters.convert import convert_article
+from diaspora_book.chapters.markdown import MARKDOWN_FORMAT
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.strict_text import decode
+from diaspora_book.project.config import BookConfig
+from diaspora_book.read.plain_text import parse_text
 
 LINE_STARTS = ["", "= ", "== ", "=== ", "- ", "* ", "Infobox", "1. ", "> ", "::: ", "| ", "#"]
 CHARS = st.sampled_from(

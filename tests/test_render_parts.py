@@ -15,11 +15,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from diaspora_book.assemble import assemble
+from diaspora_book.assemble.manuscript import assemble
 from diaspora_book.build import convert_book
-from diaspora_book.config import load_project
-from diaspora_book.errors import BookError, Diagnostics, ToolError
-from diaspora_book.progress import SILENT, Progress
+from diaspora_book.plumbing.errors import BookError, Diagnostics, ToolError
+from diaspora_book.plumbing.progress import SILENT, Progress
+from diaspora_book.project.config import load_project
 from diaspora_book.render.pdf.hooks import HookFailed
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts import conduct as pdf_parallel

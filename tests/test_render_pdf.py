@@ -6,13 +6,13 @@ import subprocess
 import pikepdf
 import pytest
 
-from diaspora_book.assemble import assemble
+from diaspora_book.assemble.manuscript import assemble
 from diaspora_book.build import BuildRequest, build, convert_project
 from diaspora_book.cli import main
-from diaspora_book.config import load_project
-from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Heading
-from diaspora_book.parse import parse_file
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.config import load_project
+from diaspora_book.read.plain_text import parse_file
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.write import write_pdf

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from diaspora_book.parse import parse_file
+from diaspora_book.read.plain_text import parse_file
 
 from .print_readers import artifacts, bbox_lines, outline, page_width
 from .readers import word_variants

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from diaspora_book.cli import main
-from diaspora_book.shard import Shard, read_catalogue, share
+from diaspora_book.plumbing.shard import Shard, read_catalogue, share
 from tests.conftest import make_project
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from diaspora_book.errors import BookError
-from diaspora_book.source import decode
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.strict_text import decode
 
 
 def test_bom_and_crlf_are_accepted():

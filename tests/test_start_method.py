@@ -12,8 +12,8 @@ import threading
 import pytest
 
 from diaspora_book.build import BuildRequest, build
-from diaspora_book.config import load_project
-from diaspora_book.processes import start_context
+from diaspora_book.plumbing.processes import start_context
+from diaspora_book.project.config import load_project
 from tests.conftest import copy_sample_project
 from tests.readers import pdf_pages
 

@@ -6,7 +6,7 @@ import time
 
 from watchfiles import Change
 
-from diaspora_book.progress import Progress
+from diaspora_book.plumbing.progress import Progress
 from diaspora_book.watch import is_input, rebuild_reporting, watch_and_build
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from diaspora_book.cli import main
-from diaspora_book.errors import BookError
-from diaspora_book.yamlfile import compose, plain
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.yamlfile import compose, plain
 
 ARTICLE = {"a.txt": "= A =\n\nText.\n"}
 
@@ -117,7 +117,7 @@ def test_aliases_share_one_value_instead_of_multiplying():
 
 
 def test_book_yml_values_still_read(project_factory):
-    from diaspora_book.config import load_project
+    from diaspora_book.project.config import load_project
 
     root = project_factory(ARTICLE, "title: Yes\nsubtitle: no\nauthors: [On, Off]\n")
     config = load_project(root).config

@@ -11,21 +11,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
-from diaspora_book.assemble import Format, Manuscript, assemble
-from diaspora_book.cache import BuildCache, digest, disabled, render_key, shared_digest
-from diaspora_book.config import Project
-from diaspora_book.convert import book_order, convert_article
-from diaspora_book.errors import BookError, Diagnostics, diagnostic_from_json
-from diaspora_book.labels import check_catalogue
-from diaspora_book.lint import apply_accepted, lint_article, lint_figures
-from diaspora_book.media import media_dir, media_files
-from diaspora_book.mediawiki.attribution import check_attribution
-from diaspora_book.mediawiki.book_citations import article_keys, with_wiki_keys
-from diaspora_book.mediawiki.read import merge_template_reports
+from diaspora_book.annotate.wiki_citations import article_keys, with_wiki_keys
+from diaspora_book.assemble.manuscript import Format, Manuscript, assemble
+from diaspora_book.chapters.convert import convert_article
+from diaspora_book.languages.labels import check_catalogue
 from diaspora_book.model import Article, Chapter, Occurrence, SourceSpan
-from diaspora_book.progress import SILENT, Progress
-from diaspora_book.source import decode, display_path, read_text
-from diaspora_book.sources import ArticleSource, link_targets, parse_source, sources_in
+from diaspora_book.plumbing.cache import BuildCache, digest, disabled
+from diaspora_book.plumbing.errors import BookError, Diagnostics, diagnostic_from_json
+from diaspora_book.plumbing.progress import SILENT, Progress
+from diaspora_book.plumbing.strict_text import decode, display_path, read_text
+from diaspora_book.project.chapter_order import book_order
+from diaspora_book.project.config import Project
+from diaspora_book.project.licences import check_attribution
+from diaspora_book.project.media import media_dir, media_files
+from diaspora_book.read.lint import apply_accepted, lint_article, lint_figures
+from diaspora_book.read.mediawiki.wikitext import merge_template_reports
+from diaspora_book.read.sources import ArticleSource, link_targets, parse_source, sources_in
+from diaspora_book.render.cache_keys import render_key, shared_digest
 
 
 class BuildFailed(BookError):

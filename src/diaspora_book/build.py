@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from diaspora_book.assemble import Manuscript, assemble
+from diaspora_book.assemble.manuscript import Manuscript, assemble
 from diaspora_book.book import (
     Book,
     BuildContext,
@@ -27,12 +27,13 @@ from diaspora_book.book import (
     convert_project,
     read_articles,
 )
-from diaspora_book.cache import BuildCache
-from diaspora_book.config import Project
-from diaspora_book.convert import write_chapters
-from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.chapters.convert import write_chapters
 from diaspora_book.model import Chapter, Pagination
-from diaspora_book.progress import SILENT, Progress
+from diaspora_book.plumbing.cache import BuildCache
+from diaspora_book.plumbing.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.plumbing.progress import SILENT, Progress
+from diaspora_book.plumbing.slug import slugify
+from diaspora_book.project.config import Project
 from diaspora_book.render.epub.beside import EpubBeside
 from diaspora_book.render.epub.write import write_epub
 from diaspora_book.render.handouts import (
@@ -44,7 +45,6 @@ from diaspora_book.render.handouts import (
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.conduct import usable_cores
 from diaspora_book.render.pdf.write import paginate, write_pdf
-from diaspora_book.slug import slugify
 
 # What the CLI and the tests use from the conversion (diaspora_book.book) as well.
 __all__ = [

@@ -8,12 +8,12 @@ It is what CI runs first: quick, and precise about where each problem is.
 from __future__ import annotations
 
 from diaspora_book.build import BuildFailed, convert_project
-from diaspora_book.config import Project
-from diaspora_book.convert import stale_chapters
-from diaspora_book.errors import BookError, Diagnostics
-from diaspora_book.fonts import check_coverage
-from diaspora_book.source import display_path, read_text
-from diaspora_book.stylesheets import stylesheets
+from diaspora_book.chapters.convert import stale_chapters
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.strict_text import display_path, read_text
+from diaspora_book.project.config import Project
+from diaspora_book.project.fonts import check_coverage
+from diaspora_book.project.stylesheets import stylesheets
 
 
 def run_checks(project: Project) -> Diagnostics:

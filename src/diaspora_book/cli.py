@@ -30,15 +30,15 @@ from diaspora_book.build import (
     convert_project,
     read_articles,
 )
-from diaspora_book.cache import BuildCache
+from diaspora_book.chapters.convert import stale_chapters, write_chapters
 from diaspora_book.check import run_checks
-from diaspora_book.config import load_project
-from diaspora_book.convert import stale_chapters, write_chapters
-from diaspora_book.errors import BookError, Diagnostics
-from diaspora_book.processes import adopting_orphans, stop_descendants
-from diaspora_book.progress import Level, Progress, for_terminal
-from diaspora_book.shard import Shard, estimated_pages, read_catalogue, share
-from diaspora_book.source import display_path
+from diaspora_book.plumbing.cache import BuildCache
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.processes import adopting_orphans, stop_descendants
+from diaspora_book.plumbing.progress import Level, Progress, for_terminal
+from diaspora_book.plumbing.shard import Shard, estimated_pages, read_catalogue, share
+from diaspora_book.plumbing.strict_text import display_path
+from diaspora_book.project.config import load_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in this tool

@@ -8,13 +8,11 @@ stage can point an editor at `path:line`.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:  # the MediaWiki reader's references; they import this module
-    from diaspora_book.mediawiki.citation import WikiCitation
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -261,3 +259,87 @@ class Pagination:
 
     page_count: int
     anchor_pages: dict[str, int] = field(hash=False)  # HTML id -> 1-based page it starts on
+
+
+# An article's references: the works it cites (`Source`) and the places that cite
+# them (`WikiCitation`). A `Source` compares by what it says, not by where it was
+# written, so the same book cited in two `<ref>`s (or two articles) is one entry;
+# the page a citation points at belongs to the citation, not to the source.
+
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})([a-z])?\b")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person (last and first names, as BibTeX splits them) or a body (`literal`)."""
+
+    last: str
+    first: str = ""
+    literal: bool = False  # an organisation: printed as written, never split
+
+    @property
+    def sort_word(self) -> str:
+        """The word a citation key starts with: the family name, or the body's first word."""
+        return self.last.split()[0] if self.literal and self.last.split() else self.last
+
+
+def year_of(text: str) -> str:
+    """Return the first plausible year in `text` ("2004" from "c. 2004"), or ""."""
+    found = _YEAR.search(text)
+    return found.group(1) if found else ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One work an article cites: a BibTeX entry type and its fields as plain text."""
+
+    entry_type: str  # BibTeX/biblatex: book, incollection, article, online, misc, ...; "" pending
+    fields: tuple[tuple[str, str], ...]  # field -> plain text (not author/editor), in entry order
+    span: SourceSpan = field(compare=False)  # the template or <ref> it was read from
+    authors: tuple[Name, ...] = ()
+    editors: tuple[Name, ...] = ()
+    note: str = ""  # a free-text <ref>: the whole text (the entry's `note`)
+    template: str = field(default="", compare=False)  # e.g. "cite book"; "" for free text
+    # What a short citation ({{sfn|Smith|Jones|2004}}) names this work by: family
+    # names and year. Set from `ref={{sfnref|...}}`, else derived from the authors.
+    anchor: tuple[str, ...] = field(default=(), compare=False)
+
+    def get(self, name: str) -> str:
+        """Return field `name` ("" when the source has none)."""
+        return next((value for key, value in self.fields if key == name), "")
+
+    @property
+    def year(self) -> str:
+        return year_of(self.get("date") or self.get("year"))
+
+    @property
+    def short_names(self) -> tuple[str, ...]:
+        """What {{sfn}} calls this work: up to four family names (or editors'), and the year."""
+        if self.anchor:
+            return self.anchor
+        names = self.authors or self.editors
+        return (*(n.last for n in names[:4]), self.year)
+
+
+@dataclass(frozen=True)
+class WikiCitation:
+    """One place in an article that cites one or more sources (a <ref>, an {{sfn}}).
+
+    `kind` says what the text gets there: "cite" a citation (pandoc's `[@key, 12]`);
+    "entry" nothing: a full citation template written outside `<ref>`, as in a
+    "Bibliography" list, is a work the article lists, which the References print.
+    """
+
+    number: int  # position among the article's citations (0-based), for the converter
+    kind: Literal["cite", "entry"]
+    sources: tuple[Source, ...]
+    span: SourceSpan
+    # Per source: where in it (p=, pp=, page=, pages=, {{rp}}; or loc=), and whether
+    # that is a page or page range (True) or another kind of place (False).
+    locators: tuple[tuple[str, bool], ...] = ()
+    name: str = ""  # <ref name="...">: a reuse is resolved to the definition's sources
+
+    @property
+    def locator(self) -> str:
+        """The first source's locator ("" when none)."""
+        return self.locators[0][0] if self.locators else ""

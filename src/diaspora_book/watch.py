@@ -16,10 +16,10 @@ from pathlib import Path
 from watchfiles import Change, watch
 
 from diaspora_book.build import BuildFailed, BuildReport, BuildRequest, build
-from diaspora_book.cache import BuildCache
-from diaspora_book.config import load_project
-from diaspora_book.errors import BookError, Diagnostic
-from diaspora_book.progress import Progress
+from diaspora_book.plumbing.cache import BuildCache
+from diaspora_book.plumbing.errors import BookError, Diagnostic
+from diaspora_book.plumbing.progress import Progress
+from diaspora_book.project.config import load_project
 
 OUTPUT_DIRS = ("chapters", "dist", ".cache", ".venv", ".git")
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from diaspora_book.annotate.lexicon import Lexicon, lexicon_for
 from diaspora_book.annotate.phrases import nfc
-from diaspora_book.language import script_pieces
+from diaspora_book.languages.book_language import script_pieces
 from diaspora_book.model import Article, SourceSpan, running_runs, running_text
 
 _WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*"

@@ -25,10 +25,17 @@ from typing import Any
 
 import re2
 
-from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import Article, Cite, SourceSpan
-from diaspora_book.source import read_text
-from diaspora_book.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, compose, plain
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.strict_text import read_text
+from diaspora_book.plumbing.yamlfile import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    compose,
+    plain,
+)
 
 BIB_FILE = "references.bib"
 # RE2's memory budget for one compiled pattern: plenty for any phrase an editor writes.

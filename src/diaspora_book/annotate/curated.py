@@ -16,11 +16,18 @@ from typing import Any
 
 import yaml
 
-from diaspora_book.errors import BookError, Diagnostics
 from diaspora_book.model import SourceSpan
-from diaspora_book.outputs import write_text
-from diaspora_book.source import read_text
-from diaspora_book.yamlfile import MappingNode, Node, SequenceNode, compose, document_end, plain
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.outputs import write_text
+from diaspora_book.plumbing.strict_text import read_text
+from diaspora_book.plumbing.yamlfile import (
+    MappingNode,
+    Node,
+    SequenceNode,
+    compose,
+    document_end,
+    plain,
+)
 
 STATUSES = ("candidate", "rejected")  # no status: the entry is in the book
 

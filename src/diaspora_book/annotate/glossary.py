@@ -24,10 +24,10 @@ from pathlib import Path
 
 from diaspora_book.annotate.curated import Record, load_records
 from diaspora_book.annotate.phrases import nfc
-from diaspora_book.errors import Diagnostics
-from diaspora_book.language import is_language_tag
+from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.model import SourceSpan
-from diaspora_book.slug import slugify, unique
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.slug import slugify, unique
 
 GLOSSARY_FILE = "glossary.yml"
 KEYS = (

@@ -27,9 +27,9 @@ from pathlib import Path
 from diaspora_book.annotate.curated import Record, load_records
 from diaspora_book.annotate.lexicon import Lexicon, lexicon_for
 from diaspora_book.annotate.phrases import nfc
-from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Article, SourceSpan, running_runs, running_text
-from diaspora_book.slug import slugify, unique
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.slug import slugify, unique
 
 INDEX_FILE = "index.yml"
 KEYS = ("term", "kind", "aliases", "sort", "see", "see_also", "status")

@@ -32,7 +32,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 
-from diaspora_book.language import book_script, script_of
+from diaspora_book.languages.book_language import book_script, script_of
 
 HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell")
 # Languages whose Hunspell dictionary was tried on articles and knows their inflections.

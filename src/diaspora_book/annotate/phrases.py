@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from diaspora_book.language import unspaced
+from diaspora_book.languages.book_language import unspaced
 
 
 @dataclass(frozen=True)

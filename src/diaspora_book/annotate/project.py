@@ -26,13 +26,13 @@ from diaspora_book.annotate.citations import (
 from diaspora_book.annotate.glossary import Glossary, load_glossary, marked_forms
 from diaspora_book.annotate.index import Index, check_see_loops, load_index
 from diaspora_book.annotate.phrases import PhraseMatcher
-from diaspora_book.config import Project
-from diaspora_book.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
-from diaspora_book.errors import Diagnostics
-from diaspora_book.labels import english_name
-from diaspora_book.mediawiki.attribution import Attribution
-from diaspora_book.mediawiki.bibliography import CitationKeys, write_nocite
+from diaspora_book.annotate.wiki_bibliography import CitationKeys, write_nocite
+from diaspora_book.languages.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
+from diaspora_book.languages.labels import english_name
 from diaspora_book.model import Article, Chapter, Cite, Mark
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.config import Project
+from diaspora_book.project.licences import Attribution
 
 DEFAULT_CSL = "chicago-author-date.csl"
 

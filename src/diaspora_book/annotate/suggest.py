@@ -14,10 +14,10 @@ from diaspora_book.annotate.candidates import Candidate, find_candidates
 from diaspora_book.annotate.curated import append_records
 from diaspora_book.annotate.glossary import GLOSSARY_FILE, Glossary
 from diaspora_book.annotate.index import INDEX_FILE, Index, Seed, proper_nouns
-from diaspora_book.config import Project
-from diaspora_book.convert import book_order
-from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Article
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.chapter_order import book_order
+from diaspora_book.project.config import Project
 
 GLOSSARY_HEADER = """\
 # The book's glossary, curated by its editors. Each entry:

@@ -21,13 +21,14 @@ from functools import partial
 from pathlib import Path
 
 from diaspora_book.annotate.project import Annotations
-from diaspora_book.assemble import Manuscript, assemble
-from diaspora_book.cache import BuildCache, digest, disabled, render_key
-from diaspora_book.config import Project
-from diaspora_book.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.assemble.manuscript import Manuscript, assemble
 from diaspora_book.model import Chapter
-from diaspora_book.outputs import OutputRecord, remove_scratch
-from diaspora_book.processes import die_with_parent, start_context, stop
+from diaspora_book.plumbing.cache import BuildCache, digest, disabled
+from diaspora_book.plumbing.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.plumbing.outputs import OutputRecord, remove_scratch
+from diaspora_book.plumbing.processes import die_with_parent, start_context, stop
+from diaspora_book.project.config import Project
+from diaspora_book.render.cache_keys import render_key
 from diaspora_book.render.pdf.layout import PrintJob, weasyprint_module
 from diaspora_book.render.pdf.parts.conduct import usable_cores
 from diaspora_book.render.pdf.write import write_pdf

@@ -17,9 +17,9 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from diaspora_book.assemble import Manuscript
-from diaspora_book.errors import ToolError
-from diaspora_book.markdown import MARKDOWN_FORMAT
+from diaspora_book.assemble.manuscript import Manuscript
+from diaspora_book.chapters.markdown import MARKDOWN_FORMAT
+from diaspora_book.plumbing.errors import ToolError
 from diaspora_book.render.math_svg import formulas_as_svg
 
 # The wheel's pandoc suggests a 64 MB heap to its runtime (-H64m), so even a small

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from diaspora_book.config import Project
-from diaspora_book.labels import Labels
-from diaspora_book.language import BookLanguage, book_script
+from diaspora_book.languages.book_language import BookLanguage, book_script
+from diaspora_book.languages.labels import Labels
+from diaspora_book.project.config import Project
 from diaspora_book.render.epub.archive import EPUB_TYPE, NS, XML_LANG, EpubArchive, h
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"

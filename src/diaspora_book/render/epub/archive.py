@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from diaspora_book.errors import ToolError
+from diaspora_book.plumbing.errors import ToolError
 
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"

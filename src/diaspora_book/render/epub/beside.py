@@ -17,12 +17,12 @@ import os
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from diaspora_book.assemble import Manuscript
-from diaspora_book.config import Project
-from diaspora_book.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.model import Pagination
-from diaspora_book.outputs import remove_scratch
-from diaspora_book.processes import die_with_parent, start_context, stop
+from diaspora_book.plumbing.errors import Diagnostic, Diagnostics, diagnostic_from_json
+from diaspora_book.plumbing.outputs import remove_scratch
+from diaspora_book.plumbing.processes import die_with_parent, start_context, stop
+from diaspora_book.project.config import Project
 from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 

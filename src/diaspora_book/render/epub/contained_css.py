@@ -17,8 +17,8 @@ from collections.abc import Iterable
 import tinycss2
 from tinycss2 import ast
 
-from diaspora_book.errors import Diagnostics
 from diaspora_book.model import SourceSpan
+from diaspora_book.plumbing.errors import Diagnostics
 
 # At-rules whose block holds rules (the others hold declarations, or both).
 _RULE_BLOCKS = frozenset({"media", "supports", "document", "layer", "container", "scope"})

@@ -15,11 +15,11 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from diaspora_book.config import Project
-from diaspora_book.errors import BookError, ToolError
-from diaspora_book.fonts import families_for_script, font_characters, installed_font
-from diaspora_book.labels import book_labels
-from diaspora_book.language import RTL_SCRIPTS, script_of, script_runs
+from diaspora_book.languages.book_language import RTL_SCRIPTS, script_of, script_runs
+from diaspora_book.languages.labels import book_labels
+from diaspora_book.plumbing.errors import BookError, ToolError
+from diaspora_book.project.config import Project
+from diaspora_book.project.fonts import families_for_script, font_characters, installed_font
 
 WIDTH, HEIGHT = 1600, 2560
 MARGIN = 150

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from diaspora_book.errors import Diagnostics
-from diaspora_book.fonts import FACES, Face, InstalledFont, face_for, installed_font
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.project.fonts import FACES, Face, InstalledFont, face_for, installed_font
 from diaspora_book.render.epub.archive import XML_LANG, EpubArchive, h
 
 _BOLD_CONTEXTS = frozenset(h(tag) for tag in "h1 h2 h3 h4 h5 h6 dt th strong b".split())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from diaspora_book.labels import Labels
+from diaspora_book.languages.labels import Labels
 from diaspora_book.render.epub.archive import EPUB_TYPE, NCX, NS, EpubArchive, h
 from diaspora_book.render.epub.pages import PageTarget
 from diaspora_book.render.epub.semantics import epub_types

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from diaspora_book.config import build_time, timestamp
 from diaspora_book.model import Pagination
+from diaspora_book.project.config import build_time, timestamp
 from diaspora_book.render.epub.archive import DC, NS, OPF, XML_LANG, EpubArchive
 
 

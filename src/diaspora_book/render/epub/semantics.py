@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from diaspora_book.language import direction_of
+from diaspora_book.languages.book_language import direction_of
 from diaspora_book.render.epub.archive import EPUB_TYPE, XML_LANG, EpubArchive, h
 
 # epub:type of a section -> the DPUB-ARIA role with the same meaning.

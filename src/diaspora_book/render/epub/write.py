@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from diaspora_book.assemble import Manuscript
-from diaspora_book.config import Project
-from diaspora_book.errors import Diagnostics
-from diaspora_book.fonts import font_css
-from diaspora_book.labels import Labels, book_labels
-from diaspora_book.language import direction_of
-from diaspora_book.media import embed_media
+from diaspora_book.assemble.manuscript import Manuscript
+from diaspora_book.languages.book_language import direction_of
+from diaspora_book.languages.labels import Labels, book_labels
 from diaspora_book.model import Pagination
-from diaspora_book.outputs import replacing
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.outputs import replacing
+from diaspora_book.plumbing.strict_text import display_path
+from diaspora_book.project.config import Project
+from diaspora_book.project.fonts import font_css
+from diaspora_book.project.media import embed_media
+from diaspora_book.project.stylesheets import stylesheets
 from diaspora_book.render import html as pandoc
 from diaspora_book.render.epub import accessibility
 from diaspora_book.render.epub.accessibility import Verified, verify
@@ -49,8 +51,6 @@ from diaspora_book.render.epub.package import (
 from diaspora_book.render.epub.pages import mark_print_pages
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
 from diaspora_book.render.html import lua_filter_args
-from diaspora_book.source import display_path
-from diaspora_book.stylesheets import stylesheets
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pikepdf
 
 from diaspora_book import __version__
-from diaspora_book.assemble import Description
-from diaspora_book.config import build_time, timestamp
-from diaspora_book.errors import ToolError
+from diaspora_book.assemble.manuscript import Description
+from diaspora_book.plumbing.errors import ToolError
+from diaspora_book.project.config import build_time, timestamp
 from diaspora_book.render.pdf.page_setup import BLEED_MM
 from diaspora_book.render.pdf.structure import mark_furniture_as_artifacts
 

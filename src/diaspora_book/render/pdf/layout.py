@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diaspora_book.assemble import Manuscript
-from diaspora_book.config import Project
-from diaspora_book.errors import Diagnostics, ToolError
-from diaspora_book.fonts import font_css
-from diaspora_book.labels import book_labels, handout_css
+from diaspora_book.assemble.manuscript import Manuscript
+from diaspora_book.languages.labels import book_labels, handout_css
+from diaspora_book.plumbing.errors import Diagnostics, ToolError
+from diaspora_book.project.config import Project
+from diaspora_book.project.fonts import font_css
+from diaspora_book.project.stylesheets import package_styles_dir, stylesheets
 from diaspora_book.render.pdf.finish import PdfInfo
 from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
 from diaspora_book.render.pdf.page_setup import page_css
-from diaspora_book.stylesheets import package_styles_dir, stylesheets
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from diaspora_book.config import BookConfig
+from diaspora_book.project.config import BookConfig
 
 BLEED_MM = 3  # what print shops ask for
 MARKS_AREA_MM = 12  # room outside the trim for crop marks, clear of the bleed

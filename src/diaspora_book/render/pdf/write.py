@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from diaspora_book.errors import Diagnostics
 from diaspora_book.model import Pagination
-from diaspora_book.outputs import replacing
-from diaspora_book.progress import SILENT, Progress
+from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.outputs import replacing
+from diaspora_book.plumbing.progress import SILENT, Progress
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes, anchor_pages, session

@@ -42,7 +42,8 @@ from typing import Any
 import pikepdf
 
 from diaspora_book.model import Pagination
-from diaspora_book.processes import start_context, stop
+from diaspora_book.plumbing.processes import start_context, stop
+from diaspora_book.project.stylesheets import stylesheets
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
@@ -63,7 +64,6 @@ from diaspora_book.render.pdf.parts.part import (
 )
 from diaspora_book.render.pdf.parts.splice import splice
 from diaspora_book.render.pdf.parts.worker import Task, serve
-from diaspora_book.stylesheets import stylesheets
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _PLACEHOLDER_DIGITS = 4  # contents page numbers before the real ones are known

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diaspora_book.cache import digest, file_digest, tool_fingerprint
-from diaspora_book.outputs import write_bytes, write_text
+from diaspora_book.plumbing.cache import digest, file_digest, tool_fingerprint
+from diaspora_book.plumbing.outputs import write_bytes, write_text
 from diaspora_book.render.pdf.layout import PrintSetup, RenderNotes, stylesheet_texts
 from diaspora_book.render.pdf.parts.part import PartLayout, PartPages, PartSource, PartStart
 
@@ -46,7 +46,7 @@ class PartCache:
     @classmethod
     def of(cls, directory: Path, setup: PrintSetup, reuse: bool = True) -> PartCache:
         """Return the cache in `directory` for parts laid out with `setup`."""
-        from diaspora_book.fonts import installed_fonts_digest
+        from diaspora_book.project.fonts import installed_fonts_digest
 
         info = setup.info
         layers = [text for text, _ in stylesheet_texts(setup)]

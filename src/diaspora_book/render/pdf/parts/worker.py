@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from diaspora_book.errors import BookError
-from diaspora_book.outputs import cannot_write
-from diaspora_book.processes import die_with_parent
+from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.outputs import cannot_write
+from diaspora_book.plumbing.processes import die_with_parent
 from diaspora_book.render.pdf.hooks import HookFailed
 from diaspora_book.render.pdf.layout import PrintSetup
 from diaspora_book.render.pdf.parts.part import PartPages, PartStart, lay_out_part

@@ -1,0 +1,2 @@
+"""Languages: the book's language and scripts, the message catalogues (labels), CSL
+locales and collation."""

@@ -1,0 +1,126 @@
+"""The project's articles: which file (and which page of an export) each chapter is.
+
+A `.txt` or `.wiki` file is one article; a MediaWiki export (`.xml`) is one article
+per page, in the file's order. Each gets a slug (from the file name, or from the
+page title for an export) and a title, which cross-references between articles use.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from diaspora_book.model import Article, SourceSpan
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.slug import slugify
+from diaspora_book.project.config import BookConfig
+from diaspora_book.read.mediawiki.export import ExportPage, read_export, read_redirects
+from diaspora_book.read.mediawiki.source import Locator
+from diaspora_book.read.mediawiki.wikitext import read_wikitext, wiki_title
+from diaspora_book.read.plain_text import parse_text
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """One article: its file, the page within it (exports), its slug and title."""
+
+    path: Path
+    shown: str  # the path as shown in messages
+    slug: str
+    title: str
+    page: int | None = None  # index among an export's pages; None for one-article files
+    # An export's redirect pages, (title, target): a link to one is a link to its target.
+    redirects: tuple[tuple[str, str], ...] = ()
+
+
+def sources_in(path: Path, shown: str, text: str) -> list[ArticleSource]:
+    """Return the articles in one file (decoded `text`); raise BookError if unreadable."""
+    if path.suffix == ".xml":
+        pages = _pages(text, shown)
+        if not pages:
+            raise BookError(
+                "the export holds no pages (only redirects or none)", SourceSpan(shown, 1)
+            )
+        redirects = _redirects(text, shown)
+        return [
+            ArticleSource(
+                path, shown, slugify(page.title, fallback="article"), page.title, index, redirects
+            )
+            for index, page in enumerate(pages)
+        ]
+    if path.suffix == ".wiki":
+        title = wiki_title(path)
+    else:
+        title = _txt_title(text)
+    return [ArticleSource(path, shown, slugify(path.stem, fallback="article"), title)]
+
+
+def parse_source(
+    source: ArticleSource, text: str, config: BookConfig
+) -> tuple[Article, Diagnostics]:
+    """Parse one article of a decoded file, by the file's format."""
+    if source.path.suffix == ".txt":
+        return parse_text(text, source.path, source.shown)
+    if source.path.suffix == ".wiki":
+        locator = Locator.of(text, source.shown)
+        page = (source.title, None)
+        article, diagnostics = read_wikitext(
+            text, source.path, locator, config.templates, page, config.language
+        )
+        return replace(article, slug=source.slug), diagnostics
+    pages = _pages(text, source.shown)
+    if source.page is None or source.page >= len(pages):
+        raise BookError(
+            f"the export no longer holds the page '{source.title}'", SourceSpan(source.shown, 1)
+        )
+    found: ExportPage = pages[source.page]
+    locator = Locator.of(found.text, source.shown, found.line, found.column)
+    article, diagnostics = read_wikitext(
+        found.text,
+        source.path,
+        locator,
+        config.templates,
+        (found.title, found.revision),
+        config.language,
+    )
+    return article, diagnostics
+
+
+@functools.lru_cache(maxsize=8)
+def _pages(text: str, shown: str) -> tuple[ExportPage, ...]:
+    return tuple(read_export(text, shown))
+
+
+@functools.lru_cache(maxsize=8)
+def _redirects(text: str, shown: str) -> tuple[tuple[str, str], ...]:
+    return read_redirects(text, shown)
+
+
+def _txt_title(text: str) -> str:
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            return stripped.strip("=").strip()
+    return ""
+
+
+def link_targets(sources: list[ArticleSource]) -> dict[str, str]:
+    """Return page title (as MediaWiki compares it) -> chapter slug, for cross-references.
+
+    A redirect page of an export (`Huizu` -> `Hui people`) leads to its target's
+    chapter, when that is in the book; a chapter's own title always wins.
+    """
+    targets = {link_key(source.title): source.slug for source in sources if source.title}
+    for source in sources:
+        for title, target in source.redirects:
+            slug = targets.get(link_key(target.partition("#")[0]))
+            if slug is not None:
+                targets.setdefault(link_key(title), slug)
+    return targets
+
+
+def link_key(title: str) -> str:
+    """Return the form of a page title links are matched by (first letter, `_`, spaces)."""
+    name = " ".join(title.replace("_", " ").split())
+    return name[:1].upper() + name[1:]
