@@ -18,10 +18,14 @@ from diaspora_book.project.config import load_project
 from diaspora_book.project.fonts import installed_coverage
 
 LANGUAGES = ("en", "ru", "kk", "ug", "zh-Hans", "de", "tr", "fr")
+# The languages of the Wikipedias the diaspora reads (issue 20): a book of their
+# articles says its own words in their language too.
+WIKI_LANGUAGES = ("ky", "uz", "tg", "tt", "ba", "uk", "ja", "ko", "fa", "he", "ur", "ar", "es")
 
 
 def test_the_issue_s_languages_ship():
     assert set(LANGUAGES) <= set(shipped())
+    assert set(WIKI_LANGUAGES) <= set(shipped())
 
 
 @pytest.mark.parametrize("tag", shipped())
@@ -56,7 +60,10 @@ def test_every_character_of_a_catalogue_has_a_font(tag):
         ("en-GB", "en"),
         ("zh-TW", None),  # Traditional Chinese: no catalogue yet
         ("kk-Latn", None),  # Kazakh in Latin letters: not the Cyrillic catalogue
-        ("es", None),
+        ("pt", None),
+        ("uz", "uz"),  # Uzbek: Latin letters, as uzwiki writes it
+        ("uz-Cyrl", None),
+        ("he-IL", "he"),
     ],
 )
 def test_a_catalogue_is_found_by_language_and_script(language, found):
@@ -103,20 +110,22 @@ def test_handout_footer_is_css_content():
 
 def test_see_also_headings_in_every_shipped_language():
     assert all(is_see_also(h) for h in ("See also", "См. также", "Siehe auch", "参见"))
+    assert all(is_see_also(h) for h in ("関連項目", "같이 보기", "جستارهای وابسته", "ראו גם"))
     assert not is_see_also("See more")
 
 
 def test_a_language_without_a_catalogue_falls_back_to_english_and_says_so(project_factory):
-    root = project_factory({"a.txt": "= A =\n\nTexto.\n"}, "title: T\nlanguage: es\n")
+    root = project_factory({"a.txt": "= A =\n\nTexto.\n"}, "title: T\nlanguage: pt\n")
     diagnostics = Diagnostics()
     convert_project(load_project(root), diagnostics)
     assert [str(d) for d in diagnostics] == [
-        "book.yml:2: warning: no message catalogue for language 'es': the text the book adds "
+        "book.yml:2: warning: no message catalogue for language 'pt': the text the book adds "
         "(contents, glossary, index, copyright page, ...) will be in English "
         f"(translate the {len(MESSAGE_NAMES)} messages under 'labels:' in book.yml "
-        "(catalogues ship for: de, en, fr, kk, ru, tr, ug, zh-Hans))"
+        "(catalogues ship for: ar, ba, de, en, es, fa, fr, he, ja, kk, ko, ky, ru, tg, tr, tt, ug, uk, "
+        "ur, uz, zh-Hans))"
     ]
-    labels, found = load_labels("es", {})
+    labels, found = load_labels("pt", {})
     assert not found and labels.text("contents") == "Contents"
 
 
