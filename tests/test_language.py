@@ -104,6 +104,24 @@ def test_kazakh_cyrillic_is_told_from_russian():
     assert named.runs("Қазақстан")[0][1] == "tt"
 
 
+@pytest.mark.parametrize(
+    "tag, own",
+    [
+        ("ky", "Берлин — Германиянын борбору, үчүнчү чоң шаары"),  # ң ү ө are Kyrgyz too
+        ("tt", "Берлин — Германиянең башкаласы һәм иң зур шәһәре"),
+        ("tg", "Берлин — пойтахти Олмон ва шаҳри калонтарин ғ қ"),
+        ("ba", "Берлин — Германияның баш ҡалаһы һәм иң ҙур ҡалаһы"),  # CLDR: no ba alphabet
+        ("uk", "Берлін — столиця і найбільше місто Німеччини"),
+    ],
+)
+def test_a_cyrillic_book_s_own_words_are_never_tagged_kazakh(tag, own):
+    book = BookLanguage(tag)
+    assert book.runs(own) == [(own, None, None)]
+    # a Kazakh name in it, with letters its alphabet lacks, still is
+    if tag != "ba":
+        assert book.runs("Ұлытау")[0][1] == "kk"
+
+
 def test_a_russian_book_tags_only_what_is_not_russian():
     assert BookLanguage("ru").runs("Казахи — Қазақтар, по-уйгурски قازاق.") == [
         ("Казахи — ", None, None),

@@ -231,7 +231,7 @@ class BookLanguage:
         script = run.script
         if script is None:
             return None
-        if script == "cyrillic" and "cyrillic" not in self.explicit and _is_kazakh(run.text):
+        if script == "cyrillic" and "cyrillic" not in self.explicit and self._kazakh(run.text):
             language: str | None = "kk"
         elif self._is_home(script):
             return None
@@ -248,6 +248,21 @@ class BookLanguage:
         own = "rtl" if run.script in RTL_SCRIPTS else "ltr"
         return own if own != self.direction else None
 
+    def _kazakh(self, text: str) -> bool:
+        """Whether a Cyrillic run is Kazakh in this book.
+
+        In a book written in another script, a run with Kazakh's own letters is Kazakh.
+        In a Cyrillic book only letters its own alphabet lacks count: Kyrgyz, Tatar and
+        Tajik write ң, ү, ө, ғ or қ too, so a Kyrgyz book's own words are Kyrgyz. Where
+        CLDR does not know the book's alphabet, its Cyrillic is its own language.
+        """
+        if self.home != "cyrillic":
+            return _is_kazakh(text)
+        alphabet = _alphabet(self.tag)
+        if not alphabet or not any(script_of(c) == "cyrillic" for c in alphabet):
+            return False
+        return _is_kazakh("".join(set(text.lower()) - alphabet))
+
     def _is_home(self, script: str) -> bool:
         home = self.home
         if script == home:
@@ -258,6 +273,15 @@ class BookLanguage:
 def _is_kazakh(text: str) -> bool:
     letters = set(text)
     return bool(letters & _KAZAKH) and not letters & _NOT_KAZAKH
+
+
+@functools.cache
+def _alphabet(tag: str) -> frozenset[str]:
+    """Return the letters of the language `tag` (CLDR's exemplar characters, lower case)."""
+    import icu
+
+    exemplars = icu.LocaleData(tag).getExemplarSet(0, icu.ULocaleDataExemplarSetType.ES_STANDARD)
+    return frozenset(c for c in exemplars if len(c) == 1)
 
 
 @functools.cache
