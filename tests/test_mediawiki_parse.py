@@ -156,6 +156,24 @@ def test_core_templates_are_interpreted():
     )
 
 
+@pytest.mark.parametrize(
+    "language, hatnote, text",
+    [
+        ("ja", "詳細：ベルリンの歴史、壁", "約 1878, 2021現在."),
+        ("ru", "Основная статья: ベルリンの歴史, 壁", "ок. 1878, По состоянию на 2021."),
+        ("de", "Hauptartikel: ベルリンの歴史, 壁", "ca. 1878, Stand: 2021."),
+    ],
+)
+def test_the_words_templates_add_are_the_book_s(language, hatnote, text):
+    """{{main}}, {{circa}}, {{as of}} in a Japanese book say it in Japanese, not English."""
+    path = Path("/p/articles/a.wiki")
+    source = "{{main|ベルリンの歴史|壁}}\n{{circa|1878}}, {{as of|2021}}."
+    article, _ = read_wikitext(
+        source, path, Locator.of(source, "articles/a.wiki"), {}, ("A", None), language
+    )
+    assert [b.text for b in article.blocks] == [hatnote, text]
+
+
 def test_an_infobox_becomes_the_fact_box_with_values_cleaned():
     article, _ = read(
         "{{Infobox ethnic group\n| group = Dungans\n| population = 76,000 ({{as of|2021}})\n"

@@ -11,12 +11,14 @@ editor maps it in book.yml `templates:` (`drop`, `text`, or a format like
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.languages.book_language import is_language_tag
+from diaspora_book.languages.labels import Labels, load_labels
 from diaspora_book.model import Fact
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
@@ -42,8 +44,15 @@ _FURNITURE = re.compile(
     r"|reflist|references|einzelnachweise|lesenswert|exzellent|commonscat|sister project links"
     r"|subst:.*|r|rp)$"
 )
-_MAIN = {"main": "Main article", "hauptartikel": "Hauptartikel", "further": "Further information"}
-_SEE_ALSO = {"see also": "See also", "siehe auch": "Siehe auch"}
+# Hatnotes, and the book's message that introduces their targets (in the book's language:
+# an English {{main}} in a Japanese book says 詳細).
+_HATNOTES = {
+    "main": "main_article",
+    "hauptartikel": "main_article",
+    "further": "further_information",
+    "see also": "see_also_heading",
+    "siehe auch": "see_also_heading",
+}
 _RTL_LANGUAGES = {
     "ar",
     "arc",
@@ -159,21 +168,19 @@ def _interpret(name: str, template: Template, at: int, context: ReadContext, out
         if name in ("nowrap", "nobr"):
             out.add_run(start, "nowrap")
     elif name in ("circa", "c."):
-        out.add("c. ")
+        out.add(_labels(context.language).text("circa") + " ")
         _value(template, 1, at, context, out)
     elif name == "as of":
-        out.add(
-            "As of "
-            + " ".join(param_text(template, i) for i in (1, 2, 3) if param_text(template, i))
-        )
+        date = " ".join(param_text(template, i) for i in (1, 2, 3) if param_text(template, i))
+        out.add(_labels(context.language).text("as_of", date=date))
     elif name in ("convert", "cvt"):
         out.add(convert_text([p.value.strip_code().strip() for p in params], context.language))
-    elif name in _MAIN or name in _SEE_ALSO:
-        label = _MAIN.get(name) or _SEE_ALSO[name]
-        out.add(f"{label}: ")
+    elif name in _HATNOTES:
+        labels = _labels(context.language)
+        out.add(labels.text(_HATNOTES[name]) + labels.text("label_separator"))
         for index, param in enumerate(params):
             if index:
-                out.add(", ")
+                out.add(labels.text("separator"))
             start = out.position
             target = param.value.strip_code().strip()
             out.add(target)
@@ -181,6 +188,12 @@ def _interpret(name: str, template: Template, at: int, context: ReadContext, out
     else:
         return False
     return True
+
+
+@functools.cache
+def _labels(language: str) -> Labels:
+    """The message catalogue of the book's language (English where it has none)."""
+    return load_labels(language, {})[0]
 
 
 def _zh(template: Template, at: int, context: ReadContext, out: RunText) -> None:
