@@ -2,13 +2,15 @@
 
 pandoc's citeproc words the citations and the References ("and", "edited by", "n.d.",
 "Accessed", month names) from the CSL locale of the book's `lang`. It ships locales for
-Russian, German, Turkish, French, Chinese and some fifty more, but none for Kazakh or
-Uyghur: there it falls back to en-US, and a Kazakh book would say "Accessed June 3".
+Russian, German, Turkish, French, Chinese and some fifty more, but none for Kazakh,
+Uyghur, Kyrgyz, Uzbek, Tajik, Tatar, Bashkir or Urdu: there it falls back to en-US, and
+a Kazakh book would say "Accessed June 3".
 
 This package ships the missing locales (`csl/locales-<lang>.xml`, complete: every term
-and form of en-US, so nothing falls back). citeproc reads no locale file, and pandoc's
-`--sandbox` lets it read only the files named on the command line; but a CSL style may
-carry `<locale xml:lang="kk">` overrides, which citeproc lays over its fallback locale.
+and form of en-US, so nothing falls back; each says in its opening comment where its
+words come from). citeproc reads no locale file, and pandoc's `--sandbox` lets it read
+only the files named on the command line; but a CSL style may carry
+`<locale xml:lang="kk">` overrides, which citeproc lays over its fallback locale.
 So the style pandoc is given is the book's style with the locale added, written once
 under the project's `.cache/` (its name carries a hash of what it holds) and named on
 the command line like any style. A book whose language pandoc covers gets the style as
@@ -47,7 +49,8 @@ def shipped_locales() -> dict[tuple[str, str], str]:
     """Return (language, script) -> the text of each locale shipped in `csl/`.
 
     The script is the one CLDR's likely subtags give the locale's language (Kazakh:
-    Cyrillic, Uyghur: Arabic), so a book in `kk-Latn` or `ug-Cyrl` is not given them.
+    Cyrillic, Uyghur: Arabic, Uzbek: Latin), so a book in `kk-Latn`, `ug-Cyrl` or
+    `uz-Cyrl` is not given them.
     """
     folder = resources.files("diaspora_book") / "csl"
     locales = {}
