@@ -84,6 +84,7 @@ class BookConfig:
     # Where each article file's text came from (article name -> title, url, revision,
     # date, contributors): the "Article sources and contributors" for .wiki/.txt files.
     sources: dict[str, Attribution] = field(default_factory=dict)
+    wiki: str = ""  # where `fetch` fetches from: a host ("en.wikipedia.org") or an api.php URL
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -121,7 +122,14 @@ class Project:
 
     def shared_inputs(self) -> list[Path]:
         """Return the project files every chapter depends on (for the build cache)."""
-        names = ("book.yml", "glossary.yml", "index.yml", "citations.yml", "references.bib")
+        names = (
+            "book.yml",
+            "glossary.yml",
+            "index.yml",
+            "citations.yml",
+            "references.bib",
+            "media/credits.yml",  # the image credits the back matter prints
+        )
         return [self.root / name for name in names if (self.root / name).is_file()]
 
     def articles(self) -> list[Path]:
