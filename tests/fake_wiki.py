@@ -203,7 +203,13 @@ class FakeWiki:
                 self._send(handler, int(fault), b"busy", "text/plain", {"Retry-After": "3"})
             elif fault == "maxlag":
                 body = {"error": {"code": "maxlag", "info": "Waiting for db1: 7 seconds lagged"}}
-                self._send(handler, 200, json.dumps(body).encode(), "application/json", {"Retry-After": "5"})
+                self._send(
+                    handler,
+                    200,
+                    json.dumps(body).encode(),
+                    "application/json",
+                    {"Retry-After": "5"},
+                )
             elif fault == "truncate":
                 handler.send_response(200)
                 handler.send_header("Content-Type", "application/json")
@@ -277,7 +283,12 @@ class FakeWiki:
             "-2": {"id": -2, "case": "first-letter", "name": "Media", "canonical": "Media"},
             "0": {"id": 0, "case": "first-letter", "name": "", "content": True},
             "6": {"id": 6, "case": "first-letter", "name": file_name, "canonical": "File"},
-            "14": {"id": 14, "case": "first-letter", "name": category_name, "canonical": "Category"},
+            "14": {
+                "id": 14,
+                "case": "first-letter",
+                "name": category_name,
+                "canonical": "Category",
+            },
         }
         return {
             "general": {
@@ -332,7 +343,10 @@ class FakeWiki:
                 if revision["revid"] == wanted
             ]
             if not found:
-                return {"batchcomplete": True, "query": {"badrevids": {str(wanted): {"revid": wanted, "missing": True}}}}
+                return {
+                    "batchcomplete": True,
+                    "query": {"badrevids": {str(wanted): {"revid": wanted, "missing": True}}},
+                }
             pages.append(self._page(*found[0], content))
         else:
             titles = params.get("titles", "").split("|")
@@ -372,7 +386,11 @@ class FakeWiki:
             answer["userid"] = revision["userid"]
         if content:
             answer["slots"] = {
-                "main": {"contentmodel": "wikitext", "contentformat": "text/x-wiki", "content": text}
+                "main": {
+                    "contentmodel": "wikitext",
+                    "contentformat": "text/x-wiki",
+                    "content": text,
+                }
             }
         found = {
             "pageid": page.page_id,
@@ -463,7 +481,9 @@ class FakeWiki:
                 info["thumburl"] = f"{self.upload_url}/thumb/{width}px-{quote(name)}{png}"
                 info["thumbwidth"] = width
                 info["thumbheight"] = round(48 * width / 64)
-            pages.append({"ns": 6, "title": target, "imagerepository": "shared", "imageinfo": [info]})
+            pages.append(
+                {"ns": 6, "title": target, "imagerepository": "shared", "imageinfo": [info]}
+            )
         query: dict = {"pages": pages}
         if changes:
             query["normalized"] = changes

@@ -156,7 +156,7 @@ class WikiClient:
             return self._client.get(url, params=params)
         except httpx.TimeoutException:
             raise FetchError(
-                f"{host}: no answer within {TIMEOUT:.0f} s (timeout) for {_short(url)}",
+                f"{host}: no answer within {TIMEOUT:g} s (timeout) for {_short(url)}",
                 hint="try again later; what was already fetched is kept",
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
