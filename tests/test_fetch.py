@@ -15,8 +15,9 @@ import pytest
 import yaml
 from PIL import Image
 
+from diaspora_book.build import convert_project
 from diaspora_book.cli import main
-from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.project.config import load_project
 from diaspora_book.read.fetch import http
 from diaspora_book.read.fetch.run import FetchRequest, fetch
@@ -404,9 +405,14 @@ def test_berlin_from_a_wiki_with_its_own_words(book, capsys):
         assert found.revision.anonymous == 3
         data = (book / "articles" / "Берлин.xml").read_text(encoding="utf-8")
         assert '<namespace key="6" case="first-letter">Сурет</namespace>' in data
-        assert sorted(p.name for p in (book / "media").iterdir() if p.suffix != ".yml") == sorted(
-            {n.replace("_", " ") for n in names}
+        fetched = sorted(p.name for p in (book / "media").iterdir() if p.suffix != ".yml")
+        assert fetched == sorted({n.replace("_", " ") for n in names})
+        # The reader knows the wiki's word from the export's siteinfo: figures, not text.
+        (chapter,) = convert_project(load_project(book), Diagnostics())
+        shown = sorted(
+            unquote(m) for m in re.findall(r"\]\(media/([^)]+)\)\{\.figure\}", chapter.body)
         )
+        assert shown == fetched
     finally:
         wiki.close()
 

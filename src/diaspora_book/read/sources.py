@@ -83,6 +83,7 @@ def parse_source(
         config.templates,
         (found.title, found.revision),
         config.language,
+        found.words,
     )
     return article, diagnostics
 
