@@ -252,9 +252,15 @@ def test_category_with_depth(wiki, book):
 
 def test_a_redirect_is_followed_and_said(wiki, book, capsys):
     wiki.redirects["Pyrus"] = "Pear"
-    assert run(book, "--wiki", wiki.api_url, "Pyrus") == 0
-    assert "Pyrus: a redirect to 'Pear', followed" in capsys.readouterr().err
-    assert (book / "articles" / "Pear.xml").is_file()
+    assert run(book, "--wiki", wiki.api_url, "Pyrus", "Pear") == 0
+    err = capsys.readouterr().err
+    assert "Pyrus: a redirect to 'Pear', followed" in err
+    assert err.endswith("fetched 1 article and 6 images; 1 up to date\n")  # the page once
+    assert [p.name for p in (book / "articles").iterdir()] == ["Pear.xml"]
+    firsts = [
+        p for p in wiki.api_requests() if p.get("prop") == "contributors" and "pccontinue" not in p
+    ]
+    assert len(firsts) == 1
 
 
 def test_a_disambiguation_page_is_warned(wiki, book, capsys):

@@ -154,6 +154,7 @@ class _State:
         self.written: list[str] = []
         self.changes: list[str] = []
         self.up_to_date = 0
+        self.claimed: set[tuple[str, str]] = set()  # (wiki, title) of pages being fetched
         self.diagnostics = Diagnostics()
         self.guard = threading.Lock()
 
@@ -273,10 +274,14 @@ def _article(state: _State, sessions: _Sessions, job: _Job) -> None:
             f"'{page.title}' is a disambiguation page (a list of articles, not an article)",
             "fetch the article you meant instead",
         )
-    existing = state.lock.article(job.wiki, page.title)
-    if existing is not None and job.old is None and job.title != page.title:
-        state.up_to_date += 1  # a redirect to an article already pinned
-        return
+    with state.guard:  # two titles for one page (a redirect and its target): fetched once
+        again = (job.wiki, page.title) in state.claimed or (
+            job.old is None and job.title != page.title and state.lock.article(job.wiki, page.title)
+        )
+        state.claimed.add((job.wiki, page.title))
+        if again:
+            state.up_to_date += 1
+            return
     file = f"articles/{article_file_name(page.title)}.xml"
     clash = next((a for a in state.lock.articles if a.file == file and a.title != page.title), None)
     if clash is not None:
