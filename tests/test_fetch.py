@@ -7,6 +7,7 @@ touches the internet.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -100,6 +101,7 @@ def test_fetch_writes_an_export_the_reader_reads_back(wiki, book, capsys):
         page.revision.url == f"http://127.0.0.1:{wiki.api.server_port}/w/index.php?oldid=638548877"
     )
     assert "<id>24278</id>" in data  # the page id
+    assert "<sha1>1ywwm7o751gkr3fj9l7rqpl0s8o87b1</sha1>" in data  # as Special:Export has it
     # The wiki's own words, from meta=siteinfo.
     assert '<namespace key="6" case="first-letter">File</namespace>' in data
     assert '<book:alias key="6">Image</book:alias>' in data
@@ -426,3 +428,51 @@ def test_berlin_from_a_wiki_with_its_own_words(book, capsys):
 def test_a_progress_line_per_article(wiki, book, capsys):
     assert run(book, "--wiki", wiki.api_url, "Pear") == 0
     assert "fetch: 1/1 Pear\n" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("licence", "problem"),
+    [
+        ({"License": "cc-by-sa-3.0-de", "LicenseShortName": "CC BY-SA 3.0 de"}, ""),
+        ({"License": "cc-by-sa-3.0-migrated"}, ""),
+        ({"License": "cc0", "LicenseShortName": "CC0"}, ""),
+        ({"License": "pd", "LicenseShortName": "Public domain"}, ""),
+        ({"License": "gfdl", "LicenseShortName": "GFDL"}, ""),
+        ({"LicenseShortName": "Public domain"}, ""),
+        (
+            {"License": "cc-by-nc-sa-2.0", "LicenseShortName": "CC BY-NC-SA 2.0"},
+            "its licence (CC BY-NC-SA 2.0) forbids changes or commercial use",
+        ),
+        (
+            {"License": "cc-by-nd-4.0"},
+            "its licence (cc-by-nd-4.0) forbids changes or commercial use",
+        ),
+        (
+            {"LicenseShortName": "Fair use"},
+            "its licence (Fair use) forbids changes or commercial use",
+        ),
+        ({"License": "cc-by-4.0", "NonFree": "true"}, "it is not free (NonFree)"),
+        (
+            {"LicenseShortName": "All rights reserved"},
+            "its licence (All rights reserved) is not one known to be free",
+        ),
+        ({}, "its description page names no licence"),
+    ],
+)
+def test_which_licences_a_book_may_use(licence, problem):
+    from diaspora_book.read.fetch.images import licence_problem
+
+    extmetadata = {key: {"value": value} for key, value in licence.items()}
+    assert licence_problem({"extmetadata": extmetadata}) == problem
+
+
+def test_the_progress_bar_on_a_terminal():
+    from diaspora_book.plumbing.progress import LiveProgress
+
+    stream = io.StringIO()
+    progress = LiveProgress("normal", stream)
+    with progress.counting("fetch", 2) as done:
+        done("Pear")
+        done("Quince")
+    shown = stream.getvalue()
+    assert "fetch" in shown and "2/2" in shown and "Quince" in shown

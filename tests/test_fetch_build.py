@@ -10,6 +10,7 @@ from diaspora_book.check import run_checks
 from diaspora_book.cli import main
 from diaspora_book.project.config import load_project
 
+from .checkers import epubcheck_messages, run_epubcheck
 from .fake_wiki import SHARED_XML
 from .readers import epub_documents, html_text, normalise, pdf_text
 from .test_fetch import HTML_ARTIST, VECTOR, pear_wiki
@@ -56,6 +57,7 @@ def test_the_book_credits_each_image_and_names_every_licence(fetched_book):
     documents = " ".join(html_text(d) for d in epub_documents(epub).values())
     assert "Image sources, licences and contributors" in normalise(documents)
     assert "Author: Ali & Sara" in normalise(documents)
+    assert epubcheck_messages(run_epubcheck(epub, root)) == []
 
 
 def test_a_file_that_no_longer_matches_the_lock_stops_the_build(fetched_book, capsys):
@@ -86,3 +88,27 @@ def test_a_file_that_no_longer_matches_the_lock_stops_the_build(fetched_book, ca
         article.write_bytes(saved[0])
         image.write_bytes(saved[1])
     assert not run_checks(load_project(root)).errors
+
+
+def test_a_broken_lock_or_credits_file_is_an_error_at_its_line(tmp_path, capsys):
+    root = tmp_path / "book"
+    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "a.txt").write_text("= A =\n\nText.\n", encoding="utf-8")
+    (root / "articles.lock").write_text(
+        "articles:\n- file: articles/a.xml\n  wiki: en.wikipedia.org\n  title: A\n",
+        encoding="utf-8",
+    )
+    (root / "media").mkdir()
+    (root / "media" / "credits.yml").write_text(
+        "x.jpg:\n  author: A\n  licens: CC0\n", encoding="utf-8"
+    )
+    assert main(["--project", str(root), "check"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "articles.lock:2: error: articles.lock: an entry needs exactly file, wiki, title, "
+        "revision, size, sha256 (articles.lock is written by `diaspora-book fetch`)" in err
+    )
+    assert (
+        "media/credits.yml:1: error: unknown key 'licens' in the credit of 'x.jpg' "
+        "(a credit has: description, author, credit, licence, licence_url)" in err
+    )

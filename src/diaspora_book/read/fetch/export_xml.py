@@ -97,9 +97,22 @@ def _revision(revision: dict) -> etree._Element:
         },
     )
     text.text = revision["text"]
-    if revision["sha1"]:
-        _leaf(element, "sha1", revision["sha1"])
+    if _base36(revision["sha1"]):
+        _leaf(element, "sha1", _base36(revision["sha1"]))
     return element
+
+
+def _base36(hex_digest: str) -> str:
+    """Return a sha1 as Special:Export writes it (base 36, 31 digits); the API gives hex."""
+    try:
+        number = int(hex_digest, 16)
+    except ValueError:
+        return ""
+    digits = ""
+    while number:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+    return digits.rjust(31, "0")
 
 
 def _e(name: str) -> str:

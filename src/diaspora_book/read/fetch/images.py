@@ -27,7 +27,7 @@ from diaspora_book.read.mediawiki.inline import FILE_NAMESPACES
 
 # Licence codes (extmetadata `License`, lower case) a book may use with credit.
 _FREE = re.compile(
-    r"^(pd|pd-.*|public ?domain|cc0|cc-zero|cc-pd.*|cc-by(-sa)?(-\d(\.\d)?)?(-[a-z]{2})?"
+    r"^(pd|pd-.*|public[- ]?domain|cc0|cc-zero|cc-pd.*|cc-by(-sa)?(-\d(\.\d)?)?(-[a-z]{2})?"
     r"|cc-by(-sa)?-\d\.\d-.*|gfdl.*|gpl.*|lgpl.*|fal|free ?art.*|mit|bsd.*|apache.*|attribution"
     r"|copyrighted free use)$"
 )
