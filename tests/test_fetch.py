@@ -100,7 +100,7 @@ def test_fetch_writes_an_export_the_reader_reads_back(wiki, book, capsys):
     assert (
         page.revision.url == f"http://127.0.0.1:{wiki.api.server_port}/w/index.php?oldid=638548877"
     )
-    assert "<id>24278</id>" in data  # the page id
+    assert page.page_id == "24278"
     assert "<sha1>1ywwm7o751gkr3fj9l7rqpl0s8o87b1</sha1>" in data  # as Special:Export has it
     # The wiki's own words, from meta=siteinfo.
     assert '<namespace key="6" case="first-letter">File</namespace>' in data
@@ -392,6 +392,8 @@ def test_wiki_comes_from_book_yml_and_usage_errors(wiki, book, capsys):
     (book / "articles.lock").unlink()
     assert run(book) == 2
     assert "give TITLEs, --category NAME or --update" in capsys.readouterr().err
+    assert run(book, "--depth", "2", "Pear") == 2
+    assert "--depth goes with --category" in capsys.readouterr().err
     assert run(book, "--wiki", "ftp://example.org/api.php", "Pear") == 1
     assert "is not an http(s) URL of a wiki's api.php" in capsys.readouterr().err
 

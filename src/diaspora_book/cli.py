@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
+        if args.command == "fetch":  # the lock was written after each file fetched
+            print("interrupted; articles.lock keeps what was fetched", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(
             f"interrupted; {_kept(args, project_dir)} keeps the last complete book", file=sys.stderr
         )
@@ -400,6 +403,9 @@ def _fetch(project, args: argparse.Namespace, progress: Progress) -> int:
             "diaspora-book fetch: error: give TITLEs, --category NAME or --update",
             file=sys.stderr,
         )
+        return EXIT_USAGE
+    if args.depth and not args.category:
+        print("diaspora-book fetch: error: --depth goes with --category", file=sys.stderr)
         return EXIT_USAGE
     request = FetchRequest(tuple(args.titles), args.wiki, args.category, args.depth, args.update)
     report = fetch(project, request, progress)

@@ -32,6 +32,7 @@ class ExportPage:
     revision: Revision
     # The wiki's names of its File and Category namespaces, lower case (siteinfo).
     words: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    page_id: str = ""  # the wiki's id of the page (`<page><id>`)
 
 
 def read_export(data: str, shown: str) -> list[ExportPage]:
@@ -44,7 +45,8 @@ def read_export(data: str, shown: str) -> list[ExportPage]:
     for page in _children(root, "page"):
         if _first(page, "redirect") is not None:
             continue
-        pages.append(replace(_page(page, site, lines, shown), words=words))
+        found = _page(page, site, lines, shown)
+        pages.append(replace(found, words=words, page_id=_text(page, "id")))
     return pages
 
 
