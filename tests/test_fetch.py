@@ -322,6 +322,23 @@ def test_backoff_doubles_without_retry_after_and_is_bounded():
     assert waits == [2.0, 4.0, 8.0, 16.0, http.LONGEST_PAUSE]
 
 
+def test_a_pause_the_wiki_asks_for_holds_every_thread():
+    import threading
+
+    class Busy:
+        headers = {"Retry-After": "30"}
+
+    waits: list[float] = []
+    client = http.WikiClient("http://127.0.0.1:9/w/api.php", sleep=waits.append)
+    told = threading.Thread(target=client._wait, args=(Busy(), 1, "HTTP 429"))
+    told.start()
+    told.join()
+    assert waits == [30.0]  # the thread that was told
+    client._hold()  # another thread, about to send
+    client._hold()  # and its next request: the same pause is not waited twice
+    assert len(waits) == 2 and 29.0 < waits[1] <= 30.0
+
+
 def test_a_truncated_answer_is_an_error_and_nothing_is_half_written(wiki, book, capsys):
     assert run(book, "--wiki", wiki.api_url, "Pear") == 0
     wiki.edit("Pear", "'''Pear''' changed.\n\n[[File:Alexander Lucas 10.10.10.jpg]]")

@@ -33,6 +33,11 @@ LONGEST_PAUSE = 60.0  # seconds: a Retry-After above this is cut to it
 TIMEOUT = 30.0  # seconds without an answer: the request fails
 
 
+# Shared by every client: at most MAX_IN_FLIGHT requests at once from this process,
+# to one wiki or to several.
+_IN_FLIGHT = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+
+
 class FetchError(BookError):
     """The wiki could not be asked, or answered something unusable."""
 
@@ -66,7 +71,8 @@ def host_of(url: str) -> str:
 
 
 class WikiClient:
-    """One wiki's API and file hosts, at most `MAX_IN_FLIGHT` requests at a time."""
+    """One wiki's API and file hosts (with every client, at most `MAX_IN_FLIGHT` requests
+    at a time)."""
 
     def __init__(
         self,
@@ -77,8 +83,10 @@ class WikiClient:
         self.api = api
         self.site = host_of(api)
         self.hosts = {self.site}  # the file repositories' hosts are added from siteinfo
-        self._gate = threading.BoundedSemaphore(MAX_IN_FLIGHT)
         self._sleep = sleep
+        self._paused_until = 0.0  # monotonic time before which no request is sent
+        self._pause_guard = threading.Lock()
+        self._thread = threading.local()  # the pause each thread has already waited out
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
             timeout=TIMEOUT,
@@ -137,7 +145,8 @@ class WikiClient:
     def _get(self, url: str, params: dict[str, str] | None) -> httpx.Response:
         """GET with the retries a 429 or 503 asks for; any other failure is a FetchError."""
         for attempt in range(1, ATTEMPTS + 1):
-            with self._gate:
+            self._hold()
+            with _IN_FLIGHT:
                 response = self._send(url, params)
             if response.status_code in (429, 503):
                 self._wait(response, attempt, f"HTTP {response.status_code}")
@@ -168,13 +177,31 @@ class WikiClient:
             raise FetchError(f"{host}: cannot connect: {exc}") from None
 
     def _wait(self, response: httpx.Response, attempt: int, why: str) -> None:
-        """Pause as the server asks (Retry-After), else 2, 4, 8... s; give up at the last try."""
+        """Pause as the server asks (Retry-After), else 2, 4, 8... s; give up at the last try.
+
+        Every other request to the wiki waits for the same pause (`_hold`): a 429 is
+        an answer to this client, not to one thread of it.
+        """
         if attempt >= ATTEMPTS:
             raise FetchError(
                 f"{self.site}: still refused after {ATTEMPTS} tries ({why})",
                 hint="the wiki is busy: try again later; what was already fetched is kept",
             )
-        self._sleep(min(_retry_after(response) or 2.0**attempt, LONGEST_PAUSE))
+        pause = min(_retry_after(response) or 2.0**attempt, LONGEST_PAUSE)
+        with self._pause_guard:
+            self._paused_until = max(self._paused_until, time.monotonic() + pause)
+            self._thread.waited = self._paused_until
+        self._sleep(pause)
+
+    def _hold(self) -> None:
+        """Wait out a pause the wiki asked for while another thread was talking to it."""
+        with self._pause_guard:
+            until = self._paused_until
+        if until > getattr(self._thread, "waited", 0.0):
+            self._thread.waited = until
+            ahead = until - time.monotonic()
+            if ahead > 0:
+                self._sleep(ahead)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -126,7 +126,9 @@ def fetch(
 class _Sessions:
     """One client and siteinfo per wiki, made when first needed."""
 
-    def __init__(self, transport, sleep):
+    def __init__(
+        self, transport: httpx.BaseTransport | None, sleep: Callable[[float], None]
+    ) -> None:
         self.transport, self.sleep = transport, sleep
         self.open: dict[str, tuple[WikiClient, api.SiteInfo]] = {}
         self._guard = threading.Lock()
@@ -148,7 +150,9 @@ class _Sessions:
 class _State:
     """The lock and credits as they grow, written after each file (one writer at a time)."""
 
-    def __init__(self, project: Project, lock: Lock, credits: dict, progress: Progress):
+    def __init__(
+        self, project: Project, lock: Lock, credits: dict[str, ImageCredit], progress: Progress
+    ) -> None:
         self.project, self.root, self.progress = project, project.root, progress
         self.lock, self.credits = lock, credits
         self.written: list[str] = []
