@@ -201,6 +201,28 @@ def test_a_second_run_fetches_only_what_is_missing(wiki, book, capsys):
     )
 
 
+def test_a_fresh_clone_is_restored_from_the_lock_at_the_pinned_revisions(wiki, book, capsys):
+    assert run(book, "--wiki", wiki.api_url, "Pear") == 0
+    pinned = {p: p.read_bytes() for p in book.rglob("*") if p.is_file()}
+    wiki.edit("Pear", "A pear has changed since.")  # the wiki moved on
+    for path in [*(book / "media").iterdir(), book / "articles" / "Pear.xml"]:
+        if path.name != "credits.yml":
+            path.unlink()
+    capsys.readouterr()
+    assert run(book) == 0  # no TITLE: whatever the lock pins and is missing
+    assert {p: p.read_bytes() for p in book.rglob("*") if p.is_file()} == pinned
+    assert "differs from the pinned one" not in capsys.readouterr().err
+    wiki.pages["Pear"].contributors.append("Eve")  # the page's credits grew
+    (book / "articles" / "Pear.xml").unlink()
+    assert run(book) == 0
+    (page,) = read_export((book / "articles" / "Pear.xml").read_text(encoding="utf-8"), "x")
+    assert page.revision.revision_id == "638548877" and page.revision.contributors[-1] == "Eve"
+    assert (
+        "warning: articles/Pear.xml: fetched again at its pinned revision 638548877, but the file "
+        "differs from the pinned one" in capsys.readouterr().err
+    )
+
+
 def test_without_update_nothing_fetched_changes_and_update_says_what_changed(wiki, book, capsys):
     assert run(book, "--wiki", wiki.api_url, "Pear") == 0
     pinned = (book / "articles" / "Pear.xml").read_bytes()

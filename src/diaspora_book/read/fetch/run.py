@@ -306,7 +306,14 @@ def _article(state: _State, sessions: _Sessions, job: _Job) -> None:
         revision["size"],
         hashlib.sha256(data).hexdigest(),
     )
-    if job.old is not None and job.old.revision != entry.revision:
+    if job.old is not None and job.old.revision == entry.revision:
+        if job.old.sha256 != entry.sha256:  # restored: same text, the credits grew since
+            state.warn(
+                f"{file}: fetched again at its pinned revision {entry.revision}, but the "
+                "file differs from the pinned one (the wiki's list of contributors changed); "
+                "articles.lock now pins this one"
+            )
+    elif job.old is not None:
         with state.guard:
             state.changes.append(
                 f"{page.title}: revision {job.old.revision} -> {entry.revision} "
@@ -379,6 +386,12 @@ def _download(state: _State, sessions: _Sessions, wiki: str, names: list[str], w
         write_bytes(state.root / "media" / local, data)
         credit = credit_of(local, info)
         entry = LockedImage(local, wiki, hashlib.sha1(data).hexdigest(), credit.licence)
+        pinned = state.lock.image(local)
+        if pinned is not None and pinned.sha1 != entry.sha1:
+            state.warn(
+                f"media/{local}: the wiki's copy differs from the pinned one (sha1 "
+                f"{pinned.sha1[:12]}..., now {entry.sha1[:12]}...); articles.lock now pins it"
+            )
         state.pin_image(entry, credit)
 
 
