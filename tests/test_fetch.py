@@ -431,6 +431,13 @@ def test_wiki_comes_from_book_yml_and_usage_errors(wiki, book, capsys):
     (book / "articles.lock").unlink()
     assert run(book) == 2
     assert "give TITLEs, --category NAME or --update" in capsys.readouterr().err
+    (book / "book.yml").write_text("title: Fruit\nwiki: file:///etc/passwd\n", encoding="utf-8")
+    assert run(book, "Pear") == 1
+    assert capsys.readouterr().err == (
+        "book.yml:2: error: 'wiki' must be a wiki's host or the URL of its api.php, not "
+        "'file:///etc/passwd' (e.g. en.wikipedia.org, or https://wiki.example.org/w/api.php)\n"
+    )
+    (book / "book.yml").write_text(f"title: Fruit\nwiki: {wiki.api_url}\n", encoding="utf-8")
     assert run(book, "--depth", "2", "Pear") == 2
     assert "--depth goes with --category" in capsys.readouterr().err
     assert run(book, "--wiki", "ftp://example.org/api.php", "Pear") == 1
