@@ -524,3 +524,14 @@ def test_the_progress_bar_on_a_terminal():
         done("Quince")
     shown = stream.getvalue()
     assert "fetch" in shown and "2/2" in shown and "Quince" in shown
+
+
+def test_an_answer_of_the_wrong_shape_is_a_clear_error(wiki, book, capsys):
+    wiki.pages["Pear"].page_id = "not a number"  # type: ignore[assignment]
+    assert run(book, "--wiki", wiki.api_url, "Pear") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"error: 127.0.0.1:{wiki.api.server_port}: the API's answer to page_revision has an "
+        "unexpected shape (ValueError: "
+    )
+    assert "Traceback" not in err and list((book / "articles").iterdir()) == []

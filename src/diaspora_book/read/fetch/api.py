@@ -8,13 +8,33 @@ a field the code needs is a clear error, never a KeyError.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from diaspora_book.read.fetch.http import FetchError, WikiClient
 
 BATCH = 50  # titles per question: the API's limit for clients without apihighlimits
+_T = TypeVar("_T")
+
+
+def _checked(question: Callable[..., _T]) -> Callable[..., _T]:
+    """Turn an answer of the wrong shape (a number that is text, a list that is a map)
+    into a FetchError naming the wiki, never a traceback."""
+
+    @functools.wraps(question)
+    def asking(client: WikiClient, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return question(client, *args, **kwargs)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            raise FetchError(
+                f"{client.site}: the API's answer to {question.__name__} has an unexpected "
+                f"shape ({type(exc).__name__}: {exc})",
+                hint="is this a MediaWiki api.php?",
+            ) from None
+
+    return asking
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class PageRevision:
     disambiguation: bool = False
 
 
+@_checked
 def site_info(client: WikiClient) -> SiteInfo:
     """Ask the wiki's names, namespaces, aliases, magic words and file repositories."""
     data = _query(
@@ -84,6 +105,7 @@ def site_info(client: WikiClient) -> SiteInfo:
     return SiteInfo(general, namespaces, aliases, magic, repositories)
 
 
+@_checked
 def page_revision(client: WikiClient, title: str = "", revision: str = "") -> PageRevision:
     """Return a page's latest revision (by `title`) or a given one (by `revision` id).
 
@@ -140,6 +162,7 @@ def page_revision(client: WikiClient, title: str = "", revision: str = "") -> Pa
     )
 
 
+@_checked
 def contributors(client: WikiClient, page_id: int) -> tuple[tuple[str, ...], int]:
     """Return the page's registered contributors and its count of anonymous ones.
 
@@ -161,6 +184,7 @@ def contributors(client: WikiClient, page_id: int) -> tuple[tuple[str, ...], int
     return tuple(dict.fromkeys(names)), anonymous
 
 
+@_checked
 def latest_revisions(client: WikiClient, titles: list[str]) -> dict[str, dict[str, Any]]:
     """Return title asked -> {title, revid, size, timestamp} of each page's newest revision."""
     found: dict[str, dict[str, Any]] = {}
@@ -195,6 +219,7 @@ def latest_revisions(client: WikiClient, titles: list[str]) -> dict[str, dict[st
     return found
 
 
+@_checked
 def category_members(client: WikiClient, category: str, depth: int) -> list[str]:
     """Return the titles of a category's articles, and its subcategories' to `depth` levels."""
     titles: list[str] = []
@@ -225,6 +250,7 @@ def category_members(client: WikiClient, category: str, depth: int) -> list[str]
     return titles
 
 
+@_checked
 def image_infos(client: WikiClient, files: list[str], width: int) -> dict[str, dict[str, Any]]:
     """Return `File:` title asked -> its imageinfo (url, thumburl at `width` px, sha1, mime,
     descriptionurl, extmetadata), or {"missing": True}."""
