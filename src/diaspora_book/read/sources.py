@@ -83,7 +83,6 @@ def parse_source(
         config.templates,
         (found.title, found.revision),
         config.language,
-        found.words,
     )
     return article, diagnostics
 

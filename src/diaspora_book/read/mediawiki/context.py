@@ -32,10 +32,6 @@ class ReadContext:
     templates: dict[str, str]  # book.yml `templates:`: lowercased name -> drop/text/format
     refs: RefState  # the article's <ref>s and citation templates (references.py)
     language: str = "en"  # the book's (BCP 47): how generated numbers are written
-    # The wiki's own names of its File and Category namespaces, lower case, from an
-    # export's <siteinfo> (a fetched Kazakh page says "Сурет:" and "Санат:").
-    file_words: frozenset[str] = frozenset()
-    category_words: frozenset[str] = frozenset()
     unknown: dict[str, TemplateUse] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)  # found inline, placed after the block
     infobox: tuple[str, list[Fact], SourceSpan] | None = None

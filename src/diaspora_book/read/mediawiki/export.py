@@ -4,17 +4,15 @@ An export holds one or many `<page>`s, each with one or more `<revision>`s (a
 history export lists them oldest first): the last revision's text is the article,
 and every revision's contributor is credited (with, in a file `diaspora-book fetch`
 wrote, every registered contributor the wiki's API lists and its count of anonymous
-ones). The revision-pinned URL is built from
-`<siteinfo><base>`; the names siteinfo gives the File and Category namespaces (and a
-fetched export's aliases of them) are the wiki's own words for them ("Сурет:").
-Redirect pages are not chapters: `read_redirects` gives their
-titles and targets, so a link to one is a cross-reference to its target's chapter.
+ones). The revision-pinned URL is built from `<siteinfo><base>`. Redirect pages are
+not chapters: `read_redirects` gives their titles and targets, so a link to one is a
+cross-reference to its target's chapter.
 The XML is read without network, DTDs or entity expansion.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -30,8 +28,6 @@ class ExportPage:
     line: int  # line of the file where the text starts
     column: int  # column of its first character
     revision: Revision
-    # The wiki's names of its File and Category namespaces, lower case (siteinfo).
-    words: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     page_id: str = ""  # the wiki's id of the page (`<page><id>`)
 
 
@@ -39,14 +35,12 @@ def read_export(data: str, shown: str) -> list[ExportPage]:
     """Return the pages of a Special:Export file (redirects skipped), in file order."""
     root = _root(data, shown)
     site = _site(root)
-    words = (_namespace_words(root, "6"), _namespace_words(root, "14"))
     lines = data.split("\n")
     pages = []
     for page in _children(root, "page"):
         if _first(page, "redirect") is not None:
             continue
-        found = _page(page, site, lines, shown)
-        pages.append(replace(found, words=words, page_id=_text(page, "id")))
+        pages.append(_page(page, site, lines, shown))
     return pages
 
 
@@ -114,6 +108,7 @@ def _page(page, site: str, lines: list[str], shown: str) -> ExportPage:
             url=f"{site}/w/index.php?oldid={_text(latest, 'id')}" if site else "",
             anonymous=_anonymous(page),
         ),
+        _text(page, "id"),
     )
 
 
@@ -142,20 +137,6 @@ def _site(root) -> str:
     if parts.scheme in ("http", "https") and parts.netloc:
         return f"{parts.scheme}://{parts.netloc}"
     return ""
-
-
-def _namespace_words(root, key: str) -> frozenset[str]:
-    """Return the names siteinfo gives namespace `key` (its `<namespace>`, and the
-    aliases a fetched export lists), lower case."""
-    info = _first(root, "siteinfo")
-    if info is None:
-        return frozenset()
-    words = []
-    for group, item in (("namespaces", "namespace"), ("namespacealiases", "alias")):
-        found = _first(info, group)
-        if found is not None:
-            words += [e.text or "" for e in _children(found, item) if e.get("key") == key]
-    return frozenset(" ".join(w.split()).lower() for w in words if w.strip())
 
 
 def _contributors(revisions: list) -> tuple[str, ...]:

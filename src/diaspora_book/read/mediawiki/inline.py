@@ -260,16 +260,12 @@ def _namespace(title: str) -> tuple[str, str]:
 def _wikilink(node: Wikilink, at: int, context: ReadContext, out: RunText) -> None:
     title = " ".join(str(node.title).split())
     space, rest = _namespace(title)
-    if (space in FILE_NAMESPACES or space in context.file_words) and not title.startswith(":"):
+    if space in FILE_NAMESPACES and not title.startswith(":"):
         figure = context.on_file(node, at, context) if context.on_file else None
         if figure:
             context.figures.append(figure)
         return
-    if (
-        space in _DROPPED_NAMESPACES
-        or space in context.category_words
-        or (_INTERLANGUAGE.match(space) and rest and node.text is None)
-    ):
+    if space in _DROPPED_NAMESPACES or (_INTERLANGUAGE.match(space) and rest and node.text is None):
         return
     start = out.position
     if node.text is not None and str(node.text).strip():

@@ -68,8 +68,7 @@ def read_gallery(node: Tag, inner: int, context: ReadContext) -> list[Figure]:
         here, offset = offset, offset + len(line) + 1
         name, _, caption = line.strip().partition("|")
         space, sep, _ = name.partition(":")
-        words = FILE_NAMESPACES | context.file_words
-        if not name.strip() or (sep and space.strip().lower() not in words):
+        if not name.strip() or (sep and space.strip().lower() not in FILE_NAMESPACES):
             continue
         shown = file_name(name) if sep else " ".join(name.replace("_", " ").split())
         parts = [p for p in caption.split("|") if not _OPTION.match(p.strip())]

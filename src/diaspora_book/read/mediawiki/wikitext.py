@@ -38,12 +38,10 @@ def read_wikitext(
     templates: dict[str, str],
     page: tuple[str, Revision | None],
     language: str = "en",
-    words: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> tuple[Article, Diagnostics]:
     """Parse one page's wikitext; `page` is its title and (from an export) its revision.
 
-    `language` is the book's; numbers the converter writes follow it. `words` are the
-    wiki's own names of its File and Category namespaces (an export's siteinfo).
+    `language` is the book's; numbers the converter writes follow it.
     """
     title, revision = page
     diagnostics = Diagnostics()
@@ -70,7 +68,6 @@ def read_wikitext(
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
     context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
-    context.file_words, context.category_words = words
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
     context.notes.update(named_notes(code))
