@@ -430,6 +430,9 @@ def test_wiki_comes_from_book_yml_and_usage_errors(wiki, book, capsys):
     (book / "articles.lock").unlink()
     assert run(book) == 2
     assert "give TITLEs, --category NAME or --update" in capsys.readouterr().err
+    assert main(["--project", str(book.parent / "new"), "fetch"]) == 2
+    assert not (book.parent / "new").exists()
+    capsys.readouterr()
     (book / "book.yml").write_text("title: Fruit\nwiki: file:///etc/passwd\n", encoding="utf-8")
     assert run(book, "Pear") == 1
     assert capsys.readouterr().err == (

@@ -286,8 +286,13 @@ def _kept(args: argparse.Namespace, project_dir: Path) -> str:
 
 
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
-    if args.command == "fetch" and project_dir.is_dir():  # a new book starts with a fetch
-        (project_dir / "articles").mkdir(exist_ok=True)
+    if args.command == "fetch":
+        problem = _fetch_usage(args, project_dir)
+        if problem:
+            print(f"diaspora-book fetch: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        if project_dir.is_dir():  # a new book starts with a fetch
+            (project_dir / "articles").mkdir(exist_ok=True)
     project = load_project(project_dir)
     progress = for_terminal(_level(args))
     if args.command == "build" and (args.catalogue or args.shard):
@@ -391,22 +396,20 @@ def _suggest(project, what: str) -> int:
     return EXIT_OK
 
 
+def _fetch_usage(args: argparse.Namespace, project_dir: Path) -> str:
+    """Return what is wrong with how `fetch` was called ("" when nothing is)."""
+    asked = args.titles or args.category or args.update
+    if not asked and not (project_dir / "articles.lock").is_file():
+        return "give TITLEs, --category NAME or --update"
+    if args.depth and not args.category:
+        return "--depth goes with --category"
+    return ""
+
+
 def _fetch(project, args: argparse.Namespace, progress: Progress) -> int:
     """Fetch articles and images; print what was written, what changed, the warnings."""
     from diaspora_book.read.fetch.run import FetchRequest, fetch
 
-    if (
-        not (args.titles or args.category or args.update)
-        and not (project.root / "articles.lock").is_file()
-    ):
-        print(
-            "diaspora-book fetch: error: give TITLEs, --category NAME or --update",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    if args.depth and not args.category:
-        print("diaspora-book fetch: error: --depth goes with --category", file=sys.stderr)
-        return EXIT_USAGE
     request = FetchRequest(tuple(args.titles), args.wiki, args.category, args.depth, args.update)
     report = fetch(project, request, progress)
     _print_diagnostics(report.diagnostics)
