@@ -535,3 +535,21 @@ def test_an_answer_of_the_wrong_shape_is_a_clear_error(wiki, book, capsys):
         "unexpected shape (ValueError: "
     )
     assert "Traceback" not in err and list((book / "articles").iterdir()) == []
+
+
+def test_credits_an_editor_wrote_stay_as_they_were(wiki, book):
+    (book / "media").mkdir()
+    own = (
+        "# My own photographs first.\n"
+        "Orchard.jpg:\n"
+        "  author: Me  # taken in 2019\n"
+        "  licence: CC0 1.0\n"
+    )
+    (book / "media" / "credits.yml").write_text(own, encoding="utf-8")
+    assert run(book, "--wiki", wiki.api_url, "Pear") == 0
+    text = (book / "media" / "credits.yml").read_text(encoding="utf-8")
+    assert text.startswith("# My own photographs first.\n")  # the comments and the entry
+    assert "Orchard.jpg:\n  author: Me  # taken in 2019\n  licence: CC0 1.0\n" in text
+    credits = yaml.safe_load(text)
+    assert credits["Orchard.jpg"] == {"author": "Me", "licence": "CC0 1.0"}
+    assert credits[HTML_ARTIST]["author"] == "Ali & Sara" and len(credits) == 7

@@ -16,10 +16,13 @@ A problem in it is an error at its `media/credits.yml:line`.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from diaspora_book.model import SourceSpan
 from diaspora_book.plumbing.errors import BookError
@@ -80,11 +83,32 @@ def read_credits(root: Path) -> dict[str, ImageCredit]:
     return found
 
 
-def write_credits(root: Path, credits: dict[str, ImageCredit]) -> None:
-    """Write media/credits.yml (atomically), entries sorted by file name."""
-    data = {
-        name: {k: v for k, v in asdict(credit).items() if k in _KEYS}
-        for name, credit in sorted(credits.items())
-    }
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    write_text(root / CREDITS, _HEADER + text)
+def write_credits(root: Path, credits: Sequence[ImageCredit]) -> None:
+    """Add or replace the entries of `credits` in media/credits.yml (atomically).
+
+    Everything else an editor wrote there stays as it was, comments and order
+    included (a round trip through ruamel.yaml); a new file starts with a header.
+    """
+    path = root / CREDITS
+    text = read_text(path, CREDITS) if path.is_file() else _HEADER
+    yaml = YAML(typ="rt")
+    yaml.width = 1000
+    document = yaml.load(text)
+    prefix = ""
+    if document is None:  # no file yet, or only comments: they stay on top
+        document, prefix = CommentedMap(), text
+    if not isinstance(document, CommentedMap):
+        raise BookError(
+            "credits.yml must map image file names to their credits", SourceSpan(CREDITS, 1)
+        )
+    for credit in credits:
+        entry = CommentedMap((k, v) for k, v in asdict(credit).items() if k in _KEYS)
+        if credit.name in document:
+            document[credit.name] = entry
+        else:  # in order of file name among the others: the same file whatever came first
+            keys = [str(k) for k in document]
+            place = next((i for i, k in enumerate(keys) if k > credit.name), len(keys))
+            document.insert(place, credit.name, entry)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    write_text(path, prefix + out.getvalue())

@@ -102,7 +102,8 @@ def fetch(
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchReport:
     """Fetch what `request` asks into `project`; raise FetchError (or BookError) on a fault."""
-    state = _State(project, read_lock(project.root), read_credits(project.root), progress)
+    read_credits(project.root)  # a broken credits.yml stops here, before anything is fetched
+    state = _State(project, read_lock(project.root), progress)
     wiki = request.wiki or project.config.wiki or ""
     if not wiki and (request.titles or request.category):
         raise FetchError(
@@ -150,11 +151,9 @@ class _Sessions:
 class _State:
     """The lock and credits as they grow, written after each file (one writer at a time)."""
 
-    def __init__(
-        self, project: Project, lock: Lock, credits: dict[str, ImageCredit], progress: Progress
-    ) -> None:
+    def __init__(self, project: Project, lock: Lock, progress: Progress) -> None:
         self.project, self.root, self.progress = project, project.root, progress
-        self.lock, self.credits = lock, credits
+        self.lock = lock
         self.written: list[str] = []
         self.changes: list[str] = []
         self.up_to_date = 0
@@ -177,8 +176,7 @@ class _State:
         with self.guard:
             others = tuple(i for i in self.lock.images if i.name != entry.name)
             self.lock = replace(self.lock, images=(*others, entry))
-            self.credits = {**self.credits, credit.name: credit}
-            write_credits(self.root, self.credits)  # the credits first: an image never lacks them
+            write_credits(self.root, [credit])  # the credits first: an image never lacks them
             write_lock(self.root, self.lock)
             self.written.append(f"media/{entry.name}")
 
