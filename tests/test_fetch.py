@@ -553,3 +553,16 @@ def test_credits_an_editor_wrote_stay_as_they_were(wiki, book):
     credits = yaml.safe_load(text)
     assert credits["Orchard.jpg"] == {"author": "Me", "licence": "CC0 1.0"}
     assert credits[HTML_ARTIST]["author"] == "Ali & Sara" and len(credits) == 7
+
+
+def test_update_keeps_an_article_the_wiki_no_longer_has(wiki, book, capsys):
+    assert run(book, "--wiki", wiki.api_url, "Pear") == 0
+    pinned = (book / "articles" / "Pear.xml").read_bytes()
+    del wiki.pages["Pear"]
+    capsys.readouterr()
+    assert run(book, "--update") == 0
+    host = f"127.0.0.1:{wiki.api.server_port}"
+    assert (
+        f"warning: Pear: no longer on {host}; articles/Pear.xml is kept" in capsys.readouterr().err
+    )
+    assert (book / "articles" / "Pear.xml").read_bytes() == pinned
