@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from diaspora_book.read.fetch.http import FetchError, WikiClient
 
 BATCH = 50  # titles per question: the API's limit for clients without apihighlimits
+# The description page fields a credit needs (imageinfo `extmetadata`).
+EXTMETADATA = "Artist|Credit|LicenseShortName|License|LicenseUrl|NonFree|UsageTerms|Copyrighted"
 _T = TypeVar("_T")
 
 
@@ -263,6 +265,7 @@ def image_infos(client: WikiClient, files: list[str], width: int) -> dict[str, d
             prop="imageinfo",
             iiprop="url|sha1|size|mime|extmetadata",
             iiurlwidth=str(width),
+            iiextmetadatafilter=EXTMETADATA,  # only what the credits need: smaller answers
         )
         renamed = {t: t for t in batch}
         for change in data.get("normalized") or ():
