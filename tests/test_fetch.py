@@ -399,10 +399,13 @@ def test_urls_off_the_wikis_hosts_are_never_followed(wiki, book, capsys):
     small = "Alexander Lucas 10.10.10.jpg"  # smaller than print width: the file itself
     wiki.files[small].url = elsewhere
     wiki.files["PearBlossomsCalifornia.jpg"].url = "file:///etc/passwd"
+    wiki.files["Pear tree in Hamedan Iran.jpg"].url = wiki.upload_url.replace("://", "://u:p@")
     assert run(book, "--wiki", wiki.api_url, "Pear") == 0
     err = capsys.readouterr().err
     assert f"the image '{small}' is not fetched: its URL '{elsewhere}' is not http(s)" in err
     assert "'PearBlossomsCalifornia.jpg' is not fetched: its URL 'file:///etc/passwd'" in err
+    assert "'Pear tree in Hamedan Iran.jpg' is not fetched: its URL 'http://u:p@" in err
+    assert not any("Authorization" in headers for _, _, headers in wiki.requests)
     assert not any(path.startswith("/evil") for path, _, _ in wiki.requests)
     assert not (book / "media" / small).exists()
 
@@ -444,6 +447,9 @@ def test_wiki_comes_from_book_yml_and_usage_errors(wiki, book, capsys):
     assert "--depth goes with --category" in capsys.readouterr().err
     assert run(book, "--wiki", "ftp://example.org/api.php", "Pear") == 1
     assert "is not an http(s) URL of a wiki's api.php" in capsys.readouterr().err
+    secret = wiki.api_url.replace("://", "://me:secret@")
+    assert run(book, "--wiki", secret, "Quince") == 1
+    assert "holds a user name or password; fetch sends no credentials" in capsys.readouterr().err
 
 
 def test_berlin_from_a_wiki_with_its_own_words(book, capsys):

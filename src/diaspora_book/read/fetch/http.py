@@ -50,6 +50,8 @@ def api_url(wiki: str) -> str:
             raise FetchError(f"'{wiki}' is neither a wiki's host name nor an api.php URL")
         return f"https://{wiki}/w/api.php"
     parts = urlsplit(wiki)
+    if "@" in parts.netloc:
+        raise FetchError(f"'{wiki}' holds a user name or password; fetch sends no credentials")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"'{wiki}' is not an http(s) URL of a wiki's api.php")
     if not parts.path.endswith("api.php"):
@@ -60,12 +62,13 @@ def api_url(wiki: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """Return the host (and port) of an http(s) URL, lower case; "" for any other URL."""
+    """Return the host (and port) of an http(s) URL, lower case; "" for any other URL
+    (and for one with a user name or password in it)."""
     try:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return ""
-        return parts.netloc.rsplit("@", 1)[-1].lower()
+        if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+            return ""  # a user name or password in a URL is a credential: never sent
+        return parts.netloc.lower()
     except ValueError:
         return ""
 
