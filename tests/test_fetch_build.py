@@ -112,3 +112,30 @@ def test_a_broken_lock_or_credits_file_is_an_error_at_its_line(tmp_path, capsys)
         "media/credits.yml:1: error: unknown key 'licens' in the credit of 'x.jpg' "
         "(a credit has: description, author, credit, licence, licence_url)" in err
     )
+
+
+def test_a_whole_session_fetch_build_update_build(tmp_path, capsys):
+    """The README's session: fetch two articles, build, update one, build again."""
+    from .fake_wiki import export_page
+
+    root = tmp_path / "book"
+    root.mkdir()
+    wiki = pear_wiki()
+    try:
+        quince = export_page(SHARED_XML / "enwiki-Pear-export-0.10.xml")
+        quince.title, quince.page_id = "Quince", 555
+        quince.revisions[-1]["text"] = "The '''quince''' is a pome, like the [[pear]]."
+        wiki.add_page(quince)
+        (root / "book.yml").write_text(f"title: Pears\nwiki: {wiki.api_url}\n", encoding="utf-8")
+        assert main(["--project", str(root), "fetch", "Pear", "Quince"]) == 0
+        request = BuildRequest(formats=("pdf",))
+        first = normalise(pdf_text(build(load_project(root), request).outputs[0]))
+        assert "Quince, revision 638548877 of" in first and "like the pear" in first
+        edit = wiki.edit("Quince", "The '''quince''' is a pome; its fruit is golden.")
+        assert main(["--project", str(root), "fetch", "--update"]) == 0
+        assert f"Quince: revision 638548877 -> {edit['revid']} (" in capsys.readouterr().err
+    finally:
+        wiki.close()
+    second = normalise(pdf_text(build(load_project(root), request).outputs[0]))
+    assert f"Quince, revision {edit['revid']} of January 2, 2025" in second
+    assert "its fruit is golden" in second and "like the pear" not in second
