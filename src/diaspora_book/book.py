@@ -1,8 +1,9 @@
 """The project's articles, converted into the `Book` a build renders.
 
-Parse, lint, annotate and convert every article in book order, with the build
-cache: a chapter whose inputs did not change comes from the cache unparsed. Every
-article is read before anything stops, so one run reports every broken article.
+Check the files `fetch` pinned in articles.lock, then parse, lint, annotate and
+convert every article in book order, with the build cache: a chapter whose inputs
+did not change comes from the cache unparsed. Every article is read before anything
+stops, so one run reports every broken article.
 `BuildContext` is what the stages of one build share.
 """
 
@@ -24,6 +25,7 @@ from diaspora_book.project.chapter_order import book_order
 from diaspora_book.project.config import Project
 from diaspora_book.project.licences import check_attribution
 from diaspora_book.project.media import media_dir, media_files
+from diaspora_book.read.fetch.lock import check_lock
 from diaspora_book.read.lint import apply_accepted, lint_article, lint_figures
 from diaspora_book.read.mediawiki.wikitext import merge_template_reports
 from diaspora_book.read.sources import ArticleSource, link_targets, parse_source, sources_in
@@ -115,6 +117,7 @@ def convert_articles(run: BuildContext) -> Book:
     project, found = run.project, Diagnostics()
     check_catalogue(project.config, found)
     notes = load_annotations(project, found)
+    check_lock(project.root, found)  # fetched files: as pinned, or the build stops
     sources = _articles_by_slug(project, found)
     files = {slug: source.shown for slug, source in sources.items()}
     order = [sources[slug] for slug in book_order(list(sources), project.config, found, files)]

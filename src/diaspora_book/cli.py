@@ -170,6 +170,39 @@ def _parser() -> argparse.ArgumentParser:
         help="text (path:line: severity: message) or a JSON report on stdout",
     )
 
+    fetch_cmd = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="fetch articles, their images and credits from a wiki into articles/ and media/",
+        description="Fetch wiki articles as Special:Export files into articles/, the images "
+        "they show into media/ (with media/credits.yml), and pin all of it in articles.lock. "
+        "Without --update, nothing already fetched changes; a second run fetches only what "
+        "is missing.",
+    )
+    fetch_cmd.add_argument("titles", nargs="*", metavar="TITLE", help="an article's title")
+    fetch_cmd.add_argument(
+        "--wiki",
+        default="",
+        metavar="HOST",
+        help="the wiki: a host (en.wikipedia.org) or the URL of its api.php "
+        "(default: 'wiki:' in book.yml)",
+    )
+    fetch_cmd.add_argument(
+        "--category", default="", metavar="NAME", help="also fetch the articles of a category"
+    )
+    fetch_cmd.add_argument(
+        "--depth",
+        type=_whole_number,
+        default=0,
+        metavar="N",
+        help="with --category: also its subcategories, N levels down (default: 0)",
+    )
+    fetch_cmd.add_argument(
+        "--update",
+        action="store_true",
+        help="fetch newer revisions of the fetched articles (or the TITLEs); say what changed",
+    )
+
     for name, what in (
         ("glossary", "append the articles' new glossary candidates to glossary.yml for review"),
         ("index", "append the articles' proper nouns that are not yet indexed to index.yml"),
@@ -191,6 +224,12 @@ def _shard(text: str) -> Shard:
         return Shard.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _whole_number(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {text!r}")
+    return int(text)
 
 
 def _positive_int(text: str) -> int:
@@ -219,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
+        if args.command == "fetch":  # the lock was written after each file fetched
+            print("interrupted; articles.lock keeps what was fetched", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(
             f"interrupted; {_kept(args, project_dir)} keeps the last complete book", file=sys.stderr
         )
@@ -244,6 +286,13 @@ def _kept(args: argparse.Namespace, project_dir: Path) -> str:
 
 
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
+    if args.command == "fetch":
+        problem = _fetch_usage(args, project_dir)
+        if problem:
+            print(f"diaspora-book fetch: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        if project_dir.is_dir():  # a new book starts with a fetch
+            (project_dir / "articles").mkdir(exist_ok=True)
     project = load_project(project_dir)
     progress = for_terminal(_level(args))
     if args.command == "build" and (args.catalogue or args.shard):
@@ -296,6 +345,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
         else:
             _print_diagnostics(diagnostics)
         return EXIT_CONTENT if diagnostics else EXIT_OK
+    if args.command == "fetch":
+        return _fetch(project, args, progress)
     if args.command in ("glossary", "index"):
         return _suggest(project, args.command)
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
@@ -341,6 +392,34 @@ def _suggest(project, what: str) -> int:
         f"{what}.yml: added {_counted(len(added), noun, many)}"
         if added
         else f"{what}.yml: nothing new"
+    )
+    return EXIT_OK
+
+
+def _fetch_usage(args: argparse.Namespace, project_dir: Path) -> str:
+    """Return what is wrong with how `fetch` was called ("" when nothing is)."""
+    asked = args.titles or args.category or args.update
+    if not asked and not (project_dir / "articles.lock").is_file():
+        return "give TITLEs, --category NAME or --update"
+    if args.depth and not args.category:
+        return "--depth goes with --category"
+    return ""
+
+
+def _fetch(project, args: argparse.Namespace, progress: Progress) -> int:
+    """Fetch articles and images; print what was written, what changed, the warnings."""
+    from diaspora_book.read.fetch.run import FetchRequest, fetch
+
+    request = FetchRequest(tuple(args.titles), args.wiki, args.category, args.depth, args.update)
+    report = fetch(project, request, progress)
+    _print_diagnostics(report.diagnostics)
+    for line in report.changes:
+        progress.note(line)
+    articles = sum(1 for p in report.written if p.startswith("articles/"))
+    images = len(report.written) - articles
+    progress.note(
+        f"fetched {_counted(articles, 'article')} and {_counted(images, 'image')}"
+        + (f"; {report.up_to_date} up to date" if report.up_to_date else "")
     )
     return EXIT_OK
 

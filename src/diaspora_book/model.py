@@ -150,6 +150,7 @@ class Revision:
     timestamp: str  # ISO 8601, as the export gives it
     contributors: tuple[str, ...]  # user names (or IP addresses) as the export lists them
     url: str  # revision-pinned: https://<site>/w/index.php?oldid=ID
+    anonymous: int = 0  # anonymous contributors, as the wiki's API counts them (fetch)
 
 
 @dataclass(frozen=True)

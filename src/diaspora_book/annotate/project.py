@@ -30,8 +30,9 @@ from diaspora_book.annotate.wiki_bibliography import CitationKeys, write_nocite
 from diaspora_book.languages.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
 from diaspora_book.languages.labels import english_name
 from diaspora_book.model import Article, Chapter, Cite, Mark
-from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.project.config import Project
+from diaspora_book.project.image_credits import ImageCredit, read_credits
 from diaspora_book.project.licences import Attribution
 
 DEFAULT_CSL = "chicago-author-date.csl"
@@ -63,6 +64,8 @@ class Annotations:
     wiki_key_digests: dict[str, str] = field(default_factory=dict)
     # book.yml `sources:`: where each .wiki/.txt article's text came from.
     sources: dict[str, Attribution] = field(default_factory=dict)
+    # media/credits.yml: who made each image and under which licence (image_credits.py).
+    image_credits: dict[str, ImageCredit] = field(default_factory=dict)
 
     @cached_property
     def _terms(self) -> tuple[PhraseMatcher, dict[str, Mark]]:
@@ -140,10 +143,20 @@ def load_annotations(project: Project, diagnostics: Diagnostics) -> Annotations:
         generated=root / GENERATED_DIR,
         sources=project.config.sources,
         root=root,
+        image_credits=_image_credits(root, diagnostics),
     )
     if notes.bibliography.path is not None:
         check_csl_locale(project.config, diagnostics)
     return notes
+
+
+def _image_credits(root: Path, diagnostics: Diagnostics) -> dict[str, ImageCredit]:
+    """Read media/credits.yml; a problem in it is an error at its line."""
+    try:
+        return read_credits(root)
+    except BookError as exc:
+        diagnostics.error(exc.span, exc.message, exc.hint)
+        return {}
 
 
 def check_annotations(

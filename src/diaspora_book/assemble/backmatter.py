@@ -6,6 +6,7 @@ renderers rely on:
     # Glossary {#glossary .unnumbered epub:type=glossary}        a definition list
     # References {#references .unnumbered epub:type=bibliography} filled by citeproc
     # Article sources and contributors {#article-sources ... epub:type=credits}
+    # Image sources, licences and contributors {#image-sources ... epub:type=credits}
     # Index {#index .unnumbered epub:type=index}                  entries by letter
 
 Glossary and index entries point at every place their term is marked. In the PDF a
@@ -23,8 +24,8 @@ from itertools import groupby
 
 from diaspora_book.annotate.index import IndexEntry
 from diaspora_book.annotate.project import Annotations
+from diaspora_book.assemble.attribution import IMAGES_ID, image_sources_markdown, sources_markdown
 from diaspora_book.assemble.attribution import SECTION_ID as SOURCES_ID
-from diaspora_book.assemble.attribution import sources_markdown
 from diaspora_book.chapters.markdown import escape_inline, tagged
 from diaspora_book.languages.book_language import BookLanguage
 from diaspora_book.languages.collation import Collation
@@ -36,6 +37,7 @@ SECTIONS = {
     "glossary": "{#glossary .unnumbered epub:type=glossary}",
     "references": "{#references .unnumbered epub:type=bibliography}",
     "article_sources": f"{{#{SOURCES_ID} .unnumbered .article-sources epub:type=credits}}",
+    "image_sources": f"{{#{IMAGES_ID} .unnumbered .article-sources epub:type=credits}}",
     "index": "{#index .unnumbered epub:type=index}",
 }
 
@@ -72,6 +74,9 @@ def back_matter(
     sources = sources_markdown(chapters, notes.sources, labels)
     if sources:
         parts.append(("article_sources", sources))
+    images = image_sources_markdown(chapters, notes.image_credits, labels)
+    if images:
+        parts.append(("image_sources", images))
     index = "" if handout else _index(notes, locate, collation)
     if index:
         parts.append(("index", index))
@@ -79,7 +84,7 @@ def back_matter(
     markdown = "".join(
         f"# {escape_inline(titles[name])} {SECTIONS[name]}\n\n{body}\n" for name, body in parts
     )
-    ids = {"article_sources": SOURCES_ID}
+    ids = {"article_sources": SOURCES_ID, "image_sources": IMAGES_ID}
     return BackMatter(markdown, tuple((titles[name], ids.get(name, name)) for name, _ in parts))
 
 

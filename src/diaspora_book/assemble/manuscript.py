@@ -17,7 +17,7 @@ import jinja2
 
 from diaspora_book import __version__
 from diaspora_book.annotate.project import Annotations
-from diaspora_book.assemble.attribution import licence_line
+from diaspora_book.assemble.attribution import image_licences_line, licence_line
 from diaspora_book.assemble.backmatter import back_matter
 from diaspora_book.chapters.markdown import escape_inline
 from diaspora_book.languages.labels import Labels, book_labels
@@ -52,6 +52,8 @@ class ManuscriptContext:
     labels: Labels = Labels()  # the book's own words, in its language (see labels.py)
     direction: str = "ltr"  # "rtl" for a book in a right-to-left language
     licence: Licence = Licence()  # of the articles' text (book.yml `licence:`)
+    # The copyright page's sentence naming the licences of the images shown ("": none).
+    image_licences_notice: str = ""
 
     @property
     def licence_notice(self) -> str:
@@ -239,6 +241,7 @@ def assemble(
         labels=labels,
         direction=config.book_language.direction,
         licence=config.licence,
+        image_licences_notice=image_licences_line(chapters, notes.image_credits, labels),
     )
     markdown = render_template(project, context)
     description = Description(

@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal, TextIO
 
 Level = Literal["quiet", "normal", "verbose"]
@@ -42,6 +42,21 @@ class Progress:
         yield
         self.detail(f"{name}: {time.perf_counter() - started:.2f} s")
 
+    @contextlib.contextmanager
+    def counting(self, name: str, total: int) -> Iterator[Callable[[str], None]]:
+        """Count `total` steps of a stage; yield `done(what)`, called after each step.
+
+        Plain mode writes one line per step (`fetch: 2/5 Pear`), which a CI log keeps.
+        """
+        count = 0
+
+        def done(what: str) -> None:
+            nonlocal count
+            count += 1
+            self.note(f"{name}: {count}/{total} {what}")
+
+        yield done
+
 
 class LiveProgress(Progress):
     """A spinner per stage on a terminal (rich), with the same notes as plain mode."""
@@ -66,6 +81,22 @@ class LiveProgress(Progress):
         with self.console.status(f"{name} ..."):
             yield
         self.detail(f"{name}: {time.perf_counter() - started:.2f} s")
+
+    @contextlib.contextmanager
+    def counting(self, name: str, total: int) -> Iterator[Callable[[str], None]]:
+        """A progress bar of `total` steps; `done(what)` advances it and names the step."""
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as Bar
+
+        columns = (
+            TextColumn(f"{name}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Bar(*columns, console=self.console, transient=False) as bar:
+            task = bar.add_task("", total=total)
+            yield lambda what: bar.update(task, advance=1, description=what)
 
 
 SILENT = Progress("quiet")

@@ -84,6 +84,7 @@ class BookConfig:
     # Where each article file's text came from (article name -> title, url, revision,
     # date, contributors): the "Article sources and contributors" for .wiki/.txt files.
     sources: dict[str, Attribution] = field(default_factory=dict)
+    wiki: str = ""  # where `fetch` fetches from: a host ("en.wikipedia.org") or an api.php URL
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -121,7 +122,14 @@ class Project:
 
     def shared_inputs(self) -> list[Path]:
         """Return the project files every chapter depends on (for the build cache)."""
-        names = ("book.yml", "glossary.yml", "index.yml", "citations.yml", "references.bib")
+        names = (
+            "book.yml",
+            "glossary.yml",
+            "index.yml",
+            "citations.yml",
+            "references.bib",
+            "media/credits.yml",  # the image credits the back matter prints
+        )
         return [self.root / name for name in names if (self.root / name).is_file()]
 
     def articles(self) -> list[Path]:
@@ -322,6 +330,8 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
                 "use one of " + ", ".join(PAGE_SIZES),
             )
         return value
+    if key == "wiki":
+        return _wiki(value, span)
     if key == "csl":
         if not isinstance(value, str) or not value.endswith(".csl"):
             raise BookError("'csl' must name a .csl style file", span)
@@ -329,6 +339,24 @@ def _convert(key: str, value: Any, span: SourceSpan) -> Any:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return bounded_text(key, str(value), span)
     raise BookError(f"'{key}' must be text", span)
+
+
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?$")
+
+
+def _wiki(value: Any, span: SourceSpan) -> str:
+    """Read `wiki:`: a wiki's host ("en.wikipedia.org") or the http(s) URL of its api.php."""
+    text = value.strip() if isinstance(value, str) else ""
+    scheme, _, rest = text.partition("://")
+    if _HOST.match(text) or (
+        scheme in ("http", "https") and _HOST.match(rest.split("/")[0]) and text.endswith("api.php")
+    ):
+        return text
+    raise BookError(
+        f"'wiki' must be a wiki's host or the URL of its api.php, not {value!r}",
+        span,
+        "e.g. en.wikipedia.org, or https://wiki.example.org/w/api.php",
+    )
 
 
 def _check_cover(root: Path, cover: str, span: SourceSpan) -> None:

@@ -63,16 +63,20 @@ class Attribution:
     date: str = ""  # ISO 8601 date (a timestamp's date part)
     contributors: tuple[str, ...] = ()
     span: SourceSpan | None = field(default=None, compare=False)  # its book.yml entry
+    anonymous: int = 0  # anonymous contributors the wiki counts (a fetched export)
 
     def as_metadata(self) -> dict[str, Any]:
         """Plain data for a chapter's front matter (and the build cache)."""
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "url": self.url,
             "revision": self.revision,
             "date": self.date,
             "contributors": list(self.contributors),
         }
+        if self.anonymous:  # only then: the chapters of other exports stay as they were
+            data["anonymous"] = self.anonymous
+        return data
 
 
 def read_licence(value: Any, span: SourceSpan) -> Licence:
@@ -154,6 +158,7 @@ def chapter_attribution(chapter: Chapter, sources: dict[str, Attribution]) -> At
             str(data.get("revision") or ""),
             str(data.get("date") or ""),
             tuple(str(c) for c in data.get("contributors") or ()),
+            anonymous=int(data.get("anonymous") or 0),
         )
     return sources.get(chapter.slug) or sources.get(_file_name(chapter.source))
 
@@ -188,6 +193,7 @@ def revision_metadata(revision: Any) -> dict[str, Any]:
         str(revision.revision_id),
         str(revision.timestamp)[:10],
         tuple(revision.contributors),
+        anonymous=int(getattr(revision, "anonymous", 0) or 0),
     ).as_metadata()
 
 

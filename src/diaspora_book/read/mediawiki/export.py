@@ -2,9 +2,11 @@
 
 An export holds one or many `<page>`s, each with one or more `<revision>`s (a
 history export lists them oldest first): the last revision's text is the article,
-and every revision's contributor is credited. The revision-pinned URL is built from
-`<siteinfo><base>`. Redirect pages are not chapters: `read_redirects` gives their
-titles and targets, so a link to one is a cross-reference to its target's chapter.
+and every revision's contributor is credited (with, in a file `diaspora-book fetch`
+wrote, every registered contributor the wiki's API lists and its count of anonymous
+ones). The revision-pinned URL is built from `<siteinfo><base>`. Redirect pages are
+not chapters: `read_redirects` gives their titles and targets, so a link to one is a
+cross-reference to its target's chapter.
 The XML is read without network, DTDs or entity expansion.
 """
 
@@ -26,6 +28,7 @@ class ExportPage:
     line: int  # line of the file where the text starts
     column: int  # column of its first character
     revision: Revision
+    page_id: str = ""  # the wiki's id of the page (`<page><id>`)
 
 
 def read_export(data: str, shown: str) -> list[ExportPage]:
@@ -101,9 +104,11 @@ def _page(page, site: str, lines: list[str], shown: str) -> ExportPage:
             title=title,
             revision_id=_text(latest, "id"),
             timestamp=_text(latest, "timestamp"),
-            contributors=_contributors(revisions),
+            contributors=_contributors(revisions) + _listed(page, revisions),
             url=f"{site}/w/index.php?oldid={_text(latest, 'id')}" if site else "",
+            anonymous=_anonymous(page),
         ),
+        _text(page, "id"),
     )
 
 
@@ -144,6 +149,24 @@ def _contributors(revisions: list) -> tuple[str, ...]:
         if name and name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _listed(page, revisions: list) -> tuple[str, ...]:
+    """Return the registered contributors a fetched export lists besides its revisions'
+    (`<contributors>` of `diaspora-book fetch`: the API's `prop=contributors`)."""
+    listed = _first(page, "contributors")
+    if listed is None:
+        return ()
+    known = set(_contributors(revisions))
+    names = [" ".join((c.text or "").split()) for c in _children(listed, "username")]
+    return tuple(n for n in dict.fromkeys(names) if n and n not in known)
+
+
+def _anonymous(page) -> int:
+    """Return the count of anonymous contributors a fetched export gives (0: none said)."""
+    listed = _first(page, "contributors")
+    value = (listed.get("anonymous") or "") if listed is not None else ""
+    return int(value) if value.isdigit() else 0
 
 
 def _text_column(lines: list[str], line: int) -> int:
