@@ -39,6 +39,7 @@ from diaspora_book.project.config_values import (
 )
 from diaspora_book.project.licences import Attribution, Licence, read_licence, read_sources
 from diaspora_book.project.own_files import check_inputs, own_file
+from diaspora_book.project.print_settings import PrintSettings, read_print_settings
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
@@ -84,6 +85,8 @@ class BookConfig:
     # Where each article file's text came from (article name -> title, url, revision,
     # date, contributors): the "Article sources and contributors" for .wiki/.txt files.
     sources: dict[str, Attribution] = field(default_factory=dict)
+    description: str = ""  # the back cover's text (print shops' cover)
+    print: PrintSettings = PrintSettings()  # the print shop, paper and binding (build --print)
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -194,6 +197,9 @@ def _load_config(path: Path, root: Path) -> BookConfig:
             continue
         if key == "languages":
             values[key] = language_map(value_node, shown)
+            continue
+        if key == "print":
+            values[key] = read_print_settings(value_node, shown)
             continue
         if key == "chapters":
             values[key], values["chapter_spans"] = chapter_list(value_node, shown)
