@@ -75,6 +75,7 @@ class BookConfig:
     labels_span: SourceSpan | None = None  # where `labels:` is in book.yml
     language_span: SourceSpan | None = None  # where `language:` is in book.yml
     page_size: str = "A4"
+    page_size_span: SourceSpan | None = None  # where `page_size:` is in book.yml
     accept: tuple[Accepted, ...] = ()
     csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
     cover: str = ""  # project-relative JPEG or PNG for the EPUB; default: made from the title
@@ -136,7 +137,14 @@ class Project:
         )
 
 
-_INTERNAL = {"authors", "languages_named", "labels_span", "language_span", "chapter_spans"}
+_INTERNAL = {
+    "authors",
+    "languages_named",
+    "labels_span",
+    "language_span",
+    "chapter_spans",
+    "page_size_span",
+}
 _KEYS = {f.name for f in fields(BookConfig)} - _INTERNAL | {"author", "authors"}
 
 
@@ -206,6 +214,8 @@ def _load_config(path: Path, root: Path) -> BookConfig:
             continue
         if key == "language":
             values["language_span"] = span
+        if key == "page_size":
+            values["page_size_span"] = span
         values[key] = _convert(key, plain(value_node), span)
         if key == "csl":
             csl_span = span

@@ -39,6 +39,12 @@ from diaspora_book.render.print_shop.colour import to_cmyk
 from diaspora_book.render.print_shop.interior import ShopPrint
 
 POINTS_PER_INCH = 72
+# The spine's type is 0.6 of the room between the fold clearances (so its face's
+# whole height, ascent to descent, fits), at most 16 pt; below 2 pt nobody can read
+# it, so a spine that thin stays empty even where the shop would allow text.
+SPINE_TYPE = 0.6
+MAX_SPINE_TYPE_PT = 16.0
+MIN_SPINE_TYPE_PT = 2.0
 # The book's serif; a title in another script gets its face from font_css() (the
 # book's language) or from fontconfig's fallback, as in the print edition.
 FACES = '"Noto Serif", serif'
@@ -58,6 +64,8 @@ class CoverLayout:
     back_x: float
     spine_x: float
     safe: float  # nothing important nearer the trim or a fold
+    spine_room: float  # the spine less its fold clearances
+    spine_type_pt: float  # the spine text's size
     spine_text: bool
 
     @classmethod
@@ -69,6 +77,8 @@ class CoverLayout:
         spine = shop.spine_width(pages, paper)
         left, right = bleed, bleed + trim.width + spine
         rtl = project.config.book_language.direction == "rtl"
+        room = spine - 2 * shop.spine_fold_clearance
+        size = min(room * POINTS_PER_INCH * SPINE_TYPE, MAX_SPINE_TYPE_PT)
         return cls(
             width=2 * trim.width + spine + 2 * bleed,
             height=trim.height + 2 * bleed,
@@ -80,7 +90,9 @@ class CoverLayout:
             back_x=right if rtl else left,
             spine_x=bleed + trim.width,
             safe=max(shop.cover_safe_zone, 0.125),
-            spine_text=shop.spine_text(pages),
+            spine_room=room,
+            spine_type_pt=size,
+            spine_text=shop.spine_text(pages) and size >= MIN_SPINE_TYPE_PT,
         )
 
 
@@ -156,7 +168,8 @@ def cover_html(project: Project, layout: CoverLayout, shop_print: ShopPrint) -> 
     return f"""<!DOCTYPE html>
 <html lang="{esc(config.language)}" dir="{direction}"><head><meta charset="utf-8">
 <title>{esc(config.title)}</title></head><body>
-<div class="front"><h1 class="title">{esc(config.title)}</h1><div class="rule"></div>
+<div class="front"><h1 class="title">{esc(config.title)}</h1>
+<div class="rule-line"><span class="rule"></span></div>
 {subtitle}{names}</div>
 {spine}
 <div class="back">{description}</div>
@@ -178,9 +191,8 @@ def _css(layout: CoverLayout, shop_print: ShopPrint) -> str:
         barcode_x = layout.spine_x + layout.spine + shop.barcode_offset
     barcode_y = layout.height - layout.bleed - shop.barcode_offset - barcode_h
     back_height = barcode_y - 0.25 - (top + safe)
-    spine_room = layout.spine - 2 * shop.spine_fold_clearance
+    spine_room = max(layout.spine_room, 0.01)
     spine_length = layout.trim_height - 2 * safe
-    spine_size = min(spine_room * 0.6 * POINTS_PER_INCH, 16)
     return f"""
 @page {{ size: {layout.width:.4f}in {layout.height:.4f}in; margin: 0; }}
 html {{ background: {_rgb(BACKGROUND)}; color: {_rgb(INK)}; font-family: {FACES}; }}
@@ -191,7 +203,8 @@ body {{ margin: 0; }}
 .title {{ bookmark-level: none; font-weight: bold;
   margin: {layout.trim_height * 0.22 - safe:.4f}in 0 0; font-size: {150 * unit:.4f}in;
   line-height: 1.3; max-height: {layout.trim_height * 0.5:.4f}in; overflow: hidden; }}
-.rule {{ margin: {70 * unit:.4f}in auto 0; width: {320 * unit:.4f}in; height: {8 * unit:.4f}in;
+.rule-line {{ margin: {70 * unit:.4f}in 0 0; line-height: 0; }}
+.rule {{ display: inline-block; width: {320 * unit:.4f}in; height: {8 * unit:.4f}in;
   background: {_rgb(RULE)}; }}
 .subtitle {{ margin: {90 * unit:.4f}in 0 0; font-size: {76 * unit:.4f}in; line-height: 1.3; }}
 .authors {{ position: absolute; left: 0; right: 0; margin: 0;
@@ -201,10 +214,10 @@ body {{ margin: 0; }}
   left: {layout.spine_x + layout.spine / 2 - spine_length / 2:.4f}in;
   top: {layout.height / 2 - spine_room / 2:.4f}in;
   transform: rotate(90deg); text-align: center; white-space: nowrap; overflow: hidden;
-  font-size: {spine_size:.2f}pt; line-height: {spine_room:.4f}in; font-weight: bold; }}
+  font-size: {layout.spine_type_pt:.2f}pt; line-height: {spine_room:.4f}in; font-weight: bold; }}
 .back {{ position: absolute; left: {layout.back_x + safe:.4f}in; width: {inner_width:.4f}in;
   top: {top + safe:.4f}in; height: {back_height:.4f}in; overflow: hidden;
-  font-size: {max(9.0, 0.016 * layout.trim_width * POINTS_PER_INCH * 1.1):.1f}pt;
+  font-size: {max(10.0, 0.02 * layout.trim_width * POINTS_PER_INCH):.1f}pt;
   line-height: 1.45; white-space: pre-line; }}
 .description {{ margin-top: 0.4in; }}
 .barcode {{ position: absolute; left: {barcode_x:.4f}in; top: {barcode_y:.4f}in;

@@ -37,8 +37,8 @@ TRIMS_IN = {
 # The running heads stand 7 mm above the text block, the folios 9 mm below it
 # (print.css); with their type, the margin must be this much more than the shop's
 # minimum for them to keep it too (IngramSpark: "This includes page numbers").
-HEAD_ROOM_MM = 10
-FOLIO_ROOM_MM = 13
+HEAD_ROOM_MM = 14
+FOLIO_ROOM_MM = 15
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ class ShopPrint:
         if trim is None:
             raise BookError(
                 f"{self.shop.name} does not print page_size {config.page_size!r} "
-                f"({width:g} x {height:g} in)",
-                None,
+                f"({width:.2f} x {height:.2f} in)",
+                config.page_size_span,
                 f"{self.shop.name} prints {self.shop.trim_names()}",
             )
         return Trim(trim.name, width, height)

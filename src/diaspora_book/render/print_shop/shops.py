@@ -73,7 +73,7 @@ class Shop:
         if self.custom_trims is not None:
             (w0, w1), (h0, h1) = self.custom_trims
             if w0 <= width <= w1 and h0 <= height <= h1:
-                return Trim(f"{width:g}x{height:g} (custom)", width, height)
+                return Trim(f"{width:.2f}x{height:.2f} in (custom)", width, height)
         return None
 
     def trim_names(self) -> str:
