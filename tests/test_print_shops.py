@@ -24,15 +24,17 @@ import pikepdf
 import pytest
 from pikepdf import Dictionary, Name
 
-from diaspora_book.assemble.manuscript import Description
-from diaspora_book.build import BuildRequest, build
+from diaspora_book.assemble.manuscript import Description, assemble
+from diaspora_book.build import BuildRequest, build, convert_project
 from diaspora_book.cli import main
-from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.plumbing.progress import Progress
 from diaspora_book.project.config import load_project
+from diaspora_book.render.pdf.layout import PrintJob
+from diaspora_book.render.pdf.write import write_pdf
 from diaspora_book.render.print_shop.cover import MIN_SPINE_TYPE_PT, SPINE_TYPE, write_cover
 from diaspora_book.render.print_shop.interior import ShopPrint
-from diaspora_book.render.print_shop.shops import KDP, SHOPS
+from diaspora_book.render.print_shop.shops import KDP, LULU, SHOPS, Paper
 
 from .conftest import copy_sample_project, make_project
 from .language_books import FIXTURES
@@ -497,3 +499,29 @@ def _region_text(path: Path, x: float, y: float, width: float, height: float) ->
 
 def _squeezed(text: str) -> str:
     return "".join(text.split())
+
+
+def test_a_book_longer_than_its_first_gutter_is_laid_out_again_with_a_wider_one(tmp_path):
+    """The inside margin follows the page count, known only after a layout: here a shop
+    whose gutter is 0.5 in up to 4 pages and 1.5 in beyond lays the book out twice."""
+    body = "\n\n".join(f"Paragraph {n}: " + "words of the article " * 30 for n in range(40))
+    root = make_project(
+        tmp_path / "b", {"a.txt": f"= A =\n\n{body}\n"}, "title: Gutter\npage_size: 6in 9in\n"
+    )
+    project = load_project(root)
+    manuscript = assemble(project, convert_project(project, Diagnostics()), "pdf")
+    shop = replace(
+        LULU, papers={"white": Paper("test", 1 / 444, 2, 800)}, gutter=((4, 0.5), (10_000, 1.5))
+    )
+    log = io.StringIO()
+    target = tmp_path / "gutter.pdf"
+    job = PrintJob(project, manuscript, shop=ShopPrint(shop, "white"))
+    layout = write_pdf(job, target, Diagnostics(), Progress("normal", log))
+    assert layout.pagination.page_count > 4
+    assert "laid out again with the Lulu inside margin" in log.getvalue()
+    inside = 1.5 * INCH
+    for page, x0, _, x1, _, text in _words(target):
+        if page % 2 == 1:  # a right-hand page: the spine at its left (Lulu: 9 pt of bleed there)
+            assert x0 - BLEED >= inside - 0.5, (page, text)
+        else:
+            assert 6 * INCH - (x1 - BLEED) >= inside - 0.5, (page, text)
