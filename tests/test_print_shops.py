@@ -206,6 +206,7 @@ def test_ingramspark_gets_pdf_x_1a_in_cmyk_without_transparency(shop_build):
                 assert header[16:20] == b"CMYK" and header[8] == 2  # an ICC v2 CMYK profile
                 xmp = pdf.Root.Metadata.read_bytes().decode()
                 assert "<pdfxid:GTS_PDFXVersion>PDF/X-1a" in xmp
+                assert "pdfuaid" not in xmp  # PDF/UA-1 is a PDF 1.7 profile; this is PDF 1.4
                 assert not any("/Annots" in page.obj for page in pdf.pages)
                 _assert_no_rgb_and_no_transparency(pdf)
                 colours = _text_colours(pdf)
@@ -216,12 +217,14 @@ def test_ingramspark_gets_pdf_x_1a_in_cmyk_without_transparency(shop_build):
 
 def test_kdp_gets_no_bookmarks_links_or_metadata(shop_build):
     built = shop_build("sample", "kdp")
+    for path in (built.interior, built.cover):
+        with pikepdf.open(path) as pdf:
+            assert "/Outlines" not in pdf.Root and "/Metadata" not in pdf.Root
+            assert not any("/Annots" in page.obj for page in pdf.pages)
+            assert dict(pdf.docinfo) == {}
+            assert "/OutputIntents" not in pdf.Root
     with pikepdf.open(built.interior) as pdf:
-        assert "/Outlines" not in pdf.Root and "/Metadata" not in pdf.Root
-        assert not any("/Annots" in page.obj for page in pdf.pages)
-        assert dict(pdf.docinfo) == {}
         assert "/StructTreeRoot" in pdf.Root  # the tags stay: KDP does not forbid them
-        assert "/OutputIntents" not in pdf.Root
 
 
 def test_lulu_gets_an_srgb_output_intent_and_keeps_bookmarks_and_links(shop_build):
@@ -525,3 +528,35 @@ def test_a_book_longer_than_its_first_gutter_is_laid_out_again_with_a_wider_one(
             assert x0 - BLEED >= inside - 0.5, (page, text)
         else:
             assert 6 * INCH - (x1 - BLEED) >= inside - 0.5, (page, text)
+
+
+def test_every_colour_of_a_page_becomes_cmyk_images_flattened_onto_white():
+    """What a book may hold beyond text: coloured boxes and rules, an SVG drawing, a link,
+    a PNG with an alpha channel. After `to_cmyk` nothing of it is RGB or transparent."""
+    import base64
+
+    import weasyprint
+    from PIL import Image
+
+    from diaspora_book.render.print_shop.colour import cmyk, to_cmyk
+
+    png = io.BytesIO()
+    Image.new("RGBA", (8, 8), (200, 30, 30, 128)).save(png, "PNG")
+    data = base64.b64encode(png.getvalue()).decode()
+    svg = '<svg width="20" height="20"><rect width="20" height="20" fill="#3366cc"/></svg>'
+    html = (
+        '<p style="color:#1a1a1a">Text <a href="https://example.org">link</a></p>'
+        '<div style="background:#f3f1ec;border-top:1px solid #888;color:#2b3a4a">Box</div>'
+        f'<img src="data:image/png;base64,{data}" style="width:2cm">{svg}'
+    )
+    pdf = pikepdf.open(io.BytesIO(weasyprint.HTML(string=html).write_pdf()))
+    assert any(str(op) == "rg" for _, op in pikepdf.parse_content_stream(pdf.pages[0]))
+    to_cmyk(pdf)
+    _assert_no_rgb_and_no_transparency(pdf)
+    images = [image for page in pdf.pages for image in page.get_images().values()]
+    assert [image.ColorSpace for image in images] == [Name.DeviceCMYK]
+    # Half-transparent red over white paper: a light red, magenta and yellow with some black.
+    c, m, y, k = (v / 255 for v in pikepdf.PdfImage(images[0]).as_pil_image().getpixel((4, 4)))
+    assert c < 0.05 and 0.25 < m < 0.45 and 0.25 < y < 0.45 and 0.05 < k < 0.2
+    assert _text_colours(pdf) == {(0, 0, 0, 1)}  # the near-black text; the link turned black too
+    assert cmyk(0.5, 0.5, 0.5) == (0, 0, 0, 0.5)  # a grey is black ink alone

@@ -56,7 +56,8 @@ def finish_pdf(
     try:
         with pikepdf.open(path) as pdf:
             mark_furniture_as_artifacts(pdf)
-            _write_xmp(pdf, info)
+            # PDF/UA-1 is a profile of PDF 1.7; a PDF/X-1a file is PDF 1.4: no claim there.
+            _write_xmp(pdf, info, accessible=shop is None or not shop.shop.pdfx)
             if info.book.direction == "rtl":  # viewers then show spreads right to left
                 preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
                 preferences.Direction = pikepdf.Name.R2L
@@ -86,7 +87,7 @@ def pdf_bytes(pdf: pikepdf.Pdf, **options) -> bytes:
     return buffer.getvalue()
 
 
-def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
+def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo, accessible: bool = True) -> None:
     """Describe the book in XMP, which catalogues and archives read (the Info dict is legacy)."""
     book = info.book
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
@@ -108,7 +109,8 @@ def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
         xmp["pdf:Producer"] = str(pdf.docinfo.get("/Producer", ""))
         # PDF/UA-1 (ISO 14289-1): the claim a reader's software looks for. What backs
         # it, and what no available checker covers, is in the README.
-        xmp["pdfuaid:part"] = "1"
+        if accessible:
+            xmp["pdfuaid:part"] = "1"
 
 
 def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed: float) -> None:

@@ -8,7 +8,8 @@ black-and-white book is printed; a colour becomes CMYK with its grey component i
 black ink (full grey component replacement, so no colour takes more than 200 %
 ink, under IngramSpark's 240 % limit); text that is nearly black becomes 100 % K
 ("black fonts printed too light ... due to RGB or CMYK 'black' text",
-IngramSpark). Transparency groups, images and colour-space resources follow.
+IngramSpark). Transparency groups, images (flattened onto white when they have an
+alpha channel) and colour-space resources follow.
 """
 
 from __future__ import annotations
@@ -175,12 +176,19 @@ def _image(image: Any) -> None:
     family = space[0] if isinstance(space, Array) else space
     if family in (Name.DeviceCMYK, Name.DeviceGray) or image.get("/ImageMask", False):
         return
-    from PIL import Image
+    from PIL import Image, ImageChops
 
     picture = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
-    pixels = [cmyk(r / 255, g / 255, b / 255) for r, g, b in list(picture.getdata())]
-    converted = Image.new("CMYK", picture.size)
-    converted.putdata([tuple(round(v * 255) for v in p) for p in pixels])
+    mask = image.get("/SMask")
+    if mask is not None:  # PDF/X-1a has no transparency: flatten the image onto white paper
+        alpha = pikepdf.PdfImage(mask).as_pil_image().convert("L").resize(picture.size)
+        picture = Image.composite(picture, Image.new("RGB", picture.size, "white"), alpha)
+        del image.SMask
+    # `cmyk()` for every pixel, with Pillow's channel operations.
+    cyan, magenta, yellow = (ImageChops.invert(band) for band in picture.split())
+    black = ImageChops.darker(cyan, ImageChops.darker(magenta, yellow))
+    inks = [ImageChops.subtract(band, black) for band in (cyan, magenta, yellow)]
+    converted = Image.merge("CMYK", (*inks, black))
     buffer = io.BytesIO()
     converted.save(buffer, "JPEG", quality=95)
     image.write(buffer.getvalue(), filter=Name.DCTDecode)
@@ -189,5 +197,3 @@ def _image(image: Any) -> None:
     for key in ("/DecodeParms", "/Decode"):
         if key in image:
             del image[key]
-    if "/SMask" in image:
-        raise ToolError("an image with transparency cannot be printed in PDF/X-1a")

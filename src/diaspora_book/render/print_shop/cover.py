@@ -142,6 +142,11 @@ def _finished(data: bytes, layout: CoverLayout, shop_print: ShopPrint) -> bytes:
             page.BleedBox = page.MediaBox
             page.TrimBox = Array([b, b, round(w - b, 3), round(h - b, 3)])
             options: dict = {"object_stream_mode": pikepdf.ObjectStreamMode.generate}
+            if not shop_print.shop.metadata:  # KDP: files "should not contain ... metadata"
+                if "/Metadata" in pdf.Root:
+                    del pdf.Root.Metadata
+                for key in list(pdf.docinfo.keys()):
+                    del pdf.docinfo[key]
             if shop_print.shop.pdfx:
                 to_cmyk(pdf, black_text=True)
                 options = {"force_version": "1.4"}
