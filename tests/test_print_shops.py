@@ -560,3 +560,38 @@ def test_every_colour_of_a_page_becomes_cmyk_images_flattened_onto_white():
     assert c < 0.05 and 0.25 < m < 0.45 and 0.25 < y < 0.45 and 0.05 < k < 0.2
     assert _text_colours(pdf) == {(0, 0, 0, 1)}  # the near-black text; the link turned black too
     assert cmyk(0.5, 0.5, 0.5) == (0, 0, 0, 0.5)  # a grey is black ink alone
+
+
+def test_a_cover_image_from_book_yml_fills_the_front_and_too_few_pixels_are_a_warning(tmp_path):
+    """book.yml `cover:` is the EPUB's cover, so it is the print front too, bleed included;
+    below 300 dpi at that size the build warns, naming the pixels it wants."""
+    from PIL import Image
+
+    root = make_project(
+        tmp_path / "b",
+        {"a.txt": "= A =\n\nText.\n"},
+        "title: Pictured\npage_size: 6in 9in\ncover: front.png\n",
+    )
+    Image.new("RGB", (10, 10)).save(root / "front.png")
+    project = load_project(root)
+    config = project.config
+    description = Description(config.title, config.language, "2024", "id")
+    shop = ShopPrint.of("kdp", "white")
+    for pixels, dpi in (((1840, 2776), 300), ((920, 1388), 150)):
+        Image.new("RGB", pixels, (120, 30, 40)).save(root / "front.png")
+        target = tmp_path / f"cover-{dpi}.pdf"
+        layout = write_cover(load_project(root), shop, 24, target, description)
+        assert layout.image_dpi == pytest.approx(dpi, abs=1)
+        with pikepdf.open(target) as pdf:
+            images = list(pdf.pages[0].get_images().values())
+            assert [(int(i.Width), int(i.Height)) for i in images] == [pixels]
+        # The front panel, bleed to the trim's edge, is the picture: no drawn title.
+        assert "Pictured" not in _region_text(target, 6.2 * INCH, 0, 6 * INCH, 9.25 * INCH)
+        red = _gray(target, 1, 20)[0][90][-20]
+        assert 40 < red < 90  # the picture's dark red, in gray, at the front's outer edge
+    report = build(project, BuildRequest(formats=("pdf",), press=True, shop="kdp"))
+    warnings = [str(d) for d in report.diagnostics]
+    assert warnings == [
+        "warning: the cover image front.png prints at 150 dpi on the front of the KDP cover;"
+        " 300 dpi wants at least 1838 x 2775 pixels"
+    ]

@@ -44,7 +44,7 @@ from diaspora_book.render.handouts import (
 )
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.conduct import usable_cores
-from diaspora_book.render.pdf.write import paginate, write_pdf
+from diaspora_book.render.pdf.write import PrintLayout, paginate, write_pdf
 from diaspora_book.render.print_shop.cover import write_cover
 from diaspora_book.render.print_shop.interior import ShopPrint
 
@@ -220,7 +220,7 @@ def _print_edition(run: BuildContext, job: PrintJob, target: Path | None) -> Pag
             layout = write_pdf(job, target, found, run.progress)
     pagination = layout.pagination
     if target is not None and job.shop is not None:
-        _cover(run, job, target, pagination.page_count + layout.blank_pages, layout.blank_pages)
+        _cover(run, job, target, layout, found)
     data = {
         "page_count": pagination.page_count,
         "anchor_pages": pagination.anchor_pages,
@@ -231,10 +231,17 @@ def _print_edition(run: BuildContext, job: PrintJob, target: Path | None) -> Pag
     return pagination
 
 
-def _cover(run: BuildContext, job: PrintJob, target: Path, pages: int, blank: int) -> None:
-    """Write the full-wrap cover for the interior `target` of `pages` pages, and say so."""
+PRINT_DPI = 300  # what the shops ask of images ("at least 300 DPI", KDP G201857950)
+
+
+def _cover(
+    run: BuildContext, job: PrintJob, target: Path, print_layout: PrintLayout, found: Diagnostics
+) -> None:
+    """Write the full-wrap cover for the interior `target`, and say what it added."""
     assert job.shop is not None
     shop = job.shop.shop
+    blank = print_layout.blank_pages
+    pages = print_layout.pagination.page_count + blank
     if blank:
         run.progress.note(
             f"print edition for {shop.name}: {blank} blank page{'s' if blank > 1 else ''} "
@@ -244,6 +251,14 @@ def _cover(run: BuildContext, job: PrintJob, target: Path, pages: int, blank: in
     with run.progress.stage("render the cover"):
         layout = write_cover(
             run.project, job.shop, pages, cover_path(target), job.manuscript.description
+        )
+    if layout.image_dpi and layout.image_dpi < PRINT_DPI:
+        found.warn(
+            None,
+            f"the cover image {run.project.config.cover} prints at {layout.image_dpi:.0f} dpi "
+            f"on the front of the {shop.name} cover; {PRINT_DPI} dpi wants at least "
+            f"{(layout.trim_width + layout.bleed) * PRINT_DPI:.0f} x "
+            f"{layout.height * PRINT_DPI:.0f} pixels",
         )
     run.progress.detail(
         f"cover for {shop.name}: {layout.width:.3f} x {layout.height:.3f} in, "

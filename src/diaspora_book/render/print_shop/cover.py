@@ -67,6 +67,12 @@ class CoverLayout:
     spine_room: float  # the spine less its fold clearances
     spine_type_pt: float  # the spine text's size
     spine_text: bool
+    image_dpi: float = 0  # book.yml `cover:` image's resolution on the front; 0: drawn
+
+    @property
+    def front_left(self) -> float:
+        """The left edge of the front panel with its bleed."""
+        return 0 if self.front_x < self.spine_x else self.spine_x + self.spine
 
     @classmethod
     def of(cls, project: Project, shop_print: ShopPrint, pages: int) -> CoverLayout:
@@ -93,7 +99,19 @@ class CoverLayout:
             spine_room=room,
             spine_type_pt=size,
             spine_text=shop.spine_text(pages) and size >= MIN_SPINE_TYPE_PT,
+            image_dpi=_image_dpi(project, trim.width + bleed, trim.height + 2 * bleed),
         )
+
+
+def _image_dpi(project: Project, width: float, height: float) -> float:
+    """Return the resolution of book.yml's cover image filling a front `width` x `height` in."""
+    if not project.config.cover:
+        return 0
+    from PIL import Image
+
+    with Image.open(project.root / project.config.cover) as image:
+        pixels_wide, pixels_high = image.size
+    return min(pixels_wide / width, pixels_high / height)
 
 
 def write_cover(
@@ -170,12 +188,16 @@ def cover_html(project: Project, layout: CoverLayout, shop_print: ShopPrint) -> 
         f'<div class="description">{esc(config.description)}</div>' if config.description else ""
     )
     direction = config.book_language.direction
+    front = f"""<div class="front"><h1 class="title">{esc(config.title)}</h1>
+<div class="rule-line"><span class="rule"></span></div>
+{subtitle}{names}</div>"""
+    if config.cover:  # the EPUB's cover is this image: the front is too, to its edges
+        uri = (project.root / config.cover).resolve().as_uri()
+        front = f'<img class="front-image" src="{esc(uri)}" alt="">'
     return f"""<!DOCTYPE html>
 <html lang="{esc(config.language)}" dir="{direction}"><head><meta charset="utf-8">
 <title>{esc(config.title)}</title></head><body>
-<div class="front"><h1 class="title">{esc(config.title)}</h1>
-<div class="rule-line"><span class="rule"></span></div>
-{subtitle}{names}</div>
+{front}
 {spine}
 <div class="back">{description}</div>
 <div class="barcode"></div>
@@ -225,6 +247,9 @@ body {{ margin: 0; }}
   font-size: {max(10.0, 0.02 * layout.trim_width * POINTS_PER_INCH):.1f}pt;
   line-height: 1.45; white-space: pre-line; }}
 .description {{ margin-top: 0.4in; }}
+.front-image {{ position: absolute; left: {layout.front_left:.4f}in; top: 0;
+  width: {layout.trim_width + layout.bleed:.4f}in; height: {layout.height:.4f}in;
+  object-fit: cover; }}
 .barcode {{ position: absolute; left: {barcode_x:.4f}in; top: {barcode_y:.4f}in;
   width: {barcode_w}in; height: {barcode_h}in; background: white; }}
 """
