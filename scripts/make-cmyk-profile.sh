@@ -2,7 +2,7 @@
 # Make src/diaspora_book/styles/print-cmyk.icc, the CMYK output intent of the PDF/X
 # files for IngramSpark, from Debian's icc-profiles-free FOGRA39L measurement data
 # (Zlib licence) with ArgyllCMS's colprof. The profile is committed, so a build
-# needs neither package; run this only to make it again (see README, "For a print shop").
+# needs neither package; run this only to make it again (see README, "For a print-on-demand shop").
 set -eu
 sudo_apt() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v colprof >/dev/null || sudo_apt apt-get install -y argyll

@@ -26,7 +26,7 @@ from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, t
 from diaspora_book.render.pdf.page_setup import page_css
 from diaspora_book.render.print_shop.interior import ShopPrint
 
-CMYK_PROFILE = "print-cmyk.icc"  # in the package's styles: see README, "For a print shop"
+CMYK_PROFILE = "print-cmyk.icc"  # in the package's styles: see README, "For a print-on-demand shop"
 
 
 @dataclass(frozen=True)
