@@ -44,7 +44,9 @@ from diaspora_book.render.handouts import (
 )
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.conduct import usable_cores
-from diaspora_book.render.pdf.write import paginate, write_pdf
+from diaspora_book.render.pdf.write import PrintLayout, paginate, write_pdf
+from diaspora_book.render.print_shop.cover import write_cover
+from diaspora_book.render.print_shop.interior import ShopPrint
 
 # What the CLI and the tests use from the conversion (diaspora_book.book) as well.
 __all__ = [
@@ -86,8 +88,14 @@ class BuildRequest:
     formats: tuple[str, ...] = FORMATS  # "pdf", "epub"
     out_dir: Path | None = None  # default: the project's dist/
     strict: bool = False  # warnings fail the build
-    press: bool = False  # the PDF for a print shop: 3 mm bleed and crop marks
+    press: bool = False  # the PDF for a print shop (`shop`, else book.yml print: shop)
     jobs: int | None = None  # processes at once; default: one per core (same output)
+    shop: str = ""  # kdp, ingramspark, lulu or marks (3 mm bleed, crop marks); "": book.yml's
+
+
+def cover_path(pdf: Path) -> Path:
+    """Return where the full-wrap cover of the interior `pdf` goes: <stem>-cover.pdf."""
+    return pdf.with_name(f"{pdf.stem}-cover.pdf")
 
 
 def build(
@@ -114,11 +122,15 @@ def build(
     manuscript = book.assemble(project, "pdf")
     jobs = request.jobs or automatic_jobs(manuscript)
     processes = request.jobs or usable_cores()  # a small book's EPUB still takes a spare core
+    shop = _shop(project, request) if pdf is not None else None
+    if shop is not None:
+        shop.trim(project.config)  # a size the shop does not print stops the build now
     print_job = PrintJob(
         project,
         manuscript,
         relayout=partial(assemble, project, list(book.chapters), "pdf", book.notes),
-        press=request.press and pdf is not None,
+        press=request.press and pdf is not None and shop is None,
+        shop=shop,
         jobs=jobs,
         parts_cache=run.cache.directory / "parts" if run.cache.enabled else None,
         reuse_parts=run.cache.reuse,
@@ -135,8 +147,9 @@ def build(
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
     _stop_if_strict(run, request)
+    cover = cover_path(pdf) if pdf is not None and shop is not None else None
     return BuildReport(
-        tuple(path for path in (pdf, epub) if path is not None),
+        tuple(path for path in (pdf, cover, epub) if path is not None),
         book.chapters,
         tuple(run.diagnostics),
         time.perf_counter() - started,
@@ -163,14 +176,26 @@ def automatic_jobs(manuscript: Manuscript) -> int:
     return usable_cores()
 
 
+def _shop(project: Project, request: BuildRequest) -> ShopPrint | None:
+    """Return the print shop the interior is for, or None (no --print, or --print marks)."""
+    if not request.press:
+        return None
+    key = request.shop or project.config.print.shop
+    return None if key == "marks" else ShopPrint.of(key, project.config.print.paper)
+
+
 def _print_stage(job: PrintJob, target: Path | None) -> tuple[str, tuple[Path, ...], str]:
     """Return the cache stage of the print edition, its outputs and its key's extra part.
 
     Without a target (an EPUB-only build) the print edition is laid out only for
-    its pages: a stage of its own, with no output file.
+    its pages: a stage of its own, with no output file. For a print shop the cover
+    is an output of the stage too (its spine follows the page count).
     """
     if target is None:
         return "pagination", (), ""
+    if job.shop is not None:
+        shop = f"|shop={job.shop.shop.key}|paper={job.shop.paper}"
+        return "pdf", (target, cover_path(target)), f"{target.resolve()}{shop}"
     return "pdf", (target,), f"{target.resolve()}|press={job.press}"
 
 
@@ -194,6 +219,8 @@ def _print_edition(run: BuildContext, job: PrintJob, target: Path | None) -> Pag
         else:
             layout = write_pdf(job, target, found, run.progress)
     pagination = layout.pagination
+    if target is not None and job.shop is not None:
+        _cover(run, job, target, layout, found)
     data = {
         "page_count": pagination.page_count,
         "anchor_pages": pagination.anchor_pages,
@@ -202,6 +229,42 @@ def _print_edition(run: BuildContext, job: PrintJob, target: Path | None) -> Pag
     run.cache.store(stage, run.render_key(job.manuscript, extra), data, outputs)
     run.diagnostics.extend(found)
     return pagination
+
+
+PRINT_DPI = 300  # what the shops ask of images ("at least 300 DPI", KDP G201857950)
+
+
+def _cover(
+    run: BuildContext, job: PrintJob, target: Path, print_layout: PrintLayout, found: Diagnostics
+) -> None:
+    """Write the full-wrap cover for the interior `target`, and say what it added."""
+    assert job.shop is not None
+    shop = job.shop.shop
+    blank = print_layout.blank_pages
+    pages = print_layout.pagination.page_count + blank
+    if blank:
+        run.progress.note(
+            f"print edition for {shop.name}: {blank} blank page{'s' if blank > 1 else ''} "
+            f"added at the end ({pages} pages; {shop.name} prints at least "
+            f"{shop.papers[job.shop.paper].min_pages}, and an even count)"
+        )
+    with run.progress.stage("render the cover"):
+        layout = write_cover(
+            run.project, job.shop, pages, cover_path(target), job.manuscript.description
+        )
+    if layout.image_dpi and layout.image_dpi < PRINT_DPI:
+        found.warn(
+            None,
+            f"the cover image {run.project.config.cover} prints at {layout.image_dpi:.0f} dpi "
+            f"on the front of the {shop.name} cover; {PRINT_DPI} dpi wants at least "
+            f"{(layout.trim_width + layout.bleed) * PRINT_DPI:.0f} x "
+            f"{layout.height * PRINT_DPI:.0f} pixels",
+        )
+    run.progress.detail(
+        f"cover for {shop.name}: {layout.width:.3f} x {layout.height:.3f} in, "
+        f"spine {layout.spine:.3f} in ({pages} pages, {job.shop.paper} paper)"
+        + ("" if layout.spine_text else f"; no spine text below {shop.spine_text_min_pages} pages")
+    )
 
 
 def _epub(

@@ -39,6 +39,7 @@ from diaspora_book.plumbing.progress import Level, Progress, for_terminal
 from diaspora_book.plumbing.shard import Shard, estimated_pages, read_catalogue, share
 from diaspora_book.plumbing.strict_text import display_path
 from diaspora_book.project.config import load_project
+from diaspora_book.project.print_settings import SHOP_NAMES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in this tool
@@ -98,9 +99,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--print",
-        action="store_true",
+        nargs="?",
+        const="",
+        default=None,
+        type=_shop,
         dest="press",
-        help="for a print shop: give the PDF 3 mm bleed and crop marks",
+        metavar="SHOP",
+        help="the PDF for a print shop: kdp, ingramspark or lulu (an interior and "
+        "<title>-cover.pdf), or marks (3 mm bleed and crop marks); "
+        "default: book.yml print: shop, else marks",
     )
     build_cmd.add_argument(
         "--jobs",
@@ -300,7 +307,7 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     if args.command == "build":
         formats = _formats(args)
         cache = BuildCache(project.root, reuse=not args.no_cache)
-        request = BuildRequest(formats, args.out, args.strict, args.press, args.jobs)
+        request = _request(args, formats, args.out)
         report = build(project, request, progress, cache)
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
@@ -432,7 +439,7 @@ def _build_catalogue(args: argparse.Namespace, project_dir: Path, progress: Prog
     for folder in mine:
         project = load_project(folder)
         out = args.out / folder.name if args.out and args.catalogue else args.out
-        request = BuildRequest(_formats(args), out, args.strict, args.press, args.jobs)
+        request = _request(args, _formats(args), out)
         report = build(project, request, progress, BuildCache(project.root, not args.no_cache))
         _print_diagnostics(report.diagnostics)
         for path in report.outputs:
@@ -464,6 +471,20 @@ def _handouts(project, args: argparse.Namespace, progress: Progress) -> int:
         else f"{_counted(count, 'handout')} up to date"
     )
     return EXIT_OK
+
+
+def _request(args: argparse.Namespace, formats, out: Path | None) -> BuildRequest:
+    press = args.press is not None
+    return BuildRequest(formats, out, args.strict, press, args.jobs, shop=args.press or "")
+
+
+def _shop(value: str) -> str:
+    """Check --print's shop: one of SHOP_NAMES, or "" (book.yml's)."""
+    if value and value not in SHOP_NAMES:
+        raise argparse.ArgumentTypeError(
+            f"invalid shop {value!r} (choose from {', '.join(SHOP_NAMES)})"
+        )
+    return value
 
 
 def _print_diagnostics(diagnostics) -> None:

@@ -39,6 +39,7 @@ from diaspora_book.project.config_values import (
 )
 from diaspora_book.project.licences import Attribution, Licence, read_licence, read_sources
 from diaspora_book.project.own_files import check_inputs, own_file
+from diaspora_book.project.print_settings import PrintSettings, read_print_settings
 
 PAGE_SIZES = ("A4", "A5", "Letter", "6in 9in")
 # What a cover image may be: the formats every reading system and Send to Kindle show.
@@ -74,6 +75,7 @@ class BookConfig:
     labels_span: SourceSpan | None = None  # where `labels:` is in book.yml
     language_span: SourceSpan | None = None  # where `language:` is in book.yml
     page_size: str = "A4"
+    page_size_span: SourceSpan | None = None  # where `page_size:` is in book.yml
     accept: tuple[Accepted, ...] = ()
     csl: str = ""  # CSL citation style file, relative to the project; "": the packaged one
     cover: str = ""  # project-relative JPEG or PNG for the EPUB; default: made from the title
@@ -85,6 +87,8 @@ class BookConfig:
     # date, contributors): the "Article sources and contributors" for .wiki/.txt files.
     sources: dict[str, Attribution] = field(default_factory=dict)
     wiki: str = ""  # where `fetch` fetches from: a host ("en.wikipedia.org") or an api.php URL
+    description: str = ""  # the back cover's text (print shops' cover)
+    print: PrintSettings = PrintSettings()  # the print shop, paper and binding (build --print)
 
     @functools.cached_property
     def book_language(self) -> BookLanguage:
@@ -141,7 +145,14 @@ class Project:
         )
 
 
-_INTERNAL = {"authors", "languages_named", "labels_span", "language_span", "chapter_spans"}
+_INTERNAL = {
+    "authors",
+    "languages_named",
+    "labels_span",
+    "language_span",
+    "chapter_spans",
+    "page_size_span",
+}
 _KEYS = {f.name for f in fields(BookConfig)} - _INTERNAL | {"author", "authors"}
 
 
@@ -203,11 +214,16 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         if key == "languages":
             values[key] = language_map(value_node, shown)
             continue
+        if key == "print":
+            values[key] = read_print_settings(value_node, shown)
+            continue
         if key == "chapters":
             values[key], values["chapter_spans"] = chapter_list(value_node, shown)
             continue
         if key == "language":
             values["language_span"] = span
+        if key == "page_size":
+            values["page_size_span"] = span
         values[key] = _convert(key, plain(value_node), span)
         if key == "csl":
             csl_span = span

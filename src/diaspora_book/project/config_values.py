@@ -21,7 +21,7 @@ from diaspora_book.plumbing.yamlfile import MappingNode, Node, ScalarNode, Seque
 TAG_HINT = "use a BCP 47 tag such as 'en', 'ru', 'kk', 'ug' or 'zh-Hans'"
 # Longest text a value may have, in characters: a title longer than a paragraph is a
 # mistake (a pasted file), and pandoc takes these values on its command line.
-MAX_LENGTH = {"rights": 10_000}
+MAX_LENGTH = {"rights": 10_000, "description": 10_000}
 DEFAULT_MAX_LENGTH = 1_000
 # W3C date formats EPUB's dc:date accepts: a year, a month, a day (ISO 8601).
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

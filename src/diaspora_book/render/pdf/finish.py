@@ -23,6 +23,7 @@ from diaspora_book.plumbing.errors import ToolError
 from diaspora_book.project.config import build_time, timestamp
 from diaspora_book.render.pdf.page_setup import BLEED_MM
 from diaspora_book.render.pdf.structure import mark_furniture_as_artifacts
+from diaspora_book.render.print_shop.interior import ShopPrint, finish_for_shop
 
 POINTS_PER_MM = 72 / 25.4
 
@@ -41,25 +42,37 @@ class PdfInfo:
         return cls(description, timestamp(build_time()), f"diaspora-book {__version__}")
 
 
-def finish_pdf(path: Path, info: PdfInfo, press: bool = False) -> None:
+def finish_pdf(
+    path: Path, info: PdfInfo, press: bool = False, shop: ShopPrint | None = None
+) -> int:
     """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes;
-    a right-to-left book gets `/ViewerPreferences /Direction /R2L`."""
+    a right-to-left book gets `/ViewerPreferences /Direction /R2L`.
+
+    For a print `shop`, make the file its interior (`print_shop.interior`); return
+    the blank pages it added at the end (0 otherwise).
+    """
+    added = 0
+    options: dict = {"object_stream_mode": pikepdf.ObjectStreamMode.generate}
     try:
         with pikepdf.open(path) as pdf:
             mark_furniture_as_artifacts(pdf)
-            _write_xmp(pdf, info)
+            # PDF/UA-1 is a profile of PDF 1.7; a PDF/X-1a file is PDF 1.4: no claim there.
+            _write_xmp(pdf, info, accessible=shop is None or not shop.shop.pdfx)
             if info.book.direction == "rtl":  # viewers then show spreads right to left
                 preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
                 preferences.Direction = pikepdf.Name.R2L
                 pdf.Root.ViewerPreferences = preferences
             if press:
                 _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
-            data = pdf_bytes(
-                pdf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
-            )
+            if shop is not None:
+                added = finish_for_shop(pdf, shop, info.book.direction == "rtl")
+                if shop.shop.pdfx:  # PDF/X-1a is PDF 1.4: no object streams
+                    options = {"force_version": "1.4"}
+            data = pdf_bytes(pdf, deterministic_id=True, **options)
     except pikepdf.PdfError as exc:
         raise ToolError(f"cannot finish {path.name}: {exc}") from None
     path.write_bytes(data)
+    return added
 
 
 def pdf_bytes(pdf: pikepdf.Pdf, **options) -> bytes:
@@ -74,7 +87,7 @@ def pdf_bytes(pdf: pikepdf.Pdf, **options) -> bytes:
     return buffer.getvalue()
 
 
-def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
+def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo, accessible: bool = True) -> None:
     """Describe the book in XMP, which catalogues and archives read (the Info dict is legacy)."""
     book = info.book
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
@@ -96,7 +109,8 @@ def _write_xmp(pdf: pikepdf.Pdf, info: PdfInfo) -> None:
         xmp["pdf:Producer"] = str(pdf.docinfo.get("/Producer", ""))
         # PDF/UA-1 (ISO 14289-1): the claim a reader's software looks for. What backs
         # it, and what no available checker covers, is in the README.
-        xmp["pdfuaid:part"] = "1"
+        if accessible:
+            xmp["pdfuaid:part"] = "1"
 
 
 def _set_bleed_boxes(pdf: pikepdf.Pdf, bleed: float) -> None:

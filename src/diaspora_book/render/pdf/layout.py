@@ -24,6 +24,9 @@ from diaspora_book.project.stylesheets import package_styles_dir, stylesheets
 from diaspora_book.render.pdf.finish import PdfInfo
 from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
 from diaspora_book.render.pdf.page_setup import page_css
+from diaspora_book.render.print_shop.interior import ShopPrint
+
+CMYK_PROFILE = "print-cmyk.icc"  # in the package's styles: see README, "For a print-on-demand shop"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class PrintJob:
     # (the Glossary and Index give each page number once); None: one layout.
     relayout: Callable[[dict[str, int]], Manuscript] | None = None
     press: bool = False  # 3 mm bleed and crop marks for a print shop
+    shop: ShopPrint | None = None  # a print-on-demand shop's interior instead (KDP, ...)
     jobs: int = 1  # parts of the book laid out at once (1: the whole book in this process)
     # Where the layouts of the book's parts are kept for the next build (None: nowhere),
     # and whether those kept by earlier builds may be used (False: --no-cache).
@@ -51,6 +55,7 @@ class PrintSetup:
     fmt: str  # "pdf" (the book) or "handout": picks the stylesheet layers
     info: PdfInfo  # what the PDF says about itself
     press: bool = False  # 3 mm bleed and crop marks for a print shop
+    shop: ShopPrint | None = None  # a print-on-demand shop's interior (bleed, margins, colour)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,9 @@ class Session:
     setup: PrintSetup
     fetcher: Any
     warnings: list[str] = field(default_factory=list)
+    # The stylesheets' @color-profile rules (a print shop's CMYK output intent), which
+    # WeasyPrint collects while parsing them and needs again to lay the document out.
+    color_profiles: dict = field(default_factory=dict)
 
     def stylesheets(self, rewrite: Callable[[str], str] | None = None) -> list:
         """Return WeasyPrint's stylesheets (`stylesheet_texts`), parsed.
@@ -99,19 +107,24 @@ class Session:
         weasyprint = weasyprint_module()
         return [
             weasyprint.CSS(
-                string=rewrite(text) if rewrite else text, base_url=base, url_fetcher=self.fetcher
+                string=rewrite(text) if rewrite else text,
+                base_url=base,
+                url_fetcher=self.fetcher,
+                color_profiles=self.color_profiles,
             )
             for text, base in stylesheet_texts(self.setup)
         ]
 
     def render(self, html: str, css: list):
         """Lay `html` out into pages; return WeasyPrint's Document."""
+        shop = self.setup.shop
+        options = {"output_intent": "srgb"} if shop and shop.shop.srgb_intent else {}
         return (
             weasyprint_module()
             .HTML(
                 string=html, base_url=str(self.setup.project.root) + "/", url_fetcher=self.fetcher
             )
-            .render(stylesheets=css)
+            .render(stylesheets=css, color_profiles=self.color_profiles, **options)
         )
 
     def write(self, document, path) -> bool:
@@ -122,7 +135,14 @@ class Session:
         """
         info = self.setup.info
         describe_document(document.metadata, info)
-        options = {"pdf_tags": True, "pdf_identifier": info.book.identifier.encode()}
+        options: dict[str, Any] = {
+            "pdf_tags": True,
+            "pdf_identifier": info.book.identifier.encode(),
+        }
+        if self.setup.shop is not None and self.setup.shop.shop.pdfx:
+            options["pdf_variant"] = "pdf/x-1a"  # IngramSpark's "default PDF/X-1a:2001 setting"
+        if self.setup.shop is not None and self.setup.shop.shop.srgb_intent:
+            options["output_intent"] = "srgb"  # Lulu: "our printers use sRGB"
         try:
             with tagged_structure() as tagged, cached_page_references():
                 document.write_pdf(path, **options)
@@ -144,7 +164,11 @@ def stylesheet_texts(setup: PrintSetup) -> list[tuple[str, str | None]]:
     then the packaged and the project's stylesheets.
     """
     config = setup.project.config
-    texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
+    if setup.shop is not None:
+        profile = (package_styles_dir() / CMYK_PROFILE).as_uri()
+        texts = [setup.shop.page_css(config), setup.shop.colour_css(profile), font_css()]
+    else:
+        texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
     if setup.fmt == "handout":
         texts.append(handout_css(book_labels(config)))
     layers: list[tuple[str, str | None]] = [(text, None) for text in texts]

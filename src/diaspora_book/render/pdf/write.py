@@ -13,7 +13,7 @@ the Info dictionary and in XMP, and has bookmarks that follow the headings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from diaspora_book.model import Pagination
@@ -32,6 +32,7 @@ class PrintLayout:
 
     pagination: Pagination
     parts: int = 1  # 1: the whole book in one process; else front, runs of chapters, back
+    blank_pages: int = 0  # added at the end for a print shop (its minimum, an even count)
 
 
 def write_pdf(
@@ -40,9 +41,21 @@ def write_pdf(
     """Lay out `job` and write it, tagged and finished, to `target`.
 
     `target` is replaced only by a complete, finished PDF (`outputs.replacing`).
+    For a print shop whose inside margin grows with the page count, the book is laid
+    out again when it came out longer than the margin it was laid out with allows.
     """
     with replacing(target) as scratch:
-        return _print(job, scratch, diagnostics, progress)
+        while True:
+            layout = _print(job, scratch, diagnostics, progress)
+            shop = job.shop
+            pages = layout.pagination.page_count
+            if shop is None or shop.inside_margin_mm(pages) <= shop.inside_margin_mm(shop.pages):
+                return layout
+            progress.note(
+                f"print edition: laid out again with the {shop.shop.name} inside margin "
+                f"for {pages} pages ({shop.inside_margin_mm(pages):g} mm)"
+            )
+            job = replace(job, shop=replace(shop, pages=pages))
 
 
 def paginate(job: PrintJob, diagnostics: Diagnostics, progress: Progress = SILENT) -> PrintLayout:
@@ -54,7 +67,11 @@ def _print(
     job: PrintJob, target: Path | None, diagnostics: Diagnostics, progress: Progress
 ) -> PrintLayout:
     setup = PrintSetup(
-        job.project, job.manuscript.format, PdfInfo.of(job.manuscript.description), job.press
+        job.project,
+        job.manuscript.format,
+        PdfInfo.of(job.manuscript.description),
+        job.press,
+        job.shop,
     )
     html = to_html(job.manuscript)
     reason = split_reason(job)
@@ -64,21 +81,23 @@ def _print(
         except CannotSplit as exc:
             progress.note(f"print edition: laid out in one process, because {exc}")
         else:
+            blank = 0
             if target is not None:
-                finish_pdf(target, setup.info, press=job.press)
+                blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
             if parts.reused:
                 progress.detail(
                     f"print edition: {parts.reused} of {parts.parts} parts kept from the last build"
                 )
             parts.notes.report(diagnostics)
-            return PrintLayout(parts.pagination, parts.parts)
+            return PrintLayout(parts.pagination, parts.parts, blank)
     else:
         progress.detail(f"print edition: laid out in one process ({reason})")
     pagination, notes = _whole(job, setup, html, target)
+    blank = 0
     if target is not None:
-        finish_pdf(target, setup.info, press=job.press)
+        blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
     notes.report(diagnostics)
-    return PrintLayout(pagination)
+    return PrintLayout(pagination, blank_pages=blank)
 
 
 def _whole(

@@ -52,7 +52,7 @@ class PartCache:
         layers = [text for text, _ in stylesheet_texts(setup)]
         key = digest(
             setup.fmt,
-            str(setup.press),
+            str(setup.press) + (f"|{setup.shop!r}" if setup.shop else ""),
             repr(info.book),  # not `info.created`: a part's own Info is dropped when joined
             info.generator,
             *layers,
