@@ -38,11 +38,13 @@ from diaspora_book.plumbing.processes import adopting_orphans, stop_descendants
 from diaspora_book.plumbing.progress import Level, Progress, for_terminal
 from diaspora_book.plumbing.shard import Shard, estimated_pages, read_catalogue, share
 from diaspora_book.plumbing.strict_text import display_path
+from diaspora_book.plumbing.summary import UNKNOWN_TEMPLATE, summarised
 from diaspora_book.project.config import load_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in this tool
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+_VERBOSE = False  # --verbose: every diagnostic, none grouped
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -244,6 +246,8 @@ def _kept(args: argparse.Namespace, project_dir: Path) -> str:
 
 
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
+    global _VERBOSE
+    _VERBOSE = _level(args) == "verbose"
     project = load_project(project_dir)
     progress = for_terminal(_level(args))
     if args.command == "build" and (args.catalogue or args.shard):
@@ -294,8 +298,8 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             }
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
-            _print_diagnostics(diagnostics)
-        return EXIT_CONTENT if diagnostics else EXIT_OK
+            _print_diagnostics(diagnostics, frozenset({UNKNOWN_TEMPLATE}))
+        return EXIT_CONTENT if diagnostics.errors or diagnostics.warnings else EXIT_OK
     if args.command in ("glossary", "index"):
         return _suggest(project, args.command)
     raise AssertionError(f"unhandled command {args.command}")  # argparse allows no other
@@ -387,6 +391,9 @@ def _handouts(project, args: argparse.Namespace, progress: Progress) -> int:
     return EXIT_OK
 
 
-def _print_diagnostics(diagnostics) -> None:
-    for diagnostic in diagnostics:
+def _print_diagnostics(diagnostics, keep: frozenset[str] = frozenset()) -> None:
+    """Print the diagnostics, long lists of one kind as one line each (`plumbing/summary.py`),
+    all of them with --verbose."""
+    shown = diagnostics if _VERBOSE else summarised(diagnostics, keep)
+    for diagnostic in shown:
         print(diagnostic, file=sys.stderr)
