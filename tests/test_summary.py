@@ -42,8 +42,30 @@ def test_each_kind_is_one_line_per_article_or_per_book(project_factory, capsys):
         "{{foo}}, {{bar}}, {{baz}} (map them in book.yml 'templates:' (drop, text or a "
         "format); 'diaspora-book check' lists each with its uses) [unknown-template]"
     ]
-    # 2 per article, 1 per book, and the licence's request to name each article's source
-    assert len([line for line in err if "warning" in line]) == 7
+    sources = [line for line in err if "[unknown-source]" in line]
+    assert sources == [
+        "articles/A.wiki:1: warning: the sources of 2 articles are unknown; their licence "
+        "requires naming each and its contributors: A.wiki, B.wiki (add each under 'sources:' "
+        "in book.yml: NAME.wiki: title, url, revision, date, contributors) [unknown-source]"
+    ]
+    assert len([line for line in err if "warning" in line]) == 6  # 2 per article, 2 per book
+
+
+def test_damaged_text_is_one_line_per_rule_and_article_in_build_and_each_place_in_check(
+    project_factory, capsys
+):
+    root = project_factory({"A.wiki": "One, , two.\n\nThree () four.\n\nFive, , six ( )."})
+    assert main(["--project", str(root), "convert"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "articles/A.wiki:1:4: warning: 2 places look like a removed template: line 1, line 5 "
+        "(read them with --verbose; fix the article, or accept the rule for this file in "
+        "book.yml 'accept:') [removed-template]"
+    ) in err
+    assert err.count("[empty-parentheses]") == 1
+    assert main(["--project", str(root), "check"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[removed-template]") == 2 and err.count("[empty-parentheses]") == 2
 
 
 def test_verbose_and_json_list_every_warning_and_check_every_template(project_factory, capsys):

@@ -38,7 +38,7 @@ from diaspora_book.plumbing.processes import adopting_orphans, stop_descendants
 from diaspora_book.plumbing.progress import Level, Progress, for_terminal
 from diaspora_book.plumbing.shard import Shard, estimated_pages, read_catalogue, share
 from diaspora_book.plumbing.strict_text import display_path
-from diaspora_book.plumbing.summary import UNKNOWN_TEMPLATE, summarised
+from diaspora_book.plumbing.summary import CHECK_KEEPS, summarised
 from diaspora_book.project.config import load_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -298,7 +298,7 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             }
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
-            _print_diagnostics(diagnostics, frozenset({UNKNOWN_TEMPLATE}))
+            _print_diagnostics(diagnostics, CHECK_KEEPS)
         return EXIT_CONTENT if diagnostics.errors or diagnostics.warnings else EXIT_OK
     if args.command in ("glossary", "index"):
         return _suggest(project, args.command)

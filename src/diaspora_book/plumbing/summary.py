@@ -3,7 +3,8 @@
 A real article gives dozens of glossary candidates, missing images and templates the
 tool does not interpret; one line per occurrence buries the warning that matters.
 Printed (not `--verbose`), each kind becomes one line per article (glossary
-candidates, missing images) or per book (unknown templates), naming what to do.
+candidates, missing images, each damaged-text lint) or per book (unknown templates,
+articles without a named source), naming what to do.
 The diagnostics themselves stay whole: `--verbose` and `check --format json` give
 every one, and book.yml `accept:` is applied to them before they are grouped.
 """
@@ -18,6 +19,14 @@ from diaspora_book.plumbing.errors import Diagnostic, Diagnostics
 GLOSSARY_CANDIDATE = "glossary-candidate"
 MISSING_MEDIA = "missing-media"
 UNKNOWN_TEMPLATE = "unknown-template"
+UNKNOWN_SOURCE = "unknown-source"
+# The damaged-text lints (project/lint_rules.py): each place stays listed with --verbose.
+_LINTS = {
+    "removed-template": "places look like a removed template",
+    "template-parameter": "places look like a leftover template parameter",
+    "empty-parentheses": "empty parentheses look like a removed template",
+    "wiki-markup": "places look like unconverted wiki markup",
+}
 _SHOWN = 5  # names listed in a grouped line before "and N more"
 
 
@@ -75,11 +84,43 @@ def _templates(found: list[Diagnostic]) -> Diagnostic:
     )
 
 
+def _sources(found: list[Diagnostic]) -> Diagnostic:
+    files = [d.span.path.rsplit("/", 1)[-1] if d.span else "" for d in found]
+    return Diagnostic(
+        "warning",
+        found[0].span,
+        f"the sources of {len(files)} articles are unknown; their licence requires naming "
+        f"each and its contributors: {_names(files)}",
+        "add each under 'sources:' in book.yml: NAME.wiki: title, url, revision, date, "
+        "contributors",
+        UNKNOWN_SOURCE,
+    )
+
+
+def _lint(found: list[Diagnostic]) -> Diagnostic:
+    places = [f"line {d.span.line}" for d in found if d.span is not None]
+    code = found[0].code
+    return Diagnostic(
+        "warning",
+        found[0].span,
+        f"{len(found)} {_LINTS[code]}: {_names(places)}",
+        "read them with --verbose; fix the article, or accept the rule for this file "
+        "in book.yml 'accept:'",
+        code,
+    )
+
+
 _GROUPS = {
     GLOSSARY_CANDIDATE: _Group(GLOSSARY_CANDIDATE, False, _glossary),
     MISSING_MEDIA: _Group(MISSING_MEDIA, False, _media),
     UNKNOWN_TEMPLATE: _Group(UNKNOWN_TEMPLATE, True, _templates),
+    UNKNOWN_SOURCE: _Group(UNKNOWN_SOURCE, True, _sources),
+    **{code: _Group(code, False, _lint) for code in _LINTS},
 }
+
+
+# What `check` (the precise tool) still lists one by one: each template, each damaged place.
+CHECK_KEEPS = frozenset({UNKNOWN_TEMPLATE, *_LINTS})
 
 
 def summarised(diagnostics: Diagnostics, keep: frozenset[str] = frozenset()) -> Diagnostics:
