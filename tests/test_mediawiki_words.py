@@ -169,13 +169,15 @@ def test_a_link_trail_after_nowiki_reads_as_mediawiki_shows_it():
 def test_gallery_lines_with_local_or_no_namespace_and_options():
     text = (
         "<gallery>\nDosya:A.jpg|küçükresim|Birinci\nB.png|İkinci\nFile:C.svg\n"
-        "Kategori:Not an image|X\nResim:D_x.jpg|alt=Alt|Dördüncü\n</gallery>"
+        "Kategori:Not an image|X\nResim:D_x.jpg|alt=Alt|Dördüncü\nE.jpg|Bir [[Berlin|şehir]] resmi\n"
+        "</gallery>"
     )
     assert figures(text, "tr") == [
         ("A.jpg", "Birinci"),
         ("B.png", "İkinci"),
         ("C.svg", ""),
         ("D x.jpg", "Dördüncü"),
+        ("E.jpg", "Bir şehir resmi"),
     ]
 
 
@@ -254,3 +256,15 @@ def test_a_book_of_an_export_with_a_category_page_notes_it_and_builds_one_chapte
     chapters = sorted(p.name for p in (root / "chapters").iterdir())
     assert chapters == ["01-berlin.md"]
     assert "Kategori" not in (root / "chapters" / "01-berlin.md").read_text(encoding="utf-8")
+
+
+def test_an_infoboxs_file_names_and_sizes_are_not_facts():
+    article, _ = read(
+        "{{Infobox settlement|name=Berlin|image_skyline=Berlin Montage 4.jpg|image_size=280px"
+        "|image_flag=Dosya:Flag_of_Berlin.svg|flag_size=130 px|population=3,6 milyon}}\nText.",
+        "tr",
+    )
+    assert [(f.key, f.value) for f in article.infobox.facts] == [
+        ("Name", "Berlin"),
+        ("Population", "3,6 milyon"),
+    ]

@@ -24,7 +24,7 @@ from diaspora_book.read.mediawiki.export import (
     skipped_pages,
 )
 from diaspora_book.read.mediawiki.source import Locator
-from diaspora_book.read.mediawiki.wiki_words import is_redirect_page
+from diaspora_book.read.mediawiki.wiki_words import SiteInfo, is_redirect_page
 from diaspora_book.read.mediawiki.wikitext import read_wikitext, wiki_title
 from diaspora_book.read.plain_text import parse_text
 
@@ -102,7 +102,7 @@ def parse_source(
         config.templates,
         (found.title, found.revision),
         config.language,
-        read_siteinfo(text, source.shown),
+        _siteinfo(text, source.shown),
     )
     return article, diagnostics
 
@@ -110,6 +110,11 @@ def parse_source(
 @functools.lru_cache(maxsize=8)
 def _pages(text: str, shown: str) -> tuple[ExportPage, ...]:
     return tuple(read_export(text, shown))
+
+
+@functools.lru_cache(maxsize=8)
+def _siteinfo(text: str, shown: str) -> SiteInfo:
+    return read_siteinfo(text, shown)
 
 
 @functools.lru_cache(maxsize=8)

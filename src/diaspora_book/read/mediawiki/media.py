@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Text, Wikilink
+from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.model import Figure
 from diaspora_book.read.mediawiki.context import ReadContext
@@ -21,10 +22,13 @@ from diaspora_book.read.mediawiki.wiki_words import FILE, MEDIA, WikiWords
 
 def _segments(node: Wikilink) -> list[str]:
     """Split a file link's text at its own pipes (not those of links inside it)."""
+    return _parts(node.text) if node.text is not None else []
+
+
+def _parts(code: Wikicode) -> list[str]:
+    """Split wikitext at its own pipes (not those of links or templates inside it)."""
     parts = [""]
-    if node.text is None:
-        return []
-    for child in node.text.nodes:
+    for child in code.nodes:
         if isinstance(child, Text):
             pieces = child.value.split("|")
             parts[-1] += pieces[0]
@@ -85,7 +89,9 @@ def read_gallery(node: Tag, inner: int, context: ReadContext) -> list[Figure]:
         if shown is None:
             continue
         text = paragraph(
-            mwparserfromhell.parse(caption_part(caption.split("|"), context.words)),
+            mwparserfromhell.parse(
+                caption_part(_parts(mwparserfromhell.parse(caption)), context.words)
+            ),
             here,
             context,
             "caption",

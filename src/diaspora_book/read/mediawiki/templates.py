@@ -239,7 +239,12 @@ def _infobox(template: Template, at: int, context: ReadContext) -> None:
         read_inline(param.value, offset, context, out)
         value, runs = out.result()
         key = " ".join(str(param.name).replace("_", " ").split()) if param.showkey else ""
-        if value and key.lower() not in ("image", "image caption", "caption", "alt", "map"):
+        furniture = context.words.is_furniture(value)  # a file name, a `280px` size
+        if (
+            value
+            and not furniture
+            and key.lower() not in ("image", "image caption", "caption", "alt", "map")
+        ):
             span = out.span(context.locator, offset)
             facts.append(Fact(key[:1].upper() + key[1:], value, span, runs))
     context.infobox = (caption.strip(), facts, context.span(at))

@@ -47,6 +47,11 @@ _SWITCHES = (
 )
 # A width option's value: `300`, `300x200`, `x200` (then `px` or its local form).
 _WIDTH = re.compile(r"^\s*\d*(x\d*)?\s*$")
+# A value that is nothing but a media file's name (`Flag_of_Berlin.svg`, `Skyline 2.jpg`).
+_FILE_VALUE = re.compile(
+    r"^[^\n|\[\]{}<>]{1,240}\.(jpe?g|png|svg|gif|tiff?|webp|xcf|pdf|djvu|og[gva]|webm|mp3|wav|mid)$",
+    re.IGNORECASE,
+)
 
 
 def fold(name: str) -> str:
@@ -142,6 +147,15 @@ class WikiWords:
                     continue
                 return option
         return None
+
+    def is_furniture(self, value: str) -> bool:
+        """Whether a template's value is only a file (`Dosya:X.jpg`, `X.svg`) or a width
+        (`280px`): what the wiki draws, never words a reader reads."""
+        text = " ".join(value.split())
+        head, sep, _ = text.partition(":")
+        if sep and self.namespace(head) in (FILE, MEDIA):
+            return True
+        return bool(_FILE_VALUE.match(text)) or self.image_option(text) == "img_width"
 
     def is_redirect(self, text: str) -> bool:
         """Whether a page's text is a redirect (`#REDIRECT [[X]]`, `#YÖNLENDİRME [[X]]`)."""
