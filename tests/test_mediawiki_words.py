@@ -157,6 +157,18 @@ def test_behaviour_switches_do_not_print():
     assert paragraphs("Text __NOTOC_ here.") == ["Text __NOTOC_ here."]  # not a switch
 
 
+def test_sort_keys_and_shown_titles_in_local_words_are_silent():
+    for language, text in (
+        ("tr", "{{VARSAYILANSIRALA:Berlin}}"),
+        ("ru", "{{СОРТИРОВКА_ПО_УМОЛЧАНИЮ:Берлин}}"),
+        ("ja", "{{デフォルトソート:べるりん}}"),
+        ("en", "{{DEFAULTSORT:Berlin}}{{DISPLAYTITLE:''Berlin''}}"),
+    ):
+        article, found = read(f"Text.{text}", language)
+        assert [b.text for b in article.blocks] == ["Text."]
+        assert [str(d) for d in found] == []
+
+
 def test_a_link_trail_after_nowiki_reads_as_mediawiki_shows_it():
     """`[[Help]]<nowiki/>ers` is "Helpers" on the wiki: the link is "Help", the words touch."""
     article, _ = read("The [[Help]]<nowiki/>ers came.")

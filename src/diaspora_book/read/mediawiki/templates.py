@@ -103,6 +103,8 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
         note(body, param_text(template, "name"), at, context, out)
         return
+    if context.words.is_page_setting(str(template.name)):
+        return  # {{DEFAULTSORT:…}} in the wiki's words: the page's sort key
     citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
     if citation is not None or is_reference_furniture(name):

@@ -123,6 +123,8 @@ class WikiWords:
     image_options: tuple[tuple[str, tuple[_Word, ...]], ...]  # (img_* id, its synonyms)
     redirects: tuple[str, ...]  # folded `#REDIRECT` words
     switches: tuple[_Word, ...]  # `__NOTOC__` and the like
+    # `{{DEFAULTSORT:…}}`, `{{DISPLAYTITLE:…}}` in every form (folded, without the colon)
+    page_settings: frozenset[str] = frozenset()
 
     def namespace(self, prefix: str) -> int | None:
         """Return the id of the namespace `prefix` names (before a `:`), or None."""
@@ -156,6 +158,12 @@ class WikiWords:
         if sep and self.namespace(head) in (FILE, MEDIA):
             return True
         return bool(_FILE_VALUE.match(text)) or self.image_option(text) == "img_width"
+
+    def is_page_setting(self, template: str) -> bool:
+        """Whether `{{template}}` sets the page's sort key or shown title (`{{DEFAULTSORT:X}}`,
+        `{{СОРТИРОВКА_ПО_УМОЛЧАНИЮ:X}}`, `{{デフォルトソート:X}}`): nothing a reader sees."""
+        head, sep, _ = template.partition(":")
+        return bool(sep) and fold(head) in self.page_settings
 
     def is_redirect(self, text: str) -> bool:
         """Whether a page's text is a redirect (`#REDIRECT [[X]]`, `#YÖNLENDİRME [[X]]`)."""
@@ -205,6 +213,7 @@ def _merged(wikis: tuple[str, ...], site_namespaces: tuple[tuple[int, str], ...]
     options: dict[str, list[_Word]] = {}
     redirects: list[str] = []
     switches: list[_Word] = []
+    settings: set[str] = set()
     for wiki in wikis:
         entry = languages[wiki]
         for space, names in entry["namespaces"].items():
@@ -217,6 +226,8 @@ def _merged(wikis: tuple[str, ...], site_namespaces: tuple[tuple[int, str], ...]
         for option in sorted(k for k in magic if k.startswith("img_")):
             options.setdefault(option, []).extend(_words(magic[option], case[option]))
         redirects.extend(fold(word) for word in magic.get("redirect", ()))
+        for setting in ("defaultsort", "displaytitle"):
+            settings.update(fold(word.removesuffix(":")) for word in magic.get(setting, ()))
         for switch in _SWITCHES:
             switches.extend(_words(magic.get(switch, []), case.get(switch, False)))
     for space, name in site_namespaces:
@@ -232,6 +243,7 @@ def _merged(wikis: tuple[str, ...], site_namespaces: tuple[tuple[int, str], ...]
         ordered,
         tuple(sorted(set(redirects), key=len, reverse=True)),
         tuple(dict.fromkeys(switches)),
+        frozenset(settings),
     )
 
 
