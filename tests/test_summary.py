@@ -92,3 +92,17 @@ def test_a_group_of_one_prints_as_it_is_and_errors_are_never_grouped():
     found.error(SourceSpan("a.wiki", 4), "broken")
     found.error(SourceSpan("a.wiki", 5), "broken too")
     assert [str(d) for d in summarised(found)] == [str(d) for d in found]
+
+
+def test_the_same_warning_again_in_one_article_is_one_line_with_its_places():
+    found = Diagnostics()
+    for line in (3, 9, 12):
+        found.warn(SourceSpan("a.wiki", line, 4), "this <ref> holds no text; it is dropped")
+    found.warn(SourceSpan("b.wiki", 2), "this <ref> holds no text; it is dropped")
+    found.warn(SourceSpan("a.wiki", 5), '<ref name="x" /> is never defined')
+    assert [str(d) for d in summarised(found)] == [
+        "a.wiki:3:4: warning: this <ref> holds no text; it is dropped (3 places: line 3, "
+        "line 9, line 12) (--verbose lists each)",
+        "b.wiki:2: warning: this <ref> holds no text; it is dropped",
+        'a.wiki:5: warning: <ref name="x" /> is never defined',
+    ]

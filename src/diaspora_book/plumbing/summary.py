@@ -4,7 +4,8 @@ A real article gives dozens of glossary candidates, missing images and templates
 tool does not interpret; one line per occurrence buries the warning that matters.
 Printed (not `--verbose`), each kind becomes one line per article (glossary
 candidates, missing images, each damaged-text lint) or per book (unknown templates,
-articles without a named source), naming what to do.
+articles without a named source), naming what to do; any other warning repeated
+word for word in one article is one line with its places.
 The diagnostics themselves stay whole: `--verbose` and `check --format json` give
 every one, and book.yml `accept:` is applied to them before they are grouped.
 """
@@ -12,7 +13,7 @@ every one, and book.yml `accept:` is applied to them before they are grouped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from diaspora_book.plumbing.errors import Diagnostic, Diagnostics
 
@@ -129,15 +130,18 @@ def summarised(diagnostics: Diagnostics, keep: frozenset[str] = frozenset()) -> 
     A kind in `keep` stays a full list (`check` lists every unknown template); a group of
     one is printed as it is.
     """
-    groups: dict[tuple[str, str], list[Diagnostic]] = {}
-    order: list[Diagnostic | tuple[str, str]] = []
+    groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    order: list[Diagnostic | tuple[str, str, str]] = []
     for diagnostic in diagnostics:
         group = _GROUPS.get(diagnostic.code)
-        if group is None or group.code in keep or diagnostic.severity != "warning":
+        if diagnostic.severity != "warning" or diagnostic.code in keep:
             order.append(diagnostic)
             continue
-        path = "" if group.per_book or diagnostic.span is None else diagnostic.span.path
-        key = (group.code, path)
+        path = diagnostic.span.path if diagnostic.span else ""
+        if group is None:  # the same message again in one article: one line with its places
+            key = ("", path, str(replace(diagnostic, span=None)))
+        else:
+            key = (group.code, "" if group.per_book else path, "")
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -148,5 +152,14 @@ def summarised(diagnostics: Diagnostics, keep: frozenset[str] = frozenset()) -> 
             result.items.append(item)
             continue
         found = groups[item]
-        result.items.append(found[0] if len(found) == 1 else _GROUPS[item[0]].line(found))
+        line = _GROUPS[item[0]].line if item[0] else _repeated
+        result.items.append(found[0] if len(found) == 1 else line(found))
     return result
+
+
+def _repeated(found: list[Diagnostic]) -> Diagnostic:
+    first = found[0]
+    places = [f"line {d.span.line}" for d in found if d.span is not None]
+    hint = f"{first.hint}; --verbose lists each" if first.hint else "--verbose lists each"
+    message = f"{first.message} ({len(found)} places: {_names(places)})"
+    return replace(first, message=message, hint=hint)
