@@ -32,7 +32,7 @@ def test_each_kind_is_one_line_per_article_or_per_book(project_factory, capsys):
         "review; --verbose lists each) [glossary-candidate]",
     ]
     assert [line for line in err if line.startswith("articles/A.wiki") and "[m" in line] == [
-        "articles/A.wiki:3: warning: 3 images are not in media/: One.jpg, Two.jpg, Three.png; "
+        "articles/A.wiki:3: warning: 3 images are not in media/: 'One.jpg', 'Two.jpg', 'Three.png'; "
         "their captions are printed as text (add them to media/ to show the figures; "
         "--verbose lists where each is) [missing-media]",
     ]

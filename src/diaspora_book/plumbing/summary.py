@@ -62,7 +62,7 @@ def _glossary(found: list[Diagnostic]) -> Diagnostic:
 
 
 def _media(found: list[Diagnostic]) -> Diagnostic:
-    files = list(dict.fromkeys(_quoted(d.message) for d in found))
+    files = list(dict.fromkeys(f"'{_quoted(d.message)}'" for d in found))  # names hold commas
     return Diagnostic(
         "warning",
         found[0].span,
