@@ -150,6 +150,11 @@ def test_leading_colon_file_and_category_links_print_words_never_a_file_name():
     assert paragraphs(text, "de") == ["See Rivers, the map and ."]
 
 
+def test_the_pipe_trick_drops_a_namespace_or_interwiki_prefix_only():
+    text = "A [[wikt:word|]] B [[Yardım:İçindekiler|]] C [[Star Wars: Episode IV|]] D [[Paris (France)|]]."
+    assert paragraphs(text, "tr") == ["A word B İçindekiler C Star Wars: Episode IV D Paris."]
+
+
 def test_behaviour_switches_do_not_print():
     text = "__ОБЯЗАТЕЛЬНОЕ_ОГЛАВЛЕНИЕ__\nТекст __БЕЗ_ОГЛАВЛЕНИЯ__ статьи.__NOTOC__ __notoc__"
     assert paragraphs(text, "ru") == ["Текст статьи."]

@@ -292,7 +292,10 @@ def _wikilink(node: Wikilink, at: int, context: ReadContext, out: RunText) -> No
     if labelled and node.text is not None:
         read_inline(node.text, child_offset(str(node), at, str(node.text), 2), context, out)
     elif node.text is not None:  # the pipe trick: [[Help:Contents|]] shows "Contents"
-        out.add(re.sub(r"\s*\(.*\)$", "", rest.strip() if space is not None else title))
+        prefixed = space is not None or (
+            sep and (head.islower() or context.words.is_interlanguage(head))
+        )
+        out.add(re.sub(r"\s*\(.*\)$", "", rest.strip() if prefixed else title.lstrip(":")))
     else:
         out.add(title.lstrip(":"))
     target = title.lstrip(":")
