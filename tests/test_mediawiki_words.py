@@ -273,6 +273,9 @@ def test_a_book_of_an_export_with_a_category_page_notes_it_and_builds_one_chapte
     chapters = sorted(p.name for p in (root / "chapters").iterdir())
     assert chapters == ["01-berlin.md"]
     assert "Kategori" not in (root / "chapters" / "01-berlin.md").read_text(encoding="utf-8")
+    assert main(["--project", str(root), "check", "--format", "json"]) == 0  # notes pass
+    report = json.loads(capsys.readouterr().out)
+    assert report["notes"] == 3 and report["errors"] == 0 and report["warnings"] == 0
 
 
 def test_an_infoboxs_file_names_and_sizes_are_not_facts():

@@ -294,6 +294,7 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             summary = {
                 "errors": len(diagnostics.errors),
                 "warnings": len(diagnostics.warnings),
+                "notes": len([d for d in diagnostics if d.severity == "note"]),
                 "diagnostics": [d.to_json() for d in diagnostics],
             }
             print(json.dumps(summary, ensure_ascii=False, indent=2))
