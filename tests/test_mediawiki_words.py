@@ -135,6 +135,12 @@ def test_a_page_of_another_wiki_in_an_english_book_is_read_with_its_words():
     assert paragraphs(text) == ["Metin."]
 
 
+def test_a_gallery_alone_tells_the_wiki():
+    text = "Metin.\n<gallery>\nDosya:A.jpg|küçükresim|Birinci\n</gallery>"
+    assert page_wikis(text, "en") == ("en", "tr")
+    assert figures(text) == [("A.jpg", "Birinci")]
+
+
 def test_english_alone_never_decides():
     """`Dosya:` is no namespace in English: an English page's link to it stays a link."""
     assert wiki_words(()).namespace("Dosya") is None

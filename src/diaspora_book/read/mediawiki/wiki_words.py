@@ -253,18 +253,24 @@ def _option_order(option: str) -> tuple[int, str]:
 
 
 _LINK_PREFIX = re.compile(r"\[\[\s*([^\[\]|:#\n]{1,40}?)\s*:")
+_GALLERY = re.compile(r"<gallery[^>]*>(.*?)</gallery\s*>", re.IGNORECASE | re.DOTALL)
+_LINE_PREFIX = re.compile(r"^\s*([^\[\]|:#\n]{1,40}?)\s*:", re.MULTILINE)
 
 
 def page_wikis(text: str, book_language: str, site_language: str = "") -> tuple[str, ...]:
     """Return the wikis a page is read with: the book's, its export's, those it shows.
 
     A page shows its wiki by the File and Category names it uses (`[[Kategori:`,
-    `[[پرونده:`): the words of every wiki that names one of them locally are added
-    (English's are always there). A shared export's siteinfo may name another wiki
-    than the page's (SOURCES.md of the Berlin exports), so it never decides alone.
+    `[[پرونده:`, a gallery's `Dosya:` lines): the words of every wiki that names one
+    of them locally are added (English's are always there). A shared export's siteinfo
+    may name another wiki than the page's (SOURCES.md of the Berlin exports), so it
+    never decides alone.
     """
     wikis = [w for w in (wiki_of(book_language), wiki_of(site_language)) if w]
-    prefixes = {fold(found) for found in _LINK_PREFIX.findall(text[:2_000_000])}
+    head = text[:2_000_000]
+    prefixes = {fold(found) for found in _LINK_PREFIX.findall(head)}
+    for gallery in _GALLERY.findall(head):  # `Dosya:X.jpg|...` lines
+        prefixes.update(fold(found) for found in _LINE_PREFIX.findall(gallery))
     english = _telling_names(("en",))
     for wiki in known_wikis():
         if wiki not in wikis and (prefixes & (_telling_names((wiki,)) - english)):
