@@ -125,6 +125,7 @@ def test_check_json_report(project_factory, capsys):
     assert json.loads(out) == {
         "errors": 0,
         "warnings": 1,
+        "notes": 0,
         "diagnostics": [
             {
                 "severity": "warning",

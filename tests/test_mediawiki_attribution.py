@@ -157,7 +157,7 @@ def test_check_reports_a_wiki_article_without_a_source_and_a_source_of_no_articl
     assert problems == [
         "articles/notes.wiki:1: warning: the source of this article is unknown; its licence "
         "requires naming it and its contributors (add it under 'sources:' in book.yml: "
-        "notes.wiki: title, url, revision, date, contributors)",
+        "notes.wiki: title, url, revision, date, contributors) [unknown-source]",
         "book.yml:7:5: warning: 'sources:' names 'ghost', which is no article",
     ]
 

@@ -78,7 +78,7 @@ def test_furniture_is_dropped_silently():
         "Body<!-- hidden --> text.\n\n[[Category:Things]]\n{{Authority control}}\n"
         "{{Navbox Ethnic groups}}\n[[de:Seite]]"
     )
-    assert [b.text for b in article.blocks if isinstance(b, Paragraph)] == ["__NOTOC__ Body text."]
+    assert [b.text for b in article.blocks if isinstance(b, Paragraph)] == ["Body text."]
     assert list(found) == []
 
 

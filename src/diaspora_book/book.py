@@ -160,7 +160,7 @@ def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, A
     for path in paths:
         shown = display_path(path, project.root)
         try:
-            found = sources_in(path, shown, read_text(path, shown))
+            found = sources_in(path, shown, read_text(path, shown), diagnostics)
         except BookError as exc:
             diagnostics.error(exc.span, exc.message, exc.hint)
             continue

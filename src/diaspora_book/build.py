@@ -305,7 +305,9 @@ def _stop_if_strict(run: BuildContext, request: BuildRequest) -> None:
 
 def _strict(diagnostics: Diagnostics) -> Diagnostics:
     """Return the diagnostics with every warning promoted to an error (for --strict)."""
-    return Diagnostics([replace(d, severity="error") for d in diagnostics])
+    return Diagnostics(
+        [replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics]
+    )
 
 
 def build_handouts(

@@ -38,12 +38,14 @@ from diaspora_book.plumbing.processes import adopting_orphans, stop_descendants
 from diaspora_book.plumbing.progress import Level, Progress, for_terminal
 from diaspora_book.plumbing.shard import Shard, estimated_pages, read_catalogue, share
 from diaspora_book.plumbing.strict_text import display_path
+from diaspora_book.plumbing.summary import CHECK_KEEPS, summarised
 from diaspora_book.project.config import load_project
 from diaspora_book.project.print_settings import SHOP_NAMES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in this tool
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+_VERBOSE = False  # --verbose: every diagnostic, none grouped
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -293,6 +295,8 @@ def _kept(args: argparse.Namespace, project_dir: Path) -> str:
 
 
 def _run(args: argparse.Namespace, project_dir: Path) -> int:
+    global _VERBOSE
+    _VERBOSE = _level(args) == "verbose"
     if args.command == "fetch":
         problem = _fetch_usage(args, project_dir)
         if problem:
@@ -346,12 +350,13 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
             summary = {
                 "errors": len(diagnostics.errors),
                 "warnings": len(diagnostics.warnings),
+                "notes": len([d for d in diagnostics if d.severity == "note"]),
                 "diagnostics": [d.to_json() for d in diagnostics],
             }
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
-            _print_diagnostics(diagnostics)
-        return EXIT_CONTENT if diagnostics else EXIT_OK
+            _print_diagnostics(diagnostics, CHECK_KEEPS)
+        return EXIT_CONTENT if diagnostics.errors or diagnostics.warnings else EXIT_OK
     if args.command == "fetch":
         return _fetch(project, args, progress)
     if args.command in ("glossary", "index"):
@@ -487,6 +492,9 @@ def _shop(value: str) -> str:
     return value
 
 
-def _print_diagnostics(diagnostics) -> None:
-    for diagnostic in diagnostics:
+def _print_diagnostics(diagnostics, keep: frozenset[str] = frozenset()) -> None:
+    """Print the diagnostics, long lists of one kind as one line each (`plumbing/summary.py`),
+    all of them with --verbose."""
+    shown = diagnostics if _VERBOSE else summarised(diagnostics, keep)
+    for diagnostic in shown:
         print(diagnostic, file=sys.stderr)

@@ -31,6 +31,7 @@ from diaspora_book.languages.csl_locale import GENERATED_DIR, check_csl_locale, 
 from diaspora_book.languages.labels import english_name
 from diaspora_book.model import Article, Chapter, Cite, Mark
 from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.summary import GLOSSARY_CANDIDATE
 from diaspora_book.project.config import Project
 from diaspora_book.project.image_credits import ImageCredit, read_credits
 from diaspora_book.project.licences import Attribution
@@ -214,6 +215,7 @@ def check_annotations(
                 candidate.span,
                 f"'{candidate.term}' {what} but is not in glossary.yml",
                 "run 'diaspora-book glossary suggest' to add it for review",
+                code=GLOSSARY_CANDIDATE,
             )
     check_keys(notes.rules, notes.bibliography, diagnostics)
     _check_rules_match(chapters, notes, diagnostics)

@@ -24,9 +24,9 @@ from diaspora_book.plumbing.outputs import write_text
 
 VERSION = 1  # bump when the layout of cache records changes
 # The package's own files that shape what a build makes (code, templates, styles, Lua
-# filters, the CSL style and locales, message catalogues); anything else (caches,
-# bytecode) does not count.
-FINGERPRINTED = frozenset({".py", ".css", ".j2", ".html", ".lua", ".csl", ".xml", ".yml"})
+# filters, the CSL style and locales, message catalogues, the wikis' own words in
+# read/mediawiki/wiki_words.json); anything else (caches, bytecode) does not count.
+FINGERPRINTED = frozenset({".py", ".css", ".j2", ".html", ".lua", ".csl", ".xml", ".yml", ".json"})
 
 
 def digest(*parts: bytes | str) -> str:

@@ -13,7 +13,8 @@ from typing import Literal
 
 from diaspora_book.model import SourceSpan
 
-Severity = Literal["error", "warning"]
+# A note tells what was done and needs nothing done (a skipped talk page of an export).
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Diagnostics:
 
     def warn(self, span: SourceSpan | None, message: str, hint: str = "", code: str = "") -> None:
         self.items.append(Diagnostic("warning", span, message, hint, code))
+
+    def note(self, span: SourceSpan | None, message: str) -> None:
+        self.items.append(Diagnostic("note", span, message))
 
     def error(self, span: SourceSpan | None, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic("error", span, message, hint))

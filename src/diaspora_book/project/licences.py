@@ -179,6 +179,7 @@ def check_attribution(
                 "and its contributors",
                 f"add it under 'sources:' in book.yml: {_file_name(chapter.source)}.wiki: "
                 "title, url, revision, date, contributors",
+                code="unknown-source",
             )
     for name, attribution in sources.items():
         if name not in used:

@@ -1,7 +1,8 @@
 """The project's articles: which file (and which page of an export) each chapter is.
 
 A `.txt` or `.wiki` file is one article; a MediaWiki export (`.xml`) is one article
-per page, in the file's order. Each gets a slug (from the file name, or from the
+per page, in the file's order (a redirect, or a page that is not an article, is
+skipped with a note naming it). Each gets a slug (from the file name, or from the
 page title for an export) and a title, which cross-references between articles use.
 """
 
@@ -15,8 +16,15 @@ from diaspora_book.model import Article, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.plumbing.slug import slugify
 from diaspora_book.project.config import BookConfig
-from diaspora_book.read.mediawiki.export import ExportPage, read_export, read_redirects
+from diaspora_book.read.mediawiki.export import (
+    ExportPage,
+    read_export,
+    read_redirects,
+    read_siteinfo,
+    skipped_pages,
+)
 from diaspora_book.read.mediawiki.source import Locator
+from diaspora_book.read.mediawiki.wiki_words import SiteInfo, is_redirect_page
 from diaspora_book.read.mediawiki.wikitext import read_wikitext, wiki_title
 from diaspora_book.read.plain_text import parse_text
 
@@ -34,10 +42,18 @@ class ArticleSource:
     redirects: tuple[tuple[str, str], ...] = ()
 
 
-def sources_in(path: Path, shown: str, text: str) -> list[ArticleSource]:
-    """Return the articles in one file (decoded `text`); raise BookError if unreadable."""
+def sources_in(
+    path: Path, shown: str, text: str, diagnostics: Diagnostics | None = None
+) -> list[ArticleSource]:
+    """Return the articles in one file (decoded `text`); raise BookError if unreadable.
+
+    The pages skipped (redirects, talk pages, categories...) are noted in `diagnostics`.
+    """
+    notes = Diagnostics() if diagnostics is None else diagnostics
     if path.suffix == ".xml":
         pages = _pages(text, shown)
+        for where, message in skipped_pages(text, shown):
+            notes.note(where, message)
         if not pages:
             raise BookError(
                 "the export holds no pages (only redirects or none)", SourceSpan(shown, 1)
@@ -51,6 +67,9 @@ def sources_in(path: Path, shown: str, text: str) -> list[ArticleSource]:
         ]
     if path.suffix == ".wiki":
         title = wiki_title(path)
+        if is_redirect_page(text):
+            notes.note(SourceSpan(shown, 1), f"'{title}' is a redirect, not an article; skipped")
+            return []
     else:
         title = _txt_title(text)
     return [ArticleSource(path, shown, slugify(path.stem, fallback="article"), title)]
@@ -83,6 +102,7 @@ def parse_source(
         config.templates,
         (found.title, found.revision),
         config.language,
+        _siteinfo(text, source.shown),
     )
     return article, diagnostics
 
@@ -90,6 +110,11 @@ def parse_source(
 @functools.lru_cache(maxsize=8)
 def _pages(text: str, shown: str) -> tuple[ExportPage, ...]:
     return tuple(read_export(text, shown))
+
+
+@functools.lru_cache(maxsize=8)
+def _siteinfo(text: str, shown: str) -> SiteInfo:
+    return read_siteinfo(text, shown)
 
 
 @functools.lru_cache(maxsize=8)

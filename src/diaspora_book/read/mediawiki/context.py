@@ -10,6 +10,7 @@ from diaspora_book.model import Fact, Figure, SourceSpan
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.read.mediawiki.references import RefState
 from diaspora_book.read.mediawiki.source import Locator
+from diaspora_book.read.mediawiki.wiki_words import WikiWords, wiki_words
 
 # Deeper template/tag nesting than this is hostile or broken input; its content is dropped.
 MAX_DEPTH = 60
@@ -32,6 +33,8 @@ class ReadContext:
     templates: dict[str, str]  # book.yml `templates:`: lowercased name -> drop/text/format
     refs: RefState  # the article's <ref>s and citation templates (references.py)
     language: str = "en"  # the book's (BCP 47): how generated numbers are written
+    # The wiki's own words the page is read with (namespaces, image options...).
+    words: WikiWords = field(default_factory=lambda: wiki_words(()))
     unknown: dict[str, TemplateUse] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)  # found inline, placed after the block
     infobox: tuple[str, list[Fact], SourceSpan] | None = None

@@ -6,7 +6,10 @@ and every revision's contributor is credited (with, in a file `diaspora-book fet
 wrote, every registered contributor the wiki's API lists and its count of anonymous
 ones). The revision-pinned URL is built from `<siteinfo><base>`. Redirect pages are
 not chapters: `read_redirects` gives their titles and targets, so a link to one is a
-cross-reference to its target's chapter.
+cross-reference to its target's chapter. Nor is a page outside the articles'
+namespace (a talk page, a category, a template): `skipped_pages` names each with the
+reason, for a note. The siteinfo's namespace names and wiki (`SiteInfo`) join the
+words the pages are read with (`wiki_words.py`).
 The XML is read without network, DTDs or entity expansion.
 """
 
@@ -19,6 +22,22 @@ from lxml import etree
 
 from diaspora_book.model import Revision, SourceSpan
 from diaspora_book.plumbing.errors import BookError
+from diaspora_book.read.mediawiki.wiki_words import SiteInfo, is_redirect_page, wiki_words
+
+# What a page of each namespace is (odd ids are talk pages), for the note that skips it.
+_NOT_ARTICLES = {
+    -1: "a special page",
+    2: "a user page",
+    4: "a project page",
+    6: "a file description page",
+    8: "an interface message",
+    10: "a template",
+    12: "a help page",
+    14: "a category page",
+    100: "a portal",
+    118: "a draft",
+    828: "a module",
+}
 
 
 @dataclass(frozen=True)
@@ -32,16 +51,76 @@ class ExportPage:
 
 
 def read_export(data: str, shown: str) -> list[ExportPage]:
-    """Return the pages of a Special:Export file (redirects skipped), in file order."""
+    """Return the articles of a Special:Export file, in file order.
+
+    Redirects and pages of other namespaces are left out (`skipped_pages` says why).
+    """
     root = _root(data, shown)
     site = _site(root)
+    info = _siteinfo(root)
     lines = data.split("\n")
     pages = []
     for page in _children(root, "page"):
-        if _first(page, "redirect") is not None:
-            continue
-        pages.append(_page(page, site, lines, shown))
+        if not _not_article(page, info):
+            pages.append(_page(page, site, lines, shown))
     return pages
+
+
+def skipped_pages(data: str, shown: str) -> list[tuple[SourceSpan, str]]:
+    """Return where each page that is not an article is, and a note naming it and why."""
+    root = _root(data, shown)
+    info = _siteinfo(root)
+    notes = []
+    for page in _children(root, "page"):
+        why = _not_article(page, info)
+        if why:
+            title = " ".join(_text(page, "title").split())
+            where = SourceSpan(shown, page.sourceline or 1)
+            notes.append((where, f"page '{title}' is {why}, not an article; skipped"))
+    return notes
+
+
+def read_siteinfo(data: str, shown: str) -> SiteInfo:
+    """Return the wiki an export names (`<dbname>`) and its namespace names."""
+    return _siteinfo(_root(data, shown))
+
+
+def _siteinfo(root) -> SiteInfo:
+    info = _first(root, "siteinfo")
+    if info is None:
+        return SiteInfo()
+    dbname = _text(info, "dbname")
+    language = dbname.removesuffix("wiki") if dbname.endswith("wiki") else ""
+    names = []
+    spaces = _first(info, "namespaces")
+    for space in _children(spaces, "namespace") if spaces is not None else []:
+        key, name = space.get("key") or "", " ".join((space.text or "").split())
+        if name and key.lstrip("-").isdigit():
+            names.append((int(key), name))
+    return SiteInfo(language.replace("_", "-"), tuple(names))
+
+
+def _not_article(page, info: SiteInfo) -> str:
+    """Return what a page is when it is not an article ("" for an article)."""
+    if _first(page, "redirect") is not None:
+        return "a redirect"
+    revisions = _children(page, "revision")
+    text_element = _first(revisions[-1], "text") if revisions else None
+    text = "".join(text_element.itertext()) if text_element is not None else ""
+    if is_redirect_page(text):
+        return "a redirect"
+    number = _text(page, "ns")
+    if number.lstrip("-").isdigit():
+        space = int(number)
+    else:  # an old export (no <ns>): the title's prefix, in the siteinfo's or English words
+        head, sep, _ = _text(page, "title").partition(":")
+        found = wiki_words((info.language,), info.namespaces).namespace(head) if sep else None
+        space = found or 0
+    if space == 0:
+        return ""
+    if space % 2 == 1 and space > 0:
+        return "a talk page"
+    return _NOT_ARTICLES.get(space, f"in namespace {space}")
 
 
 def read_redirects(data: str, shown: str) -> tuple[tuple[str, str], ...]:

@@ -32,6 +32,7 @@ from diaspora_book.read.mediawiki.context import MAX_DEPTH, ReadContext
 from diaspora_book.read.mediawiki.references import read_ref
 from diaspora_book.read.mediawiki.runs import RunText
 from diaspora_book.read.mediawiki.source import child_offset
+from diaspora_book.read.mediawiki.wiki_words import CATEGORY, FILE, MEDIA, every_file_name
 
 _STYLE = {
     "i": "emphasis",
@@ -46,9 +47,9 @@ _SILENT_TAGS = {"templatestyles", "indicator", "hr", "noinclude"}
 _VERBATIM_TAGS = {"nowiki", "hask", "haskell"}
 # Text in a monospace font, as written (inline: a code span; alone on a line: a code block).
 CODE_TAGS = {"pre", "code", "tt", "kbd", "samp", "source", "syntaxhighlight"}
-FILE_NAMESPACES = {"file", "image", "datei", "bild", "archivo", "fichier", "файл", "immagine"}
-_DROPPED_NAMESPACES = {"category", "kategorie", "catégorie", "категория", "categoría"}
-_INTERLANGUAGE = re.compile(r"^:?[a-z]{2,3}(-[a-z]+)?$")
+# The File namespace's names in every wiki the data knows (folded: `file`, `datei`, `dosya`,
+# `پرونده`...), for a value that surely names a file (an infobox's image).
+FILE_NAMESPACES = every_file_name()
 _URL_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
 # An HTML tag the parser left as text (an unclosed `<p>`, a lone `</div>`): layout only.
 _STRAY_TAG = re.compile(
@@ -94,7 +95,7 @@ def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
     """Append one node to `out`."""
     out.hint = at
     if isinstance(node, Text):
-        out.add(_STRAY_TAG.sub(lambda tag: " " * len(tag.group()), node.value), exact=True)
+        _text(node.value, at, context, out)
     elif isinstance(node, HTMLEntity):
         out.add(_entity(node))
     elif isinstance(node, Comment):
@@ -114,6 +115,18 @@ def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
         read_inline(node.title, child_offset(str(node), at, str(node.title)), context, out)
     else:  # a node type of a newer parser: keep what it says as text
         out.add(mwparserfromhell.parse(str(node)).strip_code())
+
+
+def _text(value: str, at: int, context: ReadContext, out: RunText) -> None:
+    """Append text as written, without behaviour switches (`__NOTOC__`, `__БЕЗ_ОГЛАВЛЕНИЯ__`)."""
+    value = _STRAY_TAG.sub(lambda tag: " " * len(tag.group()), value)
+    start = 0
+    for switch in context.words.switch_pattern().finditer(value):
+        out.hint = at + start
+        out.add(value[start : switch.start()], exact=True)
+        start = switch.end()
+    out.hint = at + start
+    out.add(value[start:], exact=True)
 
 
 def contents_offset(node: Tag, at: int) -> int:
@@ -250,32 +263,43 @@ def _math(node: Tag, context: ReadContext, out: RunText) -> None:
     out.add_run(start, "math", " ".join(tex.split()))
 
 
-def _namespace(title: str) -> tuple[str, str]:
-    head, sep, rest = title.partition(":")
-    if not sep:
-        return "", title
-    return head.strip().lower(), rest.strip()
-
-
 def _wikilink(node: Wikilink, at: int, context: ReadContext, out: RunText) -> None:
+    """A link; a file is a figure, a category and a link to another language print nothing.
+
+    The namespaces are the page's wiki's (`[[Dosya:...]]`, `[[Kategori:...]]`, `[[رده:...]]`).
+    A leading colon makes a file or category a plain link (`[[:Category:X|the list]]`):
+    its words print, never the namespace or a file name.
+    """
     title = " ".join(str(node.title).split())
-    space, rest = _namespace(title)
-    if space in FILE_NAMESPACES and not title.startswith(":"):
+    colon = title.startswith(":")
+    head, sep, rest = title.lstrip(":").partition(":")
+    space = context.words.namespace(head) if sep else None
+    labelled = node.text is not None and bool(str(node.text).strip())
+    if space == FILE and not colon:
         figure = context.on_file(node, at, context) if context.on_file else None
         if figure:
             context.figures.append(figure)
         return
-    if space in _DROPPED_NAMESPACES or (_INTERLANGUAGE.match(space) and rest and node.text is None):
-        return
+    if space == CATEGORY and not colon:
+        return  # sorts the page into a category: never printed
+    if space is None and sep and not colon and context.words.is_interlanguage(head):
+        return  # [[de:Berlin]]: the article in another language, a sidebar link
+    if space in (FILE, CATEGORY, MEDIA) and not labelled:
+        if space == CATEGORY and rest.strip():
+            out.add(rest.strip())  # [[:Category:Rivers]] reads "Rivers"
+        return  # a bare link to a file prints no file name
     start = out.position
-    if node.text is not None and str(node.text).strip():
+    if labelled and node.text is not None:
         read_inline(node.text, child_offset(str(node), at, str(node.text), 2), context, out)
     elif node.text is not None:  # the pipe trick: [[Help:Contents|]] shows "Contents"
-        out.add(re.sub(r"\s*\(.*\)$", "", rest if space else title))
+        prefixed = space is not None or (
+            sep and (head.islower() or context.words.is_interlanguage(head))
+        )
+        out.add(re.sub(r"\s*\(.*\)$", "", rest.strip() if prefixed else title.lstrip(":")))
     else:
         out.add(title.lstrip(":"))
     target = title.lstrip(":")
-    if target and not target.startswith("#"):
+    if target and not target.startswith("#") and space not in (FILE, CATEGORY, MEDIA):
         out.add_run(start, "wikilink", target)
 
 

@@ -1,37 +1,34 @@
-"""Images: `[[File:...]]`/`[[Datei:...]]` links and `<gallery>` lines -> `Figure`s.
+"""Images: `[[File:...]]`/`[[Dosya:...]]` links and `<gallery>` lines -> `Figure`s.
 
 The reader records the file name and the caption; whether the file is in the
 project's `media/` folder is decided when the chapter is converted (a missing file
-keeps its caption as text and is reported with the name an editor must add).
+keeps its caption as text and is reported with the name an editor must add). The
+options (`thumb`, `küçükresim`, `mini`, `300px`, `hochkant=1.2`) are the page's
+wiki's magic words (`wiki_words.py`): as in MediaWiki, the caption is the last part
+that is not one.
 """
 
 from __future__ import annotations
 
-import re
-
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Text, Wikilink
+from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.model import Figure
 from diaspora_book.read.mediawiki.context import ReadContext
-from diaspora_book.read.mediawiki.inline import FILE_NAMESPACES, paragraph
-
-_OPTION = re.compile(
-    r"^(thumb|thumbnail|frame|framed|frameless|border|left|right|center|centre|none|upright"
-    r"|baseline|middle|sub|super|text-top|text-bottom|top|bottom|mini|miniatur|hochkant"
-    r"|links|rechts|zentriert|ohne|rahmenlos|rahmen|gerahmt"
-    r"|\d*x?\d+ ?px"
-    r"|(upright|alt|link|page|class|lang|thumbtime|start|end|hochkant|verweis|alternativtext)=.*)$",
-    re.IGNORECASE,
-)
+from diaspora_book.read.mediawiki.inline import paragraph
+from diaspora_book.read.mediawiki.wiki_words import FILE, MEDIA, WikiWords
 
 
 def _segments(node: Wikilink) -> list[str]:
     """Split a file link's text at its own pipes (not those of links inside it)."""
+    return _parts(node.text) if node.text is not None else []
+
+
+def _parts(code: Wikicode) -> list[str]:
+    """Split wikitext at its own pipes (not those of links or templates inside it)."""
     parts = [""]
-    if node.text is None:
-        return []
-    for child in node.text.nodes:
+    for child in code.nodes:
         if isinstance(child, Text):
             pieces = child.value.split("|")
             parts[-1] += pieces[0]
@@ -47,15 +44,36 @@ def file_name(title: str) -> str:
     return " ".join(name.replace("_", " ").split())
 
 
+def caption_part(parts: list[str], words: WikiWords) -> str:
+    """Return the caption among a file link's parts: the last that is not an option."""
+    captions = [part for part in parts if words.image_option(part) is None]
+    return captions[-1] if captions else ""
+
+
 def read_file_link(node: Wikilink, at: int, context: ReadContext) -> Figure | None:
     """Return the figure of a `[[File:name|options|caption]]` link."""
     name = file_name(str(node.title))
     if not name:
         return None
-    captions = [p for p in _segments(node) if not _OPTION.match(p.strip())]
-    caption_code = mwparserfromhell.parse(captions[-1] if captions else "")
+    caption_code = mwparserfromhell.parse(caption_part(_segments(node), context.words))
     caption = paragraph(caption_code, at, context, kind="caption")
     return Figure(name, caption, context.span(at))
+
+
+def gallery_file(line_name: str, words: WikiWords) -> str | None:
+    """Return the file a gallery line names (its namespace is optional), or None.
+
+    `File:X.jpg`, `Dosya:X.jpg` and `X.jpg` name X.jpg; a line in another
+    namespace (`Category:X`) is not an image, as MediaWiki skips it.
+    """
+    head, sep, rest = line_name.partition(":")
+    if sep:
+        space = words.namespace(head)
+        if space in (FILE, MEDIA):
+            return " ".join(rest.replace("_", " ").split()) or None
+        if space is not None:
+            return None
+    return " ".join(line_name.replace("_", " ").split()) or None
 
 
 def read_gallery(node: Tag, inner: int, context: ReadContext) -> list[Figure]:
@@ -67,13 +85,16 @@ def read_gallery(node: Tag, inner: int, context: ReadContext) -> list[Figure]:
     for line in str(node.contents).split("\n"):
         here, offset = offset, offset + len(line) + 1
         name, _, caption = line.strip().partition("|")
-        space, sep, _ = name.partition(":")
-        if not name.strip() or (sep and space.strip().lower() not in FILE_NAMESPACES):
+        shown = gallery_file(name, context.words)
+        if shown is None:
             continue
-        shown = file_name(name) if sep else " ".join(name.replace("_", " ").split())
-        parts = [p for p in caption.split("|") if not _OPTION.match(p.strip())]
         text = paragraph(
-            mwparserfromhell.parse(parts[-1] if parts else ""), here, context, "caption"
+            mwparserfromhell.parse(
+                caption_part(_parts(mwparserfromhell.parse(caption)), context.words)
+            ),
+            here,
+            context,
+            "caption",
         )
         figures.append(Figure(shown, text, context.span(here)))
     return figures

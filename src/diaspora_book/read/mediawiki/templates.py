@@ -112,6 +112,8 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
         note(body, param_text(template, "name"), at, context, out)
         return
+    if context.words.is_page_setting(str(template.name)):
+        return  # {{DEFAULTSORT:…}} in the wiki's words: the page's sort key
     citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
     if citation is not None or is_reference_furniture(name):
@@ -252,7 +254,12 @@ def _infobox(template: Template, at: int, context: ReadContext) -> None:
         read_inline(param.value, offset, context, out)
         value, runs = out.result()
         key = " ".join(str(param.name).replace("_", " ").split()) if param.showkey else ""
-        if value and key.lower() not in ("image", "image caption", "caption", "alt", "map"):
+        furniture = context.words.is_furniture(value)  # a file name, a `280px` size
+        if (
+            value
+            and not furniture
+            and key.lower() not in ("image", "image caption", "caption", "alt", "map")
+        ):
             span = out.span(context.locator, offset)
             facts.append(Fact(key[:1].upper() + key[1:], value, span, runs))
     context.infobox = (caption.strip(), facts, context.span(at))

@@ -18,6 +18,7 @@ from diaspora_book.read.mediawiki.media import read_file_link, read_gallery
 from diaspora_book.read.mediawiki.references import NOTE_TEMPLATES, REFERENCE_HEADINGS, RefState
 from diaspora_book.read.mediawiki.source import Locator
 from diaspora_book.read.mediawiki.templates import read_template, template_name
+from diaspora_book.read.mediawiki.wiki_words import SiteInfo, page_wikis, wiki_words
 
 # Deeper than this, mwparserfromhell's own recursion would be the limit; such input is hostile.
 _MAX_BRACES = 2000
@@ -38,10 +39,13 @@ def read_wikitext(
     templates: dict[str, str],
     page: tuple[str, Revision | None],
     language: str = "en",
+    site: SiteInfo | None = None,
 ) -> tuple[Article, Diagnostics]:
     """Parse one page's wikitext; `page` is its title and (from an export) its revision.
 
-    `language` is the book's; numbers the converter writes follow it.
+    `language` is the book's; numbers the converter writes follow it. The wiki's words
+    (`[[Dosya:`, `küçükresim`) are those of the book's language, of the export's
+    `site`, of the wikis whose File or Category names the page uses, and English's.
     """
     title, revision = page
     diagnostics = Diagnostics()
@@ -68,6 +72,8 @@ def read_wikitext(
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
     context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
+    site = site or SiteInfo()
+    context.words = wiki_words(page_wikis(text, language, site.language), site.namespaces)
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
     context.notes.update(named_notes(code))
