@@ -298,7 +298,9 @@ def _run(args: argparse.Namespace, project_dir: Path) -> int:
     global _VERBOSE
     _VERBOSE = _level(args) == "verbose"
     if args.command == "fetch":
-        problem = _fetch_usage(args, project_dir)
+        from diaspora_book.read.fetch.run import usage_problem
+
+        problem = usage_problem(_fetch_request(args), project_dir)
         if problem:
             print(f"diaspora-book fetch: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
@@ -408,31 +410,21 @@ def _suggest(project, what: str) -> int:
     return EXIT_OK
 
 
-def _fetch_usage(args: argparse.Namespace, project_dir: Path) -> str:
-    """Return what is wrong with how `fetch` was called ("" when nothing is)."""
-    asked = args.titles or args.category or args.update
-    if not asked and not (project_dir / "articles.lock").is_file():
-        return "give TITLEs, --category NAME or --update"
-    if args.depth and not args.category:
-        return "--depth goes with --category"
-    return ""
+def _fetch_request(args: argparse.Namespace):
+    from diaspora_book.read.fetch.run import FetchRequest
+
+    return FetchRequest(tuple(args.titles), args.wiki, args.category, args.depth, args.update)
 
 
 def _fetch(project, args: argparse.Namespace, progress: Progress) -> int:
     """Fetch articles and images; print what was written, what changed, the warnings."""
-    from diaspora_book.read.fetch.run import FetchRequest, fetch
+    from diaspora_book.read.fetch.run import fetch
 
-    request = FetchRequest(tuple(args.titles), args.wiki, args.category, args.depth, args.update)
-    report = fetch(project, request, progress)
+    report = fetch(project, _fetch_request(args), progress)
     _print_diagnostics(report.diagnostics)
     for line in report.changes:
         progress.note(line)
-    articles = sum(1 for p in report.written if p.startswith("articles/"))
-    images = len(report.written) - articles
-    progress.note(
-        f"fetched {_counted(articles, 'article')} and {_counted(images, 'image')}"
-        + (f"; {report.up_to_date} up to date" if report.up_to_date else "")
-    )
+    progress.note(report.summary())
     return EXIT_OK
 
 

@@ -78,6 +78,28 @@ class FetchReport:
     up_to_date: int  # articles the lock already had, unchanged
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
+    def summary(self) -> str:
+        """One line: "fetched 2 articles and 5 images; 3 up to date"."""
+        articles = sum(1 for p in self.written if p.startswith("articles/"))
+        images = len(self.written) - articles
+        counted = [
+            f"{n} {noun if n == 1 else noun + 's'}"
+            for n, noun in ((articles, "article"), (images, "image"))
+        ]
+        late = f"; {self.up_to_date} up to date" if self.up_to_date else ""
+        return f"fetched {counted[0]} and {counted[1]}{late}"
+
+
+def usage_problem(request: FetchRequest, project_dir: Path) -> str:
+    """Return what is wrong with how `fetch` was called ("" when nothing is): with no
+    title, category or --update it restores a clone from articles.lock, if there is one."""
+    asked = request.titles or request.category or request.update
+    if not asked and not (project_dir / "articles.lock").is_file():
+        return "give TITLEs, --category NAME or --update"
+    if request.depth and not request.category:
+        return "--depth goes with --category"
+    return ""
+
 
 @dataclass(frozen=True)
 class _Job:
