@@ -34,6 +34,7 @@ from diaspora_book.read.mediawiki.cite_templates import (
     is_full_citation,
     is_short_citation,
     read_full,
+    read_generic,
     read_short,
 )
 from diaspora_book.read.mediawiki.cite_values import plain, template_name
@@ -80,6 +81,13 @@ _AUTHOR_YEAR = re.compile(
 # Explanatory notes written as templates ({{efn}}, {{refn}}): footnotes with their text
 # (the first parameter), not sources; `inline.note` reads them.
 NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg", "cnote"})
+# Templates in a <ref> beside its text that are not works: language marks ({{ref-de}},
+# {{en icon}}), archive links ({{webarchive}}), dead-link tags, text templates.
+_NOT_A_WORK = re.compile(
+    r"^(ref-\w+|\w+ icon|icon \w+|lang(-\w+)?|webarchiv\w*|webarşiv|wayback\w*|archive\w*"
+    r"|dead link|deadlink|リンク切れ|недоступная ссылка|ölü bağlantı|پیوند مرده|пайванди мурда"
+    r"|nowrap|small|sfnref|harvid|rp|!|-|nbsp|[a-z]{2,3})$"
+)
 _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 
 
@@ -95,8 +103,9 @@ class RefState:
     `citations()`, is frozen.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, language: str = "en"):
         self.path = path  # the article as shown in messages
+        self.language = language  # the book's: its wiki's parameter names and months first
         self._citations: list[WikiCitation] = []
         self._named: dict[str, WikiCitation] = {}  # name -> the citation that defined it
         self._full: list[Source] = []  # every full citation template, for {{sfn}}
@@ -296,7 +305,7 @@ def read_citation_template(
         _, locator, page = read_short(template)
         return state.add(WikiCitation(0, "cite", (source,), span, ((locator, page),)))
     if is_full_citation(name):
-        mapped = read_full(template, span)
+        mapped = read_full(template, span, state.language)
         for message in mapped.problems:
             state.problem(span, message)
         state.full_entry(mapped.source)
@@ -316,7 +325,7 @@ def _citation(body: Wikicode, outer: str, span: SourceSpan, state: RefState) -> 
             sources.append(_short(template, where))
             locators.append((locator, page))
         elif is_full_citation(name):
-            mapped = read_full(template, where)
+            mapped = read_full(template, where, state.language)
             for message in mapped.problems:
                 state.problem(where, message)
             state.full_entry(mapped.source)
@@ -325,9 +334,23 @@ def _citation(body: Wikicode, outer: str, span: SourceSpan, state: RefState) -> 
     if sources:
         return WikiCitation(0, "cite", tuple(sources), span, tuple(locators))
     text = plain(body)
-    if not text:
+    for template in body.filter_templates(recursive=False):  # templates nobody described
+        name = template_name(template)
+        if is_reference_furniture(name) or _NOT_A_WORK.match(name) or ":" in name:
+            continue
+        where = _span_within(outer, template, span)
+        generic = read_generic(template, where, state.language)
+        if generic is not None:
+            for message in generic.problems:
+                state.problem(where, message)
+            sources.append(generic.source)
+            locators.append((generic.locator, generic.page))
+    if text and (not sources or len(text.split()) >= 3):
+        sources.append(_free_text(body, text, span))
+        locators.append(("", True))
+    if not sources:
         return None
-    return WikiCitation(0, "cite", (_free_text(body, text, span),), span, (("", True),))
+    return WikiCitation(0, "cite", tuple(sources), span, tuple(locators))
 
 
 def _free_text(body: Wikicode, text: str, span: SourceSpan) -> Source:

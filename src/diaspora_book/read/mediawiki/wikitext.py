@@ -67,7 +67,9 @@ def read_wikitext(
         code = mwparserfromhell.parse(text)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
-    context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
+    context = ReadContext(
+        locator, diagnostics, templates, RefState(locator.path, language), language
+    )
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
     context.notes.update(named_notes(code))
