@@ -45,7 +45,8 @@ def normal_name(name: str) -> str:
 
 
 @functools.cache
-def _load(name: str) -> dict:
+def load_data(name: str) -> dict:
+    """One of the data files, parsed (once)."""
     text = resources.files("diaspora_book.read.mediawiki").joinpath("data", name).read_text("utf-8")
     return json.loads(text)
 
@@ -62,7 +63,7 @@ def _folded(names) -> dict[str, str]:
 
 @functools.cache
 def _citations() -> dict[str, LocalCitation]:
-    data = _load("citation_templates.json")
+    data = load_data("citation_templates.json")
     table: dict[str, LocalCitation] = {}
     for name, entry in data["templates"].items():
         params = {normal_name(k): v for k, v in entry["params"].items()}
@@ -84,7 +85,7 @@ def local_citation(name: str) -> LocalCitation | None:
 def wiki_aliases(language: str) -> dict[str, str | None]:
     """Local parameter names every citation template of a wiki accepts: the book's
     language's wiki first, then every other wiki's (a name none of them disagrees on)."""
-    data = _load("citation_templates.json")["wiki_aliases"]
+    data = load_data("citation_templates.json")["wiki_aliases"]
     primary = language.split("-")[0].lower()
     merged: dict[str, str | None] = {}
     for wiki in sorted(data, key=lambda w: w != primary):
@@ -126,13 +127,13 @@ def english_name(key: str, table: dict[str, str | None]) -> str | None:
 @functools.cache
 def reference_lists() -> frozenset[str]:
     """Templates that place an article's reference list ({{reflist}}, {{kaynakça}}...)."""
-    names = _load("citation_templates.json")["reference_lists"]
+    names = load_data("citation_templates.json")["reference_lists"]
     return frozenset(_folded(names))
 
 
 @functools.cache
 def _flags() -> dict[str, str]:
-    data = _load("citation_templates.json")["flags"]
+    data = load_data("citation_templates.json")["flags"]
     return {key: data[name]["prints"] for key, name in _folded(data).items()}
 
 
@@ -151,11 +152,11 @@ def flag_kind(name: str) -> str:
 def text_templates(kind: str) -> frozenset[str]:
     """The names (normalised) of one kind in text_templates.json: `quotes`,
     `column_lists`, `maintenance`, `flag_words`..."""
-    return frozenset(_folded(_load("text_templates.json")[kind]["names"]))
+    return frozenset(_folded(load_data("text_templates.json")[kind]["names"]))
 
 
 @functools.cache
 def quote_params() -> dict[str, tuple[str, ...]]:
     """The parameters of quotation templates: `text` and `author`, each its names."""
-    data = _load("text_templates.json")["quotes"]
+    data = load_data("text_templates.json")["quotes"]
     return {role: tuple(normal_name(n) for n in names) for role, names in data["params"].items()}

@@ -38,6 +38,7 @@ from diaspora_book.read.mediawiki.cite_templates import (
     read_short,
 )
 from diaspora_book.read.mediawiki.cite_values import plain, template_name
+from diaspora_book.read.mediawiki.local_templates import normal_name, reference_lists
 
 __all__ = [
     "REFERENCE_HEADINGS",
@@ -46,6 +47,7 @@ __all__ = [
     "Source",
     "WikiCitation",
     "is_reference_furniture",
+    "is_reference_list",
     "read_citation_template",
     "read_ref",
 ]
@@ -59,6 +61,11 @@ REFERENCE_HEADINGS = frozenset(
         "general references", "inline citations", "reference notes", "literature",
         "einzelnachweise", "anmerkungen", "quellen", "literatur", "belege", "fußnoten",
         "quellen und anmerkungen", "примечания", "литература", "источники",
+        "kaynakça", "kaynaklar", "notlar", "dipnotlar", "примітки", "джерела", "дереккөздер",
+        "искәрмәләр", "иҫкәрмәләр", "эзоҳ", "manbalar", "izohlar", "ескертпелер",
+        "پانویس", "منابع", "پانوشت", "حوالہ جات", "حوالے", "المراجع", "مراجع", "مصادر",
+        "הערות שוליים", "מקורות", "脚注", "出典", "注釈", "参考文献", "参考资料", "注释",
+        "각주", "참고 문헌", "références", "notes et références", "referencias", "notas",
     }
 )  # fmt: skip
 # Templates (and the <references> tag) that only place or format reference lists.
@@ -73,6 +80,7 @@ FURNITURE = frozenset(
     }
 )  # fmt: skip
 _LIST_TAGS = ("references",)
+_LIST_TEMPLATES = frozenset({"reflist", "references", "notelist", "refs", "einzelnachweise"})
 # A free-text reference written as "Family, Given (2004). The rest.": one author, a year.
 _AUTHOR_YEAR = re.compile(
     r"^(?P<last>[^\W\d][\w'’ -]{0,40}?), (?P<first>[^();,.]{1,30}\.?) "
@@ -93,7 +101,13 @@ _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 
 def is_reference_furniture(name: str) -> bool:
     """Whether template or tag `name` only places or formats references (dropped silently)."""
-    return name.strip().replace("_", " ").lower() in FURNITURE
+    return name.strip().replace("_", " ").lower() in FURNITURE or is_reference_list(name)
+
+
+def is_reference_list(name: str) -> bool:
+    """Whether template `name` places the article's list of references, in any wiki's
+    words ({{reflist}}, {{kaynakça}}, {{примечания}}, {{پانویس}}, {{הערות שוליים}})."""
+    return normal_name(name) in reference_lists() or normal_name(name) in _LIST_TEMPLATES
 
 
 class RefState:

@@ -18,16 +18,19 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.model import Fact
+from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
 from diaspora_book.read.mediawiki.references import (
     NOTE_TEMPLATES,
     is_reference_furniture,
+    is_reference_list,
     read_citation_template,
 )
 from diaspora_book.read.mediawiki.runs import RunText
 from diaspora_book.read.mediawiki.source import child_offset
 from diaspora_book.read.mediawiki.units import convert_text
+from diaspora_book.read.mediawiki.word_templates import read_word_template
 
 # Dropped without a word: they shape a wiki page, not the article's text.
 _FURNITURE = re.compile(
@@ -106,6 +109,8 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
     citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
     if citation is not None or is_reference_furniture(name):
+        if is_reference_list(name) or (citation is not None and citation.kind == "entry"):
+            context.reference_lines.append(context.span(at).line)  # the book's References
         cite(citation, out)
         return
     if name.startswith("#"):
@@ -121,8 +126,19 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         return
     elif name.startswith(("infobox", "taxobox", "infokasten")):
         _infobox(template, at, context)
+    elif read_word_template(template, context.language, out):
+        return
     elif not _interpret(name, template, at, context, out):
         context.unknown_template(name, at)
+        out.fallback = _words(template)
+
+
+def _words(template: Template) -> str:
+    """An unknown template's unnamed values, for a list item it would leave empty
+    (`* 1993: {{kardeş şehir|Cakarta|Endonezya}}` -> "1993: Cakarta, Endonezya")."""
+    values = [plain(p.value) for p in template.params if not p.showkey]
+    words = [v for v in values if any(c.isalpha() for c in v) and len(v) <= 80]
+    return ", ".join(words) if len(words) == len([v for v in values if v]) else ""
 
 
 def _value(template: Template, key: str | int, at: int, context: ReadContext, out: RunText):
