@@ -146,6 +146,13 @@ def test_templates_that_carry_words_keep_them(wikitext, shown):
     assert texts(wikitext) == [shown]
 
 
+def test_hatnotes_of_other_wikis_keep_their_titles():
+    assert texts("{{Основная статья|История Берлина}}\n\n{{ana madde|Berlin tarihi}}") == [
+        "Основная статья: История Берлина",
+        "Ana madde: Berlin tarihi",
+    ]
+
+
 def test_quotes_and_column_lists_keep_their_text():
     found = texts(
         "{{quote|To be or not to be.|Shakespeare}}\n"

@@ -32,7 +32,11 @@ from diaspora_book.read.mediawiki.inline import (
     read_nodes,
     take_figures,
 )
-from diaspora_book.read.mediawiki.local_templates import normal_name, text_templates
+from diaspora_book.read.mediawiki.local_templates import (
+    hatnote_labels,
+    normal_name,
+    text_templates,
+)
 from diaspora_book.read.mediawiki.runs import RunText
 from diaspora_book.read.mediawiki.source import child_offset
 from diaspora_book.read.mediawiki.tables import read_table
@@ -40,7 +44,6 @@ from diaspora_book.read.mediawiki.templates import template_name
 from diaspora_book.read.mediawiki.word_templates import quote_parts
 
 _LIST_MARKERS = {"*", "#", ":", ";"}
-_HATNOTES = {"main", "hauptartikel", "further", "see also", "siehe auch"}
 # Tags whose content, alone on its line, is a code block (layout kept).
 _CODE_BLOCK_TAGS = {"pre", "source", "syntaxhighlight"}
 # HTML lists: `<ol>` numbered ("#"), `<ul>` bulleted ("*"), as their wikitext markers.
@@ -257,7 +260,7 @@ class BlockReader:
                         self._add(block)
                     break
             return True
-        if name not in _HATNOTES:
+        if normal_name(name) not in hatnote_labels():
             return False
         self._end_paragraph("")
         self._end_list()

@@ -28,6 +28,7 @@ from diaspora_book.read.mediawiki.cite_values import (
 )
 from diaspora_book.read.mediawiki.local_templates import (
     LocalCitation,
+    citation_alias,
     english_name,
     every_alias,
     local_citation,
@@ -131,6 +132,7 @@ _NUMBERED = re.compile(r"^([a-z-]*?)-?(\d+)-?([a-z-]*)$")
 def is_full_citation(name: str) -> bool:
     """Whether `name` (normalised) is a template that describes a whole work, in any
     wiki's words ({{cite book}}, {{Kitap kaynağı}}, {{Книга}}, {{یادکرد وب}})."""
+    name = citation_alias(name)
     return name in ENTRY_TYPES or name.startswith("cite ") or local_citation(name) is not None
 
 
@@ -152,7 +154,7 @@ class Mapped:
 def read_full(template: Template, span: SourceSpan, language: str = "en") -> Mapped:
     """Read a full citation template ({{cite book}}, {{Literatur}}, {{Книга}}...) into a
     `Source`; `language` is the book's (its wiki's parameter names and months first)."""
-    name = template_name(template)
+    name = citation_alias(template_name(template))
     german = name in ("literatur", "internetquelle", "webarchiv")
     local = None if german else local_citation(name)
     params = _named(template, None if german else _tables(name, local, language))

@@ -82,6 +82,18 @@ def local_citation(name: str) -> LocalCitation | None:
 
 
 @functools.cache
+def _aliases() -> dict[str, str]:
+    names = load_data("text_templates.json")["citation_aliases"]["names"]
+    return {normal_name(k): v for k, v in names.items()}
+
+
+def citation_alias(name: str) -> str:
+    """The English template another name of a citation template stands for
+    (`citeweb`, `web manbasi` -> `cite web`), or `name` itself."""
+    return _aliases().get(normal_name(name), name)
+
+
+@functools.cache
 def wiki_aliases(language: str) -> dict[str, str | None]:
     """Local parameter names every citation template of a wiki accepts: the book's
     language's wiki first, then every other wiki's (a name none of them disagrees on)."""
@@ -160,3 +172,11 @@ def quote_params() -> dict[str, tuple[str, ...]]:
     """The parameters of quotation templates: `text` and `author`, each its names."""
     data = load_data("text_templates.json")["quotes"]
     return {role: tuple(normal_name(n) for n in names) for role, names in data["params"].items()}
+
+
+@functools.cache
+def hatnote_labels() -> dict[str, str]:
+    """Hatnote templates ({{main}}, {{см. также}}, {{ana madde}}) -> the words the wiki
+    prints before the linked titles ("Main article", "См. также", "Ana madde")."""
+    labels = load_data("text_templates.json")["hatnotes"]["labels"]
+    return {normal_name(name): label for name, label in labels.items()}

@@ -94,7 +94,8 @@ NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg
 _NOT_A_WORK = re.compile(
     r"^(ref-\w+|\w+ icon|icon \w+|lang(-\w+)?|webarchiv\w*|webarşiv|wayback\w*|archive\w*"
     r"|dead link|deadlink|リンク切れ|недоступная ссылка|ölü bağlantı|پیوند مرده|пайванди мурда"
-    r"|nowrap|small|sfnref|harvid|rp|!|-|nbsp|[a-z]{2,3})$"
+    r"|nowrap|small|sfnref|harvid|rp|!|-|nbsp|[a-z]{2,3}"
+    r"|isbn|issn|doi|oclc|lccn|jstor|pmid|pmc|asin|bibcode|arxiv|hdl|sfn\w*|harv\w*)$"
 )
 _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 

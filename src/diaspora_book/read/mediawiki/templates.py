@@ -21,6 +21,7 @@ from diaspora_book.model import Fact
 from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
+from diaspora_book.read.mediawiki.local_templates import hatnote_labels, normal_name
 from diaspora_book.read.mediawiki.references import (
     NOTE_TEMPLATES,
     is_reference_furniture,
@@ -45,8 +46,6 @@ _FURNITURE = re.compile(
     r"|reflist|references|einzelnachweise|lesenswert|exzellent|commonscat|sister project links"
     r"|subst:.*|r|rp)$"
 )
-_MAIN = {"main": "Main article", "hauptartikel": "Hauptartikel", "further": "Further information"}
-_SEE_ALSO = {"see also": "See also", "siehe auch": "Siehe auch"}
 _RTL_LANGUAGES = {
     "ar",
     "arc",
@@ -184,8 +183,8 @@ def _interpret(name: str, template: Template, at: int, context: ReadContext, out
         )
     elif name in ("convert", "cvt"):
         out.add(convert_text([p.value.strip_code().strip() for p in params], context.language))
-    elif name in _MAIN or name in _SEE_ALSO:
-        label = _MAIN.get(name) or _SEE_ALSO[name]
+    elif normal_name(name) in hatnote_labels():
+        label = hatnote_labels()[normal_name(name)]
         out.add(f"{label}: ")
         for index, param in enumerate(params):
             if index:
