@@ -94,6 +94,7 @@ def test_country_codes_and_names_print_in_the_books_language():
         "• Deutschland Köln",
     ]
     assert texts("* {{Flag|Germany}}\n", "ja") == ["• ドイツ"]
+    assert texts("* {{Франция}} [[Париж]]\n", "ru") == ["• Франция Париж"]
     assert texts("* {{flag|Germany|name=Federal Republic}}\n") == ["• Federal Republic"]
 
 

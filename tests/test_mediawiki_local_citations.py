@@ -187,3 +187,13 @@ def test_the_data_knows_the_wikis_reference_lists_and_flags():
     assert flag_kind("Флаг России") == "icon"
     assert flag_kind("Байрак/АКШ") == "icon"
     assert flag_kind("Kardeş şehir") == ""
+
+
+def test_free_text_keeps_its_isbn_and_loses_what_a_dropped_template_left():
+    (source,) = sources(
+        "<ref>Chapman, Key thinkers, Oxford University Press, 2005, {{ISBN|0-19-1}}, "
+        "{{dead link|date=2010}}, Google Print, p. 166</ref>"
+    )[0]
+    assert source.note == (
+        "Chapman, Key thinkers, Oxford University Press, 2005, ISBN 0-19-1, Google Print, p. 166"
+    )

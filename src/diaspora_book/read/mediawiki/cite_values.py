@@ -28,6 +28,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.model import Name
 from diaspora_book.read.mediawiki.cite_dates import iso_date
+from diaspora_book.read.mediawiki.dropped import DROP, removals
 
 __all__ = ["iso_date", "people", "person", "plain", "template_name", "vancouver"]
 
@@ -83,7 +84,9 @@ def template_name(template: Template) -> str:
 def plain(value: Wikicode | str, depth: int = 0) -> str:
     """Return the text a reader sees in a wikitext value, whitespace collapsed."""
     code = mwparserfromhell.parse(value) if isinstance(value, str) else value
-    return _SPACE.sub(" ", _text(code, depth)).strip()
+    text = _SPACE.sub(" ", _text(code, depth))
+    gone = removals(text)  # what a dropped template left: "2005, , Google Print"
+    return "".join(c for i, c in enumerate(text) if i not in gone).strip()
 
 
 def _text(code: Wikicode, depth: int) -> str:
@@ -136,8 +139,11 @@ def _template_text(template: Template, depth: int) -> str:
     position = TEXT_TEMPLATES.get(name)
     if position is None and name.startswith(("lang-", "langx")):
         position = -1
+    if name in ("isbn", "issn"):  # {{ISBN|0-19-...}}: its number, named
+        numbers = [str(p.value).strip() for p in template.params if not p.showkey]
+        return f"{name.upper()} {', '.join(n for n in numbers if n)}" if any(numbers) else DROP
     if position is None:
-        return ""
+        return DROP  # printed nothing (tidied by `plain`)
     values = [p.value for p in template.params if not p.showkey]
     if not values:
         return ""

@@ -54,6 +54,9 @@ def read_word_template(template: Template, language: str, out: RunText) -> bool:
             out.add(country)
             return True
         return False
+    if not template.params and name in _local_names(language):
+        out.add(raw)  # {{Франция}}, {{Россия}}: a country's flag and name
+        return True
     kind = flag_kind(name)
     if kind == "name":
         shown = _param(template, "name") or country_name(_first(template), language)
@@ -101,6 +104,12 @@ def _territories(language: str) -> dict[str, str]:
     except (ValueError, UnknownLocaleError):
         return {}
     return {code: name for code, name in locale.territories.items() if code.isalpha()}
+
+
+@functools.cache
+def _local_names(language: str) -> frozenset[str]:
+    """The countries' names in the book's language (CLDR), as template names compare."""
+    return frozenset(normal_name(name) for name in _territories(language).values())
 
 
 @functools.cache
