@@ -62,6 +62,16 @@ def test_dropped_templates_leave_no_empty_brackets_or_stray_commas(wikitext, sho
     assert texts(wikitext) == [shown]
 
 
+def test_a_short_citation_in_brackets_loses_them_as_citeproc_prints_its_own():
+    article = read(
+        "Alhazen.{{sfn|Vernet|1996}} As shown ({{harvnb|Vernet|1996|p=788}}), he wrote.\n\n"
+        "* {{cite book|last=Vernet|year=1996|title=Optics}}"
+    )
+    (block,) = article.blocks
+    assert block.text == "Alhazen. As shown, he wrote."
+    assert [(r.start, r.kind) for r in block.runs] == [(8, "cite"), (17, "cite")]
+
+
 def test_removals_touch_only_punctuation_next_to_a_mark():
     text = f"A ({DROP}, {DROP}), b, {DROP}, c"
     kept = "".join(c for i, c in enumerate(text) if i not in removals(text))

@@ -41,6 +41,12 @@ class RunText:
         self._chars.append(DROP)
         self._origins.append(self.hint)
 
+    def bracketed_citation(self) -> None:
+        """A short citation was just cited ({{harvnb}}): brackets the article wrote round
+        it go, as citeproc prints its own ("({{harvnb|Vernet|1996}})" is not "((Vernet 1996))")."""
+        self._chars.append(DROP)
+        self._origins.append(self.hint)
+
     def emptied(self) -> bool:
         """Whether the text is emptied by templates that printed nothing (`1993: , ,`)."""
         return DROP in self._chars and emptied("".join(self._chars).replace(DROP, ""))

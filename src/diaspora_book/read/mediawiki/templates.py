@@ -18,6 +18,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.model import Fact
+from diaspora_book.read.mediawiki.cite_templates import is_short_citation
 from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
@@ -111,6 +112,8 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         if is_reference_list(name) or (citation is not None and citation.kind == "entry"):
             context.reference_lines.append(context.span(at).line)  # the book's References
         cite(citation, out)
+        if citation is not None and is_short_citation(name):
+            out.bracketed_citation()
         return
     if name.startswith("#"):
         if name.startswith("#invoke"):
