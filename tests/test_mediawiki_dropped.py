@@ -171,6 +171,7 @@ def test_quotes_and_column_lists_keep_their_text():
         "{{div col|colwidth=20em}}\n* One\n* Two\n{{div col end}}\n"
         "{{columns-list|colwidth=10em|\n* Three\n* Four\n}}\n"
         "{{refbegin}}\n* Five\n{{refend}}\n"
+        "{{טורים\n| רוחב =\n| תוכן = * Six\n* Seven\n}}\n"
     )
     assert found == [
         "To be or not to be.",
@@ -182,6 +183,8 @@ def test_quotes_and_column_lists_keep_their_text():
         "• Three",
         "• Four",
         "• Five",
+        "• Six",
+        "• Seven",
     ]
 
 

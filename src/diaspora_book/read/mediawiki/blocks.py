@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import mwparserfromhell
 from mwparserfromhell.nodes import Comment, Heading, Node, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
@@ -33,6 +34,7 @@ from diaspora_book.read.mediawiki.inline import (
     take_figures,
 )
 from diaspora_book.read.mediawiki.local_templates import (
+    column_content,
     hatnote_labels,
     normal_name,
     text_templates,
@@ -250,13 +252,15 @@ class BlockReader:
             return True
         if normal_name(name) in text_templates("column_lists"):
             self._end_paragraph("")
-            for key in ("1", "content"):  # {{columns-list|colwidth=..|* a\n* b}}: its list
-                if template.has(key) and str(template.get(key).value).strip():
-                    value = template.get(key).value
+            params = {normal_name(str(p.name)): p.value for p in template.params}
+            for key in column_content():  # {{columns-list|colwidth=..|* a\n* b}}: its list
+                if key in params and str(params[key]).strip():
+                    written = str(params[key])
                     self._end_list()
                     inner = BlockReader(self.context)
-                    offset = child_offset(str(template), at, str(value))
-                    for block in inner.read(value, offset):
+                    offset = child_offset(str(template), at, written)
+                    offset += len(written) - len(written.lstrip())  # "| תוכן = * a": a list
+                    for block in inner.read(mwparserfromhell.parse(written.strip()), offset):
                         self._add(block)
                     break
             return True

@@ -180,3 +180,11 @@ def hatnote_labels() -> dict[str, str]:
     prints before the linked titles ("Main article", "См. также", "Ana madde")."""
     labels = load_data("text_templates.json")["hatnotes"]["labels"]
     return {normal_name(name): label for name, label in labels.items()}
+
+
+@functools.cache
+def column_content() -> tuple[str, ...]:
+    """The parameters of a column-list template that hold its list (`1`, `content`, `תוכן`)."""
+    return tuple(
+        normal_name(n) for n in load_data("text_templates.json")["column_lists"]["content"]
+    )
