@@ -105,6 +105,7 @@ def test_country_codes_and_names_print_in_the_books_language():
     ]
     assert texts("* {{Flag|Germany}}\n", "ja") == ["• ドイツ"]
     assert texts("* {{Франция}} [[Париж]]\n", "ru") == ["• Франция Париж"]
+    assert texts("* {{علم مصر}} [[القاهرة]]\n", "ar") == ["• مصر القاهرة"]
     assert texts("* {{flag|Germany|name=Federal Republic}}\n") == ["• Federal Republic"]
 
 

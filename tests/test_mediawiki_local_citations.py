@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mwparserfromhell
 import pytest
 
@@ -15,6 +17,8 @@ from diaspora_book.read.mediawiki.local_templates import (
     reference_lists,
 )
 from diaspora_book.read.mediawiki.references import RefState, read_ref
+from diaspora_book.read.mediawiki.source import Locator
+from diaspora_book.read.mediawiki.wikitext import read_wikitext
 
 PATH = "articles/a.wiki"
 
@@ -197,3 +201,23 @@ def test_free_text_keeps_its_isbn_and_loses_what_a_dropped_template_left():
     assert source.note == (
         "Chapman, Key thinkers, Oxford University Press, 2005, ISBN 0-19-1, Google Print, p. 166"
     )
+
+
+def test_a_ref_written_as_a_template_is_a_ref():
+    article_text = (
+        "ברלין{{הערה|שם=a|{{קישור כללי|כתובת=https://a.de|כותרת=Boom hält an|הכותב=Abel, Andreas}}}}"
+        " עיר{{הערה|שם=a}} גדולה{{הערה|עמוס אילון, רקוויאם גרמני, עמ' 20.}}"
+    )
+    locator = Locator.of(article_text, PATH)
+    article, diagnostics = read_wikitext(
+        article_text, Path("/p/a.wiki"), locator, {}, ("ברלין", None), "he"
+    )
+    assert list(diagnostics) == []
+    first, again, free = article.citations
+    assert first.sources == again.sources
+    assert dict(first.sources[0].fields)["title"] == "Boom hält an"
+    assert first.sources[0].authors == (Name("Abel", "Andreas"),)
+    assert free.sources[0].note == "עמוס אילון, רקוויאם גרמני, עמ' 20."
+    (paragraph,) = article.blocks
+    assert paragraph.text == "ברלין עיר גדולה"
+    assert [r.kind for r in paragraph.runs] == ["cite", "cite", "cite"]

@@ -156,8 +156,10 @@ def flag_kind(name: str) -> str:
     found = _flags().get(key) or _flags().get(key.replace(_ZWNJ, ""))
     if found:
         return found
-    words = set(re.split(r"[\s/]+", key))
-    return "icon" if words & text_templates("flag_words") else ""
+    words = re.split(r"[\s/]+", key)
+    if len(words) > 1 and words[0] in text_templates("flag_name_prefixes"):
+        return "place"  # {{علم مصر}}: the flag and "مصر"
+    return "icon" if set(words) & text_templates("flag_words") else ""
 
 
 @functools.cache
@@ -188,3 +190,13 @@ def column_content() -> tuple[str, ...]:
     return tuple(
         normal_name(n) for n in load_data("text_templates.json")["column_lists"]["content"]
     )
+
+
+@functools.cache
+def ref_template(name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """For a template that is a `<ref>` ({{הערה|text}}): the parameters holding its
+    text and its name; None for any other template."""
+    data = load_data("text_templates.json")["ref_templates"]
+    if normal_name(name) not in {normal_name(n) for n in data["names"]}:
+        return None
+    return tuple(map(normal_name, data["text"])), tuple(map(normal_name, data["name"]))

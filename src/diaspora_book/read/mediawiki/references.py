@@ -38,7 +38,11 @@ from diaspora_book.read.mediawiki.cite_templates import (
     read_short,
 )
 from diaspora_book.read.mediawiki.cite_values import plain, template_name
-from diaspora_book.read.mediawiki.local_templates import normal_name, reference_lists
+from diaspora_book.read.mediawiki.local_templates import (
+    normal_name,
+    ref_template,
+    reference_lists,
+)
 
 __all__ = [
     "REFERENCE_HEADINGS",
@@ -50,6 +54,7 @@ __all__ = [
     "is_reference_list",
     "read_citation_template",
     "read_ref",
+    "read_ref_template",
 ]
 
 # Headings of an article's own reference sections (lower case): the book prints
@@ -283,6 +288,22 @@ def _ref(
     if ref_name:
         state.define(ref_name, citation)
     return state.add(citation)
+
+
+def read_ref_template(template: Template, span: SourceSpan, state: RefState) -> WikiCitation | None:
+    """Read a template that is a `<ref>` ({{הערה|text}}, {{הערה|שם=x}}); None for any
+    other template, or for an empty one (reported)."""
+    roles = ref_template(template_name(template))
+    if roles is None:
+        return None
+    texts, names = roles
+    found: dict[str, Wikicode] = {}
+    for param in template.params:
+        found.setdefault(normal_name(str(param.name)), param.value)
+    body = next((found[k] for k in texts if k in found and str(found[k]).strip()), None)
+    ref_name = next((plain(found[k]) for k in names if k in found), "")
+    what = f"{{{{{template_name(template)}}}}}"
+    return _ref(body, ref_name, (str(template), what), span, state)
 
 
 def read_citation_template(

@@ -22,12 +22,17 @@ from diaspora_book.read.mediawiki.cite_templates import is_short_citation
 from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
-from diaspora_book.read.mediawiki.local_templates import hatnote_labels, normal_name
+from diaspora_book.read.mediawiki.local_templates import (
+    hatnote_labels,
+    normal_name,
+    ref_template,
+)
 from diaspora_book.read.mediawiki.references import (
     NOTE_TEMPLATES,
     is_reference_furniture,
     is_reference_list,
     read_citation_template,
+    read_ref_template,
 )
 from diaspora_book.read.mediawiki.runs import RunText
 from diaspora_book.read.mediawiki.source import child_offset
@@ -106,8 +111,11 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         body = next((p.value for p in template.params if str(p.name).strip() == "1"), None)
         note(body, param_text(template, "name"), at, context, out)
         return
-    citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
+    if ref_template(name) is not None:  # {{הערה|text}}: a <ref> written as a template
+        cite(read_ref_template(template, context.span(at), context.refs), out)
+        return
+    citation = read_citation_template(template, context.span(at), context.refs)
     if citation is not None or is_reference_furniture(name):
         if is_reference_list(name) or (citation is not None and citation.kind == "entry"):
             context.reference_lines.append(context.span(at).line)  # the book's References

@@ -58,6 +58,9 @@ def read_word_template(template: Template, language: str, out: RunText) -> bool:
         out.add(raw)  # {{Франция}}, {{Россия}}: a country's flag and name
         return True
     kind = flag_kind(name)
+    if kind == "place":
+        out.add(raw.split(" ", 1)[1])
+        return True
     if kind == "name":
         shown = _param(template, "name") or country_name(_first(template), language)
         out.add(shown or _first(template))
