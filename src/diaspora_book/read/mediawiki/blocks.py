@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import mwparserfromhell
 from mwparserfromhell.nodes import Comment, Heading, Node, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
@@ -32,12 +33,19 @@ from diaspora_book.read.mediawiki.inline import (
     read_nodes,
     take_figures,
 )
+from diaspora_book.read.mediawiki.local_templates import (
+    column_content,
+    hatnote_labels,
+    normal_name,
+    text_templates,
+)
 from diaspora_book.read.mediawiki.runs import RunText
+from diaspora_book.read.mediawiki.source import child_offset
 from diaspora_book.read.mediawiki.tables import read_table
 from diaspora_book.read.mediawiki.templates import template_name
+from diaspora_book.read.mediawiki.word_templates import quote_parts
 
 _LIST_MARKERS = {"*", "#", ":", ";"}
-_HATNOTES = {"main", "hauptartikel", "further", "see also", "siehe auch"}
 # Tags whose content, alone on its line, is a code block (layout kept).
 _CODE_BLOCK_TAGS = {"pre", "source", "syntaxhighlight"}
 # HTML lists: `<ol>` numbered ("#"), `<ul>` bulleted ("*"), as their wikitext markers.
@@ -193,7 +201,7 @@ class BlockReader:
         own = [(n, a) for n, a in inner if (n, a) not in nested]
         out = RunText()
         read_nodes(own, self.context, out)
-        text, runs = out.result()
+        text, runs = _item_text(out)
         if text:
             self._items.append(ListItem(text, out.span(self.context.locator, at), runs, marker))
         for figure in take_figures(self.context):
@@ -239,7 +247,24 @@ class BlockReader:
 
     def _block_template(self, template: Template, at: int) -> bool:
         name = template_name(template)
-        if name not in _HATNOTES:
+        if normal_name(name) in text_templates("quotes"):
+            self._quote(template, at)
+            return True
+        if normal_name(name) in text_templates("column_lists"):
+            self._end_paragraph("")
+            params = {normal_name(str(p.name)): p.value for p in template.params}
+            for key in column_content():  # {{columns-list|colwidth=..|* a\n* b}}: its list
+                if key in params and str(params[key]).strip():
+                    written = str(params[key])
+                    self._end_list()
+                    inner = BlockReader(self.context)
+                    offset = child_offset(str(template), at, written)
+                    offset += len(written) - len(written.lstrip())  # "| תוכן = * a": a list
+                    for block in inner.read(mwparserfromhell.parse(written.strip()), offset):
+                        self._add(block)
+                    break
+            return True
+        if normal_name(name) not in hatnote_labels():
             return False
         self._end_paragraph("")
         self._end_list()
@@ -249,6 +274,17 @@ class BlockReader:
         if text:
             self._add(Paragraph(text, out.span(self.context.locator, at), runs, "hatnote"))
         return True
+
+    def _quote(self, template: Template, at: int) -> None:
+        """{{quote|text|author}}, {{Цитата}}, {{alıntı}}...: an indented quotation."""
+        self._end_paragraph("")
+        self._end_list()
+        text, author = quote_parts(template)
+        span = self.context.span(at)
+        if text:
+            self._add(Paragraph(text, span, (), "quote"))
+        if author:
+            self._add(Paragraph(f"\u2014 {author}", span, (), "quote"))
 
     def _heading(self, node: Heading, at: int) -> None:
         out = RunText()
@@ -275,7 +311,7 @@ class BlockReader:
         at = rest[0][1] if rest else nodes[0][1]
         out = RunText()
         read_nodes(rest, self.context, out)
-        text, runs = out.result()
+        text, runs = _item_text(out)
         figures = take_figures(self.context)
         if set(marker) == {":"} and not self._items and text:
             # A lone `:` indent is how articles set off a formula or a quotation.
@@ -321,6 +357,20 @@ class BlockReader:
         if isinstance(block, Paragraph) and not block.text:
             return
         self.blocks.append(block)
+
+
+def _item_text(out: RunText):
+    """A list item's text and runs; "" for an item its templates left without a word.
+
+    An item such as `* 1993: {{kardeş şehir|Cakarta|Endonezya}}, {{...}}` (a template
+    the reader does not know) gets those templates' words instead; one left with only
+    punctuation or a number (`* {{cite book|...}}.`: an entry of the References) goes.
+    """
+    if out.emptied():
+        out.use_fallbacks()
+        if out.emptied():
+            return "", ()
+    return out.result()
 
 
 def _preformatted(line: _Line) -> bool:

@@ -18,13 +18,21 @@ from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.model import Name, Source, SourceSpan, year_of
+from diaspora_book.read.mediawiki.cite_dates import iso_date, join_parts
 from diaspora_book.read.mediawiki.cite_values import (
-    iso_date,
     people,
     person,
     plain,
     template_name,
     vancouver,
+)
+from diaspora_book.read.mediawiki.local_templates import (
+    LocalCitation,
+    citation_alias,
+    english_name,
+    every_alias,
+    local_citation,
+    wiki_aliases,
 )
 
 # Template -> BibTeX entry type ("" : decided by the fields it has).
@@ -122,8 +130,10 @@ _NUMBERED = re.compile(r"^([a-z-]*?)-?(\d+)-?([a-z-]*)$")
 
 
 def is_full_citation(name: str) -> bool:
-    """Whether `name` (normalised) is a template that describes a whole work."""
-    return name in ENTRY_TYPES or name.startswith("cite ")
+    """Whether `name` (normalised) is a template that describes a whole work, in any
+    wiki's words ({{cite book}}, {{Kitap kaynağı}}, {{Книга}}, {{یادکرد وب}})."""
+    name = citation_alias(name)
+    return name in ENTRY_TYPES or name.startswith("cite ") or local_citation(name) is not None
 
 
 def is_short_citation(name: str) -> bool:
@@ -141,25 +151,82 @@ class Mapped:
     problems: tuple[str, ...] = ()  # each a sentence for a warning at the template's line
 
 
-def read_full(template: Template, span: SourceSpan) -> Mapped:
-    """Read a full citation template ({{cite book}}, {{Literatur}}, ...) into a `Source`."""
-    name = template_name(template)
+def read_full(template: Template, span: SourceSpan, language: str = "en") -> Mapped:
+    """Read a full citation template ({{cite book}}, {{Literatur}}, {{Книга}}...) into a
+    `Source`; `language` is the book's (its wiki's parameter names and months first)."""
+    name = citation_alias(template_name(template))
     german = name in ("literatur", "internetquelle", "webarchiv")
-    params = _named(template)
-    fields = _fields(params, GERMAN_FIELDS if german else FIELDS)
+    local = None if german else local_citation(name)
+    params = _named(template, None if german else _tables(name, local, language))
+    fields = _fields(params, GERMAN_FIELDS if german else FIELDS, language)
+    if "date" not in params and "month" in params and "year" in params:
+        year, month, day = (plain(params.get(k, "")) for k in ("year", "month", "day"))
+        if date := join_parts(year, month, day, language):
+            fields["date"] = date
     authors = _authors(params, german)
     editors = _editors(params, german) if name != "internetquelle" else []
     if name == "internetquelle" and "hrsg" in params:  # the site's publisher, not editors
         fields.setdefault("publisher", plain(params["hrsg"]))
     problems: list[str] = []
-    entry_type = ENTRY_TYPES.get(name)
+    entry_type = ENTRY_TYPES.get(name, local.kind if local is not None else None)
     if entry_type is None:
         problems.append(
             f"{{{{{name}}}}} is not a citation template diaspora-book knows; "
             "its fields are kept in a generic entry"
         )
         entry_type = "misc"
-    entry_type = entry_type or _guess_type(fields)
+    entry_type = _positional_kind(template, entry_type, fields) or _guess_type(fields)
+    return _mapped(template, (entry_type, fields, authors, editors), params, span, problems)
+
+
+def read_generic(template: Template, span: SourceSpan, language: str = "en") -> Mapped | None:
+    """A template nobody described, inside a `<ref>`: an entry from its values.
+
+    Its parameters are read by every wiki's names (`başlık`, `заглавие`, `titre`...);
+    failing those, the first unnamed value that is not an address is the title, an
+    address is the URL and a value that reads as a date is the date. None when it
+    has no title and no address (a language mark, a dead-link tag).
+    """
+    params = _named(template, (every_alias(),))
+    fields = _fields(params, FIELDS, language)
+    values = [plain(p.value) for p in template.params if str(p.value).strip()]
+    if not fields.get("url") and (found := next((v for v in values if _HTTP.match(v)), "")):
+        fields["url"] = _HTTP.match(found).group(0)  # type: ignore[union-attr]
+    if not fields.get("date") and (
+        date := next((d for v in values if (d := iso_date(v, language))), "")
+    ):
+        fields["date"] = date
+    if not (fields.get("title") or fields.get("chapter")):
+        known = {alias for _, aliases in FIELDS for alias in aliases}
+        words = [plain(p.value) for p in template.params if not p.showkey]
+        words += [plain(value) for key, value in params.items() if key not in known]
+        title = next((v for v in words if _title_like(v, language)), "")
+        if title:
+            fields["title"] = title
+    if not (fields.get("title") or fields.get("chapter") or fields.get("url")):
+        return None
+    authors, editors = _authors(params, False), _editors(params, False)
+    entry_type = _guess_type(fields)
+    name = template_name(template)
+    problem = (
+        f"{{{{{name}}}}} is not a citation template diaspora-book knows; "
+        "its values are kept in a generic entry"
+    )
+    return _mapped(template, (entry_type, fields, authors, editors), params, span, [problem])
+
+
+def _title_like(value: str, language: str) -> bool:
+    """A value that can name a work: words, not an address, a date or a number."""
+    return (
+        any(c.isalpha() for c in value) and not _HTTP.match(value) and not iso_date(value, language)
+    )
+
+
+def _mapped(
+    template: Template, work: tuple, params: dict, span: SourceSpan, problems: list[str]
+) -> Mapped:
+    entry_type, fields, authors, editors = work
+    name = template_name(template)
     locator, page = _locator(params, keep_pages=entry_type == "article")
     if entry_type == "article" and (pages := plain(params.get("pages", ""))):
         fields["pages"] = pages
@@ -179,6 +246,27 @@ def read_full(template: Template, span: SourceSpan) -> Mapped:
     return Mapped(source, locator, page, tuple(problems))
 
 
+def _tables(name: str, local: LocalCitation | None, language: str) -> tuple[dict, ...]:
+    """The tables that name a template's parameters in English, the template's own first."""
+    own = (local.params,) if local is not None else ()
+    if local is None or local.english:  # a CS1 wiki: its aliases hold in every template
+        return (*own, wiki_aliases(language))
+    return own
+
+
+# The first unnamed parameter of {{Публикация|книга|...}} / {{Публікація}}: the kind of work.
+_KINDS = {"книга": "book", "статья": "article", "стаття": "article", "книга/статья": "incollection",
+          "книга/стаття": "incollection", "статья/книга": "incollection"}  # fmt: skip
+
+
+def _positional_kind(template: Template, entry_type: str, fields: dict[str, str]) -> str:
+    """The kind a first unnamed parameter says; 和書 (ja) says the work is Japanese."""
+    first = next((plain(p.value) for p in template.params if not p.showkey), "")
+    if first == "和書":
+        fields.setdefault("language", "ja")
+    return _KINDS.get(first.lower(), entry_type)
+
+
 def read_short(template: Template) -> tuple[tuple[str, ...], str, bool]:
     """Read {{sfn|Smith|Jones|2004|p=5}}: (names and year, locator, whether it is pages)."""
     positional = [plain(p.value) for p in template.params if not p.showkey]
@@ -187,29 +275,41 @@ def read_short(template: Template) -> tuple[tuple[str, ...], str, bool]:
     return names[:5], locator, page
 
 
-def _named(template: Template) -> dict[str, Wikicode]:
+def _named(template: Template, tables: tuple[dict, ...] | None = None) -> dict[str, Wikicode]:
+    """The named parameters with a value, by their English CS1 names.
+
+    `tables` rename a wiki's own names (`başlık` -> `title`); a name a table maps to
+    None has no bibliographic field and is left out. Without tables: German names.
+    """
     found: dict[str, Wikicode] = {}
     for param in template.params:
-        if param.showkey:
-            key = str(param.name).strip().lower().replace("_", "-")
-            if str(param.value).strip():
-                found.setdefault(key, param.value)
+        if not param.showkey or not str(param.value).strip():
+            continue
+        key: str | None = str(param.name).strip()
+        for table in tables or ():
+            english = english_name(key, table)  # type: ignore[arg-type]
+            if english != key:
+                key = english
+                break
+        if key is None:
+            continue
+        found.setdefault(key.lower().replace("_", "-"), param.value)
     return found
 
 
-def _fields(params: dict[str, Wikicode], table) -> dict[str, str]:
+def _fields(params: dict[str, Wikicode], table, language: str = "en") -> dict[str, str]:
     fields: dict[str, str] = {}
     for field_name, aliases in table:
         for alias in aliases:
             if alias in params:
-                value = _value(field_name, params[alias])
+                value = _value(field_name, params[alias], language)
                 if value:
                     fields[field_name] = value
                     break
     return fields
 
 
-def _value(field_name: str, code: Wikicode) -> str:
+def _value(field_name: str, code: Wikicode, language: str = "en") -> str:
     if field_name == "url":
         links = code.filter_external_links()
         text = str(links[0].url) if links else plain(code)
@@ -219,7 +319,7 @@ def _value(field_name: str, code: Wikicode) -> str:
     if field_name == "title":
         text = _SCRIPT_PREFIX.sub("", text) if re.match(r"^[a-z]{2,3}:", text) else text
     if field_name in ("date", "urldate"):
-        return iso_date(text) or (year_of(text) if field_name == "date" else text)
+        return iso_date(text, language) or (year_of(text) if field_name == "date" else text)
     if field_name in ("isbn", "issn"):
         return re.sub(r"[^0-9Xx-]", "", text).upper()
     if field_name == "doi":
@@ -231,6 +331,11 @@ def _authors(params: dict[str, Wikicode], german: bool) -> list[Name]:
     if german:
         text = plain(params.get("autor", ""))
         return [n for part in re.split(r"\s*[;,]\s*|\s+und\s+", text) if (n := person(part))]
+    if "author" in params and not any(k.startswith(("first", "given")) for k in params):
+        several = people(plain(params["author"]))  # "Иванов И. И., Петров П. П."
+        if len(several) > 1:
+            params = {k: v for k, v in params.items() if k != "author"}
+            return several + _authors(params, german)
     names = _numbered(
         params, ("last", "surname", "author-last", "author"), ("first", "given", "author-first")
     )

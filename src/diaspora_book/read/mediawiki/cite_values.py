@@ -10,7 +10,6 @@ print them in the book's language.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import mwparserfromhell
@@ -28,6 +27,10 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.model import Name
+from diaspora_book.read.mediawiki.cite_dates import iso_date
+from diaspora_book.read.mediawiki.dropped import DROP, removals
+
+__all__ = ["iso_date", "people", "person", "plain", "template_name", "vancouver"]
 
 # Templates whose text stays in a field, and which positional parameter holds it
 # (-1: the last one); every other template inside a value is dropped.
@@ -63,29 +66,9 @@ SYMBOL_TEMPLATES = {
 }
 # A name with one of these words is a company's, never "Last, First".
 _CORPORATE = re.compile(r"\b(ltd|inc|llc|gmbh|corp|plc|co|ag|e\.?\s?v)\b\.?", re.IGNORECASE)
+_INITIALS = re.compile(r"^(\w\.-?)+$")  # "И.", "J.-P.", "A.B."
 _MAX_DEPTH = 30  # deeper nesting of links in templates in links is dropped, not followed
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")  # not no-break spaces: they are meant
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan", "januar", "jänner"),
-            ("february", "feb", "februar"),
-            ("march", "mar", "märz", "maerz"),
-            ("april", "apr"),
-            ("may", "mai"),
-            ("june", "jun", "juni"),
-            ("july", "jul", "juli"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct", "oktober", "okt"),
-            ("november", "nov"),
-            ("december", "dec", "dezember", "dez"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 def template_name(template: Template) -> str:
@@ -101,7 +84,9 @@ def template_name(template: Template) -> str:
 def plain(value: Wikicode | str, depth: int = 0) -> str:
     """Return the text a reader sees in a wikitext value, whitespace collapsed."""
     code = mwparserfromhell.parse(value) if isinstance(value, str) else value
-    return _SPACE.sub(" ", _text(code, depth)).strip()
+    text = _SPACE.sub(" ", _text(code, depth))
+    gone = removals(text)  # what a dropped template left: "2005, , Google Print"
+    return "".join(c for i, c in enumerate(text) if i not in gone).strip()
 
 
 def _text(code: Wikicode, depth: int) -> str:
@@ -154,8 +139,11 @@ def _template_text(template: Template, depth: int) -> str:
     position = TEXT_TEMPLATES.get(name)
     if position is None and name.startswith(("lang-", "langx")):
         position = -1
+    if name in ("isbn", "issn"):  # {{ISBN|0-19-...}}: its number, named
+        numbers = [str(p.value).strip() for p in template.params if not p.showkey]
+        return f"{name.upper()} {', '.join(n for n in numbers if n)}" if any(numbers) else DROP
     if position is None:
-        return ""
+        return DROP  # printed nothing (tidied by `plain`)
     values = [p.value for p in template.params if not p.showkey]
     if not values:
         return ""
@@ -179,6 +167,8 @@ def person(text: str) -> Name | None:
         last, first = (part.strip() for part in text.split(",", 1))
         return Name(last, first)
     words = text.split()
+    if len(words) > 1 and all(_INITIALS.match(w) for w in words[1:]):
+        return Name(words[0], " ".join(words[1:]))  # "Иванов И. И.": family name first
     looks_like_a_body = len(words) > 3 or any(w[:1].islower() for w in words[1:])
     if len(words) == 1 or looks_like_a_body:
         return Name(text, literal=len(words) > 1)
@@ -191,7 +181,9 @@ def people(text: str) -> list[Name]:
         parts = text.split(";")
     elif " and " in text or " und " in text:
         parts = re.split(r"\s+(?:and|und)\s+", text)
-    elif text.count(",") > 1 and "," in text:
+    elif text.count(",") > 1 or (
+        "," in text and all(len(p.split()) > 1 for p in text.split(","))
+    ):  # "A. Smith, B. Jones", "Иванов И. И., Петров П. П.", not "Smith, John"
         parts = text.split(",")
     else:
         parts = [text]
@@ -208,42 +200,3 @@ def vancouver(text: str) -> list[Name]:
         elif words:
             names.append(Name(" ".join(words), literal=len(words) > 1))
     return names
-
-
-def iso_date(text: str) -> str:
-    """Return `text` as an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), or "" if unknown.
-
-    Accepts the forms Wikipedia's citation templates accept: `2004-03-05`, `5 March
-    2004`, `March 5, 2004`, `March 2004`, `2004`, and the German `5. März 2004`.
-    """
-    text = text.strip().rstrip(".")
-    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-        return text if _valid(text) else ""
-    if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):  # 05.03.2004
-        day, month, year = text.split(".")
-        return _checked(int(year), int(month), int(day))
-    words = re.findall(r"[^\W\d_]+\.?|\d+", text.lower())
-    numbers = [int(w) for w in words if w.isdigit()]
-    months = [MONTHS[w.rstrip(".")] for w in words if w.rstrip(".") in MONTHS]
-    if len(months) != 1 or not numbers or len(words) != len(numbers) + 1:
-        return ""
-    years = [n for n in numbers if n > 31]
-    days = [n for n in numbers if n <= 31]
-    if len(years) != 1 or len(days) > 1:
-        return ""
-    return _checked(years[0], months[0], days[0] if days else 0)
-
-
-def _checked(year: int, month: int, day: int) -> str:
-    try:
-        dt.date(year, month, day or 1)
-    except ValueError:
-        return ""
-    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
-
-
-def _valid(text: str) -> bool:
-    parts = [int(p) for p in text.split("-")]
-    return not (
-        len(parts) > 1 and _checked(parts[0], parts[1], parts[2] if len(parts) > 2 else 0) == ""
-    )

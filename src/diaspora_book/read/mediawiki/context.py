@@ -40,6 +40,9 @@ class ReadContext:
     infobox: tuple[str, list[Fact], SourceSpan] | None = None
     notes: dict[str, str] = field(default_factory=dict)  # a named note's name -> its text
     hatnotes: list[tuple[str, SourceSpan]] = field(default_factory=list)
+    # Lines where a reference list stands ({{reflist}}, {{kaynakça}}, <references />): a
+    # heading over nothing but one is not printed (the book prints its References once).
+    reference_lines: list[int] = field(default_factory=list)
     depth: int = 0
     too_deep_reported: bool = False
     # Readers of templates, file links and galleries (templates.py, media.py), set by

@@ -108,7 +108,9 @@ def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
         _external(node, at, context, out)
     elif isinstance(node, Template):
         if context.on_template is not None:
+            mark = out.mark()
             context.on_template(node, at, context, out)
+            out.dropped(mark)  # printed nothing: the reader tidies what it leaves
     elif isinstance(node, Argument):
         return  # `{{{name}}}`: a template's parameter, meaningless outside a template
     elif isinstance(node, Heading):
@@ -157,6 +159,8 @@ def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
         return
     if name in ("ref", "references"):
         # The references reader takes the whole tag (named refs, list-defined refs).
+        if name == "references":
+            context.reference_lines.append(context.span(at).line)
         cite(read_ref(node, context.span(at), context.refs), out)
         return
     if name in _SILENT_TAGS or node.wiki_markup in ("----",):
@@ -182,7 +186,7 @@ def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
             out.add(code_text(name, node.contents))
         out.add_run(start, "code")
         return
-    if name == "gallery":
+    if name in ("gallery", "imagemap"):
         if context.on_gallery is not None:
             context.figures.extend(context.on_gallery(node, inner, context))
         return

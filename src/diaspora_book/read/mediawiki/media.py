@@ -77,10 +77,17 @@ def gallery_file(line_name: str, words: WikiWords) -> str | None:
 
 
 def read_gallery(node: Tag, inner: int, context: ReadContext) -> list[Figure]:
-    """Return the figures of a `<gallery>`: one `File:name|caption` per line."""
+    """Return the figures of a `<gallery>`: one `File:name|caption` per line; of an
+    `<imagemap>`, its image (its first line, written as a file link is) and caption,
+    never its coordinate lines (`rect`, `poly`, `circle`, `desc`, `default`)."""
     figures: list[Figure] = []
     if node.contents is None:
         return figures
+    if str(node.tag).strip().lower() == "imagemap":
+        first = next((line for line in str(node.contents).split("\n") if line.strip()), "")
+        link = mwparserfromhell.parse(f"[[{first.strip()}]]").filter_wikilinks()
+        figure = read_file_link(link[0], inner, context) if link else None
+        return [figure] if figure is not None else []
     offset = inner
     for line in str(node.contents).split("\n"):
         here, offset = offset, offset + len(line) + 1

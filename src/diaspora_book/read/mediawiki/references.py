@@ -34,9 +34,15 @@ from diaspora_book.read.mediawiki.cite_templates import (
     is_full_citation,
     is_short_citation,
     read_full,
+    read_generic,
     read_short,
 )
 from diaspora_book.read.mediawiki.cite_values import plain, template_name
+from diaspora_book.read.mediawiki.local_templates import (
+    normal_name,
+    ref_template,
+    reference_lists,
+)
 
 __all__ = [
     "REFERENCE_HEADINGS",
@@ -45,8 +51,10 @@ __all__ = [
     "Source",
     "WikiCitation",
     "is_reference_furniture",
+    "is_reference_list",
     "read_citation_template",
     "read_ref",
+    "read_ref_template",
 ]
 
 # Headings of an article's own reference sections (lower case): the book prints
@@ -58,6 +66,11 @@ REFERENCE_HEADINGS = frozenset(
         "general references", "inline citations", "reference notes", "literature",
         "einzelnachweise", "anmerkungen", "quellen", "literatur", "belege", "fußnoten",
         "quellen und anmerkungen", "примечания", "литература", "источники",
+        "kaynakça", "kaynaklar", "notlar", "dipnotlar", "примітки", "джерела", "дереккөздер",
+        "искәрмәләр", "иҫкәрмәләр", "эзоҳ", "manbalar", "izohlar", "ескертпелер",
+        "پانویس", "منابع", "پانوشت", "حوالہ جات", "حوالے", "المراجع", "مراجع", "مصادر",
+        "הערות שוליים", "מקורות", "脚注", "出典", "注釈", "参考文献", "参考资料", "注释",
+        "각주", "참고 문헌", "références", "notes et références", "referencias", "notas",
     }
 )  # fmt: skip
 # Templates (and the <references> tag) that only place or format reference lists.
@@ -72,6 +85,7 @@ FURNITURE = frozenset(
     }
 )  # fmt: skip
 _LIST_TAGS = ("references",)
+_LIST_TEMPLATES = frozenset({"reflist", "references", "notelist", "refs", "einzelnachweise"})
 # A free-text reference written as "Family, Given (2004). The rest.": one author, a year.
 _AUTHOR_YEAR = re.compile(
     r"^(?P<last>[^\W\d][\w'’ -]{0,40}?), (?P<first>[^();,.]{1,30}\.?) "
@@ -80,12 +94,26 @@ _AUTHOR_YEAR = re.compile(
 # Explanatory notes written as templates ({{efn}}, {{refn}}): footnotes with their text
 # (the first parameter), not sources; `inline.note` reads them.
 NOTE_TEMPLATES = frozenset({"efn", "refn", "efn-ua", "efn-lr", "efn-la", "efn-lg", "cnote"})
+# Templates in a <ref> beside its text that are not works: language marks ({{ref-de}},
+# {{en icon}}), archive links ({{webarchive}}), dead-link tags, text templates.
+_NOT_A_WORK = re.compile(
+    r"^(ref-\w+|\w+ icon|icon \w+|lang(-\w+)?|webarchiv\w*|webarşiv|wayback\w*|archive\w*"
+    r"|dead link|deadlink|リンク切れ|недоступная ссылка|ölü bağlantı|پیوند مرده|пайванди мурда"
+    r"|nowrap|small|sfnref|harvid|rp|!|-|nbsp|[a-z]{2,3}"
+    r"|isbn|issn|doi|oclc|lccn|jstor|pmid|pmc|asin|bibcode|arxiv|hdl|sfn\w*|harv\w*)$"
+)
 _FURNITURE_TAIL = re.compile(r"^[\s.,;:()\[\]–—-]*$")
 
 
 def is_reference_furniture(name: str) -> bool:
     """Whether template or tag `name` only places or formats references (dropped silently)."""
-    return name.strip().replace("_", " ").lower() in FURNITURE
+    return name.strip().replace("_", " ").lower() in FURNITURE or is_reference_list(name)
+
+
+def is_reference_list(name: str) -> bool:
+    """Whether template `name` places the article's list of references, in any wiki's
+    words ({{reflist}}, {{kaynakça}}, {{примечания}}, {{پانویس}}, {{הערות שוליים}})."""
+    return normal_name(name) in reference_lists() or normal_name(name) in _LIST_TEMPLATES
 
 
 class RefState:
@@ -95,8 +123,9 @@ class RefState:
     `citations()`, is frozen.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, language: str = "en"):
         self.path = path  # the article as shown in messages
+        self.language = language  # the book's: its wiki's parameter names and months first
         self._citations: list[WikiCitation] = []
         self._named: dict[str, WikiCitation] = {}  # name -> the citation that defined it
         self._full: list[Source] = []  # every full citation template, for {{sfn}}
@@ -261,6 +290,22 @@ def _ref(
     return state.add(citation)
 
 
+def read_ref_template(template: Template, span: SourceSpan, state: RefState) -> WikiCitation | None:
+    """Read a template that is a `<ref>` ({{הערה|text}}, {{הערה|שם=x}}); None for any
+    other template, or for an empty one (reported)."""
+    roles = ref_template(template_name(template))
+    if roles is None:
+        return None
+    texts, names = roles
+    found: dict[str, Wikicode] = {}
+    for param in template.params:
+        found.setdefault(normal_name(str(param.name)), param.value)
+    body = next((found[k] for k in texts if k in found and str(found[k]).strip()), None)
+    ref_name = next((plain(found[k]) for k in names if k in found), "")
+    what = f"{{{{{template_name(template)}}}}}"
+    return _ref(body, ref_name, (str(template), what), span, state)
+
+
 def read_citation_template(
     template: Template, span: SourceSpan, state: RefState
 ) -> WikiCitation | None:
@@ -296,7 +341,7 @@ def read_citation_template(
         _, locator, page = read_short(template)
         return state.add(WikiCitation(0, "cite", (source,), span, ((locator, page),)))
     if is_full_citation(name):
-        mapped = read_full(template, span)
+        mapped = read_full(template, span, state.language)
         for message in mapped.problems:
             state.problem(span, message)
         state.full_entry(mapped.source)
@@ -316,7 +361,7 @@ def _citation(body: Wikicode, outer: str, span: SourceSpan, state: RefState) -> 
             sources.append(_short(template, where))
             locators.append((locator, page))
         elif is_full_citation(name):
-            mapped = read_full(template, where)
+            mapped = read_full(template, where, state.language)
             for message in mapped.problems:
                 state.problem(where, message)
             state.full_entry(mapped.source)
@@ -325,9 +370,23 @@ def _citation(body: Wikicode, outer: str, span: SourceSpan, state: RefState) -> 
     if sources:
         return WikiCitation(0, "cite", tuple(sources), span, tuple(locators))
     text = plain(body)
-    if not text:
+    for template in body.filter_templates(recursive=False):  # templates nobody described
+        name = template_name(template)
+        if is_reference_furniture(name) or _NOT_A_WORK.match(name) or ":" in name:
+            continue
+        where = _span_within(outer, template, span)
+        generic = read_generic(template, where, state.language)
+        if generic is not None:
+            for message in generic.problems:
+                state.problem(where, message)
+            sources.append(generic.source)
+            locators.append((generic.locator, generic.page))
+    if text and (not sources or len(text.split()) >= 3):
+        sources.append(_free_text(body, text, span))
+        locators.append(("", True))
+    if not sources:
         return None
-    return WikiCitation(0, "cite", (_free_text(body, text, span),), span, (("", True),))
+    return WikiCitation(0, "cite", tuple(sources), span, tuple(locators))
 
 
 def _free_text(body: Wikicode, text: str, span: SourceSpan) -> Source:

@@ -9,6 +9,7 @@ would not read `* x*` as emphasis).
 from __future__ import annotations
 
 from diaspora_book.model import Run, SourceSpan
+from diaspora_book.read.mediawiki.dropped import DROP, emptied, removals
 
 _SPACE = " \t\n\r\f\v"
 
@@ -21,6 +22,43 @@ class RunText:
         self._origins: list[int] = []  # each character's offset in the wikitext
         self._runs: list[Run] = []
         self.hint = 0  # offset of the node being read (set by the reader)
+        # Where a template printed nothing (a DROP mark in the text), and for an unknown
+        # template the words of its parameters, used if the list item it is in is emptied.
+        self._fallbacks: dict[int, str] = {}
+        self.fallback = ""  # set by the template reader for the template being read
+
+    def mark(self) -> tuple[int, int]:
+        """Where the text and its runs stand (before a template is read)."""
+        return self.position, len(self._runs)
+
+    def dropped(self, mark: tuple[int, int]) -> None:
+        """A template was read since `mark`: if it printed nothing, remember where."""
+        fallback, self.fallback = self.fallback, ""
+        if (self.position, len(self._runs)) != mark:
+            return
+        if fallback:
+            self._fallbacks[self.position] = fallback
+        self._chars.append(DROP)
+        self._origins.append(self.hint)
+
+    def bracketed_citation(self) -> None:
+        """A short citation was just cited ({{harvnb}}): brackets the article wrote round
+        it go, as citeproc prints its own ("({{harvnb|Vernet|1996}})" is not "((Vernet 1996))")."""
+        self._chars.append(DROP)
+        self._origins.append(self.hint)
+
+    def emptied(self) -> bool:
+        """Whether the text is emptied by templates that printed nothing (`1993: , ,`)."""
+        return DROP in self._chars and emptied("".join(self._chars).replace(DROP, ""))
+
+    def use_fallbacks(self) -> bool:
+        """Put the parameters' words of unknown templates where they printed nothing
+        (`{{kardeş şehir|Paris|Fransa}}`: "Paris, Fransa"); False if there are none."""
+        if not self._fallbacks:
+            return False
+        inserts, self._fallbacks = self._fallbacks, {}
+        self._edit(set(inserts), inserts)
+        return True
 
     @property
     def position(self) -> int:
@@ -61,12 +99,37 @@ class RunText:
         if end > start:
             self._runs.append(Run(start, end, kind, value))
 
+    def _clean(self) -> None:
+        """Remove the DROP marks and the punctuation they left (`dropped.removals`)."""
+        if DROP in self._chars:
+            self._edit(removals("".join(self._chars)), {})
+            self._fallbacks = {}
+
+    def _edit(self, gone: set[int], inserts: dict[int, str]) -> None:
+        """Delete the characters at `gone`, put `inserts` (index -> text) in their
+        place, and move the runs with the text."""
+        chars: list[str] = []
+        origins: list[int] = []
+        moved = [0] * (len(self._chars) + 1)
+        for index, char in enumerate(self._chars):
+            moved[index] = len(chars)
+            for inserted in inserts.get(index, ""):
+                chars.append(inserted)
+                origins.append(self._origins[index])
+            if index not in gone:
+                chars.append(char)
+                origins.append(self._origins[index])
+        moved[len(self._chars)] = len(chars)
+        self._chars, self._origins = chars, origins
+        self._runs = [Run(moved[r.start], moved[r.end], r.kind, r.value) for r in self._runs]
+
     def span(self, locator, start: int) -> SourceSpan:
         """Return the span of a block that starts at offset `start`, its text being the
         text `result` gives: `SourceSpan.at` maps each offset of the text to the source.
 
         `locator` is the article's (`source.Locator`).
         """
+        self._clean()
         text = "".join(self._chars)
         lead = len(text) - len(text.lstrip(" "))
         origins = self._origins[lead : lead + len(text.strip(" "))]
@@ -76,6 +139,7 @@ class RunText:
 
     def result(self) -> tuple[str, tuple[Run, ...]]:
         """Return the stripped text and its runs, trimmed to non-space edges."""
+        self._clean()
         text = "".join(self._chars)
         lead = len(text) - len(text.lstrip(" "))
         stripped = text.strip(" ")

@@ -20,16 +20,27 @@ from mwparserfromhell.wikicode import Wikicode
 from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.languages.labels import Labels, load_labels
 from diaspora_book.model import Fact
+from diaspora_book.read.mediawiki.cite_templates import is_short_citation
+from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
+from diaspora_book.read.mediawiki.local_templates import (
+    hatnote_kinds,
+    hatnote_labels,
+    normal_name,
+    ref_template,
+)
 from diaspora_book.read.mediawiki.references import (
     NOTE_TEMPLATES,
     is_reference_furniture,
+    is_reference_list,
     read_citation_template,
+    read_ref_template,
 )
 from diaspora_book.read.mediawiki.runs import RunText
 from diaspora_book.read.mediawiki.source import child_offset
 from diaspora_book.read.mediawiki.units import convert_text
+from diaspora_book.read.mediawiki.word_templates import read_word_template
 
 # Dropped without a word: they shape a wiki page, not the article's text.
 _FURNITURE = re.compile(
@@ -44,15 +55,6 @@ _FURNITURE = re.compile(
     r"|reflist|references|einzelnachweise|lesenswert|exzellent|commonscat|sister project links"
     r"|subst:.*|r|rp)$"
 )
-# Hatnotes, and the book's message that introduces their targets (in the book's language:
-# an English {{main}} in a Japanese book says 詳細).
-_HATNOTES = {
-    "main": "main_article",
-    "hauptartikel": "main_article",
-    "further": "further_information",
-    "see also": "see_also_heading",
-    "siehe auch": "see_also_heading",
-}
 _RTL_LANGUAGES = {
     "ar",
     "arc",
@@ -116,8 +118,16 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         return  # {{DEFAULTSORT:…}} in the wiki's words: the page's sort key
     citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
+    if ref_template(name) is not None:  # {{הערה|text}}: a <ref> written as a template
+        cite(read_ref_template(template, context.span(at), context.refs), out)
+        return
+    citation = read_citation_template(template, context.span(at), context.refs)
     if citation is not None or is_reference_furniture(name):
+        if is_reference_list(name) or (citation is not None and citation.kind == "entry"):
+            context.reference_lines.append(context.span(at).line)  # the book's References
         cite(citation, out)
+        if citation is not None and is_short_citation(name):
+            out.bracketed_citation()
         return
     if name.startswith("#"):
         if name.startswith("#invoke"):
@@ -132,8 +142,19 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         return
     elif name.startswith(("infobox", "taxobox", "infokasten")):
         _infobox(template, at, context)
+    elif read_word_template(template, context.language, out):
+        return
     elif not _interpret(name, template, at, context, out):
         context.unknown_template(name, at)
+        out.fallback = _words(template)
+
+
+def _words(template: Template) -> str:
+    """An unknown template's unnamed values, for a list item it would leave empty
+    (`* 1993: {{kardeş şehir|Cakarta|Endonezya}}` -> "1993: Cakarta, Endonezya")."""
+    values = [plain(p.value) for p in template.params if not p.showkey]
+    words = [v for v in values if any(c.isalpha() for c in v) and len(v) <= 80]
+    return ", ".join(words) if len(words) == len([v for v in values if v]) else ""
 
 
 def _value(template: Template, key: str | int, at: int, context: ReadContext, out: RunText):
@@ -177,9 +198,10 @@ def _interpret(name: str, template: Template, at: int, context: ReadContext, out
         out.add(_labels(context.language).text("as_of", date=date))
     elif name in ("convert", "cvt"):
         out.add(convert_text([p.value.strip_code().strip() for p in params], context.language))
-    elif name in _HATNOTES:
+    elif normal_name(name) in hatnote_labels():
         labels = _labels(context.language)
-        out.add(labels.text(_HATNOTES[name]) + labels.text("label_separator"))
+        message = hatnote_kinds()[hatnote_labels()[normal_name(name)]]
+        out.add(labels.text(message) + labels.text("label_separator"))
         for index, param in enumerate(params):
             if index:
                 out.add(labels.text("separator"))

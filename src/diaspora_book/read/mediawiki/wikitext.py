@@ -71,13 +71,17 @@ def read_wikitext(
         code = mwparserfromhell.parse(text)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
-    context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
+    context = ReadContext(
+        locator, diagnostics, templates, RefState(locator.path, language), language
+    )
     site = site or SiteInfo()
     context.words = wiki_words(page_wikis(text, language, site.language), site.namespaces)
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
     context.notes.update(named_notes(code))
-    blocks = _without_empty_reference_sections(BlockReader(context).read(code, 0))
+    blocks = _without_empty_reference_sections(
+        BlockReader(context).read(code, 0), frozenset(context.reference_lines)
+    )
     citations = context.refs.citations(diagnostics)
     for name, use in context.unknown.items():
         diagnostics.items.append(_unknown_template(name, use.count, use.first))
@@ -174,21 +178,41 @@ def merge_template_reports(diagnostics: Diagnostics) -> Diagnostics:
     return merged
 
 
-def _without_empty_reference_sections(blocks: list[Block]) -> list[Block]:
-    """Drop a "References"/"Einzelnachweise" heading left with nothing under it.
+def _without_empty_reference_sections(blocks: list[Block], lists: frozenset[int]) -> list[Block]:
+    """Drop a heading with nothing under it but a reference list (or a reference
+    section's name: "References", "Kaynakça", "Примечания", "脚注").
 
-    Its `{{reflist}}`/`<references/>` is the book's References, printed once at the end.
+    Its `{{reflist}}`/`{{kaynakça}}`/`<references/>` is the book's References, printed
+    once at the end. A section whose subsections all went ("脚注" over "注釈" and
+    "出典", each a {{reflist}}) goes too.
     """
-    kept: list[Block] = []
-    for index, block in enumerate(blocks):
-        if isinstance(block, Heading) and block.text.strip().lower() in REFERENCE_HEADINGS:
-            following = blocks[index + 1] if index + 1 < len(blocks) else None
-            if following is None or (
-                isinstance(following, Heading) and following.level <= block.level
+    kept: list[Block] = []  # the blocks after the one being looked at, already kept
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if isinstance(block, Heading):
+            empty = not kept or (isinstance(kept[0], Heading) and kept[0].level <= block.level)
+            if empty and (
+                block.text.strip().lower() in REFERENCE_HEADINGS
+                or _holds_a_list(blocks, index, lists)
             ):
                 continue
-        kept.append(block)
+        kept.insert(0, block)
     return kept
+
+
+def _holds_a_list(blocks: list[Block], index: int, lists: frozenset[int]) -> bool:
+    """Whether a reference list stands in the section of the heading `blocks[index]`."""
+    heading = blocks[index]
+    assert isinstance(heading, Heading)
+    end = next(
+        (
+            b.span.line
+            for b in blocks[index + 1 :]
+            if isinstance(b, Heading) and b.level <= heading.level
+        ),
+        None,
+    )
+    return any(heading.span.line < line and (end is None or line < end) for line in lists)
 
 
 def _close_tables(text: str, locator: Locator, diagnostics: Diagnostics) -> str:
