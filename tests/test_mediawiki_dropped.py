@@ -159,10 +159,17 @@ def test_templates_that_carry_words_keep_them(wikitext, shown):
 
 
 def test_hatnotes_of_other_wikis_keep_their_titles():
-    assert texts("{{Основная статья|История Берлина}}\n\n{{ana madde|Berlin tarihi}}") == [
-        "Основная статья: История Берлина",
-        "Ana madde: Berlin tarihi",
+    """The targets are the article's; the words before them are the book's own."""
+    source = "{{Основная статья|История Берлина}}\n\n{{ana madde|Berlin tarihi}}"
+    assert texts(source) == [
+        "Main article: История Берлина",
+        "Main article: Berlin tarihi",
     ]
+    assert texts(source, "ru") == [
+        "Основная статья: История Берлина",
+        "Основная статья: Berlin tarihi",
+    ]
+    assert texts("{{Ayrıca bakınız|Berlin Duvarı}}", "tr") == ["Ayrıca bakınız: Berlin Duvarı"]
 
 
 def test_quotes_and_column_lists_keep_their_text():

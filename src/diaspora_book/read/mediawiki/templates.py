@@ -116,7 +116,6 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         return
     if context.words.is_page_setting(str(template.name)):
         return  # {{DEFAULTSORT:…}} in the wiki's words: the page's sort key
-    citation = read_citation_template(template, context.span(at), context.refs)
     name = template_name(template)
     if ref_template(name) is not None:  # {{הערה|text}}: a <ref> written as a template
         cite(read_ref_template(template, context.span(at), context.refs), out)
