@@ -91,7 +91,9 @@ def convert_article(
     marker.writer = RichWriter(languages, Links(links or {}))
     lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
     if article.infobox:
-        lines += _factbox(article.infobox, languages, marker.plain)
+        image = article.infobox.image
+        found = media.get(media_key(image.file)) if image else None
+        lines += _factbox(article.infobox, languages, marker.plain, found)
     for index, block in enumerate(article.blocks):
         if isinstance(block, Heading):
             anchor = headings[index]
@@ -242,14 +244,20 @@ def _is_see_also(heading: Heading, article: Article) -> bool:
     return isinstance(following, BulletList) and following.see_also
 
 
-def _factbox(infobox: Infobox, languages: BookLanguage, write: Callable[..., str]) -> list[str]:
+def _factbox(
+    infobox: Infobox, languages: BookLanguage, write: Callable[..., str], image: str | None
+) -> list[str]:
     """Render the infobox as a definition list inside a `.factbox` div.
 
-    A MediaWiki infobox's values keep their styling and language spans (`write`).
+    A MediaWiki infobox's values keep their styling and language spans (`write`); its
+    image comes first when `media/` has it (`image`: the file's name there), and is
+    left out quietly when not (the box is the facts, the image an extra).
     """
     lines = ["::: {.factbox}"]
     if infobox.name:
         lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
+    if infobox.image is not None and image is not None:
+        lines += figure_lines(infobox.image, image, write)
     for fact in infobox.facts:
         rows = [(fact.key, write(fact.value, fact.runs))] if fact.runs else None
         for key, value in rows or [
