@@ -59,6 +59,7 @@ from diaspora_book.plumbing.errors import BookError, Diagnostic
 from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.plumbing.slug import slugify, unique
 from diaspora_book.project.config import BookConfig
+from diaspora_book.project.fonts import head_page, upright_language
 from diaspora_book.project.licences import revision_metadata
 from diaspora_book.project.lint_rules import TEMPLATE_PARAMETER
 from diaspora_book.project.media import media_dir, media_files, media_key
@@ -89,7 +90,9 @@ def convert_article(
     media = media_files(media_dir(article.path))
     marker = _Marker(article, notes, languages, ids)
     marker.writer = RichWriter(languages, Links(links or {}))
-    lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
+    upright = upright_language(languages.runs(article.title))  # its running heads: upright
+    head = f" .{head_page(upright)}" if upright else ""
+    lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter{head}}}", ""]
     if article.infobox:
         image = article.infobox.image
         found = media.get(media_key(image.file)) if image else None
