@@ -383,9 +383,9 @@ class _Reader:
                 rows += [found] if found else []
                 continue
             self.used.add(name)
-            if self.book.is_layout(name) or self.filled(name) is None:
+            if name.isdigit() or self.book.is_layout(name) or self.filled(name) is None:
                 continue
-            fact = self.row(re.sub(r"(?<=\D)1$", "", param.shown), [(param, "", "")])
+            fact = self.row(re.sub(r"(?<=[^\d\s])1$", "", param.shown), [(param, "", "")])
             if fact is not None:
                 rows.append((param.position, fact))
         return [fact for _, fact in sorted(rows, key=lambda row: row[0])]
