@@ -6,14 +6,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image
 
+from diaspora_book.build import build
 from diaspora_book.chapters.convert import convert_article
 from diaspora_book.project.config import load_project
 from diaspora_book.read.mediawiki.infobox import MAX_ROWS, catalogue
 from diaspora_book.read.mediawiki.source import Locator
 from diaspora_book.read.mediawiki.wikitext import read_wikitext
 
+from .checkers import epubcheck_messages, run_epubcheck
 from .conftest import make_project
+from .readers import epub_documents, pdf_pages
 
 # An English city's infobox as Wikipedia writes it (abridged from Toronto's).
 CITY = """{{Infobox settlement
@@ -76,6 +80,7 @@ def test_a_city_infobox_gives_facts_not_parameters():
         ("Population", "2,731,571 (2016)"),
         ("Density", "4334.4/km²"),
         ("Time zone", "EST (UTC−5)"),
+        ("FSA", "M"),
         ("Website", "toronto.ca"),
         ("Coordinates", "43°42′N 79°24′W"),
     ]
@@ -231,3 +236,37 @@ def test_the_infobox_image_is_shown_when_media_has_it(tmp_path):
     body = convert_article(article, 1, config).body
     box = body[body.index("::: {.factbox}") :]
     assert box.index("](media/Toronto_skyline.jpg){.figure}") < box.index("Country")
+
+
+def test_a_gallery_in_the_lead_is_not_taken_for_the_infobox():
+    images = "".join(f"| image{i} = P{i}.jpg\n| caption{i} = Picture {i}\n" for i in range(5))
+    article, _ = read(
+        "{{Multiple image\n| align = right\n" + images + "}}\n"
+        "{{Infobox settlement\n| country = Canada\n}}\nText.\n\n== Part ==\nText."
+    )
+    assert article.infobox is not None
+    assert [(f.key, f.value) for f in article.infobox.facts] == [("Country", "Canada")]
+
+
+def test_a_book_with_a_city_fact_box_and_its_image(tmp_path):
+    """Both outputs: the box's facts and image, no raw parameter; EPUBCheck finds nothing."""
+    root = make_project(
+        tmp_path / "city",
+        {"Toronto.wiki": CITY},
+        "title: Cities\nsources:\n  Toronto.wiki: {title: Toronto, url: 'https://en.wikipedia.org/wiki/Toronto'}\n",
+    )
+    (root / "media").mkdir()
+    Image.new("RGB", (300, 120), (60, 90, 140)).save(root / "media" / "Toronto_skyline.jpg")
+    report = build(load_project(root))
+    pdf = next(p for p in report.outputs if p.suffix == ".pdf")
+    epub = next(p for p in report.outputs if p.suffix == ".epub")
+    opening = next(page for page in pdf_pages(pdf) if page.lstrip().startswith("Toronto"))
+    for fact in ("Population", "2,731,571 (2016)", "43°42′N 79°24′W", "FSA"):
+        assert fact in opening
+    for raw in ("Image skyline", "Flag size", "Latd", "Blank1", "Unit pref", "125px"):
+        assert raw not in opening
+    documents = epub_documents(epub).items()
+    chapter = next(t for n, t in documents if n.endswith(".xhtml") and "factbox" in t)
+    box = chapter[chapter.index('class="factbox"') :]
+    assert box.index("<img") < box.index("Population")
+    assert epubcheck_messages(run_epubcheck(epub, tmp_path)) == []

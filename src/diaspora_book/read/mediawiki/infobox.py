@@ -58,6 +58,11 @@ _NAMED_INFOBOX = re.compile(
     r"^(infobox|info box|taxobox|infokasten|карточка|bilgiquti|جعبه اطلاعات|基礎情報)"
     r"|(bilgi kutusu|信息框|資訊框|信息模板|정보)$"
 )
+# Lead templates with many named parameters that are not fact boxes.
+_NOT_INFOBOX = re.compile(
+    r"image|photo|montage|gallery|quote|weather|climate|chart|graph|timeline|navbox|sidebar"
+    r"|succession|климат|фотомонтаж"
+)
 _FILE_VALUE = re.compile(
     r"^[^\n|]*\.(jpe?g|png|svg|gif|tiff?|webp|ogg|oga|ogv|webm|pdf|djvu)$", re.IGNORECASE
 )
@@ -181,6 +186,7 @@ def is_infobox(name: str, template: Template, at: int, context: ReadContext) -> 
     named = sum(1 for p in template.params if p.showkey and str(p.value).strip())
     return (
         context.infobox is None
+        and not _NOT_INFOBOX.search(name)
         and at < context.lead_end
         and named >= _LEAD_PARAMETERS
         and "\n" in str(template)
@@ -455,6 +461,7 @@ def read_infobox(template: Template, at: int, context: ReadContext) -> None:
     """Record the article's fact box (the first infobox; a later one is dropped)."""
     if context.infobox is not None:
         return
+    context.infobox = ("", [], context.span(at))  # taken: a template inside is not the box
     reader = _Reader(template, at, context)
     name = normal(str(template.name)).removeprefix("template:").removeprefix("vorlage:")
     show = reader.book.boxes.get(name)
