@@ -54,6 +54,7 @@ from diaspora_book.model import (
     SourceSpan,
     Table,
     WikiCitation,
+    running_text,
 )
 from diaspora_book.plumbing.errors import BookError, Diagnostic
 from diaspora_book.plumbing.outputs import write_text
@@ -79,7 +80,12 @@ def convert_article(
     `links` maps the page titles of the book's articles to their chapter slugs, so a
     MediaWiki link to one of them becomes a cross-reference.
     """
-    languages = config.book_language
+    # A Japanese article is one passage: Han in a heading or table cell without kana
+    # ("気候") is Japanese there too (see BookLanguage.passage).
+    languages = config.book_language.passage(
+        " ".join([article.title, *(text for text, _ in running_text(article))])
+        + " ".join(block.text for block in article.blocks if isinstance(block, Heading))
+    )
     notes = notes or Annotations()
     ids: set[str] = {article.slug}
     headings = {
