@@ -362,7 +362,7 @@ def test_any_wikitext_reads_and_converts_without_a_traceback(pieces):
 
 def _outside_code(body: str) -> str:
     """Return a chapter's Markdown without its code blocks and code spans."""
-    body = re.sub(r"^(`{3,}) \{\.code\}\n.*?\n\1$", "", body, flags=re.S | re.M)
+    body = re.sub(r"^(`{3,}) \{\.code[^}]*\}\n.*?\n\1$", "", body, flags=re.S | re.M)
     return re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", "", body)
 
 
