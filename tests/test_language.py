@@ -160,3 +160,10 @@ def test_a_language_s_script_and_direction_come_from_cldr(tag, script, direction
 def test_a_word_never_spans_two_scripts():
     assert script_pieces("ү五个字母") == [(0, "ү"), (1, "五个字母")]
     assert script_pieces("meshrep") == [(0, "meshrep")]
+
+
+def test_han_in_a_japanese_passage_is_japanese():
+    """A Han word cut off from the kana by Latin letters is still Japanese in Japanese text."""
+    runs = BookLanguage().runs("ベルリンはドイツの首都です。Berlin 都市州。")
+    assert ("都市州。", "ja", None) in runs
+    assert {language for _, language, _ in runs} == {"ja", None}

@@ -56,6 +56,7 @@ class Infobox:
     facts: tuple[Fact, ...]
     span: SourceSpan
     name: str = ""  # what follows "Infobox" on its line, e.g. "ethnic group"; printed as caption
+    image: Figure | None = None  # MediaWiki: the infobox's image, shown when media/ has it
 
 
 @dataclass(frozen=True)

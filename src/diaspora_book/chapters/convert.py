@@ -54,11 +54,13 @@ from diaspora_book.model import (
     SourceSpan,
     Table,
     WikiCitation,
+    running_text,
 )
 from diaspora_book.plumbing.errors import BookError, Diagnostic
 from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.plumbing.slug import slugify, unique
 from diaspora_book.project.config import BookConfig
+from diaspora_book.project.fonts import head_page, upright_language
 from diaspora_book.project.licences import revision_metadata
 from diaspora_book.project.lint_rules import TEMPLATE_PARAMETER
 from diaspora_book.project.media import media_dir, media_files, media_key
@@ -78,7 +80,12 @@ def convert_article(
     `links` maps the page titles of the book's articles to their chapter slugs, so a
     MediaWiki link to one of them becomes a cross-reference.
     """
-    languages = config.book_language
+    # A Japanese article is one passage: Han in a heading or table cell without kana
+    # ("気候") is Japanese there too (see BookLanguage.passage).
+    languages = config.book_language.passage(
+        " ".join([article.title, *(text for text, _ in running_text(article))])
+        + " ".join(block.text for block in article.blocks if isinstance(block, Heading))
+    )
     notes = notes or Annotations()
     ids: set[str] = {article.slug}
     headings = {
@@ -89,9 +96,13 @@ def convert_article(
     media = media_files(media_dir(article.path))
     marker = _Marker(article, notes, languages, ids)
     marker.writer = RichWriter(languages, Links(links or {}))
-    lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter}}", ""]
+    upright = upright_language(languages.runs(article.title))  # its running heads: upright
+    head = f" .{head_page(upright)}" if upright else ""
+    lines = [f"# {tagged(article.title, languages)} {{#{article.slug} .chapter{head}}}", ""]
     if article.infobox:
-        lines += _factbox(article.infobox, languages, marker.plain)
+        image = article.infobox.image
+        found = media.get(media_key(image.file)) if image else None
+        lines += _factbox(article.infobox, languages, marker.plain, found)
     for index, block in enumerate(article.blocks):
         if isinstance(block, Heading):
             anchor = headings[index]
@@ -242,14 +253,20 @@ def _is_see_also(heading: Heading, article: Article) -> bool:
     return isinstance(following, BulletList) and following.see_also
 
 
-def _factbox(infobox: Infobox, languages: BookLanguage, write: Callable[..., str]) -> list[str]:
+def _factbox(
+    infobox: Infobox, languages: BookLanguage, write: Callable[..., str], image: str | None
+) -> list[str]:
     """Render the infobox as a definition list inside a `.factbox` div.
 
-    A MediaWiki infobox's values keep their styling and language spans (`write`).
+    A MediaWiki infobox's values keep their styling and language spans (`write`); its
+    image comes first when `media/` has it (`image`: the file's name there), and is
+    left out quietly when not (the box is the facts, the image an extra).
     """
     lines = ["::: {.factbox}"]
     if infobox.name:
         lines += [f"[{tagged(infobox.name, languages)}]{{.factbox-caption}}", ""]
+    if infobox.image is not None and image is not None:
+        lines += figure_lines(infobox.image, image, write)
     for fact in infobox.facts:
         rows = [(fact.key, write(fact.value, fact.runs))] if fact.runs else None
         for key, value in rows or [

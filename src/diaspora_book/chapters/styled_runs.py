@@ -87,7 +87,7 @@ class RichWriter:
         # the end of a language span or emphasis goes after it, not inside.
         self._depth = [_depth(c.position, runs) for c in self._cites]
         self._written: set[int] = set()
-        return self._span(0, len(text), list(runs), self.book, top=True)
+        return self._span(0, len(text), list(runs), self.book.passage(text), top=True)
 
     def _span(
         self,

@@ -19,7 +19,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fontTools import unicodedata as ucd
 
@@ -88,6 +88,12 @@ _INNER = frozenset(" \u00a0\u200c\u200d-'\u2019·")
 # Below U+0370 every character is Latin or common, and most of a Latin book is:
 # jump over such stretches with one regex search instead of a lookup per character.
 _MAYBE_FOREIGN = re.compile("[^\u0000-\u036f]")
+# Hiragana, katakana (with their extensions and half-width forms): the text is Japanese.
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\U0001b000-\U0001b16f]")
+# A letter of an alphabet (Latin, Cyrillic, ...): not Han, kana, Hangul or full-width.
+_ALPHABETIC = re.compile(
+    "[^\\W\\d_\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -218,13 +224,31 @@ class BookLanguage:
         """
         plain = frozenset({"latin"}) if self.home == "latin" else frozenset()
         pieces: list[tuple[str, str | None, str | None]] = []
+        book = self.passage(text)
         for run in script_runs(text, plain):
-            language = self.run_language(run)
+            language = book.run_language(run)
             if language is None and pieces and pieces[-1][1] is None:
                 pieces[-1] = (pieces[-1][0] + run.text, None, None)
             else:
                 pieces.append((run.text, language, self.run_direction(run, language)))
         return pieces
+
+    def passage(self, text: str) -> BookLanguage:
+        """Return how runs are tagged in `text`, a whole passage (a paragraph, a heading).
+
+        In a Japanese passage (it has at least as many kana as letters of alphabets)
+        Han characters are Japanese even in a run of their own (`1999年`, `独` after
+        `Berlin）`): they take the kana's language, so Japanese glyphs draw them, not
+        Chinese ones. A Japanese phrase quoted in an English sentence leaves a Han
+        word elsewhere in the sentence as it was (Chinese, by default).
+        """
+        kana = self.languages.get("kana")
+        if not kana or self.languages.get("han") == kana:
+            return self
+        count = len(_KANA.findall(text))
+        if not count or count < len(_ALPHABETIC.findall(text)):
+            return self
+        return replace(self, languages={**self.languages, "han": kana})
 
     def run_language(self, run: Run) -> str | None:
         """Return the language of a run, or None when it is in the book's language."""

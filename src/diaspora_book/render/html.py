@@ -75,9 +75,12 @@ def lua_filter_args() -> list[str]:
 
 def last_filter_args() -> list[str]:
     """Return the filters that run last, after citeproc: only http(s) and mailto links
-    leave the book (`filters/outward_links.lua`)."""
-    path = Path(str(resources.files("diaspora_book") / "filters" / "outward_links.lua"))
-    return [f"--lua-filter={path}"]
+    leave the book (`filters/outward_links.lua`), and CJK words citeproc, the contents
+    or the appendix wrote get their language (`filters/cjk_runs.lua`)."""
+    folder = resources.files("diaspora_book") / "filters"
+    return [
+        f"--lua-filter={Path(str(folder / name))}" for name in ("outward_links.lua", "cjk_runs.lua")
+    ]
 
 
 def _pypandoc():

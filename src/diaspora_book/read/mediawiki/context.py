@@ -38,6 +38,8 @@ class ReadContext:
     unknown: dict[str, TemplateUse] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)  # found inline, placed after the block
     infobox: tuple[str, list[Fact], SourceSpan] | None = None
+    infobox_image: Figure | None = None  # the infobox's own image (infobox.py)
+    lead_end: int = 1 << 62  # offset of the first heading: where an infobox can still be
     notes: dict[str, str] = field(default_factory=dict)  # a named note's name -> its text
     hatnotes: list[tuple[str, SourceSpan]] = field(default_factory=list)
     # Lines where a reference list stands ({{reflist}}, {{kaynakça}}, <references />): a

@@ -61,6 +61,11 @@ class RunText:
         return True
 
     @property
+    def text(self) -> str:
+        """The text so far (white space collapsed)."""
+        return "".join(self._chars)
+
+    @property
     def position(self) -> int:
         return len(self._chars)
 
@@ -79,6 +84,13 @@ class RunText:
             else:
                 self._chars.append(char)
                 self._origins.append(origin)
+
+    def truncate(self, position: int) -> None:
+        """Forget what was added after `position` (a part that turned out to say nothing)."""
+        del self._chars[position:], self._origins[position:]
+        self._runs = [
+            run for run in self._runs if run.start < position or run.start == run.end == position
+        ]
 
     def add_run(self, start: int, kind: str, value: str = "") -> None:
         """Record a run from `start` to the current position (a break: an empty one)."""

@@ -2,7 +2,7 @@
 
 A useful core is understood: the `{{lang}}` family (language spans with the tag
 the article states), `convert`, `main`/`see also`/`Hauptartikel` (hatnotes), `as of`,
-`nowrap`, `circa`, `IPA`, infoboxes (the fact box). Page furniture is dropped
+`nowrap`, `circa`, `IPA`, infoboxes (the fact box: infobox.py). Page furniture is dropped
 silently; citation templates belong to the references reader. Any other template
 is dropped and counted, so `check` can list it once with its first `path:line`; an
 editor maps it in book.yml `templates:` (`drop`, `text`, or a format like
@@ -19,10 +19,10 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.languages.labels import Labels, load_labels
-from diaspora_book.model import Fact
 from diaspora_book.read.mediawiki.cite_templates import is_short_citation
 from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
+from diaspora_book.read.mediawiki.infobox import is_infobox, read_infobox
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
 from diaspora_book.read.mediawiki.local_templates import (
     hatnote_kinds,
@@ -139,8 +139,8 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         _mapped(template, at, mapped, context, out)
     elif _FURNITURE.match(name):
         return
-    elif name.startswith(("infobox", "taxobox", "infokasten")):
-        _infobox(template, at, context)
+    elif is_infobox(name, template, at, context):
+        read_infobox(template, at, context)
     elif read_word_template(template, context.language, out):
         return
     elif not _interpret(name, template, at, context, out):
@@ -260,28 +260,3 @@ def _mapped(template: Template, at: int, mapped: str, context: ReadContext, out:
             _value(template, piece[1:-1].strip(), at, context, out)
         else:
             out.add(piece)
-
-
-def _infobox(template: Template, at: int, context: ReadContext) -> None:
-    if context.infobox is not None:
-        return  # one fact box per article: the first infobox
-    name = template_name(template)
-    caption = name.removeprefix("infobox").removeprefix("taxobox").removeprefix("infokasten")
-    facts: list[Fact] = []
-    before = len(context.figures)
-    for param in template.params:
-        out = RunText()
-        offset = child_offset(str(template), at, str(param.value))
-        read_inline(param.value, offset, context, out)
-        value, runs = out.result()
-        key = " ".join(str(param.name).replace("_", " ").split()) if param.showkey else ""
-        furniture = context.words.is_furniture(value)  # a file name, a `280px` size
-        if (
-            value
-            and not furniture
-            and key.lower() not in ("image", "image caption", "caption", "alt", "map")
-        ):
-            span = out.span(context.locator, offset)
-            facts.append(Fact(key[:1].upper() + key[1:], value, span, runs))
-    context.infobox = (caption.strip(), facts, context.span(at))
-    del context.figures[before:]  # an infobox's image is not a body figure

@@ -79,6 +79,8 @@ def read_wikitext(
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
     context.notes.update(named_notes(code))
+    first_heading = re.search(r"^=+[^=\n].*=+[ \t]*$", text, re.MULTILINE)
+    context.lead_end = first_heading.start() if first_heading else len(text)
     blocks = _without_empty_reference_sections(
         BlockReader(context).read(code, 0), frozenset(context.reference_lines)
     )
@@ -88,7 +90,8 @@ def read_wikitext(
     infobox = None
     if context.infobox:
         name, facts, span = context.infobox
-        infobox = Infobox(tuple(facts), span, name) if facts else None
+        image = context.infobox_image
+        infobox = Infobox(tuple(facts), span, name, image) if facts or image else None
     article = Article(
         path=path,
         display_path=locator.path,

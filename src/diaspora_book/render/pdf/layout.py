@@ -19,7 +19,7 @@ from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.languages.labels import book_labels, handout_css
 from diaspora_book.plumbing.errors import Diagnostics, ToolError
 from diaspora_book.project.config import Project
-from diaspora_book.project.fonts import font_css
+from diaspora_book.project.fonts import font_css, running_head_css
 from diaspora_book.project.stylesheets import package_styles_dir, stylesheets
 from diaspora_book.render.pdf.finish import PdfInfo
 from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
@@ -169,6 +169,7 @@ def stylesheet_texts(setup: PrintSetup) -> list[tuple[str, str | None]]:
         texts = [setup.shop.page_css(config), setup.shop.colour_css(profile), font_css()]
     else:
         texts = [page_css(config, bound=setup.fmt != "handout", press=setup.press), font_css()]
+    texts.append(running_head_css(config.language))
     if setup.fmt == "handout":
         texts.append(handout_css(book_labels(config)))
     layers: list[tuple[str, str | None]] = [(text, None) for text in texts]
