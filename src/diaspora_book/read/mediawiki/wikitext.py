@@ -9,9 +9,9 @@ import mwparserfromhell
 
 from diaspora_book.model import Article, Block, Heading, Infobox, Revision, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostic, Diagnostics
-from diaspora_book.plumbing.slug import slugify
+from diaspora_book.plumbing.slug import title_slug
 from diaspora_book.read.mediawiki.blocks import BlockReader
-from diaspora_book.read.mediawiki.cite_values import plain
+from diaspora_book.read.mediawiki.cite_values import literal_references, plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import tag_attribute
 from diaspora_book.read.mediawiki.media import read_file_link, read_gallery
@@ -67,6 +67,7 @@ def read_wikitext(
         code = mwparserfromhell.parse(text)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
+    literal_references(code)
     context = ReadContext(locator, diagnostics, templates, RefState(locator.path), language)
     context.on_template, context.on_file = read_template, read_file_link
     context.on_gallery = read_gallery
@@ -82,7 +83,7 @@ def read_wikitext(
     article = Article(
         path=path,
         display_path=locator.path,
-        slug=slugify(title, fallback="article"),
+        slug=title_slug(title),
         title=title,
         title_span=start,
         infobox=infobox,
