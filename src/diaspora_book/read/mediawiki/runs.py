@@ -8,9 +8,9 @@ would not read `* x*` as emphasis).
 
 from __future__ import annotations
 
-from diaspora_book.model import Run, SourceSpan
+from diaspora_book.model import COLLAPSIBLE_SPACE, Run, SourceSpan
 
-_SPACE = " \t\n\r\f\v"
+_SPACE = COLLAPSIBLE_SPACE
 
 
 class RunText:
