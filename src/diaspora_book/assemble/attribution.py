@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from diaspora_book.chapters.markdown import escape_inline
 from diaspora_book.model import Chapter
+from diaspora_book.plumbing.urls import web_href
 from diaspora_book.project.licences import Attribution, Licence, chapter_attribution
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def sources_markdown(
         if when:
             parts.append(escape_inline(when))
         if found.url:  # left to right even in a right-to-left book, where it may break
-            parts.append(f"[<{found.url}>]{{dir=ltr}}")
+            parts.append(f"[{written_url(found.url)}]{{dir=ltr}}")
         lines = [
             f"[{escape_inline(chapter.title)}](#{chapter.slug}){{.source-chapter}}",
             "",
@@ -68,4 +69,13 @@ def licence_line(licence: Licence, labels: Labels) -> str:
     across lines without moving its slashes.
     """
     notice = escape_inline(labels.text("licence_notice", licence=licence.name))
-    return f"{notice} [<{licence.url}>]{{dir=ltr}}"
+    return f"{notice} [{written_url(licence.url)}]{{dir=ltr}}"
+
+
+def written_url(url: str) -> str:
+    """A URL printed in full and linked: as written, the link a valid URL (`web_href`);
+    text alone when it cannot be one."""
+    href = web_href(url)
+    if href == url:
+        return f"<{url}>"
+    return f"[{escape_inline(url)}]({href}){{.uri}}" if href else escape_inline(url)
