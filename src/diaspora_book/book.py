@@ -157,7 +157,15 @@ def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, A
     if not paths:
         diagnostics.error(
             SourceSpan(display_path(project.articles_dir, project.root), 1),
-            "no articles (*.txt, *.wiki, *.xml) to build",
+            "no articles (*.txt, *.wiki, *.mediawiki, *.xml) to build",
+        )
+    for path in project.unread_files():
+        what = "a folder" if path.is_dir() else "not an article"
+        diagnostics.warn(
+            SourceSpan(display_path(path, project.root), 1),
+            f"{what}: not read",
+            "articles are *.txt, *.wiki, *.mediawiki and *.xml files directly in articles/; "
+            "move it out or rename it",
         )
     every: list[ArticleSource] = []
     for path in paths:

@@ -44,7 +44,11 @@ def _not_found(slug: str, files: Mapping[str, str]) -> str:
     """Say which files a chapter id was looked for in: the kinds the project has."""
     suffixes = {PurePosixPath(shown).suffix for shown in files.values()}
     folder = next((str(PurePosixPath(s).parent) for s in files.values()), "articles")
-    single = [f"{folder}/{slug}{suffix}" for suffix in (".txt", ".wiki") if suffix in suffixes]
+    single = [
+        f"{folder}/{slug}{suffix}"
+        for suffix in (".txt", ".wiki", ".mediawiki")
+        if suffix in suffixes
+    ]
     exports = sorted({shown for shown in files.values() if shown.endswith(".xml")})
     if not single and not exports:
         single = [f"{folder}/{slug}.txt"]

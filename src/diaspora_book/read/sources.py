@@ -16,6 +16,7 @@ from diaspora_book.model import Article, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.plumbing.slug import short_hash, title_slug
 from diaspora_book.project.config import BookConfig
+from diaspora_book.project.config_values import WIKITEXT_SUFFIXES
 from diaspora_book.read.mediawiki.export import ExportPage, read_export, read_redirects
 from diaspora_book.read.mediawiki.source import Locator
 from diaspora_book.read.mediawiki.wikitext import read_wikitext, wiki_title
@@ -48,7 +49,7 @@ def sources_in(path: Path, shown: str, text: str) -> list[ArticleSource]:
             ArticleSource(path, shown, title_slug(page.title), page.title, index, redirects)
             for index, page in enumerate(pages)
         ]
-    if path.suffix == ".wiki":
+    if path.suffix in WIKITEXT_SUFFIXES:
         title = wiki_title(path)
     else:
         title = _txt_title(text)
@@ -86,7 +87,7 @@ def _parse_source(
 ) -> tuple[Article, Diagnostics]:
     if source.path.suffix == ".txt":
         return parse_text(text, source.path, source.shown)
-    if source.path.suffix == ".wiki":
+    if source.path.suffix in WIKITEXT_SUFFIXES:
         locator = Locator.of(text, source.shown)
         page = (source.title, None)
         return read_wikitext(text, source.path, locator, config.templates, page, config.language)
