@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from diaspora_book.book import convert_book
 from diaspora_book.build import BuildRequest, build
+from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.plumbing.slug import slugify, title_slug
 from diaspora_book.project.config import load_project
 from diaspora_book.read.sources import ArticleSource, distinct_slugs
@@ -150,3 +152,15 @@ def test_two_articles_in_one_script_make_a_book(language, second, tmp_path):
     assert len(slugs) == 2 and len(set(slugs)) == 2 and "article" not in slugs
     assert all(slug.isascii() for slug in slugs)
     assert epubcheck_messages(run_epubcheck(report.outputs[0], tmp_path)) == []
+
+
+def test_chapters_in_book_yml_may_name_a_file_in_its_own_script(project_factory):
+    root = project_factory(
+        {"Берлин.wiki": "'''Берлин'''.\n", "Гамбург.wiki": "'''Гамбург'''.\n"},
+        "language: ru\nchapters: [Гамбург, berlin]\n",
+    )
+    chapters = convert_book(load_project(root), Diagnostics()).chapters
+    assert [(c.slug, c.filename) for c in chapters] == [
+        ("gamburg", "01-gamburg.md"),
+        ("berlin", "02-berlin.md"),
+    ]
