@@ -82,6 +82,17 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
+# What makes a case no article: nothing but white space, or a control character
+# (C0 but tab, line feed and carriage return; DEL; C1), which XML cannot hold. The
+# reader refuses both with a one-line error (exit 1), as it should.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def is_article(case: Case) -> bool:
+    """Return whether the reader should take the case as an article."""
+    return bool(case.wikitext.strip()) and not _CONTROL.search(case.wikitext)
+
+
 def all_cases() -> list[Case]:
     """Return the cases of every parser-test file (skips when ../shared is absent)."""
     return [case for path in parser_test_files() for case in read_cases(path)]

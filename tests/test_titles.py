@@ -164,3 +164,17 @@ def test_chapters_in_book_yml_may_name_a_file_in_its_own_script(project_factory)
         ("gamburg", "01-gamburg.md"),
         ("berlin", "02-berlin.md"),
     ]
+
+
+def test_a_link_to_a_section_no_chapter_has_goes_to_the_chapter(project_factory):
+    root = project_factory(
+        {
+            "Alpha.wiki": "See [[Beta#History|its history]] and [[Beta#Nowhere|nothing]].\n",
+            "Beta.wiki": "'''Beta'''.\n\n== History ==\nOld.\n",
+        }
+    )
+    project = load_project(root)
+    book = convert_book(project, Diagnostics())
+    markdown = book.assemble(project, "epub").markdown
+    assert "[its history](#beta--history){.xref}" in markdown
+    assert "[nothing](#beta){.xref}" in markdown
