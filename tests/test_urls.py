@@ -42,7 +42,8 @@ SICI = "10.1002/1439-7633(20021104)3:11<1135::AID-CBIC1135>3.0.CO;2-M"
         ("javascript:alert(1)", ""),
         ("file:///etc/passwd", ""),
         ("mailto:", ""),
-        ("//example.org/", ""),
+        ("//example.org/a b", "https://example.org/a%20b"),
+        ("///x", ""),
     ],
 )
 def test_web_href_makes_a_valid_url_or_refuses(url, href):

@@ -30,6 +30,8 @@ _IPV6 = re.compile(r"^\[[0-9a-f:.]+\]$")
 def web_href(url: str) -> str:
     """Return `url` as a valid URL for an href, or "" when it cannot be one."""
     url = url.strip()
+    if url.startswith("//"):  # protocol-relative, as MediaWiki allows: Wikipedia serves https
+        url = "https:" + url
     scheme, colon, rest = url.partition(":")
     if not colon or scheme.lower() not in SCHEMES:
         return ""
