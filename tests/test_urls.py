@@ -8,6 +8,9 @@ import zipfile
 import pytest
 
 from diaspora_book.build import BuildRequest, build
+from diaspora_book.chapters.styled_runs import Links, RichWriter
+from diaspora_book.languages.book_language import BookLanguage
+from diaspora_book.model import Run
 from diaspora_book.plumbing.urls import doi_path, web_href
 from diaspora_book.project.config import load_project
 
@@ -138,3 +141,12 @@ def test_every_href_is_a_valid_url_and_the_rest_is_text(hostile_book):
     assert "Nowhere" in xhtml and "no host" in xhtml.lower()
     # The attribution's URL: printed as written, linked as a valid URL.
     assert "https://fa.wikipedia.org/wiki/%D8%A8%D8%B1%D9%84%DB%8C%D9%86%7Cx" in outward
+
+
+def test_a_link_with_no_visible_text_is_no_link():
+    writer = RichWriter(BookLanguage("en"), Links({"Main Page": "main-page"}))
+    runs = [Run(0, 1, "wikilink", "Main Page"), Run(4, 5, "link", "https://example.org/")]
+    assert writer.write("\xa0 - \xa0 x", runs, (), []) == "\xa0 - \xa0 x"
+    assert writer.write("Main", [Run(0, 4, "wikilink", "Main Page")], (), []) == (
+        "[Main](#main-page){.xref}"
+    )

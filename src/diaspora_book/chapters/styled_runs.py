@@ -183,6 +183,8 @@ class RichWriter:
             return fence + content + fence
         if kind == "nowrap":
             return f"[{content}]{{.nowrap}}"
+        if kind in ("wikilink", "link") and not self._text[run.start : run.end].strip():
+            return content  # `[[Page|&nbsp;]]`: a link nobody can see or name is no link
         if kind == "wikilink":
             anchor = self.links.anchor(run.value)
             return f"[{content}]({anchor}){{.xref}}" if anchor else content
