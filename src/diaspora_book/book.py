@@ -28,7 +28,13 @@ from diaspora_book.project.media import media_dir, media_files
 from diaspora_book.read.fetch.lock import check_lock
 from diaspora_book.read.lint import apply_accepted, lint_article, lint_figures
 from diaspora_book.read.mediawiki.wikitext import merge_template_reports
-from diaspora_book.read.sources import ArticleSource, link_targets, parse_source, sources_in
+from diaspora_book.read.sources import (
+    ArticleSource,
+    distinct_slugs,
+    link_targets,
+    parse_source,
+    sources_in,
+)
 from diaspora_book.render.cache_keys import render_key, shared_digest
 
 
@@ -154,27 +160,34 @@ def _articles_by_slug(project: Project, diagnostics: Diagnostics) -> dict[str, A
     if not paths:
         diagnostics.error(
             SourceSpan(display_path(project.articles_dir, project.root), 1),
-            "no articles (*.txt, *.wiki, *.xml) to build",
+            "no articles (*.txt, *.wiki, *.mediawiki, *.xml) to build",
         )
-    by_slug: dict[str, ArticleSource] = {}
+    for path in project.unread_files():
+        what = "a folder" if path.is_dir() else "not an article"
+        diagnostics.warn(
+            SourceSpan(display_path(path, project.root), 1),
+            f"{what}: not read",
+            "articles are *.txt, *.wiki, *.mediawiki and *.xml files directly in articles/; "
+            "move it out or rename it",
+        )
+    every: list[ArticleSource] = []
     for path in paths:
         shown = display_path(path, project.root)
         try:
-            found = sources_in(path, shown, read_text(path, shown), diagnostics)
+            every += sources_in(path, shown, read_text(path, shown), diagnostics)
         except BookError as exc:
             diagnostics.error(exc.span, exc.message, exc.hint)
+    by_slug: dict[str, ArticleSource] = {}
+    for source in distinct_slugs(every):
+        if source.slug in by_slug:  # the same file and title twice: cannot happen
+            diagnostics.error(
+                SourceSpan(source.shown, 1),
+                f"'{source.title}' gives the same chapter id '{source.slug}' as "
+                f"{by_slug[source.slug].shown}",
+                "rename one of the files",
+            )
             continue
-        for source in found:
-            if source.slug in by_slug:
-                other = by_slug[source.slug]
-                what = "file name" if source.page is None else f"page '{source.title}'"
-                diagnostics.error(
-                    SourceSpan(shown, 1),
-                    f"{what} gives the same chapter id '{source.slug}' as {other.shown}",
-                    "rename one of the files",
-                )
-                continue
-            by_slug[source.slug] = source
+        by_slug[source.slug] = source
     return by_slug
 
 

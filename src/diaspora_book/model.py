@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+# The white space a block's text never begins or ends with (the readers strip it,
+# the converter checks it): what HTML and MediaWiki collapse. A no-break space, an
+# ideographic space (U+3000) and the other display spaces are the text's own, kept
+# as MediaWiki keeps them (`|&nbsp;%` is a cell that begins with a no-break space).
+COLLAPSIBLE_SPACE = " \t\n\r\f\v"
+
 
 @dataclass(frozen=True)
 class SourceSpan:

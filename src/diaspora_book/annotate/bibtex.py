@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from diaspora_book.model import Name, Source
+from diaspora_book.plumbing.urls import doi_path, web_href
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -73,7 +74,12 @@ def bibtex_entry(key: str, source: Source) -> str:
     if source.editors:
         lines.append(f"  editor = {{{names(source.editors)}}},")
     for name, value in source.fields:
-        if name in _VERBATIM:
+        if name == "url":  # citeproc links it: a valid URL, or text when none can be
+            href = web_href(value)
+            name, text = ("url", _verbatim(href)) if href else ("howpublished", escape(value))
+        elif name == "doi":
+            text = _verbatim(doi_path(value))
+        elif name in _VERBATIM:
             text = _verbatim(value)
         elif name in _PROTECTED:
             text = "{" + escape(value) + "}"

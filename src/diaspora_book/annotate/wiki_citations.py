@@ -21,9 +21,10 @@ from diaspora_book.plumbing.cache import BuildCache, digest
 from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.strict_text import decode
 from diaspora_book.project.config import Project
+from diaspora_book.project.config_values import WIKITEXT_SUFFIXES
 from diaspora_book.read.sources import ArticleSource, parse_source
 
-WIKI_SUFFIXES = (".wiki", ".xml")
+WIKI_SUFFIXES = (*WIKITEXT_SUFFIXES, ".xml")
 
 
 def with_wiki_keys(

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from diaspora_book.chapters.markdown import escape_inline
 from diaspora_book.model import Chapter
+from diaspora_book.plumbing.urls import web_href
 from diaspora_book.project.image_credits import ImageCredit
 from diaspora_book.project.licences import Attribution, Licence, chapter_attribution
 
@@ -42,7 +43,7 @@ def sources_markdown(
         if when:
             parts.append(escape_inline(when))
         if found.url:  # left to right even in a right-to-left book, where it may break
-            parts.append(f"[<{found.url}>]{{dir=ltr}}")
+            parts.append(f"[{written_url(found.url)}]{{dir=ltr}}")
         lines = [
             f"[{escape_inline(chapter.title)}](#{chapter.slug}){{.source-chapter}}",
             "",
@@ -77,7 +78,7 @@ def licence_line(licence: Licence, labels: Labels) -> str:
     across lines without moving its slashes.
     """
     notice = escape_inline(labels.text("licence_notice", licence=licence.name))
-    return f"{notice} [<{licence.url}>]{{dir=ltr}}"
+    return f"{notice} [{written_url(licence.url)}]{{dir=ltr}}"
 
 
 def used_images(chapters: Sequence[Chapter]) -> dict[str, list[Chapter]]:
@@ -115,10 +116,10 @@ def image_sources_markdown(
         if credit.licence:
             licence = escape_inline(labels.text("image_licence", licence=credit.licence))
             if credit.licence_url:
-                licence += f" [<{credit.licence_url}>]{{dir=ltr}}"
+                licence += f" [{written_url(credit.licence_url)}]{{dir=ltr}}"
             parts.append(licence)
         if credit.description:
-            parts.append(f"[<{credit.description}>]{{dir=ltr}}")
+            parts.append(f"[{written_url(credit.description)}]{{dir=ltr}}")
         items.append(
             f"[{escape_inline(name)}]{{.source-title dir=ltr}}\n\n:   "
             + separator.join(parts)
@@ -140,3 +141,12 @@ def image_licences_line(
     if not licences:
         return ""
     return escape_inline(labels.text("image_licences_notice", licences=labels.join(licences)))
+
+
+def written_url(url: str) -> str:
+    """A URL printed in full and linked: as written, the link a valid URL (`web_href`);
+    text alone when it cannot be one."""
+    href = web_href(url)
+    if href == url:
+        return f"<{url}>"
+    return f"[{escape_inline(url)}]({href}){{.uri}}" if href else escape_inline(url)

@@ -8,8 +8,9 @@ never an empty string in the book.
 
 from __future__ import annotations
 
+import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -222,6 +223,7 @@ def assemble(
     """
     config = project.config
     notes = notes or Annotations()
+    chapters = settled_cross_references(chapters)
     labels = book_labels(config)
     back = back_matter(notes, chapters, fmt, config.book_language, labels, pages)
     context = ManuscriptContext(
@@ -265,3 +267,28 @@ def assemble(
         tuple(c.slug for c in chapters),
         tuple(dict.fromkeys(a.url for a in found if a is not None and a.url)),
     )
+
+
+_ID = re.compile(r"\{#([a-z0-9][a-z0-9-]*)[ }]")
+_XREF = re.compile(r"\]\(#([a-z0-9][a-z0-9-]*)--([a-z0-9-]+)\)\{\.xref\}")
+
+
+def settled_cross_references(chapters: list[Chapter]) -> list[Chapter]:
+    """Point a link to a section no chapter has (`[[Foo#No such section]]`) at its chapter.
+
+    A chapter is converted without knowing the headings of the others, so a link
+    to one of their sections names the id that section would have; MediaWiki
+    opens the page when the section is not there, and so does the book.
+    """
+    ids = {found for chapter in chapters for found in _ID.findall(chapter.body)}
+
+    def settled(match: re.Match) -> str:
+        whole = f"{match.group(1)}--{match.group(2)}"
+        return match.group(0) if whole in ids else f"](#{match.group(1)}){{.xref}}"
+
+    return [
+        replace(chapter, body=_XREF.sub(settled, chapter.body))
+        if "{.xref}" in chapter.body
+        else chapter
+        for chapter in chapters
+    ]

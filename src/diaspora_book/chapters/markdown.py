@@ -17,7 +17,7 @@ from dataclasses import replace
 import yaml
 
 from diaspora_book.languages.book_language import BookLanguage
-from diaspora_book.model import Cite, Mark
+from diaspora_book.model import COLLAPSIBLE_SPACE, Cite, Mark
 
 # The pandoc reader for everything this tool writes. `smart` would turn "..." into an
 # ellipsis and quotes into curly quotes: the article's characters must arrive unchanged.
@@ -42,7 +42,8 @@ def escape_inline(text: str) -> str:
 def escape_block(text: str) -> str:
     """Escape `text` that begins a block (paragraph, list item, definition).
 
-    `text` must not begin with white space (callers strip block text). Besides inline
+    `text` must not begin with collapsible white space (callers strip block text; a
+    no-break space or U+3000 is text, which pandoc keeps). Besides inline
     markup, a line may not begin with a block marker: `- `, `+ `,
     `> `, `:::`, `---`, `%`, `(@)` or an enumerator such as `1997.` or `a)`.
     """
@@ -61,7 +62,7 @@ def tagged(text: str, book: BookLanguage, *, block: bool = False) -> str:
     EPUB (`dir` where the run's direction is not the book's). A script with no
     language in the book's `languages` is still escaped but left untagged.
     """
-    return _tag(text.strip() if block else text, book, block_start=block)
+    return _tag(text.strip(COLLAPSIBLE_SPACE) if block else text, book, block_start=block)
 
 
 def _tag(text: str, book: BookLanguage, *, block_start: bool) -> str:
@@ -123,7 +124,7 @@ def annotated(
     back matter points at. A citation is inserted as `[@key]` where `settle_citation`
     puts it. The article's own characters all stay text.
     """
-    if block and text != text.strip():
+    if block and text != text.strip(COLLAPSIBLE_SPACE):
         raise ValueError("block text must be stripped before it is annotated")
     # pandoc drops white space at the edges of link text: keep it outside the mark.
     ordered = sorted(((_trimmed(text, mark), anchor) for mark, anchor in marks), key=_start)

@@ -15,18 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import quote
 
 from diaspora_book.chapters.markdown import annotated, citation, escape_inline
 from diaspora_book.languages.book_language import BookLanguage, is_language_tag
 from diaspora_book.model import Cite, Mark, Run
 from diaspora_book.plumbing.slug import slugify
+from diaspora_book.plumbing.urls import web_href
 from diaspora_book.read.mediawiki.templates import is_rtl
 
 # Runs inside which a glossary/index mark would nest a link in a link or mark TeX.
 _OPAQUE = {"link", "wikilink", "math", "code"}
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_URL_SAFE = "/:?#@!$&'*+,;=%~.-_"
 
 
 @dataclass(frozen=True)
@@ -184,6 +183,8 @@ class RichWriter:
             return fence + content + fence
         if kind == "nowrap":
             return f"[{content}]{{.nowrap}}"
+        if kind in ("wikilink", "link") and not self._text[run.start : run.end].strip():
+            return content  # `[[Page|&nbsp;]]`: a link nobody can see or name is no link
         if kind == "wikilink":
             anchor = self.links.anchor(run.value)
             return f"[{content}]({anchor}){{.xref}}" if anchor else content
@@ -222,7 +223,5 @@ def code_span(text: str) -> str:
 
 
 def safe_url(url: str) -> str:
-    """Return `url` percent-encoded for a Markdown link, or "" if it is not http(s)/mailto."""
-    if not url.lower().startswith(("http://", "https://", "ftp://", "mailto:")):
-        return ""
-    return quote(url, safe=_URL_SAFE)
+    """Return `url` as a valid URL for a Markdown link, or "" if it cannot be a link."""
+    return web_href(url)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.slug import title_slug
 from diaspora_book.project.config import BookConfig
 
 
@@ -24,13 +25,15 @@ def book_order(
     remaining = list(slugs)
     ordered: list[str] = []
     spans = config.chapter_spans or (None,) * len(config.chapters)
-    for slug, span in zip(config.chapters, spans, strict=True):
+    for name, span in zip(config.chapters, spans, strict=True):
+        # The chapter's id, or its file's name as written (`Берлин`, `Dungans_in_Kyrgyzstan`).
+        slug = name if name in remaining else title_slug(name)
         if slug in remaining:
             ordered.append(slug)
             remaining.remove(slug)
         else:
             diagnostics.error(
-                span, f"book.yml lists chapter '{slug}' but {_not_found(slug, files)}"
+                span, f"book.yml lists chapter '{name}' but {_not_found(name, files)}"
             )
     if config.chapters:
         for slug in remaining:
@@ -44,7 +47,11 @@ def _not_found(slug: str, files: Mapping[str, str]) -> str:
     """Say which files a chapter id was looked for in: the kinds the project has."""
     suffixes = {PurePosixPath(shown).suffix for shown in files.values()}
     folder = next((str(PurePosixPath(s).parent) for s in files.values()), "articles")
-    single = [f"{folder}/{slug}{suffix}" for suffix in (".txt", ".wiki") if suffix in suffixes]
+    single = [
+        f"{folder}/{slug}{suffix}"
+        for suffix in (".txt", ".wiki", ".mediawiki")
+        if suffix in suffixes
+    ]
     exports = sorted({shown for shown in files.values() if shown.endswith(".xml")})
     if not single and not exports:
         single = [f"{folder}/{slug}.txt"]

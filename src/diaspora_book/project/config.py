@@ -144,6 +144,18 @@ class Project:
             if p.suffix in ARTICLE_SUFFIXES and p.is_file() and not p.name.startswith(".")
         )
 
+    def unread_files(self) -> list[Path]:
+        """Return what in articles/ is not an article: other files, and folders.
+
+        Hidden files (`.DS_Store`, `.gitkeep`, an editor's `.x.swp`) are the
+        system's and the editors', not the author's, and are passed over silently.
+        """
+        return sorted(
+            p
+            for p in self.articles_dir.iterdir()
+            if not p.name.startswith(".") and not (p.suffix in ARTICLE_SUFFIXES and p.is_file())
+        )
+
 
 _INTERNAL = {
     "authors",

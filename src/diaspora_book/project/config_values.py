@@ -51,8 +51,10 @@ def language_map(node: Node, shown: str) -> dict[str, str]:
     return languages
 
 
-# Article formats: plain wiki text, MediaWiki wikitext, a MediaWiki Special:Export file.
-ARTICLE_SUFFIXES = (".txt", ".wiki", ".xml")
+# Article formats: plain wiki text, MediaWiki wikitext (`.wiki`, or `.mediawiki` as
+# some tools name it), a MediaWiki Special:Export file.
+WIKITEXT_SUFFIXES = (".wiki", ".mediawiki")
+ARTICLE_SUFFIXES = (".txt", *WIKITEXT_SUFFIXES, ".xml")
 
 
 def article_name(name: str) -> str:

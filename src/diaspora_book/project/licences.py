@@ -31,7 +31,7 @@ from typing import Any
 from diaspora_book.model import Chapter, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.plumbing.yamlfile import MappingNode, Node, plain
-from diaspora_book.project.config_values import article_name, date_value
+from diaspora_book.project.config_values import WIKITEXT_SUFFIXES, article_name, date_value
 
 # Licences a book may name by name alone; any other needs `name:` and `url:`.
 KNOWN_LICENCES = {
@@ -172,12 +172,13 @@ def check_attribution(
         for name in (chapter.slug, _file_name(chapter.source)):
             if name in sources:
                 used.add(name)
-        if chapter.source.endswith(".wiki") and chapter_attribution(chapter, sources) is None:
+        suffix = "." + chapter.source.rpartition(".")[2]
+        if suffix in WIKITEXT_SUFFIXES and chapter_attribution(chapter, sources) is None:
             diagnostics.warn(
                 SourceSpan(chapter.source, 1),
                 "the source of this article is unknown; its licence requires naming it "
                 "and its contributors",
-                f"add it under 'sources:' in book.yml: {_file_name(chapter.source)}.wiki: "
+                f"add it under 'sources:' in book.yml: {_file_name(chapter.source)}{suffix}: "
                 "title, url, revision, date, contributors",
                 code="unknown-source",
             )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from diaspora_book.model import SourceSpan
 from diaspora_book.plumbing.errors import BookError
+from diaspora_book.project.config_values import ARTICLE_SUFFIXES
 
 # The project files read by name, besides the articles, styles/ and templates/.
 NAMED_INPUTS = ("book.yml", "glossary.yml", "index.yml", "citations.yml", "references.bib")
@@ -52,8 +53,15 @@ def check_inputs(root: Path) -> None:
     The inputs are the named files (book.yml, glossary.yml, ...), the articles and
     everything in styles/ and templates/ (a template may include any file there).
     """
+    for name in NAMED_INPUTS:
+        if (root / name).is_dir():
+            raise BookError(
+                f"{name} is a folder; the project's {name} must be a file",
+                SourceSpan(name, 1),
+                f"rename or remove the folder {name}/",
+            )
     candidates = [root / name for name in NAMED_INPUTS]
-    candidates += sorted((root / "articles").glob("*.txt"))
+    candidates += sorted(p for p in (root / "articles").glob("*") if p.suffix in ARTICLE_SUFFIXES)
     for folder in ("styles", "templates"):
         if (root / folder).exists():
             candidates.append(root / folder)

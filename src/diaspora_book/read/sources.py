@@ -9,13 +9,15 @@ page title for an export) and a title, which cross-references between articles u
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from diaspora_book.model import Article, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostics
-from diaspora_book.plumbing.slug import slugify
+from diaspora_book.plumbing.slug import short_hash, title_slug
 from diaspora_book.project.config import BookConfig
+from diaspora_book.project.config_values import WIKITEXT_SUFFIXES
 from diaspora_book.read.mediawiki.export import (
     ExportPage,
     read_export,
@@ -60,34 +62,54 @@ def sources_in(
             )
         redirects = _redirects(text, shown)
         return [
-            ArticleSource(
-                path, shown, slugify(page.title, fallback="article"), page.title, index, redirects
-            )
+            ArticleSource(path, shown, title_slug(page.title), page.title, index, redirects)
             for index, page in enumerate(pages)
         ]
-    if path.suffix == ".wiki":
+    if path.suffix in WIKITEXT_SUFFIXES:
         title = wiki_title(path)
         if is_redirect_page(text):
             notes.note(SourceSpan(shown, 1), f"'{title}' is a redirect, not an article; skipped")
             return []
     else:
         title = _txt_title(text)
-    return [ArticleSource(path, shown, slugify(path.stem, fallback="article"), title)]
+    return [ArticleSource(path, shown, title_slug(path.stem), title)]
+
+
+def distinct_slugs(sources: list[ArticleSource]) -> list[ArticleSource]:
+    """Return the sources with a distinct slug each, whatever order they come in.
+
+    Titles that give the same slug (`Berlin` and `Берлин`, two titles alike in
+    their first 60 letters, two Urdu titles ICU cannot transliterate) each get a
+    hash of their file and title after it: `berlin-3f2a1c0d`. A slug depends only
+    on the titles, never on which file was read first, so it is the same on every
+    build.
+    """
+    count = Counter(source.slug for source in sources)
+    return [
+        source
+        if count[source.slug] == 1
+        else replace(source, slug=f"{source.slug}-{short_hash(f'{source.shown}#{source.title}')}")
+        for source in sources
+    ]
 
 
 def parse_source(
     source: ArticleSource, text: str, config: BookConfig
 ) -> tuple[Article, Diagnostics]:
     """Parse one article of a decoded file, by the file's format."""
+    article, diagnostics = _parse_source(source, text, config)
+    return replace(article, slug=source.slug), diagnostics
+
+
+def _parse_source(
+    source: ArticleSource, text: str, config: BookConfig
+) -> tuple[Article, Diagnostics]:
     if source.path.suffix == ".txt":
         return parse_text(text, source.path, source.shown)
-    if source.path.suffix == ".wiki":
+    if source.path.suffix in WIKITEXT_SUFFIXES:
         locator = Locator.of(text, source.shown)
         page = (source.title, None)
-        article, diagnostics = read_wikitext(
-            text, source.path, locator, config.templates, page, config.language
-        )
-        return replace(article, slug=source.slug), diagnostics
+        return read_wikitext(text, source.path, locator, config.templates, page, config.language)
     pages = _pages(text, source.shown)
     if source.page is None or source.page >= len(pages):
         raise BookError(
@@ -95,7 +117,7 @@ def parse_source(
         )
     found: ExportPage = pages[source.page]
     locator = Locator.of(found.text, source.shown, found.line, found.column)
-    article, diagnostics = read_wikitext(
+    return read_wikitext(
         found.text,
         source.path,
         locator,
@@ -104,7 +126,6 @@ def parse_source(
         config.language,
         _siteinfo(text, source.shown),
     )
-    return article, diagnostics
 
 
 @functools.lru_cache(maxsize=8)

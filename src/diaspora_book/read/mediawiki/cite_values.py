@@ -105,7 +105,7 @@ def _text(code: Wikicode, depth: int) -> str:
         elif isinstance(node, Tag):
             parts.append(_tag_text(node, depth))
         elif isinstance(node, HTMLEntity):
-            parts.append(node.normalize())
+            parts.append(node.normalize())  # an invalid one is Text (`literal_references`)
         elif isinstance(node, Heading):
             parts.append(_text(node.title, depth + 1))
         elif isinstance(node, (Comment, Argument)):
@@ -200,3 +200,32 @@ def vancouver(text: str) -> list[Name]:
         elif words:
             names.append(Name(" ".join(words), literal=len(words) > 1))
     return names
+
+
+def literal_references(code: Wikicode) -> None:
+    """Turn every character reference MediaWiki would not decode into text, in place.
+
+    MediaWiki's Sanitizer decodes `&#N;` only to a character XML may hold (tab, line
+    feed, U+0020-U+007E, U+00A0-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF) and prints
+    any other (`&#xD800;`, a lone surrogate; `&#0;`; `&#x80;`; `&#xFFFE;`) as
+    written. The text keeps its length, so every offset still points at its source.
+    """
+    for node in code.filter_html_entities(recursive=True):
+        if node.named:
+            continue
+        try:
+            codepoint = int(node.value, 16 if node.hexadecimal else 10)
+        except ValueError:
+            codepoint = -1
+        if not _decodable(codepoint):
+            code.replace(node, Text(str(node)), recursive=True)
+
+
+def _decodable(codepoint: int) -> bool:
+    return (
+        codepoint in (0x09, 0x0A)
+        or 0x20 <= codepoint <= 0x7E
+        or 0xA0 <= codepoint <= 0xD7FF
+        or 0xE000 <= codepoint <= 0xFFFD
+        or 0x10000 <= codepoint <= 0x10FFFF
+    )

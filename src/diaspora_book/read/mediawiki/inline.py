@@ -28,6 +28,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.model import Figure, Paragraph, WikiCitation
+from diaspora_book.plumbing.urls import web_href
 from diaspora_book.read.mediawiki.context import MAX_DEPTH, ReadContext
 from diaspora_book.read.mediawiki.references import read_ref
 from diaspora_book.read.mediawiki.runs import RunText
@@ -314,7 +315,7 @@ def _external(node: ExternalLink, at: int, context: ReadContext, out: RunText) -
         read_inline(node.title, child_offset(str(node), at, str(node.title), 1), context, out)
     else:
         out.add(url.removeprefix("mailto:"))
-    if url.lower().startswith(_URL_SCHEMES) and not any(c in url for c in '\n"<>'):
+    if web_href(url):  # an address that cannot be made a valid URL stays text
         out.add_run(start, "link", url)
 
 

@@ -8,10 +8,10 @@ would not read `* x*` as emphasis).
 
 from __future__ import annotations
 
-from diaspora_book.model import Run, SourceSpan
+from diaspora_book.model import COLLAPSIBLE_SPACE, Run, SourceSpan
 from diaspora_book.read.mediawiki.dropped import DROP, emptied, removals
 
-_SPACE = " \t\n\r\f\v"
+_SPACE = COLLAPSIBLE_SPACE
 
 
 class RunText:

@@ -9,9 +9,9 @@ import mwparserfromhell
 
 from diaspora_book.model import Article, Block, Heading, Infobox, Revision, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostic, Diagnostics
-from diaspora_book.plumbing.slug import slugify
+from diaspora_book.plumbing.slug import title_slug
 from diaspora_book.read.mediawiki.blocks import BlockReader
-from diaspora_book.read.mediawiki.cite_values import plain
+from diaspora_book.read.mediawiki.cite_values import literal_references, plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import tag_attribute
 from diaspora_book.read.mediawiki.media import read_file_link, read_gallery
@@ -71,6 +71,7 @@ def read_wikitext(
         code = mwparserfromhell.parse(text)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
+    literal_references(code)
     context = ReadContext(
         locator, diagnostics, templates, RefState(locator.path, language), language
     )
@@ -95,7 +96,7 @@ def read_wikitext(
     article = Article(
         path=path,
         display_path=locator.path,
-        slug=slugify(title, fallback="article"),
+        slug=title_slug(title),
         title=title,
         title_span=start,
         infobox=infobox,
