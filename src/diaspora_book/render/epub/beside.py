@@ -28,18 +28,25 @@ from diaspora_book.plumbing.processes import (
     stop,
 )
 from diaspora_book.project.config import Project
+from diaspora_book.render.epub.fonts import SubsetCache
 from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 
 class EpubBeside:
     """An EPUB being drafted in a forked process, waiting for the print edition's pages."""
 
-    def __init__(self, project: Project, manuscript: Manuscript, target: Path):
+    def __init__(
+        self,
+        project: Project,
+        manuscript: Manuscript,
+        target: Path,
+        subsets: SubsetCache | None = None,
+    ):
         context = start_context()
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
             target=_draft_and_complete,
-            args=(project, manuscript, target, theirs, build_parent()),
+            args=(project, manuscript, target, theirs, build_parent(), subsets),
             daemon=True,
         )
         self.process.start()
@@ -97,12 +104,13 @@ def _draft_and_complete(
     target: Path,
     connection: Connection,
     parent: BuildParent,
+    subsets: SubsetCache | None = None,
 ) -> None:
     """The forked process: draft, wait for the pages, complete and save."""
     die_with_parent(parent)
     try:
         diagnostics = Diagnostics()
-        draft = draft_epub(project, manuscript, diagnostics)
+        draft = draft_epub(project, manuscript, diagnostics, subsets)
         print_edition = connection.recv()
         if print_edition is None:
             return
