@@ -98,7 +98,7 @@ def test_chapter_starts_where_the_printed_chapter_starts(sample_build):
 def test_block_ids_leave_the_print_layout_alone(sample_build, monkeypatch, tmp_path):
     """The ids exist for the EPUB; the printed lines must be the same without them."""
     pdf, _ = outputs(sample_build)
-    monkeypatch.setattr(html_module, "lua_filter_args", lambda: [])
+    monkeypatch.setattr(html_module, "lua_filter_args", lambda markdown: [])
     root = copy_sample_project(tmp_path / "book")  # the shared book is only read
     plain = build(
         load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path / "out")

@@ -95,7 +95,7 @@ def draft_epub(
         "--toc-depth=2",
         "--epub-title-page=true",
         f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
-        *lua_filter_args(),
+        *lua_filter_args(manuscript.markdown),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
         *pandoc.last_filter_args(),
