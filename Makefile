@@ -1,6 +1,6 @@
 # The two commands a new user needs: `make book` and `make test`.
 # Both set everything up first (scripts/setup.sh is idempotent).
-.PHONY: setup book test check lint bench clean
+.PHONY: setup book test test-fast check lint bench clean
 
 setup:
 	@scripts/setup.sh
@@ -8,8 +8,16 @@ setup:
 book: setup
 	.venv/bin/diaspora-book build
 
+# Every test, on every core (pytest-xdist): each file's tests in one process, so a
+# book a module builds is built once. `test-fast`, for the edit loop, leaves out the
+# books of ../shared/wikipedia (`corpus`) and the largest renders (`slow`).
+PYTEST = .venv/bin/python -m pytest -q -n auto --dist loadfile
+
 test: setup lint
-	.venv/bin/python -m pytest -q
+	$(PYTEST)
+
+test-fast: setup
+	$(PYTEST) -m "not corpus and not slow"
 
 check: setup
 	.venv/bin/diaspora-book check

@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from bench import chart, incremental, report, run
+from bench import chart, incremental, real, report, run
 from bench.corpus import DEFAULT_SEED
 from bench.measure import MeasureError, machine
 
@@ -55,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="measure rebuilds (an edit, a grown chapter, watch) and the PDF's size at N "
         "articles (default: the largest size; 0: not at all)",
+    )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=real.SHARED_EN,
+        metavar="DIR",
+        help="a folder of .wiki articles built as the real-size book (default: "
+        "../shared/wikipedia/wiki/en; skipped with a note when absent)",
+    )
+    parser.add_argument(
+        "--no-real", dest="real", action="store_const", const=None, help="no real-size book"
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
@@ -108,6 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         if rebuild_size:
             log(f"incremental rebuilds at {rebuild_size} articles")
             rebuilds = incremental.measure_incremental(args.work, rebuild_size, args.seed, log)
+        real_result, real_profile = None, None
+        if args.real is not None and args.real.is_dir():
+            log(f"real-size book: {_shown(args.real)}")
+            real_result = real.measure_real(args.work, args.real, bool(args.profile_size), log)
+            if real_result.profile is not None:
+                real_profile = report.profile(_shown(real_result.profile), real_result.articles)
+        real_section = (
+            real.section(args.real, real_result, real_profile) if args.real is not None else None
+        )
         profile_section = None
         if args.profile_size:
             log(f"profiling the pipeline at {args.profile_size} articles")
@@ -123,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     text = report.render(
         results, about, when, command.strip(), args.seed, profile_section, rebuilds, figure.name
     )
+    if real_section is not None:
+        text = report.with_section(text, "A real-size book", real_section)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     figure.write_text(chart.chart(report.chart_points(results)), encoding="utf-8")
     args.results.write_text(text, encoding="utf-8")

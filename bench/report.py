@@ -11,6 +11,7 @@ import pstats
 import statistics
 from pathlib import Path
 
+from bench import peer
 from bench.incremental import IncrementalResult
 from bench.run import ROWS, BuildSample, SizeResult
 
@@ -404,6 +405,10 @@ def render(
         "",
         *summary(results),
         "",
+        f"## The peer: {peer.PEER}",
+        "",
+        *peer.section(results),
+        "",
     ]
     for result in results:
         lines += [f"## {result.articles} articles, per stage", "", *stages(result), ""]
@@ -427,3 +432,10 @@ def render(
         lines += ["## Profile", "", *profile_section, ""]
     lines += ["## Method", "", METHOD.format(seed=seed)]
     return "\n".join(lines)
+
+
+def with_section(text: str, title: str, body: list[str]) -> str:
+    """Return the results `text` with a section inserted before the profile (or the method)."""
+    anchor = "## Profile\n" if "## Profile\n" in text else "## Method\n"
+    before, after = text.split(anchor, 1)
+    return before + "\n".join([f"## {title}", "", *body, ""]) + "\n" + anchor + after

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import baseline, corpus, measure
+from bench import baseline, corpus, measure, peer
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE_DATE_EPOCH = "1700000000"  # fixed, so repeated builds give identical books
@@ -50,6 +50,7 @@ class SizeResult:
     baseline: tuple[BuildSample, ...]
     pages: dict[str, int]  # side -> PDF pages (the last build; every build is identical)
     sizes: dict[str, dict[str, int]]  # side -> format -> bytes
+    peer: tuple[BuildSample, ...] = ()  # pandoc -> Typst (`peer.py`); empty: not installed
 
 
 def child_env() -> dict[str, str]:
@@ -160,21 +161,29 @@ def prepare(work: Path, n: int, seed: int) -> tuple[Path, dict[str, Path]]:
 
 
 def measure_size(work: Path, n: int, repeats: int, seed: int, log=print) -> SizeResult:
-    """Build `n` articles `repeats` times with each side, alternating which goes first."""
+    """Build `n` articles `repeats` times with each side, alternating which goes first.
+
+    The peer (pandoc -> Typst) follows the two sides in every repeat.
+    """
     project, inputs = prepare(work, n, seed)
-    samples: dict[str, list[BuildSample]] = {"pipeline": [], "baseline": []}
+    samples: dict[str, list[BuildSample]] = {"pipeline": [], "baseline": [], "peer": []}
+    with_peer = peer.available()
     for r in range(repeats):
-        for side in ("baseline", "pipeline") if r % 2 == 0 else ("pipeline", "baseline"):
+        order = ("baseline", "pipeline") if r % 2 == 0 else ("pipeline", "baseline")
+        for side in (*order, "peer") if with_peer else order:
             out = work / str(n) / side
-            sample = (
-                build_pipeline(project, out) if side == "pipeline" else build_baseline(inputs, out)
-            )
+            if side == "pipeline":
+                sample = build_pipeline(project, out)
+            elif side == "baseline":
+                sample = build_baseline(inputs, out)
+            else:
+                sample = peer.build_peer(inputs["markdown"], out, child_env())
             samples[side].append(sample)
             log(
                 f"  {n} articles, run {r + 1}/{repeats}, {side}: "
                 f"{sample.stages['full'].seconds:.1f} s"
             )
-    last = {side: runs[-1].outputs for side, runs in samples.items()}
+    last = {side: runs[-1].outputs for side, runs in samples.items() if runs}
     return SizeResult(
         articles=n,
         pipeline=tuple(samples["pipeline"]),
@@ -184,6 +193,7 @@ def measure_size(work: Path, n: int, repeats: int, seed: int, log=print) -> Size
             side: {fmt: path.stat().st_size for fmt, path in outputs.items()}
             for side, outputs in last.items()
         },
+        peer=tuple(samples["peer"]),
     )
 
 

@@ -16,6 +16,9 @@ the same time are counted once in the wall time (the report's overlap row).
 `weasyprint HTML OUT` is the baseline's PDF step: WeasyPrint's own API on pandoc's
 HTML, timed the same way (layout, then writing the PDF).
 
+`typst SOURCE OUT` is the peer's PDF step: the `typst` package (Typst's own compiler,
+as Python bindings) on the `.typ` file pandoc wrote from the same Markdown.
+
 `--profile FILE` (pipeline only) runs the build under cProfile and dumps the stats.
 """
 
@@ -192,6 +195,15 @@ def run_weasyprint(html: Path, target: Path) -> dict:
     }
 
 
+def run_typst(source: Path, target: Path) -> dict:
+    import typst
+
+    ready = time.perf_counter()
+    typst.compile(str(source), output=str(target))
+    done = time.perf_counter()
+    return {"startup": ready - STARTED, "build": done - ready}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -202,9 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     baseline = commands.add_parser("weasyprint")
     baseline.add_argument("html", type=Path)
     baseline.add_argument("out", type=Path)
+    peer = commands.add_parser("typst")
+    peer.add_argument("source", type=Path)
+    peer.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     if args.command == "pipeline":
         result = run_pipeline(args.project, args.out, args.profile)
+    elif args.command == "typst":
+        result = run_typst(args.source, args.out)
     else:
         result = run_weasyprint(args.html, args.out)
     json.dump(result, sys.stdout)

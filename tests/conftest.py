@@ -1,9 +1,22 @@
-"""Shared fixtures: small projects in tmp_path, and the sample book built once per session."""
+"""Shared fixtures: small projects in tmp_path, and the sample book built once per test run.
+
+`make test` runs the tests in parallel processes (pytest-xdist, `--dist loadfile`:
+each file's tests in one process, so a module fixture builds its book once). A
+session fixture would still build once per process; `built_once` makes the
+processes share one build instead. What they share they only read: a test that
+changes a built book works on a copy of it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import pickle
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -46,23 +59,65 @@ def copy_sample_project(root: Path) -> Path:
     return root
 
 
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], T]) -> T:
+    """Return `make(folder)`, run once for every test process of this run.
+
+    The first process to ask runs it in a folder beside the processes' own temporary
+    folders, under a lock, and pickles the result there; the others wait for the
+    lock and read it. Without pytest-xdist this is simply `make` in a new folder.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(tmp_path_factory.mktemp(name))
+    shared = base.parent  # the run's folder, above each worker's own
+    done = shared / f"{name}.pickle"
+    with _locked(shared / f"{name}.lock"):
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        folder = shared / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        result = make(folder)
+        done.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> BuildReport:
-    """The repository's own book, built once into a copy of the project."""
-    return build(load_project(copy_sample_project(tmp_path_factory.mktemp("sample") / "book")))
+    """The repository's own book, built once into a copy of the project (read it, never change it)."""
+    return built_once(
+        tmp_path_factory,
+        "sample",
+        lambda folder: build(load_project(copy_sample_project(folder / "book"))),
+    )
 
 
 @pytest.fixture(scope="session")
 def language_books(tmp_path_factory):
-    """Return `get(tag)`: the fixture book in that language, built the first time it is asked for."""
+    """Return `get(tag)`: the fixture book in that language, built the first time any test
+    process asks for it (read it, never change it)."""
     from .language_books import build_language_book
 
-    parent = tmp_path_factory.mktemp("languages")
     built = {}
 
     def get(tag: str):
         if tag not in built:
-            built[tag] = build_language_book(tag, parent)
+            built[tag] = built_once(
+                tmp_path_factory, f"language-{tag}", lambda folder: build_language_book(tag, folder)
+            )
         return built[tag]
 
     return get

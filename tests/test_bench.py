@@ -8,6 +8,7 @@ runner builds both sides and writes a results file that matches the built books.
 from __future__ import annotations
 
 import pypandoc
+import pytest
 from bench import baseline, corpus
 from bench.__main__ import main as bench_main
 
@@ -62,10 +63,13 @@ def test_baseline_markdown_uses_line_rules_only():
     )
 
 
+@pytest.mark.slow
 def test_runner_builds_both_sides_and_writes_results(tmp_path, capsys):
     results = tmp_path / "RESULTS.md"
     work = tmp_path / "out"
+    absent = tmp_path / "no-such-articles"
     argv = ["--sizes", "2", "--repeats", "1", "--profile-size", "2", "--no-warm-up"]
+    argv += ["--real", str(absent)]
     assert bench_main([*argv, "--work", str(work), "--results", str(results)]) == 0
 
     pipeline_pdf = next((work / "2" / "pipeline").glob("*.pdf"))
@@ -75,12 +79,19 @@ def test_runner_builds_both_sides_and_writes_results(tmp_path, capsys):
         text = pdf_text(pdf)
         assert all(title in text for title in titles), pdf
     assert (work / "2" / "baseline" / "book.epub").is_file()
+    peer_pdf = work / "2" / "peer" / "book.pdf"
+    assert all(title in pdf_text(peer_pdf) for title in titles)  # pandoc -> Typst, same text
 
     text = results.read_text(encoding="utf-8")
     pages = f"{len(pdf_pages(pipeline_pdf))} / {len(pdf_pages(baseline_pdf))}"
     assert f"\n| 2 | 1 | {pages} | " in text
     assert f"| pandoc | {pypandoc.get_pandoc_version()} |" in text
     assert "## 2 articles, per stage" in text
+    # The peer, pandoc -> Typst, on the same Markdown in the same run: its own pages.
+    assert "## The peer: pandoc → Typst" in text
+    assert f"\n| 2 | {len(pdf_pages(peer_pdf))} | " in text
+    # The real-size book: a clear note when its articles are absent.
+    assert f"## A real-size book\n\nNot measured: `{absent}` is absent" in text
     assert "| **full build** (PDF + EPUB) | " in text
     assert "Not found to time" not in text  # every stage the worker times still exists
     assert "`diaspora_book/build.py:" in text  # the profile names the pipeline's functions
@@ -95,3 +106,23 @@ def test_runner_builds_both_sides_and_writes_results(tmp_path, capsys):
     svg = (tmp_path / "scaling.svg").read_text(encoding="utf-8")
     assert "](scaling.svg)" in text
     assert svg.startswith("<svg") and svg.count("<circle") == 4
+
+
+@pytest.mark.corpus
+def test_real_size_book_is_built_rebuilt_and_profiled(tmp_path):
+    from bench import real
+
+    if not real.SHARED_EN.is_dir():
+        pytest.skip(f"{real.SHARED_EN} is absent (the real articles live in ../shared)")
+    articles = tmp_path / "articles"  # the two shortest of the thirteen, to keep it quick
+    articles.mkdir()
+    for name in ("Teymanak-e_Olya.wiki", "Irina_Saratovtseva.wiki"):
+        (articles / name).write_bytes((real.SHARED_EN / name).read_bytes())
+    result = real.measure_real(tmp_path / "work", articles, profile=True, log=lambda _: None)
+    assert result.articles == 2 and result.pages == len(pdf_pages(result.full.outputs["pdf"]))
+    assert "Irina Saratovtseva" in pdf_text(result.full.outputs["pdf"])
+    assert 0 < result.edit and result.edited == "Teymanak-e_Olya.wiki"
+    assert result.profile is not None and result.profile.is_file()
+    section = "\n".join(real.section(articles, result, ["(profile)"]))
+    assert "| **full build** (PDF + EPUB) | " in section
+    assert f"one sentence of `{result.edited}` edited | {result.edit:.1f} |" in section

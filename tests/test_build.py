@@ -22,6 +22,7 @@ def test_articles_only_project_builds_with_defaults(project_factory):
     assert (root / "chapters" / "01-alpha.md").is_file()
 
 
+@pytest.mark.slow
 def test_source_date_epoch_gives_identical_bytes_from_separate_checkouts(
     project_factory, monkeypatch
 ):

@@ -1,5 +1,7 @@
 """The incremental cache: what a rebuild redoes after each kind of change."""
 
+import pytest
+
 from diaspora_book.build import build
 from diaspora_book.plumbing.cache import BuildCache
 from diaspora_book.project.config import load_project
@@ -13,6 +15,7 @@ def rebuild(root, reuse=True):
     return build(project, cache=BuildCache(project.root, reuse=reuse))
 
 
+@pytest.mark.slow
 def test_rebuilds_only_what_changed(project_factory):
     root = project_factory({"a.txt": A, "b.txt": B}, "title: Cached\n")
     first = rebuild(root)
@@ -78,6 +81,7 @@ def test_cached_diagnostics_are_reported_again(project_factory):
     ]
 
 
+@pytest.mark.slow
 def test_no_cache_and_a_corrupt_cache_do_a_full_build(project_factory):
     root = project_factory({"a.txt": A})
     rebuild(root)

@@ -1,5 +1,8 @@
 """The CI recipe shipped for users mirrors .ci/run: setup, check, strict build, artifact."""
 
+import re
+import tomllib
+
 import yaml
 
 from .conftest import REPO
@@ -35,3 +38,22 @@ def test_shard_recipe_runs_one_share_per_matrix_job_and_collects_them():
     assert any(c.startswith(".venv/bin/diaspora-book handouts " + share) for c in commands)
     assert any("build --catalogue catalogue.yml " + share in c for c in commands)
     assert workflow["jobs"]["collect"]["needs"] == "shard"
+
+
+def test_make_test_runs_everything_on_every_core_and_test_fast_leaves_out_the_slow():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    pytest_line = next(line for line in makefile.splitlines() if line.startswith("PYTEST ="))
+    options = pytest_line.split("pytest", 1)[1].strip()
+    assert options == "-q -n auto --dist loadfile"
+    targets = dict(re.findall(r"^([\w-]+):.*\n\t(.*)$", makefile, flags=re.MULTILINE))
+    assert targets["test"] == "$(PYTEST)"  # everything: the corpus and slow tests too
+    assert targets["test-fast"] == '$(PYTEST) -m "not corpus and not slow"'
+    markers = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    registered = markers["tool"]["pytest"]["ini_options"]["markers"]
+    assert {m.split(":")[0] for m in registered} >= {"corpus", "slow"}
+    # The CI recipe runs the same tests the same way.
+    workflow = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8")
+    )
+    commands = [step.get("run", "") for step in workflow["jobs"]["book"]["steps"]]
+    assert f".venv/bin/python -m pytest {options}" in commands

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+
 from diaspora_book import build as build_module
 from diaspora_book.build import BuildRequest, build
 from diaspora_book.plumbing.cache import BuildCache
@@ -43,6 +45,7 @@ def _counting_in_process(monkeypatch) -> list[int]:
     return made
 
 
+@pytest.mark.slow
 def test_epub_drafted_beside_the_pdf_has_the_same_bytes(project_factory, monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     started = _counting_beside(monkeypatch)
@@ -70,6 +73,7 @@ def test_a_failed_draft_is_made_again_in_the_build_process(project_factory, monk
         assert archive.namelist()[0] == "mimetype"
 
 
+@pytest.mark.slow
 def test_an_up_to_date_epub_stops_the_draft(project_factory, monkeypatch):
     """`--print` renders the PDF again; its pages, and so the EPUB, do not change."""
     started = _counting_beside(monkeypatch)

@@ -1,11 +1,13 @@
 """The EPUB's page list: page N of the e-book is where page N of the printed book starts."""
 
 import pikepdf
+import pytest
 
 from diaspora_book.build import BuildRequest, build
 from diaspora_book.project.config import load_project
 from diaspora_book.render import html as html_module
 
+from .conftest import copy_sample_project
 from .readers import (
     EPUB_TYPE,
     NS,
@@ -92,10 +94,13 @@ def test_chapter_starts_where_the_printed_chapter_starts(sample_build):
         assert epub_text_after(epub, href).startswith(title)
 
 
+@pytest.mark.slow
 def test_block_ids_leave_the_print_layout_alone(sample_build, monkeypatch, tmp_path):
     """The ids exist for the EPUB; the printed lines must be the same without them."""
     pdf, _ = outputs(sample_build)
-    monkeypatch.setattr(html_module, "lua_filter_args", lambda: [])
-    root = pdf.parent.parent
-    plain = build(load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path)).outputs[0]
+    monkeypatch.setattr(html_module, "lua_filter_args", lambda markdown: [])
+    root = copy_sample_project(tmp_path / "book")  # the shared book is only read
+    plain = build(
+        load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path / "out")
+    ).outputs[0]
     assert pdf_pages(plain) == pdf_pages(pdf)

@@ -76,6 +76,7 @@ def test_runs_are_cut_where_the_chapter_ids_say():
     ]
 
 
+@pytest.mark.slow
 def test_an_edited_article_is_laid_out_again_alone_and_the_book_is_the_full_build(corpus, tmp_path):
     _build(corpus, tmp_path / "first")
     article = _article(corpus, 3)
@@ -93,6 +94,7 @@ def test_an_edited_article_is_laid_out_again_alone_and_the_book_is_the_full_buil
     assert epub == fresh_epub
 
 
+@pytest.mark.slow
 def test_a_chapter_that_grows_moves_the_pages_after_it_and_is_still_the_full_build(
     corpus, tmp_path
 ):

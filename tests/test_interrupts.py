@@ -79,11 +79,11 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.fixture
-def built_sample(tmp_path):
+@pytest.fixture(scope="module")
+def six_chapters(tmp_path_factory):
     """The sample book with each article twice more (six chapters, more than workers),
-    built once, then one article changed: the next build has work to do."""
-    root = copy_sample_project(tmp_path / "book")
+    built once with its handouts, then one article changed."""
+    root = copy_sample_project(tmp_path_factory.mktemp("interrupts") / "book")
     originals = sorted((root / "articles").glob("*.txt"))
     for copy in ("again", "once-more"):
         for article in originals:
@@ -95,6 +95,13 @@ def built_sample(tmp_path):
     return root
 
 
+@pytest.fixture
+def built_sample(six_chapters, tmp_path):
+    """A copy of that book for one test: the next build has work to do (--no-cache)."""
+    return Path(shutil.copytree(six_chapters, tmp_path / "book", symlinks=True))
+
+
+@pytest.mark.slow
 def test_ctrl_c_during_a_parallel_build(built_sample):
     before = _files(built_sample / "dist")
     code, err, left = _interrupt(built_sample, "build", "--jobs", "2", "--no-cache", workers=2)
@@ -104,6 +111,7 @@ def test_ctrl_c_during_a_parallel_build(built_sample):
     assert _files(built_sample / "dist") == before  # no scratch file, nothing half-written
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_handouts(built_sample):
     before = _files(built_sample / "dist" / "handouts")
     code, err, left = _interrupt(built_sample, "handouts", "--jobs", "2", "--no-cache", workers=2)

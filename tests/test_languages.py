@@ -199,6 +199,7 @@ def test_no_missing_glyphs(language_books, tag):
     assert source - set(" \u200c\ufeff") - drawn == set()
 
 
+@pytest.mark.slow  # EPUBCheck and Ace once per language book: the sample book's run stays fast
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_epubcheck_and_ace_pass(language_books, tag, tmp_path):
     book = language_books(tag)

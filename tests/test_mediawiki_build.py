@@ -121,6 +121,7 @@ def test_pandocs_reader_test_builds_with_every_body_word_and_no_markup(pandoc_te
         assert [m for m in MARKUP if m in text] == []
 
 
+@pytest.mark.slow
 def test_long_articles_build_valid_epubs(english, german, pandoc_test, tmp_path):
     for _, report in (english, german, pandoc_test):
         _, epub = _outputs(report)

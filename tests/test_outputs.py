@@ -105,6 +105,7 @@ def no_children_left() -> list[str]:
     return left
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_the_last_good_book(tmp_path, capsys):
     # Issue #15, defect 2: a full disk replaced a valid EPUB with a broken one.
     root = copy_sample_project(tmp_path / "book")
@@ -130,6 +131,7 @@ def test_a_full_disk_keeps_the_last_good_book(tmp_path, capsys):
         assert no_children_left() == []
 
 
+@pytest.mark.slow
 def test_a_tiny_output_disk_is_one_line_and_leaves_no_process(tmp_path, capsys):
     # Issue #15, defect 2: a 120 KB tmpfs made the PDF library abort (exit 134) and
     # left a layout worker running.

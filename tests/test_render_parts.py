@@ -229,6 +229,7 @@ def test_sample_book_in_parts_is_the_whole_book_layout(sample_whole):
     assert "" in [page.strip() for page in pdf_pages(parts.path)]
 
 
+@pytest.mark.slow
 def test_many_chapters_in_three_runs_are_the_whole_book_layout(tmp_path):
     """Five chapters in three runs: page numbers and the running heads' strings are
     handed on through every run, and blank versos fall between runs as in the book."""
@@ -242,6 +243,7 @@ def test_many_chapters_in_three_runs_are_the_whole_book_layout(tmp_path):
     _assert_same_book(whole, parts)
 
 
+@pytest.mark.slow
 def test_print_shop_pdf_in_parts_keeps_bleed_and_marks(sample_whole, tmp_path):
     root, _ = sample_whole
     whole = _render(root, tmp_path / "whole.pdf", jobs=1, press=True)
@@ -250,6 +252,7 @@ def test_print_shop_pdf_in_parts_keeps_bleed_and_marks(sample_whole, tmp_path):
     _assert_same_book(whole, parts)
 
 
+@pytest.mark.slow
 def test_a_book_whose_stylesheet_counts_all_pages_is_laid_out_whole(tmp_path):
     root = copy_sample_project(tmp_path / "book")
     (root / "styles").mkdir()
@@ -297,6 +300,7 @@ def test_a_problem_with_the_input_in_a_worker_is_reported_as_such(
     assert str(caught.value) == "error: WeasyPrint cannot start (make setup)"
 
 
+@pytest.mark.slow
 def test_a_failing_layout_hook_falls_back_to_the_whole_book_and_says_so(
     sample_whole, tmp_path, monkeypatch
 ):
@@ -312,6 +316,7 @@ def test_a_failing_layout_hook_falls_back_to_the_whole_book_and_says_so(
     )
 
 
+@pytest.mark.slow
 def test_a_failing_splice_falls_back_to_the_whole_book_and_says_so(
     sample_whole, tmp_path, monkeypatch
 ):
@@ -357,6 +362,7 @@ def test_project_without_annotations_builds_in_parts(tmp_path):
     _assert_same_book(whole, parts)
 
 
+@pytest.mark.slow
 def test_contents_that_change_length_with_real_page_numbers_fall_back(
     sample_whole, tmp_path, monkeypatch
 ):

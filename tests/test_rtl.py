@@ -128,6 +128,7 @@ def test_handouts_run_right_to_left(language_books):
         assert short and all(flush_right for _, _, flush_right in short), handout.name
 
 
+@pytest.mark.slow
 def test_right_to_left_book_in_parts_is_the_whole_book_layout(language_books, tmp_path):
     """The parallel layout cuts the book where chapters open on rectos; in a
     right-to-left book those are left-hand pages, and the parts join up the same."""

@@ -35,6 +35,7 @@ def test_fork_only_while_the_build_process_has_one_thread(another_thread):
     assert start_context().get_start_method() == expected
 
 
+@pytest.mark.slow
 def test_a_book_built_with_a_thread_running_is_the_same_book(tmp_path, another_thread, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = copy_sample_project(tmp_path / "book")

@@ -35,6 +35,7 @@ from diaspora_book.plumbing.progress import SILENT, Progress
 from diaspora_book.plumbing.slug import slugify
 from diaspora_book.project.config import Project
 from diaspora_book.render.epub.beside import EpubBeside
+from diaspora_book.render.epub.fonts import SubsetCache
 from diaspora_book.render.epub.write import write_epub
 from diaspora_book.render.handouts import (
     HandoutsJob,
@@ -142,7 +143,7 @@ def build(
         if pagination is None:
             if ebook is not None and epub is not None and processes > 1:
                 # A core to spare: draft the EPUB while the print edition is laid out.
-                beside = stack.enter_context(EpubBeside(project, ebook, epub))
+                beside = stack.enter_context(EpubBeside(project, ebook, epub, _subsets(run)))
             pagination = _print_edition(run, print_job, pdf)
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
@@ -290,11 +291,18 @@ def _epub(
     with run.progress.stage("render EPUB"):
         found = beside.complete(pagination) if beside is not None else None
         if found is None:
-            write_epub(run.project, manuscript, target, pagination, run.diagnostics)
+            write_epub(run.project, manuscript, target, pagination, run.diagnostics, _subsets(run))
         else:
             run.diagnostics.items.extend(found)
     reported = [d.to_json() for d in run.diagnostics.items[before:]]
     run.cache.store("epub", key, {"diagnostics": reported}, (target,))
+
+
+def _subsets(run: BuildContext) -> SubsetCache | None:
+    """Where the EPUB's font subsets are kept between builds (none with the cache off)."""
+    if not run.cache.enabled:
+        return None
+    return SubsetCache(run.cache.directory / "fonts", reuse=run.cache.reuse)
 
 
 def _stop_if_strict(run: BuildContext, request: BuildRequest) -> None:

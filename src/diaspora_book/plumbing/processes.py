@@ -25,17 +25,43 @@ import signal
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _PR_SET_CHILD_SUBREAPER = 36
 
 
-def die_with_parent(parent: int) -> None:
-    """Have the kernel kill this process when `parent` (its parent's pid) exits.
+# What a worker reads from the environment and must see as the build process sees
+# it now: a forkserver keeps the environment of the moment it was first started, so
+# a process that set SOURCE_DATE_EPOCH after that (a test, a long-lived caller) would
+# otherwise get workers that date their files differently.
+_CARRIED = ("SOURCE_DATE_EPOCH",)
+
+
+@dataclass(frozen=True)
+class BuildParent:
+    """The build process as a worker needs it: its pid, and the environment it carries."""
+
+    pid: int
+    environment: tuple[tuple[str, str | None], ...]
+
+
+def build_parent() -> BuildParent:
+    """Return this process as the parent of the workers it is about to start."""
+    return BuildParent(os.getpid(), tuple((name, os.environ.get(name)) for name in _CARRIED))
+
+
+def die_with_parent(parent: BuildParent) -> None:
+    """Have the kernel kill this process when `parent` exits; take on its environment.
 
     Linux only; elsewhere a no-op, and the pipes' end-of-file must do.
     """
+    for name, value in parent.environment:
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     # A Python handler, not SIG_IGN: programs this worker runs (pandoc) get the
     # default action back when they start, so Ctrl-C still stops them.
     signal.signal(signal.SIGINT, _leave_to_the_parent)
@@ -45,7 +71,7 @@ def die_with_parent(parent: int) -> None:
     # forkserver started is the server's child: the request then covers the server,
     # which ends with the build process.)
     try:
-        os.kill(parent, 0)
+        os.kill(parent.pid, 0)
     except ProcessLookupError:
         os._exit(1)
     except PermissionError:  # alive, though not ours to signal

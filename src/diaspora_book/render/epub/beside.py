@@ -13,7 +13,6 @@ in its own process, where the failure is raised with its own message and type.
 from __future__ import annotations
 
 import contextlib
-import os
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -21,20 +20,33 @@ from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.model import Pagination
 from diaspora_book.plumbing.errors import Diagnostic, Diagnostics, diagnostic_from_json
 from diaspora_book.plumbing.outputs import remove_scratch
-from diaspora_book.plumbing.processes import die_with_parent, start_context, stop
+from diaspora_book.plumbing.processes import (
+    BuildParent,
+    build_parent,
+    die_with_parent,
+    start_context,
+    stop,
+)
 from diaspora_book.project.config import Project
+from diaspora_book.render.epub.fonts import SubsetCache
 from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 
 class EpubBeside:
     """An EPUB being drafted in a forked process, waiting for the print edition's pages."""
 
-    def __init__(self, project: Project, manuscript: Manuscript, target: Path):
+    def __init__(
+        self,
+        project: Project,
+        manuscript: Manuscript,
+        target: Path,
+        subsets: SubsetCache | None = None,
+    ):
         context = start_context()
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
             target=_draft_and_complete,
-            args=(project, manuscript, target, theirs, os.getpid()),
+            args=(project, manuscript, target, theirs, build_parent(), subsets),
             daemon=True,
         )
         self.process.start()
@@ -87,13 +99,18 @@ class EpubBeside:
 
 
 def _draft_and_complete(
-    project: Project, manuscript: Manuscript, target: Path, connection: Connection, parent: int
+    project: Project,
+    manuscript: Manuscript,
+    target: Path,
+    connection: Connection,
+    parent: BuildParent,
+    subsets: SubsetCache | None = None,
 ) -> None:
     """The forked process: draft, wait for the pages, complete and save."""
     die_with_parent(parent)
     try:
         diagnostics = Diagnostics()
-        draft = draft_epub(project, manuscript, diagnostics)
+        draft = draft_epub(project, manuscript, diagnostics, subsets)
         print_edition = connection.recv()
         if print_edition is None:
             return

@@ -11,17 +11,29 @@ Only the weights the text needs are embedded: bold where a run sits in a heading
 or a definition term (which `base.css` sets bold), regular everywhere else.
 The subsets keep the fonts' name records, including the copyright and the SIL Open
 Font License text that must travel with every copy.
+
+Subsetting a CJK collection takes seconds (fontTools closes over its whole GSUB), and
+a rebuild after an edit usually needs the same characters again. With the build's
+cache on, each subset is kept under `.cache/diaspora-book/fonts/`, named by a hash
+of the font file (path, face, size, modification time), the characters asked for,
+fontTools' version and this tool's code: the same bytes as subsetting again,
+without the wait.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
-from diaspora_book.plumbing.errors import Diagnostics
+from diaspora_book.plumbing.cache import digest, tool_fingerprint
+from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.outputs import write_bytes
 from diaspora_book.project.fonts import FACES, Face, InstalledFont, face_for, installed_font
 from diaspora_book.render.epub.archive import XML_LANG, EpubArchive, h
 
@@ -45,7 +57,41 @@ class EmbeddedFonts:
     missing: tuple[str, ...]  # e.g. "Noto Naskh Arabic (bold)"
 
 
-def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> EmbeddedFonts:
+@dataclass(frozen=True)
+class SubsetCache:
+    """Where the subsets of earlier builds are kept (see the module's docstring)."""
+
+    directory: Path
+    reuse: bool = True  # False (--no-cache): subset again, and keep the result
+
+    def subset(self, font: InstalledFont, characters: set[str]) -> tuple[bytes, frozenset[str]]:
+        """Return `subset_font(font, characters)`, from the cache when it holds it."""
+        try:
+            stat = os.stat(font.path)
+        except OSError:
+            return subset_font(font, characters)
+        from fontTools import version as fonttools_version
+
+        identity = f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}"
+        wanted = "".join(sorted(characters))
+        key = digest(identity, fonttools_version, tool_fingerprint(), wanted)[:32]
+        data_path, kept_path = self.directory / f"{key}.font", self.directory / f"{key}.kept"
+        if self.reuse:
+            with contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
+                check, kept_text = kept_path.read_text(encoding="utf-8").split("\n", 1)
+                data = data_path.read_bytes()
+                if digest(data) == check:  # else damaged: subset again
+                    return data, frozenset(kept_text)
+        data, kept = subset_font(font, characters)
+        with contextlib.suppress(BookError, OSError):  # a cache that cannot be written: none
+            write_bytes(data_path, data)
+            write_bytes(kept_path, f"{digest(data)}\n{''.join(sorted(kept))}".encode())
+        return data, kept
+
+
+def embed_fonts(
+    archive: EpubArchive, diagnostics: Diagnostics, subsets: SubsetCache | None = None
+) -> EmbeddedFonts:
     """Subset and store the faces the book's foreign-script runs need; return them."""
     wanted = _characters_by_face(archive)
     embedded: list[EmbeddedFont] = []
@@ -61,7 +107,7 @@ def embed_fonts(archive: EpubArchive, diagnostics: Diagnostics) -> EmbeddedFonts
                 "run 'make setup' to install fonts-noto-core and fonts-noto-cjk",
             )
             continue
-        data, kept = subset_font(font, characters)
+        data, kept = subsets.subset(font, characters) if subsets else subset_font(font, characters)
         suffix = ".otf" if data[:4] == b"OTTO" else ".ttf"
         name = f"{face.family.replace(' ', '')}-{weight.capitalize()}"
         entry = f"{archive.content_dir()}/fonts/{name}{suffix}"

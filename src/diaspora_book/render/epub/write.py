@@ -36,6 +36,7 @@ from diaspora_book.render.epub.cover import Cover, book_cover
 from diaspora_book.render.epub.fonts import (
     EmbeddedFont,
     EmbeddedFonts,
+    SubsetCache,
     embed_fonts,
     font_face_css,
 )
@@ -70,13 +71,19 @@ def write_epub(
     target: Path,
     print_edition: Pagination | None,
     diagnostics: Diagnostics,
+    subsets: SubsetCache | None = None,
 ) -> Path:
     """Render `manuscript` to the EPUB 3 file `target`, paginated like `print_edition`."""
-    draft = draft_epub(project, manuscript, diagnostics)
+    draft = draft_epub(project, manuscript, diagnostics, subsets)
     return complete_epub(draft, project, manuscript, print_edition, target)
 
 
-def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostics) -> DraftEpub:
+def draft_epub(
+    project: Project,
+    manuscript: Manuscript,
+    diagnostics: Diagnostics,
+    subsets: SubsetCache | None = None,
+) -> DraftEpub:
     """Run pandoc and every finishing step that does not need the print edition's pages.
 
     The print edition's layout is the slow part of a build; this half of the EPUB
@@ -88,7 +95,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         "--toc-depth=2",
         "--epub-title-page=true",
         f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
-        *lua_filter_args(),
+        *lua_filter_args(manuscript.markdown),
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
         *pandoc.last_filter_args(),
@@ -98,7 +105,7 @@ def draft_epub(project: Project, manuscript: Manuscript, diagnostics: Diagnostic
         markdown = embed_media(manuscript.markdown, project.root)
         pandoc.convert(markdown, "epub3", args, outputfile=raw)
         archive = EpubArchive(raw)
-    fonts = finish_text(archive, project, diagnostics)
+    fonts = finish_text(archive, project, diagnostics, subsets)
     verified = verify(archive, project, fonts.missing)
     if not verified.conforms:
         diagnostics.warn(
@@ -142,7 +149,12 @@ def _print_source(
     return PrintSource(description, print_edition)
 
 
-def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics) -> EmbeddedFonts:
+def finish_text(
+    archive: EpubArchive,
+    project: Project,
+    diagnostics: Diagnostics,
+    subsets: SubsetCache | None = None,
+) -> EmbeddedFonts:
     """Turn pandoc's EPUB into the book's, but for the print pages; return the fonts embedded.
 
     Every step edits `archive` in place. The page markers added later carry no text,
@@ -154,7 +166,7 @@ def finish_text(archive: EpubArchive, project: Project, diagnostics: Diagnostics
     _add_cover(archive, book_cover(project), language, labels)
     add_semantics(archive, language)
     put_contents_after_copyright(archive, _copyright_page(archive))
-    fonts = embed_fonts(archive, diagnostics)
+    fonts = embed_fonts(archive, diagnostics, subsets)
     stylesheet = f"{archive.content_dir()}/{STYLESHEET}"
     archive.read(stylesheet)  # fails clearly if pandoc no longer writes it there
     own = [

@@ -42,7 +42,7 @@ from typing import Any
 import pikepdf
 
 from diaspora_book.model import Pagination
-from diaspora_book.plumbing.processes import start_context, stop
+from diaspora_book.plumbing.processes import build_parent, start_context, stop
 from diaspora_book.project.stylesheets import stylesheets
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
@@ -215,7 +215,7 @@ class _Pool:
         source.write_bytes(pickle.dumps(plan.sources[index]))
         if len(self.workers) < self.jobs and (not self.load or min(self.load) > 0):
             mine, theirs = self.context.Pipe()
-            args = (self.setup, theirs, os.getpid())
+            args = (self.setup, theirs, build_parent())
             worker = self.context.Process(target=serve, args=args, daemon=True)
             worker.start()
             theirs.close()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.outputs import cannot_write
-from diaspora_book.plumbing.processes import die_with_parent
+from diaspora_book.plumbing.processes import BuildParent, die_with_parent
 from diaspora_book.render.pdf.hooks import HookFailed
 from diaspora_book.render.pdf.layout import PrintSetup
 from diaspora_book.render.pdf.parts.part import PartPages, PartStart, lay_out_part
@@ -65,7 +65,7 @@ class _Inbox:
                 self.tasks.append(message)
 
 
-def serve(setup: PrintSetup, connection: Connection, parent: int) -> None:
+def serve(setup: PrintSetup, connection: Connection, parent: BuildParent) -> None:
     """Lay out the tasks the build process sends until it says stop (a worker's main)."""
     die_with_parent(parent)
     inbox = _Inbox(connection)
