@@ -11,6 +11,7 @@ from PIL import Image
 from diaspora_book.build import build
 from diaspora_book.chapters.convert import convert_article
 from diaspora_book.project.config import load_project
+from diaspora_book.project.fonts import installed_coverage
 from diaspora_book.read.mediawiki.infobox import MAX_ROWS, catalogue
 from diaspora_book.read.mediawiki.source import Locator
 from diaspora_book.read.mediawiki.wikitext import read_wikitext
@@ -123,6 +124,14 @@ def test_an_unknown_parameter_keeps_its_name_made_readable():
         ("fr", "Pays", "Population"),
         ("zh-Hans", "国家", "人口"),
         ("ug", "دۆلەت", "نوپۇسى"),
+        ("ja", "国", "人口"),
+        ("ko", "국가", "인구"),
+        ("fa", "کشور", "جمعیت"),
+        ("he", "מדינה", "אוכלוסייה"),
+        ("uz", "Mamlakat", "Aholisi"),
+        ("ba", "Ил", "Халҡы"),
+        ("ar", "البلد", "عدد السكان"),
+        ("es", "País", "Población"),
     ],
 )
 def test_labels_are_in_the_books_language(language, country, population):
@@ -130,13 +139,43 @@ def test_labels_are_in_the_books_language(language, country, population):
     assert rows(text, language) == [(country, "Италия"), (population, "2986 (2008)")]
 
 
+def test_a_japanese_books_settlement_box_is_labelled_in_japanese():
+    # The labels the catalogue gives are Japanese; the rows whose label the article
+    # itself writes (subdivision_type, leader_title, blank1_name) keep its words.
+    assert rows(CITY, "ja") == [
+        ("正式名称", "City of Toronto"),
+        ("種別", "City"),
+        ("Country", "Canada"),
+        ("Province", "Ontario"),
+        ("Mayor", "John Tory"),
+        ("面積", "630.20 km²"),
+        ("人口", "2,731,571 (2016)"),
+        ("人口密度", "4334.4/km²"),
+        ("時間帯", "EST (UTC−5)"),
+        ("FSA", "M"),
+        ("ウェブサイト", "toronto.ca"),
+        ("座標", "43°42′N 79°24′W"),
+    ]
+
+
 def test_every_label_is_given_in_every_required_language():
-    required = {"en", "ru", "kk", "de", "tr", "fr", "zh", "ug"}
+    # The 8 first languages and the 13 of the Wikipedias the diaspora reads (issue 20):
+    # a label missing falls back to English, an English word in the book.
+    required = set("en ru kk de tr fr zh ug ja ko fa he uk uz ky tg tt ba ur ar es".split())
     book = catalogue()
     for field in book.fields.values():
         assert required <= set(field.labels), field.name
     for group, labels in book.pair_labels.items():
         assert not labels or required <= set(labels), group
+
+
+def test_every_character_of_a_label_has_a_font():
+    covered = installed_coverage()
+    assert covered is not None, "fontconfig is missing"
+    book = catalogue()
+    labels = [f.labels for f in book.fields.values()] + list(book.pair_labels.values())
+    text = "".join(value for group in labels for value in group.values())
+    assert {c for c in text if ord(c) not in covered and not c.isspace()} == set()
 
 
 def test_a_russian_settlement_joins_its_pieces():
