@@ -123,6 +123,26 @@ def language_books(tmp_path_factory):
     return get
 
 
+@pytest.fixture(scope="session")
+def corpus_book(tmp_path_factory):
+    """Return `get(name)`: the book of real articles `name` (tests/corpus.py BOOKS),
+    built the first time any test process asks for it (read it, never change it)."""
+    from .corpus import BOOKS, build_corpus_book
+
+    built = {}
+
+    def get(name: str):
+        if name not in built:
+            built[name] = built_once(
+                tmp_path_factory,
+                f"corpus-{name}",
+                lambda folder: build_corpus_book(BOOKS[name], folder),
+            )
+        return built[name]
+
+    return get
+
+
 def sample_source_words() -> list[str]:
     """Every word of both articles (title, headings, infobox values, body, lists).
 

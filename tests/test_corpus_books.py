@@ -14,81 +14,27 @@ tests skip, saying why, where ../shared is absent.
 from __future__ import annotations
 
 import re
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import mwparserfromhell
 import pypandoc
 import pytest
 
-from diaspora_book.build import BuildRequest, build
-from diaspora_book.project.config import load_project
-
 from .checkers import epubcheck_messages, run_epubcheck
+from .corpus import BOOKS, CORPUS, SHARED
 from .readers import epub_text, pdf_fonts, pdf_text
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "wikipedia"
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(
-        not SHARED.is_dir(), reason=f"the real articles are not here: {SHARED} is absent"
-    ),
-]
+pytestmark = CORPUS
 
-BERLINS = ("kk", "ky", "uz", "tg", "tt", "ba", "uk", "tr", "zh", "ja", "ko", "fa", "he")
-EN_SMALL = (
-    "Ibn_al-Haytham",
-    "Bodmin",
-    "Julia_Kristeva",
-    "List_of_RNLI_stations",
-    "Senate_of_Pakistan",
-    "Goryeo_ware",
-    "Irina_Saratovtseva",
-    "Teymanak-e_Olya",
-    "List_of_MythBusters_special_episodes",
-    "List_of_high_schools_in_San_Diego_County,_California",
-)
-
-
-@dataclass(frozen=True)
-class CorpusBook:
-    name: str
-    language: str
-    files: tuple[str, ...]  # paths under ../shared/wikipedia
-
-
-BOOKS = (
-    CorpusBook("en-united-kingdom", "en", ("wiki/en/United_Kingdom.wiki",)),
-    CorpusBook("en-germany-france", "en", ("wiki/en/Germany.wiki", "wiki/en/France.wiki")),
-    CorpusBook(
-        "en-articles",
-        "en",
-        (
-            *(f"wiki/en/{name}.wiki" for name in EN_SMALL),
-            "xml/enwiki-Pear-export-0.10.xml",
-            "xml/enwiki-Pear-history-export-0.3.xml",
-            "xml/enwiki-Cullu_Agdam-with-talk-export-0.10.xml",
-        ),
-    ),
-    CorpusBook(
-        "de",
-        "de",
-        (
-            "wiki/de/Mozilla_Firefox.wiki",
-            "wiki/de/Bazooka.wiki",
-            "wiki/de/Liste_der_argentinischen_Botschafter_in_Chile.wiki",
-        ),
-    ),
-    CorpusBook("ru", "ru", ("wiki/ru/Contrada.wiki", "xml/ruwiki-Berlin.xml")),
-    *(CorpusBook(f"berlin-{tag}", tag, (f"xml/{tag}wiki-Berlin.xml",)) for tag in BERLINS),
-)
-
+BRACKETS = "empty parentheses"
+BRACKETS_ITEM = "empty parentheses, or an emptied list item"
 # What must never reach the page. Each pattern names the furniture it catches.
 FURNITURE = {
+    # an option as the reader once printed it: beside a `|` ("küçükresim|sol|Açıklama")
     "an image option": re.compile(
-        r"\b(?:thumb|thumbnail|frameless|upright|küçükresim|мини|миниатюра|mini|hochkant"
-        r"|縮略圖|サムネイル|섬네일|بندانگشتی|ממוזער)\b",
+        r"(?:\||\b)(?:thumb|thumbnail|frameless|upright|küçükresim|мини|миниатюра|mini|hochkant"
+        r"|縮略圖|サムネイル|섬네일|بندانگشتی|ממוזער|left|right|sol|sağ|links|rechts|چپ|راست)"
+        r"\s*\||\|\s*(?:thumb|küçükresim|mini|hochkant|мини|بندانگشتی|ממוזער)\b",
         re.IGNORECASE,
     ),
     "an image size": re.compile(r"\b\d+\s?px\b"),
@@ -98,8 +44,8 @@ FURNITURE = {
         r"|Image|Dosya|Bild|Fichier|Изображение|Сурет)\s?:|(?:رده|پرونده|קטגוריה|קובץ"
         r"|分类|分類|カテゴリ|ファイル|분류|파일)\s?:"
     ),
-    "empty parentheses": re.compile(r"\(\s*[,;:]?\s*\)|（\s*[,;、]?\s*）"),
-    "an emptied list item": re.compile(r"•\s*(?:[\w\s]{0,12}:)?\s*[,;]\s*[,;]?\s*(?:•|$)"),
+    BRACKETS: re.compile(r"\(\s*[,;:]?\s*\)|（\s*[,;、]?\s*）"),
+    BRACKETS_ITEM: re.compile(r"•\s*(?:[\w\s]{0,12}:)?\s*[,;]\s*[,;]?\s*(?:•|$)"),
     "a raw infobox field": re.compile(
         r"\b(?:Image skyline|Image flag|Image map|Flag size|Seal size|Latd|Latm|Lats|LatNS"
         r"|Longd|Longm|LongEW|Coordinates display|Pushpin map|Blank\d? (?:name|info)"
@@ -109,29 +55,9 @@ FURNITURE = {
 }
 
 
-@dataclass(frozen=True)
-class Built:
-    book: CorpusBook
-    root: Path
-    pdf: Path
-    epub: Path
-    warnings: tuple[str, ...]
-    articles: int
-
-
-def _build(book: CorpusBook, parent: Path) -> Built:
-    root = parent / book.name
-    (root / "articles").mkdir(parents=True)
-    for name in book.files:
-        shutil.copy(SHARED / name, root / "articles" / Path(name).name)
-    (root / "book.yml").write_text(
-        f"title: {book.name}\nlanguage: {book.language}\n", encoding="utf-8"
-    )
-    report = build(load_project(root), BuildRequest(jobs=1))
-    pdf = next(p for p in report.outputs if p.suffix == ".pdf")
-    epub = next(p for p in report.outputs if p.suffix == ".epub")
-    warnings = tuple(str(d) for d in report.diagnostics if str(d.severity) == "warning")
-    return Built(book, root, pdf, epub, warnings, len(report.chapters))
+# What an article writes itself that looks like furniture (France: "the comma (,) is
+# the decimal separator").
+ALLOWED = ("comma (,)",)
 
 
 def _furniture(text: str) -> list[str]:
@@ -139,7 +65,8 @@ def _furniture(text: str) -> list[str]:
     for what, pattern in FURNITURE.items():
         for match in pattern.finditer(text):
             around = text[max(0, match.start() - 40) : match.end() + 40]
-            found.append(f"{what}: {match.group(0)!r} in ...{around}...")
+            if not any(allowed in around for allowed in ALLOWED):
+                found.append(f"{what}: {match.group(0)!r} in ...{around}...")
     return found
 
 
@@ -173,13 +100,27 @@ _INTERLANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z]+)?\s*:")
 _OPTION = re.compile(r"^(?:thumb|mini|hochkant|left|right|center|upright|frameless|\d+px)", re.I)
 
 
-def _pandoc_words(wikitext: str) -> set[str]:
-    """The words pandoc's MediaWiki reader finds outside templates, as a set.
+def _pandoc_words(wikitext: str) -> set[str] | None:
+    """The words pandoc's MediaWiki reader finds outside templates, as a set (None
+    where pandoc cannot read the article).
 
-    Category and interlanguage links are dropped first, and a file's link is reduced
-    to its caption: pandoc prints them as text, which no book should.
+    Templates are removed first (outside templates: what they print is the reader's
+    to decide), category and interlanguage links are dropped, and a file's link is
+    reduced to its caption: pandoc prints them as text, which no book should.
     """
     code = mwparserfromhell.parse(wikitext)
+    for template in code.filter_templates():  # in tables and tags too
+        try:
+            code.remove(template)
+        except ValueError:  # inside a template removed already
+            pass
+    for gallery in code.filter_tags(matches=lambda node: str(node.tag).strip() == "gallery"):
+        lines = str(gallery.contents or "").split("\n")  # File:X.jpg|caption: the caption
+        captions = [line.split("|")[-1] for line in lines if "|" in line]
+        try:
+            code.replace(gallery, "\n\n".join(captions))
+        except ValueError:
+            pass
     for link in code.filter_wikilinks(recursive=False):
         title = str(link.title).strip().lstrip(":")
         if _NOT_TEXT.match(title) or _INTERLANGUAGE.match(title):
@@ -189,23 +130,33 @@ def _pandoc_words(wikitext: str) -> set[str]:
                 code.replace(link, keep)
             except ValueError:
                 pass
-    plain = pypandoc.convert_text(
-        str(code), "plain", format="mediawiki", extra_args=["--wrap=none"]
-    )
+    try:
+        plain = pypandoc.convert_text(
+            str(code), "plain", format="mediawiki", extra_args=["--wrap=none"]
+        )
+    except RuntimeError:  # pandoc's reader refuses some real articles (a stray </ref>):
+        for tag in code.filter_tags(matches=lambda node: str(node.tag).strip() == "ref"):
+            try:  # then the words outside the references
+                code.remove(tag)
+            except ValueError:
+                pass
+        unbalanced = re.sub(r"</?ref\b[^>]*>", " ", str(code))  # a stray </ref> is left
+        try:
+            plain = pypandoc.convert_text(
+                unbalanced, "plain", format="mediawiki", extra_args=["--wrap=none"]
+            )
+        except RuntimeError:
+            return None
     return {w.lower() for w in re.findall(r"[^\W\d_]{2,}", plain)}
 
 
-@pytest.fixture(scope="module")
-def corpus_parent(tmp_path_factory):
-    return tmp_path_factory.mktemp("corpus")
-
-
-@pytest.mark.parametrize("book", BOOKS, ids=lambda b: b.name)
-def test_a_book_of_real_articles_is_valid_and_readable(book, corpus_parent):
-    built = _build(book, corpus_parent)
+@pytest.mark.parametrize("name", sorted(BOOKS))
+def test_a_book_of_real_articles_is_valid_and_readable(name, corpus_book, tmp_path):
+    built = corpus_book(name)
+    book = built.book
     problems: list[str] = []
 
-    report = run_epubcheck(built.epub, built.root)
+    report = run_epubcheck(built.epub, tmp_path)
     problems += [f"EPUBCheck {m}" for m in epubcheck_messages(report)]
 
     for font in pdf_fonts(built.pdf):
@@ -213,23 +164,21 @@ def test_a_book_of_real_articles_is_valid_and_readable(book, corpus_parent):
         if missing:
             problems.append(f"no glyph in {font.name} for {missing[:10]}")
 
+    # What reaches the page, in reading order: the PDF's text for what order cannot
+    # change; for brackets, the EPUB's (pdftotext gives a right-to-left run inside a
+    # line in visual order: "ודינג (Wedding)" comes out "ודינג ()Wedding").
     text = pdf_text(built.pdf)
-    problems += _furniture(text)
-
-    # Warnings a user can act on: at most two per article on average.
-    if len(built.warnings) > 2 * built.articles:
-        problems.append(
-            f"{len(built.warnings)} warnings for {built.articles} articles: "
-            + " | ".join(built.warnings[:5])
-        )
+    logical = epub_text(built.epub)
+    problems += [p for p in _furniture(text) if not p.startswith(BRACKETS)]
+    problems += [p for p in _furniture(logical) if p.startswith(BRACKETS)]
 
     if book.language in ("en", "de"):
         pdf_words = {w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)}
-        epub_words = {w.lower() for w in re.findall(r"[^\W\d_]{2,}", epub_text(built.epub))}
+        epub_words = {w.lower() for w in re.findall(r"[^\W\d_]{2,}", logical)}
         for name in book.files:
             words: set[str] = set()
             for wikitext in _wiki_text(SHARED / name):
-                words |= _pandoc_words(wikitext)
+                words |= _pandoc_words(wikitext) or set()
             for edition, found in (("PDF", pdf_words), ("EPUB", epub_words)):
                 lost = sorted(words - found)
                 if words and len(lost) > 0.01 * len(words):
@@ -239,3 +188,14 @@ def test_a_book_of_real_articles_is_valid_and_readable(book, corpus_parent):
                     )
 
     assert problems == [], "\n".join(problems[:60])
+
+
+def test_the_corpus_gives_at_most_two_warnings_per_article(corpus_book):
+    """Warnings a user can act on: on the whole corpus, at most two lines per article on
+    average, as `build` prints them (a kind repeated in an article is one line; glossary
+    candidates are one note per article, a review list). Runs after the books above,
+    in the same process: it reads what they built."""
+    built = [corpus_book(name) for name in sorted(BOOKS)]
+    warnings = [line for book in built for line in book.warnings]
+    articles = sum(len(book.chapters) for book in built)
+    assert len(warnings) <= 2 * articles, "\n".join(warnings)

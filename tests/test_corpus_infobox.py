@@ -8,22 +8,14 @@ with `{{НП}}` (ru); Berlin with `{{Yerleşim bilgi kutusu}}` (tr); the Japanes
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from diaspora_book.build import BuildRequest, build
-from diaspora_book.project.config import load_project
-
-from .conftest import make_project
+from .corpus import CORPUS
 from .readers import normalise, pdf_fonts, pdf_pages
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "wikipedia"
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not SHARED.is_dir(), reason=f"the real articles are not in {SHARED}"),
-]
+pytestmark = CORPUS
 
 # What an infobox's parameters look like when printed raw (issue 20's Toronto, Berlin...).
 RAW = re.compile(
@@ -39,29 +31,26 @@ RAW_RU = re.compile(r"(Ширина|Размер карты|Карта стра�
 FILE_OR_SIZE = re.compile(r"\.(jpe?g|png|svg)\b|\b\d+ ?px\b", re.IGNORECASE)
 
 
-def _book(tmp_path_factory, name: str, book_yml: str, files: list[str]) -> Path:
-    root = make_project(tmp_path_factory.mktemp("corpus") / name, {}, book_yml)
-    for file in files:
-        shutil.copy(SHARED / file, root / "articles" / Path(file).name)
-    report = build(load_project(root), BuildRequest(formats=("pdf",)))
-    return next(p for p in report.outputs if p.suffix == ".pdf")
+@pytest.fixture(scope="module")
+def english(corpus_book):
+    """The English books' PDFs, by the title of the article whose box a test reads."""
+    return {
+        "Germany": corpus_book("en-germany-france").pdf,
+        **{
+            title: corpus_book("en-articles").pdf
+            for title in ("Bodmin", "Teymanak-e Olya", "Julia Kristeva", "Irina Saratovtseva")
+        },
+    }
 
 
 @pytest.fixture(scope="module")
-def english(tmp_path_factory):
-    files = ["Germany", "Bodmin", "Teymanak-e_Olya", "Julia_Kristeva", "Irina_Saratovtseva"]
-    return _book(tmp_path_factory, "en", "title: Infoboxes\n", [f"wiki/en/{f}.wiki" for f in files])
+def russian(corpus_book):
+    return corpus_book("ru").pdf
 
 
 @pytest.fixture(scope="module")
-def russian(tmp_path_factory):
-    files = ["xml/ruwiki-Berlin.xml", "wiki/ru/Contrada.wiki"]
-    return _book(tmp_path_factory, "ru", "title: Города\nlanguage: ru\n", files)
-
-
-@pytest.fixture(scope="module")
-def japanese(tmp_path_factory):
-    return _book(tmp_path_factory, "ja", "title: Berlin\nlanguage: ja\n", ["xml/jawiki-Berlin.xml"])
+def japanese(corpus_book):
+    return corpus_book("berlin-ja").pdf
 
 
 def _opening(pdf: Path, title: str) -> str:
@@ -97,18 +86,18 @@ def _opening(pdf: Path, title: str) -> str:
     ],
 )
 def test_english_fact_boxes_are_facts_next_to_their_title(english, title, facts):
-    page = _opening(english, title)  # the title is not alone on its page: the box follows it
+    page = _opening(english[title], title)  # the title is not alone on its page: the box follows it
     for fact in facts:
         assert fact in page, (fact, page[:600])
     assert not RAW.search(page), RAW.search(page)
 
 
 def test_no_raw_parameter_or_file_name_anywhere_in_the_fact_boxes(english, russian, japanese):
-    for pdf in (english, russian, japanese):
+    for pdf in (*set(english.values()), russian, japanese):
         text = normalise(" ".join(pdf_pages(pdf)))
         assert not RAW.search(text), (pdf.name, RAW.search(text))
     for title in ("Germany", "Bodmin", "Julia Kristeva", "Irina Saratovtseva"):
-        box = _opening(english, title)
+        box = _opening(english[title], title)
         assert not FILE_OR_SIZE.search(box), (title, FILE_OR_SIZE.search(box))
 
 
@@ -124,8 +113,8 @@ def test_russian_fact_boxes_speak_russian(russian):
 
 def test_the_japanese_berlin_is_set_in_the_japanese_face_and_never_slanted(japanese):
     page = _opening(japanese, "ベルリン")
-    assert "Coordinates 52°30′59″N 13°22′39″E" in page
-    assert "Area 891.85 km²" in page
+    assert "座標 52°30′59″N 13°22′39″E" in page  # labelled in the book's language
+    assert "面積 891.85 km²" in page
     fonts = pdf_fonts(japanese)
     assert not [f.name for f in fonts if "CJK" in f.name and "Oblique" in f.name]
     han = {c for f in fonts for c in f.drawn if "\u4e00" <= c <= "\u9fff"}

@@ -180,7 +180,7 @@ def test_an_infobox_becomes_the_fact_box_with_values_cleaned():
         "| popplace = [[Chuy Region]], ''Bishkek''\n| image = x.jpg\n}}\nText."
     )
     assert article.infobox is not None
-    assert article.infobox.name == "ethnic group"
+    assert article.infobox.name == ""  # no caption: the template's name is furniture
     # A curated infobox: its facts under the book's labels; the group's name is the
     # title, the image is the box's image, not a row.
     assert [(f.key, f.value) for f in article.infobox.facts] == [
@@ -466,3 +466,15 @@ def test_html_lists_are_lists_with_their_nesting():
     ]
     assert (before.text, after.text) == ("Before.", "After.")
     assert runs_of(items.items[0], "emphasis") == ["styled"]
+
+
+def test_a_chart_drawn_from_data_is_dropped_with_a_note():
+    """<timeline> (EasyTimeline, in the Russian Berlin) and the like draw a picture from a
+    script; the script's words (`ImageSize = width:455`) never reach the page."""
+    text = "Before.\n\n<timeline>\nImageSize = width:455 height:373\n</timeline>\n\nAfter."
+    article, found = read(text)
+    assert [b.text for b in article.blocks] == ["Before.", "After."]
+    assert [str(d) for d in found] == [
+        "articles/Some_page.wiki:3: note: <timeline> draws a timeline chart, which a book "
+        "cannot show; dropped"
+    ]

@@ -27,7 +27,7 @@ def test_each_kind_is_one_line_per_article_or_per_book(project_factory, capsys):
     assert main(["--project", str(root), "convert"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert [line for line in err if line.startswith("articles/A.wiki") and "[g" in line] == [
-        "articles/A.wiki:1:7: warning: 3 glossary candidates (terms not in glossary.yml): "
+        "articles/A.wiki:1:7: note: 3 glossary candidates (terms not in glossary.yml): "
         "yärlik, shanyrak, dastarkhan (run 'diaspora-book glossary suggest' to add them for "
         "review; --verbose lists each) [glossary-candidate]",
     ]
@@ -48,7 +48,9 @@ def test_each_kind_is_one_line_per_article_or_per_book(project_factory, capsys):
         "requires naming each and its contributors: A.wiki, B.wiki (add each under 'sources:' "
         "in book.yml: NAME.wiki: title, url, revision, date, contributors) [unknown-source]"
     ]
-    assert len([line for line in err if "warning" in line]) == 6  # 2 per article, 2 per book
+    # 1 warning per article (its images), 2 per book; the candidates are notes to review
+    assert len([line for line in err if ": warning: " in line]) == 4
+    assert len([line for line in err if ": note: " in line]) == 2
 
 
 def test_damaged_text_is_one_line_per_rule_and_article_in_build_and_each_place_in_check(

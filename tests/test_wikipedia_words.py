@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from diaspora_book.build import BuildRequest, build
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.project.config import load_project
 from diaspora_book.read.mediawiki.wiki_words import CATEGORY, FILE, MEDIA, _data
@@ -22,17 +21,17 @@ pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not SHARED.is_dir(), reason=f"the real articles are not at {SHARED}"),
 ]
-# (wiki, the shared file): the Berlin exports of other wikis, and a German article
-# with `[[Datei:…|mini|hochkant]]`.
+# (wiki, the corpus book, tests/corpus.py): the Berlin exports of other wikis, and the
+# German articles (`[[Datei:…|mini|hochkant]]`).
 BOOKS = [
-    ("tr", "xml/trwiki-Berlin.xml"),
-    ("fa", "xml/fawiki-Berlin.xml"),
-    ("ja", "xml/jawiki-Berlin.xml"),
-    ("kk", "xml/kkwiki-Berlin.xml"),
-    ("he", "xml/hewiki-Berlin.xml"),
-    ("ru", "xml/ruwiki-Berlin.xml"),
-    ("zh", "xml/zhwiki-Berlin.xml"),
-    ("de", "wiki/de/Bazooka.wiki"),
+    ("tr", "berlin-tr"),
+    ("fa", "berlin-fa"),
+    ("ja", "berlin-ja"),
+    ("kk", "berlin-kk"),
+    ("he", "berlin-he"),
+    ("ru", "ru"),
+    ("zh", "berlin-zh"),
+    ("de", "de"),
 ]
 FILE_NAME = re.compile(r"\.(jpe?g|png|svg|gif|tiff?|webp)\b", re.IGNORECASE)
 
@@ -56,12 +55,9 @@ def _book(root: Path, wiki: str, shared: str) -> Path:
     return root
 
 
-@pytest.mark.parametrize(("wiki", "shared"), BOOKS, ids=[wiki for wiki, _ in BOOKS])
-def test_no_namespace_option_or_file_name_in_the_pdf(wiki, shared, tmp_path):
-    root = _book(tmp_path / wiki, wiki, shared)
-    report = build(load_project(root), BuildRequest(formats=("pdf",)))
-    pdf = next(p for p in report.outputs if p.suffix == ".pdf")
-    text = pdf_text(pdf)
+@pytest.mark.parametrize(("wiki", "name"), BOOKS, ids=[wiki for wiki, _ in BOOKS])
+def test_no_namespace_option_or_file_name_in_the_pdf(wiki, name, corpus_book):
+    text = pdf_text(corpus_book(name).pdf)
     lowered = text.casefold().replace("_", " ")
     names, thumbs = _furniture(wiki)
     assert [n for n in names if re.search(_prefix(n), lowered)] == []

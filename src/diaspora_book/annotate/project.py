@@ -211,7 +211,9 @@ def check_annotations(
         forms = (candidate.term, *candidate.aliases)
         if not any(notes.glossary.knows(form) for form in forms):
             what = "is defined here" if candidate.defined else foreign
-            diagnostics.warn(
+            # A review list, not a fault: a note (it never fails --strict), one line
+            # per article as printed (plumbing/summary.py).
+            diagnostics.note(
                 candidate.span,
                 f"'{candidate.term}' {what} but is not in glossary.yml",
                 "run 'diaspora-book glossary suggest' to add it for review",

@@ -83,8 +83,8 @@ class Diagnostics:
     def warn(self, span: SourceSpan | None, message: str, hint: str = "", code: str = "") -> None:
         self.items.append(Diagnostic("warning", span, message, hint, code))
 
-    def note(self, span: SourceSpan | None, message: str) -> None:
-        self.items.append(Diagnostic("note", span, message))
+    def note(self, span: SourceSpan | None, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic("note", span, message, hint, code))
 
     def error(self, span: SourceSpan | None, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic("error", span, message, hint))

@@ -53,7 +53,7 @@ def _quoted(message: str) -> str:
 def _glossary(found: list[Diagnostic]) -> Diagnostic:
     terms = list(dict.fromkeys(_quoted(d.message) for d in found))
     return Diagnostic(
-        "warning",
+        "note",
         found[0].span,
         f"{len(terms)} glossary candidates (terms not in glossary.yml): {_names(terms)}",
         "run 'diaspora-book glossary suggest' to add them for review; --verbose lists each",
@@ -134,7 +134,8 @@ def summarised(diagnostics: Diagnostics, keep: frozenset[str] = frozenset()) -> 
     order: list[Diagnostic | tuple[str, str, str]] = []
     for diagnostic in diagnostics:
         group = _GROUPS.get(diagnostic.code)
-        if diagnostic.severity != "warning" or diagnostic.code in keep:
+        grouped = diagnostic.severity == "warning" or diagnostic.code == GLOSSARY_CANDIDATE
+        if not grouped or diagnostic.code in keep:
             order.append(diagnostic)
             continue
         path = diagnostic.span.path if diagnostic.span else ""

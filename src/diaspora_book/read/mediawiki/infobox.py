@@ -68,7 +68,6 @@ _FILE_VALUE = re.compile(
 )
 _SIZE_VALUE = re.compile(r"^(\d+\s*(x\s*\d+\s*)?px|auto|yes|no|y|n|ja|nein|да|нет|есть|бар|evet)$")
 _BARE_NUMBER = re.compile(r"^[\d\s.,\u00a0\u202f\u066b\u066c–—-]+$")  # any script's digits
-_PREFIXES = ("infobox", "info box", "taxobox", "infokasten")
 
 
 def normal(name: str) -> str:
@@ -467,7 +466,8 @@ def read_infobox(template: Template, at: int, context: ReadContext) -> None:
     show = reader.book.boxes.get(name)
     before = len(context.figures)
     facts = reader.curated(show) if show is not None else reader.generic()
-    caption = next((name[len(p) :] for p in _PREFIXES if name.startswith(p)), "")
-    context.infobox = (caption.strip(), facts[:MAX_ROWS], context.span(at))
+    # No caption: what the template's name says ("settlement", "officeholder") is the
+    # wiki's furniture, in the wiki's words; the facts under the title say what it is.
+    context.infobox = ("", facts[:MAX_ROWS], context.span(at))
     context.infobox_image = reader.image()
     del context.figures[before:]  # an infobox's image is not a body figure

@@ -44,7 +44,20 @@ _STYLE = {
     "sub": "subscript",
 }
 _DROPPED_TAGS = {"script", "style", "img", "iframe", "object", "embed", "link", "meta", "input"}
-_SILENT_TAGS = {"templatestyles", "indicator", "hr", "noinclude"}
+_SILENT_TAGS = {"templatestyles", "indicator", "hr", "noinclude", "templatedata"}
+# Extensions that draw a chart, a map or a widget from data, not text: a book has no
+# picture of them, so they are dropped, each with a note (`<timeline>`'s script is
+# `ImageSize = width:455`, never words to print).
+_GRAPHIC_TAGS = {
+    "timeline": "a timeline chart",
+    "graph": "a chart",
+    "chart": "a chart",
+    "mapframe": "a map",
+    "maplink": "a map",
+    "inputbox": "a search box",
+    "categorytree": "a category tree",
+    "charinsert": "a character picker",
+}
 _VERBATIM_TAGS = {"nowiki", "hask", "haskell"}
 # Text in a monospace font, as written (inline: a code span; alone on a line: a code block).
 CODE_TAGS = {"pre", "code", "tt", "kbd", "samp", "source", "syntaxhighlight"}
@@ -165,6 +178,12 @@ def _tag(node: Tag, at: int, context: ReadContext, out: RunText) -> None:
         cite(read_ref(node, context.span(at), context.refs), out)
         return
     if name in _SILENT_TAGS or node.wiki_markup in ("----",):
+        return
+    if name in _GRAPHIC_TAGS:
+        context.diagnostics.note(
+            context.span(at),
+            f"<{name}> draws {_GRAPHIC_TAGS[name]}, which a book cannot show; dropped",
+        )
         return
     if name in _DROPPED_TAGS:
         context.diagnostics.warn(
