@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mwparserfromhell
+import pytest
 from mwparserfromhell.nodes import Tag, Template
 
 from diaspora_book.model import Name, Source, SourceSpan
@@ -470,3 +471,17 @@ def test_a_free_text_ref_in_author_year_form_names_its_author_and_year():
     )
     other = only_source("<ref>Smith and Jones (2004) say so.</ref>")  # not that form
     assert (other.authors, other.note) == ((), "Smith and Jones (2004) say so.")
+
+
+@pytest.mark.parametrize(
+    "written, name",
+    [
+        ("Max Mangold (ed.)", Name("Mangold", "Max")),  # Germany's {{cite book |editor=}}
+        ("Müller, Hans (Hrsg.)", Name("Müller", "Hans")),
+        ("Иванов И. И. (ред.)", Name("Иванов", "И. И.")),
+    ],
+)
+def test_a_role_written_after_a_name_is_not_its_family_name(written, name):
+    from diaspora_book.read.mediawiki.cite_values import person
+
+    assert person(written) == name

@@ -156,9 +156,17 @@ def _template_text(template: Template, depth: int) -> str:
     return _text(chosen, depth + 1)
 
 
+# A role written after a name in a citation's value ("Max Mangold (ed.)", "Müller
+# (Hrsg.)", "Иванов (ред.)"): the template's own parameter says the role already.
+_ROLE = re.compile(
+    r"\s*[(\[](?:eds?|editors?|hrsg|hg|red|ред|сост|пер|trans|tr|comp|ill|dir)\.?[)\]]\s*$",
+    re.IGNORECASE,
+)
+
+
 def person(text: str) -> Name | None:
     """Read one name written free-form: "Smith, John", "John Smith" or a body's name."""
-    text = text.strip().strip(",;").strip()
+    text = _ROLE.sub("", text.strip().strip(",;").strip()).strip()
     if not text:
         return None
     if "&" in text or _CORPORATE.search(text):
