@@ -478,3 +478,17 @@ def test_a_chart_drawn_from_data_is_dropped_with_a_note():
         "articles/Some_page.wiki:3: note: <timeline> draws a timeline chart, which a book "
         "cannot show; dropped"
     ]
+
+
+def test_a_table_cell_keeps_the_words_of_templates_the_reader_does_not_know():
+    """The RNLI list's station column is `{{Lbs|Hunstanton}}`, a link template: a cell it
+    would leave without a word gets its parameters' words; dates keep theirs."""
+    source = (
+        '{| class="wikitable"\n! Station !! Type !! Since\n|-\n| {{Lbs|Hunstanton}}\n'
+        "| {{Lbb|Atlantic 85}}<br>{{Lbc|H}}\n| {{dts|1869|3|5}}\n|}\n"
+    )
+    (table,) = blocks(source)
+    assert [[cell.text for cell in row] for row in table.rows] == [
+        ["Station", "Type", "Since"],
+        ["Hunstanton", "Atlantic 85 H", "March 5, 1869"],
+    ]

@@ -150,6 +150,16 @@ def _template_text(template: Template, language: str) -> str | None:
     return None
 
 
+def date_or_number(template: Template, language: str) -> str | None:
+    """Return what a date or number template shows in running text or a table cell
+    (`{{dts|1869|3|5}}`, `{{birth date|1941|6|24}}`, `{{formatnum:1234}}`), written in
+    the book's language; None for any other template."""
+    name = _name(template)
+    if name in _DATES or name.startswith("formatnum:") or name in ("nts", "ntsh", "число"):
+        return _template_text(template, language)
+    return None
+
+
 def _list_items(value: str) -> list[str]:
     """A list template's item: itself, or the `* item` lines of a `{{plainlist}}`."""
     lines = [line.strip() for line in value.split("\n")]

@@ -70,6 +70,8 @@ def _cell(node: Tag, at: int, context: ReadContext) -> TableCell:
     out = RunText()
     if node.contents is not None:
         read_nodes(list(positioned(node.contents, contents_offset(node, at))), context, out)
+    if out.emptied():  # `| {{Lbs|Hunstanton}}`: a template the reader does not know left
+        out.use_fallbacks()  # the cell without a word; its parameters' words fill it
     text, runs = out.result()
     return TableCell(
         text,

@@ -23,6 +23,7 @@ from diaspora_book.read.mediawiki.cite_templates import is_short_citation
 from diaspora_book.read.mediawiki.cite_values import plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.infobox import is_infobox, read_infobox
+from diaspora_book.read.mediawiki.infobox_values import date_or_number
 from diaspora_book.read.mediawiki.inline import cite, note, read_inline
 from diaspora_book.read.mediawiki.local_templates import (
     hatnote_kinds,
@@ -143,6 +144,8 @@ def read_template(template: Template, at: int, context: ReadContext, out: RunTex
         read_infobox(template, at, context)
     elif read_word_template(template, context.language, out):
         return
+    elif (shown := date_or_number(template, context.language)) is not None:
+        out.add(shown)  # {{dts|1869}} in a table cell, {{birth date|...}} in the text
     elif not _interpret(name, template, at, context, out):
         context.unknown_template(name, at)
         out.fallback = _words(template)
