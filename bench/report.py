@@ -29,7 +29,7 @@ LABELS = {
 }
 _NO_RATE = ("overlap", "other")  # not work on pages: no pages per second
 GOAL_RATIO = 1.10  # a book size without a goal of its own
-GOAL_RATIOS = {2: 1.30, 10: 1.10, 200: 0.70}  # issue 12: small books, big books
+GOAL_RATIOS = {2: 1.30, 10: 1.10, 50: 1.00, 200: 0.70}  # issues 12 and 22
 GOAL_INCREMENTAL = 0.15  # edit one article: at most this share of the full build
 GOAL_PDF_SIZE = 1.15  # the PDF in parts against the one-process layout
 GOAL_GROWTH = 0.20

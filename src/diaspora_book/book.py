@@ -12,7 +12,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
-from diaspora_book.annotate.wiki_citations import article_keys, with_wiki_keys
+from diaspora_book.annotate.wiki_citations import (
+    Parsed,
+    article_id,
+    article_keys,
+    with_wiki_keys,
+)
 from diaspora_book.assemble.manuscript import Format, Manuscript, assemble
 from diaspora_book.chapters.convert import convert_article
 from diaspora_book.languages.labels import check_catalogue
@@ -127,12 +132,13 @@ def convert_articles(run: BuildContext) -> Book:
     sources = _articles_by_slug(project, found)
     files = {slug: source.shown for slug, source in sources.items()}
     order = [sources[slug] for slug in book_order(list(sources), project.config, found, files)]
-    notes = with_wiki_keys(project, run.cache, run.shared, order, notes)
+    parsed: Parsed = {}  # the MediaWiki articles read for their citations, parsed once
+    notes = with_wiki_keys(project, run.cache, run.shared, order, notes, parsed)
     links = link_targets(order)
     converted = [
         done
         for number, source in enumerate(order, start=1)
-        if (done := _chapter(run, (notes, links), source, number, found)) is not None
+        if (done := _chapter(run, (notes, links), source, number, found, parsed)) is not None
     ]
     book = Book(tuple(c.chapter for c in converted), notes)
     # Runs even after errors, on the articles that parsed, so one run reports everything.
@@ -203,6 +209,11 @@ def _parse(
     except BookError as exc:
         diagnostics.error(exc.span, exc.message, exc.hint)
         return None
+    return _checked(article, found, diagnostics)
+
+
+def _checked(article: Article, found: Diagnostics, diagnostics: Diagnostics) -> Article:
+    """Report what parsing `article` found, then lint it; return it."""
     diagnostics.extend(found)
     lint_article(article, diagnostics)
     lint_figures(article, diagnostics)
@@ -215,6 +226,7 @@ def _chapter(
     source: ArticleSource,
     number: int,
     diagnostics: Diagnostics,
+    parsed: Parsed | None = None,
 ) -> _Converted | None:
     """Convert one article, or take its chapter from the cache.
 
@@ -238,7 +250,12 @@ def _chapter(
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return _Converted(_chapter_from_json(cached["chapter"]), key, None)
     found = Diagnostics()
-    article = _parse(project, source, found, data)  # the bytes the key was made from
+    earlier = (parsed or {}).pop(article_id(source), None)  # parsed for its citations
+    article: Article | None
+    if earlier is not None and earlier[0] == data:
+        article = _checked(earlier[1], earlier[2], found)
+    else:
+        article = _parse(project, source, found, data)  # the bytes the key was made from
     diagnostics.extend(found)
     if article is None:
         return None
