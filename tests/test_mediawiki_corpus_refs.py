@@ -100,10 +100,8 @@ def test_real_references_become_bibliography_entries(book):
         assert title in text["references"].replace("’", "'"), (name, title)
 
 
-def test_the_turkish_berlin_has_no_empty_kaynakca_heading(book):
-    name, text = book
-    if name != "tr":
-        pytest.skip("the Turkish book only")
+def test_the_turkish_berlin_has_no_empty_kaynakca_heading(corpus_book):
+    text = _book(corpus_book("berlin-tr"))
     # The article's own "Kaynakça" heading stood over {{kaynakça}} alone: it is gone, and
     # the book's References hold the {{Web kaynağı}} entries.
     lines = [line.strip() for line in text["body"].split("\n") if line.strip()]

@@ -25,8 +25,11 @@ from diaspora_book.plumbing.outputs import write_text
 VERSION = 1  # bump when the layout of cache records changes
 # The package's own files that shape what a build makes (code, templates, styles, Lua
 # filters, the CSL style and locales, message catalogues, the wikis' own words in
-# read/mediawiki/wiki_words.json); anything else (caches, bytecode) does not count.
-FINGERPRINTED = frozenset({".py", ".css", ".j2", ".html", ".lua", ".csl", ".xml", ".yml", ".json"})
+# read/mediawiki/wiki_words.json, the print shops' CMYK profile); anything else
+# (caches, bytecode) does not count.
+FINGERPRINTED = frozenset(
+    {".py", ".css", ".j2", ".html", ".lua", ".csl", ".xml", ".yml", ".json", ".icc"}
+)
 
 
 def digest(*parts: bytes | str) -> str:
