@@ -492,3 +492,10 @@ def test_a_table_cell_keeps_the_words_of_templates_the_reader_does_not_know():
         ["Station", "Type", "Since"],
         ["Hunstanton", "Atlantic 85 H", "March 5, 1869"],
     ]
+
+
+def test_a_number_the_wiki_computes_is_never_printed_as_markup():
+    """jawiki's Berlin: `{{formatnum:{{#expr:{{Population GER-BE|Berlin}}/10000}}}}`."""
+    (block,) = blocks("約{{formatnum:{{#expr:{{Population GER-BE|Berlin}}/10000 round -1}}}}万人。")
+    assert "{" not in block.text and "expr" not in block.text
+    assert block.text.startswith("約") and block.text.endswith("万人。")

@@ -156,7 +156,9 @@ def date_or_number(template: Template, language: str) -> str | None:
     the book's language; None for any other template."""
     name = _name(template)
     if name in _DATES or name.startswith("formatnum:") or name in ("nts", "ntsh", "число"):
-        return _template_text(template, language)
+        shown = _template_text(template, language)
+        # A number computed by the wiki ({{formatnum:{{#expr:...}}}}) cannot be here.
+        return None if shown is None or "{{" in shown or "}}" in shown else shown
     return None
 
 
