@@ -205,3 +205,8 @@ def test_an_imagemap_gives_its_image_and_caption_never_its_coordinates():
     assert figure.file == "Berlin map.png"
     assert figure.caption.text == "The districts of Berlin"
     assert all("poly" not in getattr(b, "text", "") for b in article.blocks)
+
+
+def test_a_column_list_s_width_is_not_its_list():
+    """Ibn al-Haytham's Sources: `{{Refbegin|30em}}` printed "30em" before the list."""
+    assert texts("{{Refbegin|30em}}\n* One\n* Two\n{{Refend}}") == ["• One", "• Two"]

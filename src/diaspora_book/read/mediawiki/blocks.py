@@ -254,15 +254,16 @@ class BlockReader:
             self._end_paragraph("")
             params = {normal_name(str(p.name)): p.value for p in template.params}
             for key in column_content():  # {{columns-list|colwidth=..|* a\n* b}}: its list
-                if key in params and str(params[key]).strip():
-                    written = str(params[key])
-                    self._end_list()
-                    inner = BlockReader(self.context)
-                    offset = child_offset(str(template), at, written)
-                    offset += len(written) - len(written.lstrip())  # "| תוכן = * a": a list
-                    for block in inner.read(mwparserfromhell.parse(written.strip()), offset):
-                        self._add(block)
-                    break
+                written = str(params.get(key, ""))
+                if not written.strip() or not _holds_lines(written):
+                    continue  # {{Refbegin|30em}}: a width, not the list
+                self._end_list()
+                inner = BlockReader(self.context)
+                offset = child_offset(str(template), at, written)
+                offset += len(written) - len(written.lstrip())  # "| תוכן = * a": a list
+                for block in inner.read(mwparserfromhell.parse(written.strip()), offset):
+                    self._add(block)
+                break
             return True
         if normal_name(name) not in hatnote_labels():
             return False
@@ -357,6 +358,13 @@ class BlockReader:
         if isinstance(block, Paragraph) and not block.text:
             return
         self.blocks.append(block)
+
+
+def _holds_lines(written: str) -> bool:
+    """Whether a column-list template's value is its list (lines, or a `*`/`#` item),
+    not a width or a count written in the same unnamed slot."""
+    text = written.strip()
+    return "\n" in text or text.startswith(("*", "#", ":", ";"))
 
 
 def _item_text(out: RunText):
