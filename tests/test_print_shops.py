@@ -39,6 +39,10 @@ from diaspora_book.render.print_shop.shops import KDP, LULU, SHOPS, Paper
 from .conftest import copy_sample_project, make_project
 from .language_books import FIXTURES
 
+# Each shop builds the sample and the Uyghur book again: among the largest renders, left
+# out of `make test-fast` (`make test` runs them).
+pytestmark = pytest.mark.slow
+
 INCH = 72.0
 BLEED = 0.125 * INCH
 MM = INCH / 25.4

@@ -104,6 +104,7 @@ def _chapter_files(root: Path) -> list[str]:
     return sorted(p.name for p in (root / "chapters").glob("*.md"))
 
 
+@pytest.mark.slow  # a four-chapter build and a second one
 def test_an_urdu_export_of_several_pages_builds_with_distinct_ids(tmp_path):
     # ہ and ے are letters ICU's Arabic-Latin does not know: two titles share a slug.
     titles = ["لاہور", "لاہورے", "کراچی", "اردو"]
