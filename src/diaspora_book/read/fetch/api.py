@@ -199,15 +199,8 @@ def latest_revisions(client: WikiClient, titles: list[str]) -> dict[str, dict[st
             rvprop="ids|size|timestamp",
             redirects="1",
         )
-        renamed = {t: t for t in batch}
-        for step in ("normalized", "redirects"):
-            for change in data.get(step) or ():
-                if _is_map(change):
-                    for asked, now in renamed.items():
-                        if now == change.get("from"):
-                            renamed[asked] = str(change.get("to"))
-        pages = {str(p.get("title")): p for p in data.get("pages") or () if _is_map(p)}
-        for asked, now in renamed.items():
+        pages = _pages(data)
+        for asked, now in _renamed(batch, data, ("normalized", "redirects")).items():
             page = pages.get(now) or {}
             revisions = page.get("revisions") or ()
             if revisions and _is_map(revisions[0]):
@@ -267,14 +260,8 @@ def image_infos(client: WikiClient, files: list[str], width: int) -> dict[str, d
             iiurlwidth=str(width),
             iiextmetadatafilter=EXTMETADATA,  # only what the credits need: smaller answers
         )
-        renamed = {t: t for t in batch}
-        for change in data.get("normalized") or ():
-            if _is_map(change):
-                for asked, now in renamed.items():
-                    if now == change.get("from"):
-                        renamed[asked] = str(change.get("to"))
-        pages = {str(p.get("title")): p for p in data.get("pages") or () if _is_map(p)}
-        for asked, now in renamed.items():
+        pages = _pages(data)
+        for asked, now in _renamed(batch, data, ("normalized",)).items():
             page = pages.get(now) or {}
             infos = page.get("imageinfo") or ()
             if infos and _is_map(infos[0]):
@@ -309,3 +296,21 @@ def _continued(client: WikiClient, **params: str) -> Iterator[dict[str, Any]]:
 
 def _is_map(value: object) -> bool:
     return isinstance(value, dict)
+
+
+def _renamed(batch: list[str], data: dict, steps: tuple[str, ...]) -> dict[str, str]:
+    """Each title asked for -> the page's title after the API's `steps` (its
+    `normalized` spelling, the target of a followed redirect)."""
+    renamed = {title: title for title in batch}
+    for step in steps:
+        for change in data.get(step) or ():
+            if _is_map(change):
+                for asked, now in renamed.items():
+                    if now == change.get("from"):
+                        renamed[asked] = str(change.get("to"))
+    return renamed
+
+
+def _pages(data: dict) -> dict[str, dict]:
+    """The answer's pages by title (a malformed entry is left out)."""
+    return {str(p.get("title")): p for p in data.get("pages") or () if _is_map(p)}
