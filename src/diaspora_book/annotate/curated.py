@@ -8,7 +8,6 @@ Every entry and key keeps its `path:line`, for messages such as
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import yaml
 
 from diaspora_book.model import SourceSpan
-from diaspora_book.plumbing.errors import BookError, Diagnostics
+from diaspora_book.plumbing.errors import BookError, Diagnostics, did_you_mean
 from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.plumbing.strict_text import read_text
 from diaspora_book.plumbing.yamlfile import (
@@ -103,8 +102,7 @@ def load_records(
         for key_node, value_node in item.value:
             key = str(key_node.value)
             if key not in keys:
-                close = difflib.get_close_matches(key, keys, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(keys)
+                hint = did_you_mean(key, keys, "known keys: " + ", ".join(keys))
                 diagnostics.error(_span(shown, key_node), f"unknown key '{key}'", hint)
                 continue
             values[key] = plain(value_node)

@@ -8,6 +8,8 @@ as one line and exits 1.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -105,3 +107,9 @@ class Diagnostics:
 
     def __iter__(self):
         return iter(self.items)
+
+
+def did_you_mean(name: str, known: Iterable[str], otherwise: str) -> str:
+    """A hint for a misspelt `name`: the closest of `known`, else `otherwise`."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else otherwise

@@ -8,7 +8,6 @@ Errors in `book.yml` name `book.yml:line` and, for a misspelt key, suggest the r
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -19,7 +18,7 @@ from typing import Any
 
 from diaspora_book.languages.book_language import DEFAULT_LANGUAGES, BookLanguage
 from diaspora_book.model import SourceSpan
-from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.errors import BookError, did_you_mean
 from diaspora_book.plumbing.strict_text import read_text
 from diaspora_book.plumbing.yamlfile import (
     MappingNode,
@@ -206,12 +205,7 @@ def _load_config(path: Path, root: Path) -> BookConfig:
         key = key_node.value
         span = _span(shown, key_node)
         if key not in _KEYS:
-            close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
-            hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else "known keys: " + ", ".join(sorted(_KEYS))
-            )
+            hint = did_you_mean(key, _KEYS, "known keys: " + ", ".join(sorted(_KEYS)))
             raise BookError(f"unknown key '{key}' in book.yml", span, hint)
         if key == "accept":
             values[key] = _accept_entries(value_node, shown)
@@ -323,8 +317,7 @@ def _labels(node: Node, shown: str) -> dict[str, str]:
     for key_node, value_node in node.value:
         name = str(key_node.value)
         if name not in MESSAGE_NAMES:
-            close = difflib.get_close_matches(name, sorted(MESSAGE_NAMES), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "README.md lists the message names"
+            hint = did_you_mean(name, MESSAGE_NAMES, "README.md lists the message names")
             raise BookError(f"unknown label '{name}' in book.yml", _span(shown, key_node), hint)
         if not isinstance(value_node, ScalarNode) or not str(value_node.value).strip():
             raise BookError(f"label '{name}' must be text", _span(shown, value_node))

@@ -13,11 +13,10 @@ the files is in `render/print_shop/shops.py`.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from diaspora_book.model import SourceSpan
-from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.errors import BookError, did_you_mean
 from diaspora_book.plumbing.yamlfile import MappingNode, Node, ScalarNode
 
 SHOP_NAMES = ("kdp", "ingramspark", "lulu", "marks")  # marks: 3 mm bleed and crop marks
@@ -45,8 +44,7 @@ def read_print_settings(node: Node, shown: str) -> PrintSettings:
     for key_node, value_node in node.value:
         key = str(key_node.value)
         if key not in _CHOICES:
-            close = difflib.get_close_matches(key, sorted(_CHOICES), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "keys: shop, paper, binding"
+            hint = did_you_mean(key, _CHOICES, "keys: shop, paper, binding")
             raise BookError(f"unknown key '{key}' in 'print'", _span(shown, key_node), hint)
         value = str(value_node.value) if isinstance(value_node, ScalarNode) else None
         if value not in _CHOICES[key]:
