@@ -30,8 +30,18 @@ local function scripts(text)
   return kana, han, hangul
 end
 
+-- The first bytes of every character `scripts` looks for, in UTF-8 (U+1000-U+1FFF,
+-- U+3000-U+DFFF, U+F000-U+FFFF, U+10000-U+3FFFF): a block without one of them has
+-- nothing to tag, and most blocks of most books have none. This test is a byte
+-- search; the walk below is what costs.
+local candidate_bytes = "[\225\227-\237\239\240]"
+
 local function tag_block(block)
-  local passage_kana = scripts(pandoc.utils.stringify(block))
+  local text = pandoc.utils.stringify(block)
+  if not text:find(candidate_bytes) then
+    return block
+  end
+  local passage_kana = scripts(text)
   return block:walk({
     traverse = "topdown",
     Span = function(span)
