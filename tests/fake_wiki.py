@@ -182,7 +182,9 @@ class FakeWiki:
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # shutdown() waits for the loop's next poll: 0.5 s by default, per server per test.
+        serve = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+        serve.start()
         return server
 
     def _handle(self, handler: BaseHTTPRequestHandler, server: str) -> None:
