@@ -71,6 +71,7 @@ def test_see_to_itself_or_round_a_loop_is_a_warning(tmp_path):
 
 
 def test_messages_say_index_entry_in_words(tmp_path):
+    from diaspora_book.annotate.candidates import article_candidates
     from diaspora_book.annotate.project import check_annotations
 
     (tmp_path / "index.yml").write_text(
@@ -78,7 +79,8 @@ def test_messages_say_index_entry_in_words(tmp_path):
     )
     diagnostics = Diagnostics()
     notes = Annotations(index=load_index(tmp_path, diagnostics))
-    check_annotations([article("Nothing here.")], [], notes, diagnostics)
+    articles = article_candidates([article("Nothing here.")], notes.language)
+    check_annotations(articles, [], notes, diagnostics)
     messages = [d.message for d in diagnostics]
     assert "'Hui' refers to 'Dungan', which is not an index entry" in messages
     assert "index entry 'Almaty' is never found in the text" in messages

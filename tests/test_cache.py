@@ -23,6 +23,8 @@ def test_rebuilds_only_what_changed(project_factory):
         "chapter:articles/a.txt",
         "chapter:articles/b.txt",
         "annotations",
+        "candidates:articles/a.txt",
+        "candidates:articles/b.txt",
         "pdf",
         "epub",
     )
@@ -41,7 +43,15 @@ def test_rebuilds_only_what_changed(project_factory):
 
     (root / "articles" / "b.txt").write_text("= Beta =\n\nChanged.\n", encoding="utf-8")
     third = rebuild(root)
-    assert third.ran == ("chapter:articles/b.txt", "annotations", "pdf", "epub")
+    # The book's checks run again, but only the edited article is looked at for terms.
+    assert third.ran == (
+        "chapter:articles/b.txt",
+        "annotations",
+        "candidates:articles/b.txt",
+        "pdf",
+        "epub",
+    )
+    assert "candidates:articles/a.txt" in third.reused
     assert "Changed" in (root / "chapters" / "02-b.md").read_text(encoding="utf-8")
 
     (root / "styles").mkdir()
@@ -55,6 +65,8 @@ def test_rebuilds_only_what_changed(project_factory):
         "chapter:articles/a.txt",
         "chapter:articles/b.txt",
         "annotations",
+        "candidates:articles/a.txt",
+        "candidates:articles/b.txt",
         "pdf",
         "epub",
     )
@@ -88,10 +100,17 @@ def test_no_cache_and_a_corrupt_cache_do_a_full_build(project_factory):
     assert rebuild(root, reuse=False).ran == (
         "chapter:articles/a.txt",
         "annotations",
+        "candidates:articles/a.txt",
         "pdf",
         "epub",
     )
     assert rebuild(root).ran == ()  # what --no-cache built is recorded for the next build
     for record in (root / ".cache" / "diaspora-book").iterdir():
         record.write_text("{not json", encoding="utf-8")
-    assert rebuild(root).ran == ("chapter:articles/a.txt", "annotations", "pdf", "epub")
+    assert rebuild(root).ran == (
+        "chapter:articles/a.txt",
+        "annotations",
+        "candidates:articles/a.txt",
+        "pdf",
+        "epub",
+    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from diaspora_book.annotate.candidates import ArticleCandidates, article_candidates
+from diaspora_book.annotate.lexicon import lexicon_for
 from diaspora_book.annotate.project import Annotations, check_annotations, load_annotations
 from diaspora_book.annotate.wiki_citations import (
     Parsed,
@@ -274,24 +276,57 @@ def _check_book(
 ) -> None:
     """Run the whole-book annotation checks, or replay them from the cache.
 
-    Articles whose chapter came from the cache are parsed here, only if the checks
-    must run.
+    Each article's glossary candidates are kept in the cache under its chapter's key
+    (`_candidates`), so after an edit only the edited article is looked at again.
     """
     key = digest(*(c.key for c in converted))
     cached = run.cache.lookup("annotations", key)
     if cached is not None:
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
         return
-    parsed = {c.article.slug: c.article for c in converted if c.article is not None}
-    articles = []
-    for source in sources:
-        article = parsed.get(source.slug) or _parse(run.project, source, Diagnostics())
-        if article is not None:
-            articles.append(article)
     found = Diagnostics()
+    articles = _candidates(run, book.notes.language, sources, converted)
     check_annotations(articles, list(book.chapters), book.notes, found)
     run.cache.store("annotations", key, {"diagnostics": [d.to_json() for d in found]})
     diagnostics.extend(found)
+
+
+def _candidates(
+    run: BuildContext, language: str, sources: list[ArticleSource], converted: list[_Converted]
+) -> list[ArticleCandidates]:
+    """Return every article's glossary candidates, in book order, from the cache where
+    kept; the others' articles are parsed (unless converted just now) and looked at."""
+    by_slug = {c.chapter.slug: c for c in converted}
+    keys: dict[str, str] = {}
+    kept: dict[str, ArticleCandidates] = {}
+    for source in sources:
+        done = by_slug.get(source.slug)
+        if done is None:  # no chapter (it did not parse): nothing to keep it under
+            continue
+        keys[source.slug] = digest(done.key, language, lexicon_for(language).kind)
+        entry = run.cache.lookup(_candidates_stage(source), keys[source.slug])
+        if entry is not None:
+            kept[source.slug] = ArticleCandidates.from_json(entry["candidates"])
+    missing: list[Article] = []
+    for source in sources:
+        if source.slug in kept:
+            continue
+        done = by_slug.get(source.slug)
+        article = done.article if done is not None else None
+        article = article or _parse(run.project, source, Diagnostics())
+        if article is not None:
+            missing.append(article)
+    for found in article_candidates(missing, language):
+        kept[found.slug] = found
+        if found.slug in keys:
+            source = next(s for s in sources if s.slug == found.slug)
+            record = {"candidates": found.to_json()}
+            run.cache.store(_candidates_stage(source), keys[found.slug], record)
+    return [kept[source.slug] for source in sources if source.slug in kept]
+
+
+def _candidates_stage(source: ArticleSource) -> str:
+    return f"candidates:{source.shown}" + (f"#{source.page}" if source.page is not None else "")
 
 
 def _chapter_from_json(data: dict) -> Chapter:

@@ -78,31 +78,96 @@ class _Found:
     aliases: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ArticleCandidates:
+    """What one article offers the glossary, before the book's articles are merged.
+
+    An article's candidates depend on its text and the book's lexicon alone, so a
+    rebuild after one article was edited looks again only at that one (the build
+    keeps the others' in its cache, `to_json`); `merge_candidates` gives the same
+    list as looking at the whole book at once.
+    """
+
+    slug: str
+    title_span: SourceSpan
+    found: tuple[Candidate, ...]  # defined or foreign in its running text, in order
+    marked: tuple[Candidate, ...]  # set off by its markup (`_marked_terms`), in order
+    plural_alts: tuple[tuple[str, str], ...]  # (term, plural) seen as `Dungans (Hui)`
+
+    def to_json(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": _span_json(self.title_span),
+            "found": [_candidate_json(c) for c in self.found],
+            "marked": [_candidate_json(c) for c in self.marked],
+            "plural_alts": [list(pair) for pair in self.plural_alts],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ArticleCandidates:
+        return cls(
+            data["slug"],
+            SourceSpan(*data["title"]),
+            tuple(_candidate_from_json(c) for c in data["found"]),
+            tuple(_candidate_from_json(c) for c in data["marked"]),
+            tuple((term, plural) for term, plural in data["plural_alts"]),
+        )
+
+
 def find_candidates(articles: list[Article], language: str = "en") -> list[Candidate]:
     """Return the glossary candidates the articles define, in order of first appearance.
 
     `language` is the book's (BCP 47): its lexicon tells its own words from terms.
     """
+    return merge_candidates(article_candidates(articles, language))
+
+
+def article_candidates(articles: list[Article], language: str) -> list[ArticleCandidates]:
+    """Return each article's candidates (the lexicon asked once for all their words)."""
     lexicon = lexicon_for(language)
-    texts = [(text, span, a.slug) for a in articles for text, span in running_text(a)]
-    lexicon.learn(word for text, _, _ in texts for word in _LOWER_WORD.findall(text))
-    found: dict[str, _Found] = {}
-    plural_alts: list[tuple[str, str]] = []  # (term, plural) seen as `Dungans (Hui)`
-    for text, span, slug in texts:
+    texts = [[(text, span) for text, span in running_text(a)] for a in articles]
+    lexicon.learn(
+        word for article in texts for text, _ in article for word in _LOWER_WORD.findall(text)
+    )
+    return [_one_article(a, t, lexicon) for a, t in zip(articles, texts, strict=True)]
+
+
+def _one_article(
+    article: Article, texts: list[tuple[str, SourceSpan]], lexicon: Lexicon
+) -> ArticleCandidates:
+    found: list[Candidate] = []
+    plural_alts: list[tuple[str, str]] = []
+    for text, span in texts:
         taken: list[tuple[int, int]] = []
-        for start, end, candidate in sorted(_defined(text, span, slug, lexicon), key=_first):
+        for start, end, candidate in sorted(
+            _defined(text, span, article.slug, lexicon), key=_first
+        ):
             taken.append((start, end))
-            _add(found, candidate)
+            found.append(candidate)
         for match in _PLURAL_ALT.finditer(text):
             plural_alts.append((match["term"], match["term"] + "s"))
         for start, word in _foreign_words(text, taken, lexicon):
-            _add(found, Candidate(word, _at(span, start), word, slug, defined=False))
+            found.append(Candidate(word, _at(span, start), word, article.slug, defined=False))
+    marked = tuple(_marked_terms(article, lexicon))
+    return ArticleCandidates(
+        article.slug, article.title_span, tuple(found), marked, tuple(plural_alts)
+    )
+
+
+def merge_candidates(articles: list[ArticleCandidates]) -> list[Candidate]:
+    """Merge the articles' candidates in book order: the first definition of a term
+    wins over a bare mention, a gloss is added where the first had none."""
+    found: dict[str, _Found] = {}
     for article in articles:
-        for candidate in _marked_terms(article, lexicon):
+        for candidate in article.found:
             _add(found, candidate)
-    for term, plural in plural_alts:
-        if term in found and plural not in found[term].aliases:
-            found[term].aliases.append(plural)
+    for article in articles:
+        for candidate in article.marked:
+            _add(found, candidate)
+    for article in articles:
+        for term, plural in article.plural_alts:
+            if term in found and plural not in found[term].aliases:
+                found[term].aliases.append(plural)
     return [
         Candidate(
             f.candidate.term,
@@ -115,6 +180,34 @@ def find_candidates(articles: list[Article], language: str = "en") -> list[Candi
         )
         for f in found.values()
     ]
+
+
+def _span_json(span: SourceSpan) -> list:
+    return [span.path, span.line, span.column]
+
+
+def _candidate_json(c: Candidate) -> dict:
+    return {
+        "term": c.term,
+        "span": _span_json(c.span),
+        "context": c.context,
+        "chapter": c.chapter,
+        "gloss": c.gloss,
+        "aliases": list(c.aliases),
+        "defined": c.defined,
+    }
+
+
+def _candidate_from_json(data: dict) -> Candidate:
+    return Candidate(
+        data["term"],
+        SourceSpan(*data["span"]),
+        data["context"],
+        data["chapter"],
+        data["gloss"],
+        tuple(data["aliases"]),
+        data["defined"],
+    )
 
 
 def _marked_terms(article: Article, lexicon: Lexicon) -> Iterator[Candidate]:

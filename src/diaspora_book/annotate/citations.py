@@ -354,9 +354,14 @@ def cites_in(text: str, slug: str, rules: CitationRules, used: set[int]) -> list
 
 def source_key(article: Article, rules: CitationRules, bibliography: Bibliography) -> str:
     """Return the key the chapter cites as its source ("" when there is none)."""
-    if article.slug in rules.sources:
-        return rules.sources[article.slug][0]
-    return article.slug if article.slug in bibliography.entries else ""
+    return source_key_of(article.slug, rules, bibliography)
+
+
+def source_key_of(slug: str, rules: CitationRules, bibliography: Bibliography) -> str:
+    """Return the key the chapter `slug` cites as its source ("" when there is none)."""
+    if slug in rules.sources:
+        return rules.sources[slug][0]
+    return slug if slug in bibliography.entries else ""
 
 
 def check_keys(rules: CitationRules, bibliography: Bibliography, diagnostics: Diagnostics) -> None:

@@ -13,7 +13,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from diaspora_book.annotate.candidates import find_candidates
+from diaspora_book.annotate.candidates import ArticleCandidates, merge_candidates
 from diaspora_book.annotate.citations import (
     Bibliography,
     CitationRules,
@@ -22,6 +22,7 @@ from diaspora_book.annotate.citations import (
     load_bibliography,
     load_rules,
     source_key,
+    source_key_of,
 )
 from diaspora_book.annotate.glossary import Glossary, load_glossary, marked_forms
 from diaspora_book.annotate.index import Index, check_see_loops, load_index
@@ -161,12 +162,16 @@ def _image_credits(root: Path, diagnostics: Diagnostics) -> dict[str, ImageCredi
 
 
 def check_annotations(
-    articles: list[Article],
+    articles: list[ArticleCandidates],
     chapters: list[Chapter],
     notes: Annotations,
     diagnostics: Diagnostics,
 ) -> None:
-    """Report unused and unknown entries, unreviewed candidates and unknown keys."""
+    """Report unused and unknown entries, unreviewed candidates and unknown keys.
+
+    `articles` are the book's articles as the glossary candidate finder saw them
+    (`candidates.article_candidates`), in book order: their slugs, titles and terms.
+    """
     used = {o.entry for chapter in chapters for o in chapter.occurrences}
     slugs = {a.slug for a in articles}
     for entry in notes.glossary.entries:
@@ -207,7 +212,7 @@ def check_annotations(
                 f"index entry '{index_entry.term}' is never found in the text",
             )
     foreign = f"looks like a term (not {english_name(notes.language)})"
-    for candidate in find_candidates(articles, notes.language):
+    for candidate in merge_candidates(articles):
         forms = (candidate.term, *candidate.aliases)
         if not any(notes.glossary.knows(form) for form in forms):
             what = "is defined here" if candidate.defined else foreign
@@ -223,7 +228,7 @@ def check_annotations(
     _check_rules_match(chapters, notes, diagnostics)
     if notes.bibliography.path is not None:
         for article in articles:
-            if not notes.source_key(article):
+            if not source_key_of(article.slug, notes.rules, notes.bibliography):
                 diagnostics.warn(
                     article.title_span,
                     "no references.bib entry for this article",
