@@ -47,3 +47,21 @@ def test_a_book_built_with_a_thread_running_is_the_same_book(tmp_path, another_t
             assert pdf_pages(made) == pdf_pages(reference)
         else:
             assert made.read_bytes() == reference.read_bytes()  # the EPUB, made beside the PDF
+
+
+def test_weasyprint_is_imported_beside_pandoc_and_the_thread_is_gone_after():
+    """The build imports WeasyPrint in a thread while pandoc runs; by the time it
+    starts its layout workers that thread has ended, so they are still forked."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, threading, time\n"
+        "from diaspora_book.render.pdf.layout import importing_weasyprint\n"
+        "with importing_weasyprint():\n"
+        "    during = threading.active_count()\n"
+        "    time.sleep(0.01)\n"
+        "print(during, threading.active_count(), 'weasyprint' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.stdout.split() == ["2", "1", "True"], done.stderr

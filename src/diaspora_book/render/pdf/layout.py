@@ -9,8 +9,11 @@ here; its private functions are reached through `hooks` alone.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,6 +232,32 @@ def describe_document(metadata, info: PdfInfo) -> None:
     metadata.lang = info.book.language
     metadata.generator = info.generator
     metadata.created = metadata.modified = info.created
+
+
+@contextlib.contextmanager
+def importing_weasyprint() -> Iterator[None]:
+    """Import WeasyPrint in a thread while the body runs (pandoc, in a child process).
+
+    The import takes 0.5-0.7 s of Python, and the build would otherwise wait for
+    pandoc and then for it. The thread is joined before the body's caller goes on,
+    so the build is single-threaded again when it forks its layout workers
+    (`plumbing.processes.start_context`). A failed import is left for
+    `weasyprint_module` to report, with its hint.
+    """
+    if "weasyprint" in sys.modules:
+        yield
+        return
+    thread = threading.Thread(target=_import_quietly, name="import weasyprint", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _import_quietly() -> None:
+    with contextlib.suppress(Exception):
+        import weasyprint  # noqa: F401
 
 
 def weasyprint_module():

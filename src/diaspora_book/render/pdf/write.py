@@ -22,7 +22,14 @@ from diaspora_book.plumbing.outputs import replacing
 from diaspora_book.plumbing.progress import SILENT, Progress
 from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
-from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes, anchor_pages, session
+from diaspora_book.render.pdf.layout import (
+    PrintJob,
+    PrintSetup,
+    RenderNotes,
+    anchor_pages,
+    importing_weasyprint,
+    session,
+)
 from diaspora_book.render.pdf.parts.conduct import CannotSplit, lay_out_in_parts, split_reason
 
 
@@ -73,7 +80,8 @@ def _print(
         job.press,
         job.shop,
     )
-    html = to_html(job.manuscript)
+    with importing_weasyprint():
+        html = to_html(job.manuscript)
     reason = split_reason(job)
     if reason is None:
         try:
