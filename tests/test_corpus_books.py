@@ -52,6 +52,8 @@ FURNITURE = {
         r"|Unit pref|Image size|Mapsize|Map caption|Imagesize)\b",
         re.IGNORECASE,
     ),
+    # A template's opening braces (a quote left open in it: read/mediawiki/quotes.py).
+    "a raw template": re.compile(r"\{\{"),
 }
 
 
