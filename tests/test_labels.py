@@ -12,6 +12,7 @@ from diaspora_book.languages.labels import (
     is_see_also,
     load_labels,
     shipped,
+    strict_catalogue,
 )
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.project.config import load_project
@@ -31,6 +32,13 @@ def test_the_issue_s_languages_ship():
 @pytest.mark.parametrize("tag", shipped())
 def test_every_catalogue_has_every_message_and_no_other(tag):
     assert set(catalogue(tag)) == MESSAGE_NAMES
+
+
+@pytest.mark.parametrize("tag", shipped())
+def test_the_quick_reader_gives_what_the_strict_reader_gives(tag):
+    """The build reads the shipped catalogues with libyaml (strings only); the project
+    files' reader refuses duplicate keys and tags, at their line, and reads the same."""
+    assert catalogue(tag) == strict_catalogue(tag)
 
 
 @pytest.mark.parametrize("tag", shipped())
