@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import mwparserfromhell
 
-from diaspora_book.read.mediawiki.quotes import close_open_quotes, has_raw_templates
+from diaspora_book.read.mediawiki.quotes import (
+    close_open_quotes,
+    has_raw_templates,
+    printed_apostrophes,
+)
 
 from .test_mediawiki_dropped import read
 
@@ -45,3 +49,28 @@ def test_only_the_unpartnered_run_goes_and_literal_text_stays():
     code = "{{x|<code>it''s</code>}}"
     assert close_open_quotes(code) == code
     assert close_open_quotes("no templates ''here") == "no templates ''here"
+
+
+def test_quote_markup_left_as_text_never_reaches_the_page():
+    """A bold never closed, and the partner of an italic paired across paragraphs,
+    print their words without the apostrophes (MediaWiki never prints `''`)."""
+    text = (
+        "Plain text with an ''open italic.\n\n"
+        "A paragraph with '''bold never closed.\n\n"
+        "It's a ''fine'' day.\n"
+    )
+    assert [block.text for block in read(text).blocks] == [
+        "Plain text with an open italic.",
+        "A paragraph with bold never closed.",
+        "It's a fine day.",
+    ]
+    assert [printed_apostrophes("'" * n) for n in (2, 3, 4, 5, 7)] == ["", "", "'", "", "''"]
+
+
+def test_a_citation_field_loses_its_open_quote():
+    text = (
+        "Ready.<ref>{{cite web |url=http://x.org |title=Ready for a ''Bush hug? "
+        "|work=The Economist}}</ref>\n"
+    )
+    [source] = [source for cite in read(text).citations for source in cite.sources]
+    assert ("title", "Ready for a Bush hug?") in source.fields

@@ -29,6 +29,7 @@ from mwparserfromhell.wikicode import Wikicode
 from diaspora_book.model import Name
 from diaspora_book.read.mediawiki.cite_dates import iso_date
 from diaspora_book.read.mediawiki.dropped import DROP, removals
+from diaspora_book.read.mediawiki.quotes import without_quote_markup
 
 __all__ = ["iso_date", "people", "person", "plain", "template_name", "vancouver"]
 
@@ -95,7 +96,7 @@ def _text(code: Wikicode, depth: int) -> str:
     parts: list[str] = []
     for node in code.nodes:
         if isinstance(node, Text):
-            parts.append(str(node))
+            parts.append(without_quote_markup(str(node)))
         elif isinstance(node, Wikilink):
             parts.append(_link_text(node, depth))
         elif isinstance(node, ExternalLink):

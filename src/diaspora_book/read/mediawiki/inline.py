@@ -30,6 +30,7 @@ from diaspora_book.languages.book_language import is_language_tag
 from diaspora_book.model import Figure, Paragraph, WikiCitation
 from diaspora_book.plumbing.urls import web_href
 from diaspora_book.read.mediawiki.context import MAX_DEPTH, ReadContext
+from diaspora_book.read.mediawiki.quotes import QUOTE_RUN, printed_apostrophes
 from diaspora_book.read.mediawiki.references import read_ref
 from diaspora_book.read.mediawiki.runs import RunText
 from diaspora_book.read.mediawiki.source import child_offset
@@ -134,15 +135,30 @@ def read_node(node: Node, at: int, context: ReadContext, out: RunText) -> None:
 
 
 def _text(value: str, at: int, context: ReadContext, out: RunText) -> None:
-    """Append text as written, without behaviour switches (`__NOTOC__`, `__БЕЗ_ОГЛАВЛЕНИЯ__`)."""
+    """Append text as written, without behaviour switches (`__NOTOC__`, `__БЕЗ_ОГЛАВЛЕНИЯ__`)
+    and without the quote markup a parse left as text (`quotes.printed_apostrophes`).
+    """
     value = _STRAY_TAG.sub(lambda tag: " " * len(tag.group()), value)
     start = 0
-    for switch in context.words.switch_pattern().finditer(value):
+    for cut in _cuts(value, context):
         out.hint = at + start
-        out.add(value[start : switch.start()], exact=True)
-        start = switch.end()
+        out.add(value[start : cut.start()], exact=True)
+        kept = printed_apostrophes(cut.group()) if cut.group().startswith("''") else ""
+        if kept:
+            out.hint = at + cut.start()
+            out.add(kept, exact=True)
+        start = cut.end()
     out.hint = at + start
     out.add(value[start:], exact=True)
+
+
+def _cuts(value: str, context: ReadContext) -> list[re.Match[str]]:
+    """The behaviour switches and quote runs in `value`, in order."""
+    found = list(context.words.switch_pattern().finditer(value))
+    if "''" in value:
+        found += QUOTE_RUN.finditer(value)
+        found.sort(key=lambda match: match.start())
+    return found
 
 
 def contents_offset(node: Tag, at: int) -> int:

@@ -1,4 +1,4 @@
-"""Templates whose parameters leave `''` or `'''` open: read them as templates still.
+"""Quote markup (`''`, `'''`) left open, in templates and in text.
 
 MediaWiki expands templates before it turns quotes into italics and bold, so
 `{{PDFlink|[http://… ''The Berlin Wall]|91 KB}}` is a template with an italic that
@@ -12,6 +12,10 @@ that italic or bold), and the text is parsed again. Only an article whose parse
 left raw `{{` in its text is looked at, so every other article reads as before;
 no newline is removed, so every line number stays, and columns later on that line
 move by the two or three characters dropped.
+
+In text, a run of two apostrophes or more that a parse left as text is markup all
+the same (`printed_apostrophes`): a bold never closed, or the partner of an italic
+the parser paired across a paragraph. The reader drops it and keeps the words.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import re
 import mwparserfromhell
 from mwparserfromhell.wikicode import Wikicode
 
-_RUN = re.compile(r"'{2,}")
+QUOTE_RUN = re.compile(r"'{2,}")
 # Parameters holding text whose quotes are literal, not markup: left alone.
 _LITERAL = ("<nowiki", "<pre", "<math", "<syntaxhighlight", "<source", "<code")
 
@@ -51,13 +55,31 @@ def close_open_quotes(text: str) -> str:
 def _without_open_runs(value: str) -> str:
     """Drop the last italic (`''`) and bold (`'''`) run that has no partner."""
     italic = bold = 0
-    for run in _RUN.finditer(value):
+    for run in QUOTE_RUN.finditer(value):
         size = len(run.group())
         italic += size in (2, 5)
         bold += size in (3, 4, 5)
     for odd, size in ((italic % 2, 2), (bold % 2, 3)):
         if odd:
-            runs = [run for run in _RUN.finditer(value) if len(run.group()) == size]
+            runs = [run for run in QUOTE_RUN.finditer(value) if len(run.group()) == size]
             if runs:
                 value = value[: runs[-1].start()] + value[runs[-1].end() :]
     return value
+
+
+def printed_apostrophes(run: str) -> str:
+    """Return what MediaWiki prints of a run of apostrophes left as text.
+
+    Two apostrophes or more are always markup, never printed: an italic or bold left
+    open, or the partner of one the parser paired across a paragraph. Four print as
+    one apostrophe and a bold; more than five print all but five.
+    """
+    size = len(run)
+    return "'" if size == 4 else "'" * (size - 5) if size > 5 else ""
+
+
+def without_quote_markup(text: str) -> str:
+    """Return `text` (what a parse left as plain text) without its quote markup."""
+    if "''" not in text:
+        return text
+    return QUOTE_RUN.sub(lambda run: printed_apostrophes(run.group()), text)
