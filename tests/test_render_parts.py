@@ -77,6 +77,27 @@ def test_split_book_balances_runs_by_length():
     assert parts.chapters == (_html(chapters[0]), _html(*chapters[1:]))
 
 
+def test_a_long_chapter_is_a_run_of_its_own_and_an_edit_moves_no_cut():
+    """The 13 English articles were two runs: an edit laid out half the book again."""
+    ids = ["a", "b", "c", "d", "e"]
+    words = [100, 20_000, 100, 100, 20_000]  # "word " * 20,000: 100,000 characters
+    chapters = [_section(i, n) for i, n in zip(ids, words, strict=True)]
+    parts = split_book(_html(*chapters), ids, 2)
+    assert parts is not None
+    assert parts.chapters == (
+        _html(chapters[0]),
+        _html(chapters[1]),
+        _html(*chapters[2:4]),
+        _html(chapters[4]),
+    )
+    edited = [*chapters[:2], _section("c", 300), *chapters[3:]]
+    again = split_book(_html(*edited), ids, 2)
+    assert again is not None
+    pairs = zip(parts.chapters, again.chapters, strict=True)
+    changed = [i for i, (x, y) in enumerate(pairs) if x != y]
+    assert changed == [2]  # only the run that holds the edited chapter
+
+
 def test_split_book_gives_no_more_runs_than_chapters():
     parts = split_book(_html(_section("a"), _section("b")), ["a", "b"], 8)
     assert parts is not None and len(parts.chapters) == 2

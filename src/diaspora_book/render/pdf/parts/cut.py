@@ -45,6 +45,10 @@ INTERNAL_LINK = re.compile(r'<a(\s(?:[^>]*?\s)?)href="#([^"]+)"')  # pandoc may 
 # chapters' ids alone, so an edit inside a chapter changes one run and the others
 # keep their layout (the incremental print edition caches each run).
 CHAPTERS_PER_RUN = 8
+# A chapter whose HTML is at least this long (about 20 printed pages) is a run of its own
+# in a book cut that way, so editing a long article lays out only that article again:
+# the 13 English articles (293 pages) were two runs, and an edit laid out half the book.
+LONG_CHAPTER = 80_000
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,9 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
 
     The chapters are the body's top-level sections with the ids `chapter_ids`, in
     order. A book of up to `CHAPTERS_PER_RUN` chapters a group is cut into `groups`
-    runs balanced by their length in characters; a longer one into more runs, cut
-    where `stable_runs` says. Returns None when the HTML is not shaped as expected
-    (then the book is laid out whole).
+    runs balanced by their length in characters; a longer one, or one with a chapter
+    of `LONG_CHAPTER` or more, into more runs, cut where `stable_runs` says. Returns
+    None when the HTML is not shaped as expected (then the book is laid out whole).
     """
     lines = html.splitlines(keepends=True)
     spans = _top_level_spans(html, len(lines))
@@ -108,8 +112,11 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     front = text(head_end, blocks[first][1]) if first else ""
     back = text(blocks[last][1], body_close) if last < len(blocks) else ""
     chapter_texts = [text(blocks[i][1], blocks[i][2]) for i in range(first, last)]
-    if len(chapter_ids) > CHAPTERS_PER_RUN * groups:
-        runs = [chapter_texts[start:stop] for start, stop in stable_runs(chapter_ids)]
+    lengths = [len(text) for text in chapter_texts]
+    long_chapters = len(chapter_ids) > groups and max(lengths) >= LONG_CHAPTER
+    if len(chapter_ids) > CHAPTERS_PER_RUN * groups or long_chapters:
+        cuts = stable_runs(chapter_ids, lengths)
+        runs = [chapter_texts[start:stop] for start, stop in cuts]
     else:
         runs = _balanced_runs(chapter_texts, groups)
 
@@ -209,21 +216,31 @@ def _balanced_runs(texts: list[str], groups: int) -> list[list[str]]:
     return runs
 
 
-def stable_runs(chapter_ids: list[str]) -> list[tuple[int, int]]:
+def stable_runs(chapter_ids: list[str], lengths: list[int] | None = None) -> list[tuple[int, int]]:
     """Cut chapters into runs of about `CHAPTERS_PER_RUN`; return (start, stop) indexes.
 
     A run of at least half that many ends after a chapter whose id hashes to a
     multiple of half of it (and a run of twice that many ends anyway), so where the
     cuts fall depends on the ids alone: editing a chapter never moves a cut, and
-    adding or removing one moves only the cuts near it.
+    adding or removing one moves only the cuts near it. Given the chapters'
+    `lengths`, a chapter of `LONG_CHAPTER` or more is a run of its own (an edit moves
+    a cut only if it takes the chapter across that length).
     """
     half = max(1, CHAPTERS_PER_RUN // 2)
+    long = {i for i, n in enumerate(lengths or []) if n >= LONG_CHAPTER}
     runs: list[tuple[int, int]] = []
     start = 0
     for index, chapter_id in enumerate(chapter_ids):
+        if index in long and index > start:  # the run before a long chapter ends here
+            runs.append((start, index))
+            start = index
         value = int.from_bytes(hashlib.sha256(chapter_id.encode()).digest()[:4], "big")
         length = index + 1 - start
-        if (length >= half and value % half == 0) or length >= 2 * CHAPTERS_PER_RUN:
+        if (
+            index in long
+            or (length >= half and value % half == 0)
+            or length >= 2 * CHAPTERS_PER_RUN
+        ):
             runs.append((start, index + 1))
             start = index + 1
     if start < len(chapter_ids):
