@@ -83,6 +83,7 @@ def test_back_matter_semantics(back_matter_book):
     assert [dd.get(EPUB_TYPE) for dd in glossary.iterfind(".//h:dd", NS)] == ["glossdef"] * 2
 
 
+@pytest.mark.slow  # EPUBCheck and Ace on a second book: the sample book's runs stay fast
 def test_back_matter_book_is_valid_and_accessible(back_matter_book, tmp_path):
     report = run_epubcheck(back_matter_book, tmp_path)
     checker = report["checker"]
