@@ -52,8 +52,10 @@ FURNITURE = {
         r"|Unit pref|Image size|Mapsize|Map caption|Imagesize)\b",
         re.IGNORECASE,
     ),
-    # A template's opening braces (a quote left open in it: read/mediawiki/quotes.py).
+    # A template's opening braces, a reference's tag (a quote left open in them:
+    # read/mediawiki/quotes.py).
     "a raw template": re.compile(r"\{\{"),
+    "a raw reference": re.compile(r"<ref\b", re.IGNORECASE),
 }
 
 

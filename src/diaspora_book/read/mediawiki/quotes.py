@@ -7,9 +7,11 @@ italic runs past the template's `}}`, the template is never found, and its raw
 markup (`{{PDFlink|[`) would be printed. Found in the English Germany and Ibn
 al-Haytham articles, and in any wiki's articles where an editor left a quote open.
 
-Such a parameter loses the quote run that has no partner (its words stay, without
-that italic or bold), and the text is parsed again. Only an article whose parse
-left raw `{{` in its text is looked at, so every other article reads as before;
+Such a parameter, and a reference's text (read by MediaWiki on its own as well),
+loses the quote run that has no partner (its words stay, without that italic or
+bold), and the text is parsed again; the mended text is kept only when it leaves
+less markup unread. Only an article whose parse left a raw `{{` or `<ref` in its
+text is looked at, so every other article reads as before;
 no newline is removed, so every line number stays, and columns later on that line
 move by the two or three characters dropped.
 
@@ -30,26 +32,47 @@ QUOTE_RUN = re.compile(r"'{2,}")
 _LITERAL = ("<nowiki", "<pre", "<math", "<syntaxhighlight", "<source", "<code")
 
 
-def has_raw_templates(code: Wikicode) -> bool:
-    """Return whether a parse left a template's opening `{{` as plain text."""
-    return any("{{" in str(text) for text in code.filter_text(recursive=True))
+def raw_markup(code: Wikicode) -> int:
+    """Return how many pieces of plain text a parse left holding a template's `{{` or a
+    reference's `<ref`: markup it could not read, which would be printed."""
+    return sum(
+        1
+        for text in code.filter_text(recursive=True)
+        if "{{" in str(text) or "<ref" in str(text).lower()
+    )
 
 
 def close_open_quotes(text: str) -> str:
-    """Return `text` with the unpartnered quote runs of template parameters dropped."""
+    """Return `text` with the unpartnered quote runs of template parameters and of
+    references dropped (MediaWiki reads each as wikitext of its own, closing what it
+    leaves open)."""
     tree = mwparserfromhell.parse(text, skip_style_tags=True)
     changed = False
     # Innermost first, so an outer parameter is judged with its templates mended.
     for template in reversed(tree.filter_templates(recursive=True)):
         for param in template.params:
-            value = str(param.value)
-            if "''" not in value or any(tag in value for tag in _LITERAL):
-                continue
-            mended = _without_open_runs(value)
-            if mended != value:
+            mended = _mended(str(param.value))
+            if mended is not None:
                 param.value = mended
                 changed = True
+    for ref in reversed(tree.filter_tags(recursive=True, matches=_is_ref)):
+        mended = _mended(str(ref.contents)) if ref.contents is not None else None
+        if mended is not None:
+            ref.contents = mended
+            changed = True
     return str(tree) if changed else text
+
+
+def _is_ref(node) -> bool:
+    return str(node.tag).strip().lower() == "ref"
+
+
+def _mended(value: str) -> str | None:
+    """Return `value` without its unpartnered quote runs, or None if it has none."""
+    if "''" not in value or any(tag in value for tag in _LITERAL):
+        return None
+    mended = _without_open_runs(value)
+    return mended if mended != value else None
 
 
 def _without_open_runs(value: str) -> str:

@@ -15,7 +15,7 @@ from diaspora_book.read.mediawiki.cite_values import literal_references, plain
 from diaspora_book.read.mediawiki.context import ReadContext
 from diaspora_book.read.mediawiki.inline import tag_attribute
 from diaspora_book.read.mediawiki.media import read_file_link, read_gallery
-from diaspora_book.read.mediawiki.quotes import close_open_quotes, has_raw_templates
+from diaspora_book.read.mediawiki.quotes import close_open_quotes, raw_markup
 from diaspora_book.read.mediawiki.references import NOTE_TEMPLATES, REFERENCE_HEADINGS, RefState
 from diaspora_book.read.mediawiki.source import Locator
 from diaspora_book.read.mediawiki.templates import read_template, template_name
@@ -70,10 +70,12 @@ def read_wikitext(
     text = _close_tables(text, locator, diagnostics)
     try:
         code = mwparserfromhell.parse(text)
-        if has_raw_templates(code):  # a quote left open in a template (quotes.py)?
+        unread = raw_markup(code)
+        if unread:  # a quote left open in a template or a reference (quotes.py)?
             mended = close_open_quotes(text)
-            if mended != text:
-                text, code = mended, mwparserfromhell.parse(mended)
+            again = mwparserfromhell.parse(mended) if mended != text else code
+            if raw_markup(again) < unread:
+                text, code = mended, again
                 locator = Locator.of(text, locator.path, locator.first_line, locator.first_column)
     except RecursionError:
         raise BookError("markup nested too deeply to read", start) from None
