@@ -246,7 +246,7 @@ def _chapter(
     media = "\n".join(media_files(media_dir(path)).values())
     keys = article_keys(notes, source)  # the book-wide citation keys its text uses
     key = digest(data, shown, source.slug, str(number), run.shared, titles, media, keys)
-    stage = f"chapter:{shown}" + (f"#{source.page}" if source.page is not None else "")
+    stage = _stage("chapter", source)
     cached = run.cache.lookup(stage, key)
     if cached is not None:
         diagnostics.items.extend(diagnostic_from_json(d) for d in cached["diagnostics"])
@@ -297,36 +297,35 @@ def _candidates(
     """Return every article's glossary candidates, in book order, from the cache where
     kept; the others' articles are parsed (unless converted just now) and looked at."""
     by_slug = {c.chapter.slug: c for c in converted}
-    keys: dict[str, str] = {}
+    lexicon = lexicon_for(language).kind
+    # An article without a chapter (it did not parse) has no key to keep it under.
+    keys = {
+        s.slug: digest(by_slug[s.slug].key, language, lexicon) for s in sources if s.slug in by_slug
+    }
+    stages = {source.slug: _stage("candidates", source) for source in sources}
     kept: dict[str, ArticleCandidates] = {}
-    for source in sources:
-        done = by_slug.get(source.slug)
-        if done is None:  # no chapter (it did not parse): nothing to keep it under
-            continue
-        keys[source.slug] = digest(done.key, language, lexicon_for(language).kind)
-        entry = run.cache.lookup(_candidates_stage(source), keys[source.slug])
+    for slug, key in keys.items():  # in book order
+        entry = run.cache.lookup(stages[slug], key)
         if entry is not None:
-            kept[source.slug] = ArticleCandidates.from_json(entry["candidates"])
+            kept[slug] = ArticleCandidates.from_json(entry["candidates"])
     missing: list[Article] = []
     for source in sources:
-        if source.slug in kept:
-            continue
-        done = by_slug.get(source.slug)
-        article = done.article if done is not None else None
-        article = article or _parse(run.project, source, Diagnostics())
-        if article is not None:
-            missing.append(article)
+        if source.slug not in kept:
+            done = by_slug.get(source.slug)
+            article = (done.article if done else None) or _parse(run.project, source, Diagnostics())
+            if article is not None:
+                missing.append(article)
     for found in article_candidates(missing, language):
         kept[found.slug] = found
         if found.slug in keys:
-            source = next(s for s in sources if s.slug == found.slug)
             record = {"candidates": found.to_json()}
-            run.cache.store(_candidates_stage(source), keys[found.slug], record)
+            run.cache.store(stages[found.slug], keys[found.slug], record)
     return [kept[source.slug] for source in sources if source.slug in kept]
 
 
-def _candidates_stage(source: ArticleSource) -> str:
-    return f"candidates:{source.shown}" + (f"#{source.page}" if source.page is not None else "")
+def _stage(kind: str, source: ArticleSource) -> str:
+    """Return the cache stage of one article's `kind` of result ("chapter:articles/a.txt")."""
+    return f"{kind}:{source.shown}" + (f"#{source.page}" if source.page is not None else "")
 
 
 def _chapter_from_json(data: dict) -> Chapter:
