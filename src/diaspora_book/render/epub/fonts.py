@@ -4,8 +4,8 @@ A Kobo or a Kindle may have no Arabic or Han font at all, and a missing glyph is
 box where a word should be. So the faces that `fonts.FACES` gives to foreign-script
 runs are embedded, cut down by HarfBuzz's subsetter (`uharfbuzz`, the engine that
 subsets the print edition's fonts inside WeasyPrint) to the characters those runs
-contain (a few kilobytes instead of megabytes), and declared with `@font-face` under the same
-family names, so the shared stylesheet needs no change. Latin text is left to the
+contain (a few kilobytes instead of megabytes), and declared with `@font-face` under
+the same family names, so the shared stylesheet needs no change. Latin text is left to the
 reading system's fonts, as readers expect to choose them.
 
 Only the weights the text needs are embedded: bold where a run sits in a heading
@@ -14,11 +14,11 @@ The subsets keep the fonts' name records, including the copyright and the SIL Op
 Font License text that must travel with every copy.
 
 HarfBuzz subsets the Chinese Berlin's 1,215 characters of Noto Serif CJK in 0.03 s,
-keeping the same 2,544 glyphs as fontTools did in 3.4 s. A rebuild after an edit usually
-needs the same characters again, so with the build's cache on each subset is still
-kept under `.cache/diaspora-book/fonts/`, named by a hash of the font file (path,
-face, size, modification time), the characters asked for, HarfBuzz's version and
-this tool's code: the same bytes as subsetting again.
+keeping the same 2,544 glyphs as fontTools did in 3.4 s. A rebuild after an edit
+usually needs the same characters again, so with the build's cache on each subset
+is still kept under `.cache/diaspora-book/fonts/`, named by a hash of the font file
+(path, face, size, modification time), the characters asked for, HarfBuzz's version
+and this tool's code: the same bytes as subsetting again.
 """
 
 from __future__ import annotations
