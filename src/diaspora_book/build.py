@@ -36,6 +36,7 @@ from diaspora_book.plumbing.slug import slugify
 from diaspora_book.project.config import Project
 from diaspora_book.render.epub.beside import EpubBeside
 from diaspora_book.render.epub.fonts import SubsetCache
+from diaspora_book.render.epub.kept_ast import KeptAst
 from diaspora_book.render.epub.write import write_epub
 from diaspora_book.render.handouts import (
     HandoutsJob,
@@ -135,6 +136,7 @@ def build(
         jobs=jobs,
         parts_cache=run.cache.directory / "parts" if run.cache.enabled else None,
         reuse_parts=run.cache.reuse,
+        html_cache=run.cache.directory / "html" if run.cache.enabled else None,
     )
     ebook = book.assemble(project, "epub") if epub else None
     with contextlib.ExitStack() as stack:
@@ -143,7 +145,9 @@ def build(
         if pagination is None:
             if ebook is not None and epub is not None and processes > 1:
                 # A core to spare: draft the EPUB while the print edition is laid out.
-                beside = stack.enter_context(EpubBeside(project, ebook, epub, _subsets(run)))
+                beside = stack.enter_context(
+                    EpubBeside(project, ebook, epub, _subsets(run), _kept_ast(run))
+                )
             pagination = _print_edition(run, print_job, pdf)
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
@@ -291,7 +295,15 @@ def _epub(
     with run.progress.stage("render EPUB"):
         found = beside.complete(pagination) if beside is not None else None
         if found is None:
-            write_epub(run.project, manuscript, target, pagination, run.diagnostics, _subsets(run))
+            write_epub(
+                run.project,
+                manuscript,
+                target,
+                pagination,
+                run.diagnostics,
+                _subsets(run),
+                _kept_ast(run),
+            )
         else:
             run.diagnostics.items.extend(found)
     reported = [d.to_json() for d in run.diagnostics.items[before:]]
@@ -303,6 +315,13 @@ def _subsets(run: BuildContext) -> SubsetCache | None:
     if not run.cache.enabled:
         return None
     return SubsetCache(run.cache.directory / "fonts", reuse=run.cache.reuse)
+
+
+def _kept_ast(run: BuildContext) -> KeptAst | None:
+    """Where pandoc's reading of the EPUB's chapters is kept between builds."""
+    if not run.cache.enabled:
+        return None
+    return KeptAst(run.cache.directory / "ast", reuse=run.cache.reuse)
 
 
 def _stop_if_strict(run: BuildContext, request: BuildRequest) -> None:

@@ -42,20 +42,30 @@ class _WithoutTranslationNotes(logging.Filter):
 logging.getLogger("pypandoc").addFilter(_WithoutTranslationNotes())
 
 
-def to_html(manuscript: Manuscript) -> str:
-    """Return standalone HTML for the print manuscript (a book or a handout)."""
+def to_html(manuscript: Manuscript, svg: bool = True) -> str:
+    """Return standalone HTML for the print manuscript (a book or a handout).
+
+    Its math is SVG (`math_svg`), unless `svg` is False: pandoc's MathML as it wrote it.
+    """
     template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
+    args = [f"--template={template}", *body_args(manuscript, manuscript.markdown)]
+    html = convert(manuscript.markdown, "html5", args)
+    return formulas_as_svg(html) if svg else html
+
+
+def body_args(manuscript: Manuscript, markdown: str) -> list[str]:
+    """Return pandoc's arguments but the template for `markdown`: the print manuscript's
+    Markdown, or a piece of it (`kept_html`), whose own content decides whether the
+    MediaWiki filter runs."""
     title = Path(str(resources.files("diaspora_book") / "filters" / "title_heading.lua"))
-    args = [
-        f"--template={template}",
+    return [
         "--section-divs",
-        *lua_filter_args(manuscript.markdown),
+        *lua_filter_args(markdown),
         f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
         *last_filter_args(),
     ]
-    return formulas_as_svg(convert(manuscript.markdown, "html5", args))
 
 
 # What filters/mediawiki.lua converts, as the chapters' Markdown writes it
@@ -113,14 +123,21 @@ def metadata_args(metadata: dict[str, str | list[str]]) -> list[str]:
     return args
 
 
-def convert(markdown: str, to: str, args: list[str], outputfile: Path | None = None) -> str:
-    """Convert Markdown with pandoc; return the output text (empty when written to a file)."""
+def convert(
+    markdown: str,
+    to: str,
+    args: list[str],
+    outputfile: Path | None = None,
+    source: str = MARKDOWN_FORMAT,
+) -> str:
+    """Convert Markdown (or pandoc's own JSON, `source="json"`) with pandoc; return the
+    output text (empty when written to a file)."""
     pypandoc = _pypandoc()
     try:
         result = pypandoc.convert_text(
             markdown,
             to,
-            format=MARKDOWN_FORMAT,
+            format=source,
             extra_args=[*RUNTIME_OPTIONS, "--sandbox", *args],
             outputfile=str(outputfile) if outputfile else None,
             sandbox=False,  # passed explicitly above, for every pypandoc version

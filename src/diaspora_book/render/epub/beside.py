@@ -29,6 +29,7 @@ from diaspora_book.plumbing.processes import (
 )
 from diaspora_book.project.config import Project
 from diaspora_book.render.epub.fonts import SubsetCache
+from diaspora_book.render.epub.kept_ast import KeptAst
 from diaspora_book.render.epub.write import complete_epub, draft_epub
 
 
@@ -41,12 +42,13 @@ class EpubBeside:
         manuscript: Manuscript,
         target: Path,
         subsets: SubsetCache | None = None,
+        kept: KeptAst | None = None,
     ):
         context = start_context()
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
             target=_draft_and_complete,
-            args=(project, manuscript, target, theirs, build_parent(), subsets),
+            args=(project, manuscript, target, theirs, build_parent(), subsets, kept),
             daemon=True,
         )
         self.process.start()
@@ -105,12 +107,13 @@ def _draft_and_complete(
     connection: Connection,
     parent: BuildParent,
     subsets: SubsetCache | None = None,
+    kept: KeptAst | None = None,
 ) -> None:
     """The forked process: draft, wait for the pages, complete and save."""
     die_with_parent(parent)
     try:
         diagnostics = Diagnostics()
-        draft = draft_epub(project, manuscript, diagnostics, subsets)
+        draft = draft_epub(project, manuscript, diagnostics, subsets, kept)
         print_edition = connection.recv()
         if print_edition is None:
             return

@@ -40,6 +40,7 @@ from diaspora_book.render.epub.fonts import (
     embed_fonts,
     font_face_css,
 )
+from diaspora_book.render.epub.kept_ast import KeptAst
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
@@ -72,9 +73,10 @@ def write_epub(
     print_edition: Pagination | None,
     diagnostics: Diagnostics,
     subsets: SubsetCache | None = None,
+    kept: KeptAst | None = None,
 ) -> Path:
     """Render `manuscript` to the EPUB 3 file `target`, paginated like `print_edition`."""
-    draft = draft_epub(project, manuscript, diagnostics, subsets)
+    draft = draft_epub(project, manuscript, diagnostics, subsets, kept)
     return complete_epub(draft, project, manuscript, print_edition, target)
 
 
@@ -83,19 +85,21 @@ def draft_epub(
     manuscript: Manuscript,
     diagnostics: Diagnostics,
     subsets: SubsetCache | None = None,
+    kept: KeptAst | None = None,
 ) -> DraftEpub:
     """Run pandoc and every finishing step that does not need the print edition's pages.
 
     The print edition's layout is the slow part of a build; this half of the EPUB
-    can run beside it (see `beside`).
+    can run beside it (see `beside`). With `kept`, pandoc's reading of the chapters
+    that did not change is taken from an earlier build (`kept_ast`).
     """
-    args = [
+    writing = [
         "--split-level=1",
         "--toc",
         "--toc-depth=2",
         "--epub-title-page=true",
         f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
-        *lua_filter_args(manuscript.markdown),
+        "--mathml",
         *pandoc.metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
         *pandoc.last_filter_args(),
@@ -103,7 +107,11 @@ def draft_epub(
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         raw = Path(tmp) / "pandoc.epub"
         markdown = embed_media(manuscript.markdown, project.root)
-        pandoc.convert(markdown, "epub3", args, outputfile=raw)
+        ids = manuscript.chapter_ids
+        if kept is None or not kept.write_epub(markdown, ids, writing, raw):
+            pandoc.convert(
+                markdown, "epub3", [*lua_filter_args(markdown), *writing], outputfile=raw
+            )
         archive = EpubArchive(raw)
     fonts = finish_text(archive, project, diagnostics, subsets)
     verified = verify(archive, project, fonts.missing)

@@ -48,6 +48,8 @@ class PrintJob:
     # and whether those kept by earlier builds may be used (False: --no-cache).
     parts_cache: Path | None = None
     reuse_parts: bool = True
+    # Where the HTML of the book's chapters is kept for the next build (`kept_html`).
+    html_cache: Path | None = None
 
 
 @dataclass(frozen=True)

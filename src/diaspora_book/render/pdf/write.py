@@ -13,14 +13,17 @@ the Info dictionary and in XMP, and has bookmarks that follow the headings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.model import Pagination
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.plumbing.outputs import replacing
 from diaspora_book.plumbing.progress import SILENT, Progress
 from diaspora_book.render.html import to_html
+from diaspora_book.render.kept_html import kept_html
 from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
 from diaspora_book.render.pdf.layout import (
     PrintJob,
@@ -80,12 +83,30 @@ def _print(
         job.press,
         job.shop,
     )
+    kept = kept_html(job)
+    html_of = kept.to_html if kept is not None else to_html
     with importing_weasyprint():
-        html = to_html(job.manuscript)
+        html = html_of(job.manuscript)
+    try:
+        return _laid_out(job, setup, html, html_of, target, diagnostics, progress)
+    finally:
+        if kept is not None:
+            kept.keep_only_used()
+
+
+def _laid_out(
+    job: PrintJob,
+    setup: PrintSetup,
+    html: str,
+    html_of: Callable[[Manuscript], str],
+    target: Path | None,
+    diagnostics: Diagnostics,
+    progress: Progress,
+) -> PrintLayout:
     reason = split_reason(job)
     if reason is None:
         try:
-            parts = lay_out_in_parts(job, setup, html, target)
+            parts = lay_out_in_parts(job, setup, html, target, html_of)
         except CannotSplit as exc:
             progress.note(f"print edition: laid out in one process, because {exc}")
         else:
@@ -100,7 +121,7 @@ def _print(
             return PrintLayout(parts.pagination, parts.parts, blank)
     else:
         progress.detail(f"print edition: laid out in one process ({reason})")
-    pagination, notes = _whole(job, setup, html, target)
+    pagination, notes = _whole(job, setup, html, target, html_of)
     blank = 0
     if target is not None:
         blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
@@ -109,7 +130,11 @@ def _print(
 
 
 def _whole(
-    job: PrintJob, setup: PrintSetup, html: str, target: Path | None
+    job: PrintJob,
+    setup: PrintSetup,
+    html: str,
+    target: Path | None,
+    html_of: Callable[[Manuscript], str],
 ) -> tuple[Pagination, RenderNotes]:
     """Lay the manuscript out as one document (twice, when `relayout` changes it)."""
     with session(setup) as layout:
@@ -118,6 +143,6 @@ def _whole(
         if job.relayout is not None:
             second = job.relayout(anchor_pages(document))
             if second.markdown != job.manuscript.markdown:  # else nothing to deduplicate
-                document = layout.render(to_html(second), css)
+                document = layout.render(html_of(second), css)
         tagged = layout.write(document, target) if target is not None else True
     return Pagination(len(document.pages), anchor_pages(document)), layout.notes(tagged)

@@ -34,6 +34,7 @@ import os
 import pickle
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -41,6 +42,7 @@ from typing import Any
 
 import pikepdf
 
+from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.model import Pagination
 from diaspora_book.plumbing.processes import build_parent, start_context, stop
 from diaspora_book.project.stylesheets import stylesheets
@@ -110,14 +112,20 @@ def split_reason(job: PrintJob) -> str | None:
 
 
 def lay_out_in_parts(
-    job: PrintJob, setup: PrintSetup, html: str, target: Path | None
+    job: PrintJob,
+    setup: PrintSetup,
+    html: str,
+    target: Path | None,
+    html_of: Callable[[Manuscript], str] = to_html,
 ) -> PartsLayout:
     """Lay out `html` in parts, `job.jobs` runs of chapters at once; join them into `target`.
 
     Without a `target` the parts are laid out for their pagination only and
     nothing is written. With `job.parts_cache`, a part laid out by an earlier build
-    from the same content and start is reused (`memo`). Raises `CannotSplit` (see
-    the module docstring), having written nothing to `target`.
+    from the same content and start is reused (`memo`). `html_of` converts the
+    manuscript laid out again for the back matter's page numbers (`kept_html`
+    converts only its changed pieces). Raises `CannotSplit` (see the module
+    docstring), having written nothing to `target`.
     """
     cut = split_book(html, list(job.manuscript.chapter_ids), job.jobs)
     if cut is None or not cut.chapters:
@@ -128,7 +136,7 @@ def lay_out_in_parts(
     with tempfile.TemporaryDirectory(prefix="diaspora-book-parts-") as scratch:
         plan = _Plan.of(cut.all(), bool(cut.front), bool(cut.back), Path(scratch), target)
         with _Pool(setup, plan, job.jobs) as pool:
-            conductor = _Conductor(job, setup, plan, pool, memo)
+            conductor = _Conductor(job, setup, plan, pool, memo, html_of)
             layouts = conductor.run()
         if target is not None:
             try:
@@ -238,9 +246,16 @@ class _Conductor:
     """Steps 1-3 of the module docstring, in the build process."""
 
     def __init__(
-        self, job: PrintJob, setup: PrintSetup, plan: _Plan, pool: _Pool, memo: PartCache | None
+        self,
+        job: PrintJob,
+        setup: PrintSetup,
+        plan: _Plan,
+        pool: _Pool,
+        memo: PartCache | None,
+        html_of: Callable[[Manuscript], str],
     ):
         self.job, self.setup, self.plan, self.pool, self.memo = job, setup, plan, pool, memo
+        self.html_of = html_of
         count = len(plan.sources)
         self.pages: list[PartPages | None] = [None] * count
         self.starts: list[PartStart | None] = [None] * count
@@ -376,7 +391,7 @@ class _Conductor:
         if job.relayout is not None:
             second = job.relayout(known)
             if second.markdown != job.manuscript.markdown:
-                redone = split_book(to_html(second), list(job.manuscript.chapter_ids), 1)
+                redone = split_book(self.html_of(second), list(job.manuscript.chapter_ids), 1)
                 if redone is None or not redone.back:
                     raise CannotSplit("the back matter could not be cut again")
                 source = replace(source, html=redone.back)

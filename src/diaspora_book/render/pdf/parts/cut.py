@@ -91,7 +91,7 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     None when the HTML is not shaped as expected (then the book is laid out whole).
     """
     lines = html.splitlines(keepends=True)
-    spans = _top_level_spans(html, len(lines))
+    spans = top_level_spans(html, len(lines))
     if spans is None:
         return None
     head_end, body_close, blocks = spans
@@ -159,7 +159,7 @@ def with_end_marker(part: str) -> str:
     return part[:cut] + marker + part[cut:]
 
 
-def _top_level_spans(html: str, line_count: int) -> tuple[int, int, list] | None:
+def top_level_spans(html: str, line_count: int) -> tuple[int, int, list] | None:
     """Return (first body line, `</body>` line, [(id, first line, end line)]), 0-based."""
     try:
         root = lxml_html.document_fromstring(html)
