@@ -113,3 +113,21 @@ def test_a_hundred_authors_stay_on_the_cover():
     # Between the title's six lines (with its rule) and the authors, the cover is empty.
     middle = image.crop((0, int(HEIGHT * 0.6), WIDTH, int(HEIGHT * 0.8)))
     assert [color for _, color in middle.getcolors(1 << 20)] == [BACKGROUND]
+
+
+def test_a_drawn_cover_is_kept_for_the_next_build(project_factory, tmp_path):
+    from diaspora_book.render.epub.cover import book_cover, draw_cover
+
+    project = load_project(
+        project_factory({"alpha.txt": ARTICLE}, "title: Kept\nauthors: [A. Writer]\n")
+    )
+    kept = tmp_path / "cover"
+    drawn = draw_cover("Kept", "", ("A. Writer",))
+    assert book_cover(project, kept).data == drawn
+    (png,) = kept.glob("*.png")
+    written = png.stat().st_mtime_ns
+    assert book_cover(project, kept).data == drawn
+    assert png.stat().st_mtime_ns == written  # read, not drawn and written again
+    png.write_bytes(b"\x89PNG damaged")
+    assert book_cover(project, kept).data == drawn  # a damaged cover is drawn again
+    assert book_cover(project, kept, reuse=False).data == drawn

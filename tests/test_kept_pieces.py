@@ -48,12 +48,6 @@ def book_root(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.fixture
-def wiki_root(book_root) -> Path:
-    (book_root / "articles" / "dungans-in-kyrgyzstan.wiki").write_text(WIKI, encoding="utf-8")
-    return book_root
-
-
 def _manuscript(root: Path, fmt: str):
     project = load_project(root)
     book = convert_book(project, Diagnostics())
@@ -118,13 +112,24 @@ def _epub(project: Project, manuscript, target: Path, kept: KeptAst | None) -> b
     return target.read_bytes()
 
 
-@pytest.mark.parametrize("book", ["plain and wiki", "citations"])
-def test_the_epub_read_from_kept_pieces_is_one_pandoc_run(book, wiki_root, tmp_path, monkeypatch):
+@pytest.mark.parametrize("book", ["plain", "plain, in Chinese", "plain and wiki", "citations"])
+def test_the_epub_read_from_kept_pieces_is_one_pandoc_run(book, book_root, tmp_path, monkeypatch):
+    """Without citeproc, the last filters run in the reading: the Chinese book's language
+    (which `cjk_runs.lua` reads from the metadata) must reach it."""
     monkeypatch.setattr(kept_ast, "LARGE", 0)  # these small books are read in pieces too
     monkeypatch.setattr(kept_ast, "_MOST", 1)  # and their pieces read alone, however few
-    root = wiki_root if book == "plain and wiki" else copy_sample_project(tmp_path / "sample")
+    root = book_root
+    if book == "plain, in Chinese":
+        config = root / "book.yml"
+        text = config.read_text(encoding="utf-8").replace("language: en\n", "language: zh\n")
+        config.write_text(text, encoding="utf-8")
+    elif book == "plain and wiki":
+        (root / "articles" / "dungans-in-kyrgyzstan.wiki").write_text(WIKI, encoding="utf-8")
+    elif book == "citations":
+        root = copy_sample_project(tmp_path / "sample")
     folder = tmp_path / "ast"
     project, manuscript = _manuscript(root, "epub")
+    assert bool(manuscript.pandoc_args) == (book in ("plain and wiki", "citations"))
     whole = _epub(project, manuscript, tmp_path / "whole.epub", None)
     assert _epub(project, manuscript, tmp_path / "cold.epub", KeptAst(folder)) == whole
     before = _kept_files(folder)

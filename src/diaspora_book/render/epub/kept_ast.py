@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
 from diaspora_book.plumbing.outputs import write_text
-from diaspora_book.render.html import convert, lua_filter_args
+from diaspora_book.render.html import convert, last_filter_args, lua_filter_args
 from diaspora_book.render.kept_html import markdown_pieces
 
 # Markdown characters (about 60 pages) from which a book is read in pieces.
@@ -32,6 +33,39 @@ LARGE = 150_000
 # Read alone, a piece costs a pandoc start; when more than this share of the pieces
 # changed, one reading of the whole book is quicker.
 _MOST = 4
+
+
+@dataclass(frozen=True)
+class EpubArgs:
+    """pandoc's arguments for an EPUB, as one run takes them or as reading and writing."""
+
+    epub: tuple[str, ...]  # the EPUB writer's own (split level, contents)
+    metadata: tuple[str, ...]  # `--metadata`: the language, which `cjk_runs.lua` reads
+    citeproc: tuple[str, ...]  # the manuscript's (citeproc with its bibliography), or none
+
+    def whole(self, markdown: str) -> list[str]:
+        """One run over the whole manuscript."""
+        return [
+            *lua_filter_args(markdown),
+            *self.epub,
+            *self.metadata,
+            *self.citeproc,
+            *last_filter_args(),
+        ]
+
+    def reading(self, markdown: str) -> list[str]:
+        """Reading a piece: the filters before citeproc, and after it when there is none
+        (then the filters run in the same order as in one run)."""
+        if self.citeproc:
+            return lua_filter_args(markdown)
+        return [*lua_filter_args(markdown), *self.metadata, *last_filter_args()]
+
+    def writing(self) -> list[str]:
+        """Writing the joined document: citeproc and the filters after it, if any."""
+        return [*self.epub, *self.metadata, *self.citeproc, *self._after_citeproc()]
+
+    def _after_citeproc(self) -> list[str]:
+        return last_filter_args() if self.citeproc else []
 
 
 class KeptAst:
@@ -43,18 +77,17 @@ class KeptAst:
         self.used: set[str] = set()
 
     def write_epub(
-        self, markdown: str, chapter_ids: tuple[str, ...], writing: list[str], target: Path
+        self, markdown: str, chapter_ids: tuple[str, ...], args: EpubArgs, target: Path
     ) -> bool:
         """Write `markdown` as the EPUB `target`, reading only the pieces not kept.
 
-        `writing` is pandoc's arguments after the reading's filters (`lua_filter_args`):
-        citeproc, the last filters, the metadata, the EPUB's own. Returns False, having
-        written nothing, when the manuscript is small or does not cut into pieces.
+        Returns False, having written nothing, when the manuscript is small or does not
+        cut into pieces.
         """
         pieces = markdown_pieces(markdown, chapter_ids) if len(markdown) >= LARGE else None
         if pieces is None:
             return False
-        shared = digest(tool_fingerprint(), "epub", *lua_filter_args(""))
+        shared = digest(tool_fingerprint(), "epub", *args.reading(""))
         keys = [digest(shared, piece) for piece in pieces]
         frame = self._read(shared) if self.reuse else None
         found: list[str | None] = [None] * len(keys)
@@ -62,15 +95,15 @@ class KeptAst:
             found = [self._read(key) for key in keys]
         missing = [i for i, text in enumerate(found) if text is None]
         if frame is None or len(missing) * _MOST > len(pieces):
-            document = self._read_whole(markdown, chapter_ids, shared, keys)
+            document = self._read_whole(markdown, chapter_ids, args, shared, keys)
         else:
             for i in missing:
-                found[i] = self._keep(keys[i], _dumps(_blocks(_read(pieces[i]))[1]))
+                found[i] = self._keep(keys[i], _dumps(_blocks(_read(pieces[i], args))[1]))
             version = json.loads(frame)
             blocks = ",".join(text[1:-1] for text in found if text and text != "[]")
             document = f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
             self.used.update([shared, *keys])
-        convert(document, "epub3", writing, outputfile=target, source="json")
+        convert(document, "epub3", args.writing(), outputfile=target, source="json")
         self.keep_only_used()
         return True
 
@@ -82,10 +115,15 @@ class KeptAst:
                     path.unlink(missing_ok=True)
 
     def _read_whole(
-        self, markdown: str, chapter_ids: tuple[str, ...], shared: str, keys: list[str]
+        self,
+        markdown: str,
+        chapter_ids: tuple[str, ...],
+        args: EpubArgs,
+        shared: str,
+        keys: list[str],
     ) -> str:
         """Read the whole book; keep its pieces' blocks when it cuts as expected."""
-        document = _read(markdown)
+        document = _read(markdown, args)
         version, blocks = _blocks(document)
         cut = _cut(blocks, chapter_ids)
         if cut is not None and len(cut) == len(keys):
@@ -106,9 +144,9 @@ class KeptAst:
         return text
 
 
-def _read(markdown: str) -> str:
-    """Read Markdown into pandoc's JSON with the filters that run before citeproc."""
-    return convert(markdown, "json", lua_filter_args(markdown))
+def _read(markdown: str, args: EpubArgs) -> str:
+    """Read Markdown into pandoc's JSON with the reading's filters."""
+    return convert(markdown, "json", args.reading(markdown))
 
 
 def _blocks(document: str) -> tuple[Any, list[Any]]:

@@ -40,7 +40,7 @@ from diaspora_book.render.epub.fonts import (
     embed_fonts,
     font_face_css,
 )
-from diaspora_book.render.epub.kept_ast import KeptAst
+from diaspora_book.render.epub.kept_ast import EpubArgs, KeptAst
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
@@ -52,7 +52,6 @@ from diaspora_book.render.epub.package import (
 )
 from diaspora_book.render.epub.pages import mark_print_pages
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
-from diaspora_book.render.html import lua_filter_args
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
 
@@ -93,25 +92,24 @@ def draft_epub(
     can run beside it (see `beside`). With `kept`, pandoc's reading of the chapters
     that did not change is taken from an earlier build (`kept_ast`).
     """
-    writing = [
-        "--split-level=1",
-        "--toc",
-        "--toc-depth=2",
-        "--epub-title-page=true",
-        f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
-        "--mathml",
-        *pandoc.metadata_args(manuscript.metadata),
-        *manuscript.pandoc_args,
-        *pandoc.last_filter_args(),
-    ]
+    args = EpubArgs(
+        (
+            "--split-level=1",
+            "--toc",
+            "--toc-depth=2",
+            "--epub-title-page=true",
+            f"--metadata=toc-title:{book_labels(project.config).text('contents')}",
+            "--mathml",
+        ),
+        tuple(pandoc.metadata_args(manuscript.metadata)),
+        manuscript.pandoc_args,
+    )
     with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
         raw = Path(tmp) / "pandoc.epub"
         markdown = embed_media(manuscript.markdown, project.root)
         ids = manuscript.chapter_ids
-        if kept is None or not kept.write_epub(markdown, ids, writing, raw):
-            pandoc.convert(
-                markdown, "epub3", [*lua_filter_args(markdown), *writing], outputfile=raw
-            )
+        if kept is None or not kept.write_epub(markdown, ids, args, raw):
+            pandoc.convert(markdown, "epub3", args.whole(markdown), outputfile=raw)
         archive = EpubArchive(raw)
     fonts = finish_text(archive, project, diagnostics, subsets)
     verified = verify(archive, project, fonts.missing)
@@ -171,7 +169,10 @@ def finish_text(
     """
     language = project.config.language
     labels = book_labels(project.config)
-    _add_cover(archive, book_cover(project), language, labels)
+    # A cover drawn is kept beside the font subsets: the same cache, the same --no-cache.
+    kept = subsets.directory.parent / "cover" if subsets is not None else None
+    reuse = subsets.reuse if subsets is not None else True
+    _add_cover(archive, book_cover(project, kept, reuse), language, labels)
     add_semantics(archive, language)
     put_contents_after_copyright(archive, _copyright_page(archive))
     fonts = embed_fonts(archive, diagnostics, subsets)
