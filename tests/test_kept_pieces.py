@@ -17,7 +17,7 @@ from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.project.config import Project, load_project
 from diaspora_book.render.epub import kept_ast
 from diaspora_book.render.epub.kept_ast import KeptAst
-from diaspora_book.render.epub.write import write_epub
+from diaspora_book.render.epub.write import pandoc_epub
 from diaspora_book.render.html import to_html
 from diaspora_book.render.kept_html import KeptHtml, manuscript_pieces
 from tests.conftest import copy_sample_project
@@ -108,11 +108,13 @@ def test_a_project_with_its_own_manuscript_template_is_converted_whole(book_root
 
 
 def _epub(project: Project, manuscript, target: Path, kept: KeptAst | None) -> bytes:
-    write_epub(project, manuscript, target, None, Diagnostics(), None, kept)
-    return target.read_bytes()
+    return pandoc_epub(project, manuscript, target, kept).read_bytes()
 
 
-@pytest.mark.parametrize("book", ["plain", "plain, in Chinese", "plain and wiki", "citations"])
+@pytest.mark.parametrize(
+    "book",
+    ["plain, in Chinese", "plain and wiki", pytest.param("citations", marks=pytest.mark.slow)],
+)
 def test_the_epub_read_from_kept_pieces_is_one_pandoc_run(book, book_root, tmp_path, monkeypatch):
     """Without citeproc, the last filters run in the reading: the Chinese book's language
     (which `cjk_runs.lua` reads from the metadata) must reach it."""

@@ -92,6 +92,24 @@ def draft_epub(
     can run beside it (see `beside`). With `kept`, pandoc's reading of the chapters
     that did not change is taken from an earlier build (`kept_ast`).
     """
+    with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
+        raw = pandoc_epub(project, manuscript, Path(tmp) / "pandoc.epub", kept)
+        archive = EpubArchive(raw)
+    fonts = finish_text(archive, project, diagnostics, subsets)
+    verified = verify(archive, project, fonts.missing)
+    if not verified.conforms:
+        diagnostics.warn(
+            None,
+            "the EPUB claims no conformance to EPUB Accessibility 1.1 / WCAG 2.1 AA: "
+            + "; ".join(verified.failures),
+        )
+    return DraftEpub(archive, fonts.fonts, verified)
+
+
+def pandoc_epub(
+    project: Project, manuscript: Manuscript, target: Path, kept: KeptAst | None = None
+) -> Path:
+    """Write pandoc's EPUB of `manuscript` (the text, contents and package) to `target`."""
     args = EpubArgs(
         (
             "--split-level=1",
@@ -104,22 +122,10 @@ def draft_epub(
         tuple(pandoc.metadata_args(manuscript.metadata)),
         manuscript.pandoc_args,
     )
-    with tempfile.TemporaryDirectory(prefix="diaspora-book-") as tmp:
-        raw = Path(tmp) / "pandoc.epub"
-        markdown = embed_media(manuscript.markdown, project.root)
-        ids = manuscript.chapter_ids
-        if kept is None or not kept.write_epub(markdown, ids, args, raw):
-            pandoc.convert(markdown, "epub3", args.whole(markdown), outputfile=raw)
-        archive = EpubArchive(raw)
-    fonts = finish_text(archive, project, diagnostics, subsets)
-    verified = verify(archive, project, fonts.missing)
-    if not verified.conforms:
-        diagnostics.warn(
-            None,
-            "the EPUB claims no conformance to EPUB Accessibility 1.1 / WCAG 2.1 AA: "
-            + "; ".join(verified.failures),
-        )
-    return DraftEpub(archive, fonts.fonts, verified)
+    markdown = embed_media(manuscript.markdown, project.root)
+    if kept is None or not kept.write_epub(markdown, manuscript.chapter_ids, args, target):
+        pandoc.convert(markdown, "epub3", args.whole(markdown), outputfile=target)
+    return target
 
 
 def complete_epub(
