@@ -106,7 +106,8 @@ def test_no_cache_and_a_corrupt_cache_do_a_full_build(project_factory):
     )
     assert rebuild(root).ran == ()  # what --no-cache built is recorded for the next build
     for record in (root / ".cache" / "diaspora-book").iterdir():
-        record.write_text("{not json", encoding="utf-8")
+        if record.is_file():  # the stages' records, not the folders of kept pieces
+            record.write_text("{not json", encoding="utf-8")
     assert rebuild(root).ran == (
         "chapter:articles/a.txt",
         "annotations",

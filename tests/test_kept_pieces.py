@@ -152,3 +152,13 @@ def test_a_small_book_is_read_in_one_pandoc_run(book_root, tmp_path):
     assert len(manuscript.markdown) < kept_ast.LARGE
     _epub(project, manuscript, tmp_path / "book.epub", KeptAst(folder))
     assert not folder.exists()
+
+
+def test_a_damaged_piece_is_converted_again(book_root, tmp_path):
+    folder = tmp_path / "html"
+    _, manuscript = _manuscript(book_root, "pdf")
+    whole = KeptHtml(folder).to_html(manuscript)
+    for piece in folder.iterdir():
+        text = piece.read_text(encoding="utf-8")
+        piece.write_text(text.replace("<p>", "<p>damaged "), encoding="utf-8")
+    assert KeptHtml(folder).to_html(manuscript) == whole

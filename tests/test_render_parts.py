@@ -343,7 +343,7 @@ def test_a_failing_splice_falls_back_to_the_whole_book_and_says_so(
 ):
     root, whole = sample_whole
 
-    def broken(parts, target):
+    def broken(parts, target, kept=None):
         raise pikepdf.PdfError("structure tree without one Document element")
 
     monkeypatch.setattr(pdf_parallel, "splice", broken)
@@ -461,7 +461,7 @@ def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, m
     """The fallback: each different program gets a tag of its own, never a shared name."""
     from diaspora_book.render.pdf.parts import subsets
 
-    def refuse(pdf, found):
+    def refuse(pdf, found, kept=None):
         raise subsets.Unmergeable("test")
 
     monkeypatch.setattr(subsets, "_merge", refuse)
@@ -471,6 +471,24 @@ def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, m
     assert all(len(p) == 1 for p in programs.values())
     assert len(programs) > len(_programs_by_name(whole.path))  # renamed apart, not merged
     assert pdf_pages(parts.path) == pdf_pages(whole.path)
+
+
+def test_merged_programs_are_kept_and_give_the_same_book(sample_whole, tmp_path, monkeypatch):
+    """A rebuild takes each face's merged program from the cache: the same bytes."""
+    from dataclasses import replace
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, _ = sample_whole
+    plain = _render(root, tmp_path / "plain.pdf", jobs=2).path.read_bytes()
+    job = replace(_job(root, 2), parts_cache=tmp_path / "parts")
+    write_pdf(job, tmp_path / "first.pdf", Diagnostics())
+    kept = {path: path.stat().st_mtime_ns for path in (tmp_path / "parts" / "fonts").iterdir()}
+    assert kept  # the sample book's faces are merged from its parts
+    (tmp_path / "parts" / "fonts" / "unused.font").write_bytes(b"an earlier build's")
+    write_pdf(job, tmp_path / "again.pdf", Diagnostics())
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes() == plain
+    assert {path: path.stat().st_mtime_ns for path in kept} == kept  # read, not merged again
+    assert not (tmp_path / "parts" / "fonts" / "unused.font").exists()
 
 
 def test_merged_subsets_map_each_glyph_to_the_text_of_one_layout(sample_whole, tmp_path):

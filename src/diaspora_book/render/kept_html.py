@@ -32,6 +32,7 @@ from pathlib import Path
 
 from diaspora_book.assemble.manuscript import TEMPLATE, Manuscript
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
+from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.render.html import body_args, convert, to_html
 from diaspora_book.render.math_svg import formulas_as_svg
@@ -94,13 +95,18 @@ class KeptHtml:
         return formulas_as_svg(raw)
 
     def _read(self, key: str) -> str | None:
+        """Return the text kept under `key`, or None when there is none or it was damaged."""
         try:
-            return (self.directory / f"{key}.html").read_text(encoding="utf-8")
+            check, text = (
+                (self.directory / f"{key}.html").read_text(encoding="utf-8").split("\n", 1)
+            )
         except (OSError, ValueError):
             return None
+        return text if digest(text) == check else None
 
     def _keep(self, key: str, text: str) -> None:
-        write_text(self.directory / f"{key}.html", text)
+        with contextlib.suppress(BookError):  # a cache that cannot be written: none
+            write_text(self.directory / f"{key}.html", f"{digest(text)}\n{text}")
 
 
 def kept_html(job: PrintJob) -> KeptHtml | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
+from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.render.html import convert, last_filter_args, lua_filter_args
 from diaspora_book.render.kept_html import markdown_pieces
@@ -134,13 +135,18 @@ class KeptAst:
         return document
 
     def _read(self, key: str) -> str | None:
+        """Return the text kept under `key`, or None when there is none or it was damaged."""
         try:
-            return (self.directory / f"{key}.json").read_text(encoding="utf-8")
+            check, text = (
+                (self.directory / f"{key}.json").read_text(encoding="utf-8").split("\n", 1)
+            )
         except (OSError, ValueError):
             return None
+        return text if digest(text) == check else None
 
     def _keep(self, key: str, text: str) -> str:
-        write_text(self.directory / f"{key}.json", text)
+        with contextlib.suppress(BookError):  # a cache that cannot be written: none
+            write_text(self.directory / f"{key}.json", f"{digest(text)}\n{text}")
         return text
 
 

@@ -65,6 +65,7 @@ from diaspora_book.render.pdf.parts.part import (
     lay_out_part,
 )
 from diaspora_book.render.pdf.parts.splice import splice
+from diaspora_book.render.pdf.parts.subsets import KeptPrograms
 from diaspora_book.render.pdf.parts.worker import Task, serve
 
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -140,7 +141,8 @@ def lay_out_in_parts(
             layouts = conductor.run()
         if target is not None:
             try:
-                splice([path for path in conductor.paths if path is not None], target)
+                fonts = KeptPrograms(memo.directory / "fonts", memo.reuse) if memo else None
+                splice([path for path in conductor.paths if path is not None], target, fonts)
             except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
         if memo is not None:

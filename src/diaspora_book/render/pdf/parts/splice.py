@@ -26,19 +26,23 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from diaspora_book.render.pdf.finish import pdf_bytes
-from diaspora_book.render.pdf.parts.subsets import merge_font_subsets
+from diaspora_book.render.pdf.parts.subsets import KeptPrograms, merge_font_subsets
 from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
-def splice(parts: list[Path], target: Path) -> int:
-    """Join the PDFs `parts` (in reading order) into `target`; return its page count."""
+def splice(parts: list[Path], target: Path, kept: KeptPrograms | None = None) -> int:
+    """Join the PDFs `parts` (in reading order) into `target`; return its page count.
+
+    `kept`: merged font programs of earlier builds (`subsets.KeptPrograms`)."""
     with pikepdf.open(parts[0]) as book:
         joined = _Joined(book)
         for path in parts[1:]:
             with pikepdf.open(path) as part:
                 joined.append(part)
         joined.finish()
-        merge_font_subsets(book)
+        merge_font_subsets(book, kept)
+        if kept is not None:
+            kept.keep_only_used()
         data = pdf_bytes(book, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         pages = len(book.pages)
     target.write_bytes(data)
