@@ -15,10 +15,10 @@ import pytest
 from diaspora_book.book import convert_book
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.project.config import Project, load_project
-from diaspora_book.render.epub import kept_ast
-from diaspora_book.render.epub.kept_ast import KeptAst
+from diaspora_book.render import kept_ast
 from diaspora_book.render.epub.write import pandoc_epub
 from diaspora_book.render.html import to_html
+from diaspora_book.render.kept_ast import KeptAst
 from diaspora_book.render.kept_html import KeptHtml, manuscript_pieces
 from tests.conftest import copy_sample_project
 
@@ -34,8 +34,14 @@ WIKI = """'''Dungans in Kyrgyzstan''' are Hui people.<ref>Rimsky-Korsakoff Dyer,
 | Aleksandrovka || 5,000
 |}
 
-The census counts <math>x^2</math> households.
+The census counts <math>x^2</math> households.{{efn|The census of 1999.}}
 """
+
+
+@pytest.fixture
+def wiki_root(book_root) -> Path:
+    (book_root / "articles" / "dungans-in-kyrgyzstan.wiki").write_text(WIKI, encoding="utf-8")
+    return book_root
 
 
 @pytest.fixture
@@ -88,7 +94,7 @@ def test_the_print_html_joined_from_kept_pieces_is_the_whole_conversion(book_roo
     assert all(after[name] == mtime for name, mtime in before.items() if name in after)
 
 
-def test_a_book_with_citations_is_converted_whole(tmp_path):
+def test_a_small_book_with_citations_is_converted_whole(tmp_path):
     """citeproc's "n.d.-b" and the References read every citation of the book."""
     root = copy_sample_project(tmp_path / "sample")
     _, manuscript = _manuscript(root, "pdf")
@@ -97,6 +103,28 @@ def test_a_book_with_citations_is_converted_whole(tmp_path):
     folder = tmp_path / "html"
     assert KeptHtml(folder).to_html(manuscript) == to_html(manuscript)
     assert not folder.exists()
+
+
+def test_a_large_book_with_citations_keeps_pandocs_reading(wiki_root, tmp_path, monkeypatch):
+    """Read into pandoc's JSON, then written with citeproc: the print edition's notes are
+    still the `.footnote` spans the MediaWiki filter makes when pandoc writes HTML."""
+    monkeypatch.setattr(kept_ast, "LARGE", 0)  # this small book is read in pieces
+    monkeypatch.setattr(kept_ast, "_MOST", 1)  # and its pieces read alone, however few
+    folder = tmp_path / "html"
+    _, manuscript = _manuscript(wiki_root, "pdf")
+    assert manuscript.pandoc_args  # a MediaWiki article cites itself
+    whole = to_html(manuscript)
+    assert '<span class="footnote">' in whole
+    assert KeptHtml(folder).to_html(manuscript) == whole
+    before = _kept_files(folder / "ast")
+    assert len(before) == len(manuscript.chapter_ids) + 2
+
+    _edit(wiki_root)
+    _, edited = _manuscript(wiki_root, "pdf")
+    assert KeptHtml(folder).to_html(edited) == to_html(edited)
+    after = _kept_files(folder / "ast")
+    assert len(set(after) - set(before)) == 1
+    assert all(after[name] == mtime for name, mtime in before.items() if name in after)
 
 
 def test_a_project_with_its_own_manuscript_template_is_converted_whole(book_root, tmp_path):

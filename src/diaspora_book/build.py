@@ -36,7 +36,6 @@ from diaspora_book.plumbing.slug import slugify
 from diaspora_book.project.config import Project
 from diaspora_book.render.epub.beside import EpubBeside
 from diaspora_book.render.epub.fonts import SubsetCache
-from diaspora_book.render.epub.kept_ast import KeptAst
 from diaspora_book.render.epub.write import write_epub
 from diaspora_book.render.handouts import (
     HandoutsJob,
@@ -44,6 +43,7 @@ from diaspora_book.render.handouts import (
     select_chapters,
     write_handouts,
 )
+from diaspora_book.render.kept_ast import KeptAst
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.conduct import usable_cores
 from diaspora_book.render.pdf.write import PrintLayout, paginate, write_pdf

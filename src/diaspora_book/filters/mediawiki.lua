@@ -10,7 +10,9 @@ own elements, the same for the print HTML and the EPUB:
   in the output, but MathML (`--mathml`).
 - An explanatory note (`^[...]`, from `<ref group="note">` and `{{efn}}`): in the
   print edition (html5) a `.footnote` span that the print stylesheet floats to the
-  foot of its page; the EPUB keeps pandoc's own footnote (a popup note).
+  foot of its page; the EPUB keeps pandoc's own footnote (a popup note). The print
+  edition's manuscript read into pandoc's JSON (`render/kept_html.py`) says it is
+  one with the metadata `print-notes`.
 - A code block with `data-lang-runs` ("start:end:lang:dir;...", UTF-8 byte ranges
   of runs in another script) -> the same `<pre class="code">`, written here with a
   `lang` span around each run, its text escaped.
@@ -111,7 +113,16 @@ local function math_spans(display)
   }
 end
 
+local print_notes = FORMAT:match("html") and not FORMAT:match("epub")
+
 return {
+  {
+    Meta = function(meta)
+      if meta["print-notes"] then
+        print_notes = true
+      end
+    end,
+  },
   {
     Div = function(div)
       if has(div, "math-display") then
@@ -123,7 +134,7 @@ return {
   { CodeBlock = code_with_languages },
   {
     Note = function(note)
-      if FORMAT:match("html") and not FORMAT:match("epub") then
+      if print_notes then
         return pandoc.Span(pandoc.utils.blocks_to_inlines(note.content), pandoc.Attr("", { "footnote" }))
       end
     end,

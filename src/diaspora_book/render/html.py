@@ -42,13 +42,15 @@ class _WithoutTranslationNotes(logging.Filter):
 logging.getLogger("pypandoc").addFilter(_WithoutTranslationNotes())
 
 
+TEMPLATE_HTML = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
+
+
 def to_html(manuscript: Manuscript, svg: bool = True) -> str:
     """Return standalone HTML for the print manuscript (a book or a handout).
 
     Its math is SVG (`math_svg`), unless `svg` is False: pandoc's MathML as it wrote it.
     """
-    template = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
-    args = [f"--template={template}", *body_args(manuscript, manuscript.markdown)]
+    args = [f"--template={TEMPLATE_HTML}", *body_args(manuscript, manuscript.markdown)]
     html = convert(manuscript.markdown, "html5", args)
     return formulas_as_svg(html) if svg else html
 
@@ -57,10 +59,14 @@ def body_args(manuscript: Manuscript, markdown: str) -> list[str]:
     """Return pandoc's arguments but the template for `markdown`: the print manuscript's
     Markdown, or a piece of it (`kept_html`), whose own content decides whether the
     MediaWiki filter runs."""
+    return ["--section-divs", *lua_filter_args(markdown), *after_reading_args(manuscript)]
+
+
+def after_reading_args(manuscript: Manuscript) -> list[str]:
+    """Return the print HTML's arguments after the reading's filters (`lua_filter_args`):
+    the title heading, the metadata, citeproc and the last filters."""
     title = Path(str(resources.files("diaspora_book") / "filters" / "title_heading.lua"))
     return [
-        "--section-divs",
-        *lua_filter_args(markdown),
         f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,

@@ -5,7 +5,8 @@ a one-article rebuild, for one changed chapter. A chapter converts to the same H
 alone as inside the book when nothing in it depends on the others:
 
 - no citeproc: its disambiguation ("n.d.-b"), its "ibid." forms and the References
-  read every citation of the book (a book with citations is converted whole);
+  read every citation of the book (a large book with citations keeps only pandoc's
+  reading of its chapters, `kept_ast`; citeproc and the writing run on the whole);
 - each chapter opens with its own `# Title {#id}` after a blank line, where the block
   ids (`filters/block_ids.lua`) and pandoc's sections start again, and the text
   between two chapters is only the blank lines the package's template writes (a
@@ -27,14 +28,21 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from pathlib import Path
 
 from diaspora_book.assemble.manuscript import TEMPLATE, Manuscript
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
 from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.outputs import write_text
-from diaspora_book.render.html import body_args, convert, to_html
+from diaspora_book.render.html import (
+    TEMPLATE_HTML,
+    after_reading_args,
+    body_args,
+    convert,
+    lua_filter_args,
+    to_html,
+)
+from diaspora_book.render.kept_ast import KeptAst, markdown_pieces
 from diaspora_book.render.math_svg import formulas_as_svg
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.cut import top_level_spans
@@ -52,10 +60,16 @@ class KeptHtml:
         self.reuse = reuse  # False (--no-cache): read nothing, still keep this build's pieces
         self.project_template = project_template  # the project writes its own manuscript
         self.used: set[str] = set()
+        # A book with citations: pandoc's reading of its pieces (`kept_ast`).
+        self.readings = KeptAst(directory / "ast", reuse)
 
     def to_html(self, manuscript: Manuscript) -> str:
         """Return `html.to_html(manuscript)`, converting only the pieces not kept."""
-        pieces = None if self.project_template else manuscript_pieces(manuscript)
+        if self.project_template:
+            return to_html(manuscript)
+        if manuscript.format == "pdf" and manuscript.pandoc_args:
+            return self._read_in_pieces(manuscript)
+        pieces = manuscript_pieces(manuscript)
         if pieces is None:
             return to_html(manuscript)
         shared = digest(tool_fingerprint(), *body_args(manuscript, ""))
@@ -74,6 +88,28 @@ class KeptHtml:
         self.used.update([shared, *keys])
         head, tail = json.loads(frame)
         return formulas_as_svg(head + "".join(text or "" for text in found) + tail)
+
+    def _read_in_pieces(self, manuscript: Manuscript) -> str:
+        """Convert a book with citations in two pandoc runs, its reading kept (`kept_ast`).
+
+        The MediaWiki filter makes the print edition's notes (`.footnote` spans) when
+        pandoc writes HTML; reading into JSON, it is told so with `print-notes`.
+        """
+
+        def reading(markdown: str) -> list[str]:
+            return [*lua_filter_args(markdown), "--metadata=print-notes:true"]
+
+        ids = manuscript.chapter_ids
+        document = self.readings.document(manuscript.markdown, ids, reading)
+        if document is None:
+            return to_html(manuscript)
+        writing = [
+            f"--template={TEMPLATE_HTML}",
+            "--section-divs",
+            "--mathml",
+            *after_reading_args(manuscript),
+        ]
+        return formulas_as_svg(convert(document, "html5", writing, source="json"))
 
     def keep_only_used(self) -> None:
         """Remove the pieces of earlier builds that no conversion of this build used."""
@@ -126,25 +162,6 @@ def manuscript_pieces(manuscript: Manuscript) -> list[str] | None:
     if manuscript.format != "pdf" or manuscript.pandoc_args:
         return None
     return markdown_pieces(manuscript.markdown, manuscript.chapter_ids)
-
-
-def markdown_pieces(markdown: str, chapter_ids: tuple[str, ...]) -> list[str] | None:
-    """Cut `markdown` before each chapter's heading: the front matter, then the chapters
-    (the last with the back matter); None when a chapter's heading is not found after
-    a blank line, in book order."""
-    if not chapter_ids:
-        return None
-    starts: list[int] = []
-    position = 0
-    for chapter in chapter_ids:
-        heading = re.compile(rf"^# [^\n]*\{{#{re.escape(chapter)}[ }}]", re.MULTILINE)
-        found = heading.search(markdown, position)
-        if found is None or markdown[found.start() - 2 : found.start()] != "\n\n":
-            return None
-        starts.append(found.start())
-        position = found.end()
-    bounds = [0, *starts, len(markdown)]
-    return [markdown[start:stop] for start, stop in zip(bounds, bounds[1:], strict=False)]
 
 
 def html_pieces(

@@ -29,8 +29,8 @@ from diaspora_book.plumbing.processes import (
 )
 from diaspora_book.project.config import Project
 from diaspora_book.render.epub.fonts import SubsetCache
-from diaspora_book.render.epub.kept_ast import KeptAst
 from diaspora_book.render.epub.write import complete_epub, draft_epub
+from diaspora_book.render.kept_ast import KeptAst
 
 
 class EpubBeside:

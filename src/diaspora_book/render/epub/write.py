@@ -40,7 +40,6 @@ from diaspora_book.render.epub.fonts import (
     embed_fonts,
     font_face_css,
 )
-from diaspora_book.render.epub.kept_ast import EpubArgs, KeptAst
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
@@ -52,6 +51,7 @@ from diaspora_book.render.epub.package import (
 )
 from diaspora_book.render.epub.pages import mark_print_pages
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
+from diaspora_book.render.kept_ast import KeptAst
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
 
@@ -106,6 +106,39 @@ def draft_epub(
     return DraftEpub(archive, fonts.fonts, verified)
 
 
+@dataclass(frozen=True)
+class EpubArgs:
+    """pandoc's arguments for an EPUB, as one run takes them or as reading and writing."""
+
+    epub: tuple[str, ...]  # the EPUB writer's own (split level, contents)
+    metadata: tuple[str, ...]  # `--metadata`: the language, which `cjk_runs.lua` reads
+    citeproc: tuple[str, ...]  # the manuscript's (citeproc with its bibliography), or none
+
+    def whole(self, markdown: str) -> list[str]:
+        """One run over the whole manuscript."""
+        return [
+            *pandoc.lua_filter_args(markdown),
+            *self.epub,
+            *self.metadata,
+            *self.citeproc,
+            *pandoc.last_filter_args(),
+        ]
+
+    def reading(self, markdown: str) -> list[str]:
+        """Reading a piece: the filters before citeproc, and after it when there is none
+        (then the filters run in the same order as in one run)."""
+        if self.citeproc:
+            return pandoc.lua_filter_args(markdown)
+        return [*pandoc.lua_filter_args(markdown), *self.metadata, *pandoc.last_filter_args()]
+
+    def writing(self) -> list[str]:
+        """Writing the joined document: citeproc and the filters after it, if any."""
+        return [*self.epub, *self.metadata, *self.citeproc, *self._after_citeproc()]
+
+    def _after_citeproc(self) -> list[str]:
+        return pandoc.last_filter_args() if self.citeproc else []
+
+
 def pandoc_epub(
     project: Project, manuscript: Manuscript, target: Path, kept: KeptAst | None = None
 ) -> Path:
@@ -123,8 +156,11 @@ def pandoc_epub(
         manuscript.pandoc_args,
     )
     markdown = embed_media(manuscript.markdown, project.root)
-    if kept is None or not kept.write_epub(markdown, manuscript.chapter_ids, args, target):
+    document = kept.document(markdown, manuscript.chapter_ids, args.reading) if kept else None
+    if document is None:
         pandoc.convert(markdown, "epub3", args.whole(markdown), outputfile=target)
+    else:
+        pandoc.convert(document, "epub3", args.writing(), outputfile=target, source="json")
     return target
 
 

@@ -1,72 +1,41 @@
-"""pandoc's reading of the e-book kept chapter by chapter, so a rebuild reads only what changed.
+"""pandoc's reading of a large book kept chapter by chapter, so a rebuild reads only what changed.
 
-pandoc makes the EPUB in one run over the whole manuscript, and a third of that run
-is reading the Markdown and running the MediaWiki and block-id filters over it (200
-articles: 2.6 of 7.1 s). That third gives the same blocks for a chapter read alone
-as inside the book, on the conditions `kept_html` states but the first: citeproc
-runs after it, on the whole book. So a large book's EPUB is made in two pandoc
-runs: the manuscript is read into pandoc's own document (JSON) with the filters
-that run before citeproc, and the document is written as EPUB with citeproc, the
-last filters and the metadata. Each piece's blocks (the front matter, each
-chapter, the last with the back matter) are kept in `.cache/diaspora-book/ast/`
-under a key of its Markdown and the reading's arguments; a rebuild reads alone only
-the pieces not kept, and joins the rest. A book below `LARGE` characters is made in
-one run as before: there a second pandoc start costs more than it saves. The tests
-compare the EPUB made this way with one run's, file by file.
+pandoc converts a manuscript in one run, and reading its Markdown and running the
+MediaWiki and block-id filters are a third to a half of that run (200 articles: 2.6
+of 7.1 s for the EPUB; the 13 English articles: 1.7 of 5.0 s for the print HTML).
+That reading gives the same blocks for a chapter read alone as inside the book, on
+the conditions `kept_html` states but the first: citeproc runs after it, on the
+whole book. So a large book is converted in two pandoc runs: the manuscript is read
+into pandoc's own document (JSON) with the filters that run before citeproc, and the
+document is written (EPUB, or the print HTML of a book with citations) with citeproc,
+the last filters and the metadata. Each piece's blocks (the front matter, each
+chapter, the last with the back matter) are kept under a key of its Markdown and the
+reading's arguments (`.cache/diaspora-book/ast/` for the EPUB, `html/ast/` for the
+print edition); a rebuild reads alone only the pieces not kept, and joins the rest.
+A book below `LARGE` characters is converted in one run as before: there a second
+pandoc start costs more than it saves. The tests compare what the two runs make with
+one run's, byte for byte.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
 from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.outputs import write_text
-from diaspora_book.render.html import convert, last_filter_args, lua_filter_args
-from diaspora_book.render.kept_html import markdown_pieces
+from diaspora_book.render.html import convert
 
 # Markdown characters (about 60 pages) from which a book is read in pieces.
 LARGE = 150_000
 # Read alone, a piece costs a pandoc start; when more than this share of the pieces
 # changed, one reading of the whole book is quicker.
 _MOST = 4
-
-
-@dataclass(frozen=True)
-class EpubArgs:
-    """pandoc's arguments for an EPUB, as one run takes them or as reading and writing."""
-
-    epub: tuple[str, ...]  # the EPUB writer's own (split level, contents)
-    metadata: tuple[str, ...]  # `--metadata`: the language, which `cjk_runs.lua` reads
-    citeproc: tuple[str, ...]  # the manuscript's (citeproc with its bibliography), or none
-
-    def whole(self, markdown: str) -> list[str]:
-        """One run over the whole manuscript."""
-        return [
-            *lua_filter_args(markdown),
-            *self.epub,
-            *self.metadata,
-            *self.citeproc,
-            *last_filter_args(),
-        ]
-
-    def reading(self, markdown: str) -> list[str]:
-        """Reading a piece: the filters before citeproc, and after it when there is none
-        (then the filters run in the same order as in one run)."""
-        if self.citeproc:
-            return lua_filter_args(markdown)
-        return [*lua_filter_args(markdown), *self.metadata, *last_filter_args()]
-
-    def writing(self) -> list[str]:
-        """Writing the joined document: citeproc and the filters after it, if any."""
-        return [*self.epub, *self.metadata, *self.citeproc, *self._after_citeproc()]
-
-    def _after_citeproc(self) -> list[str]:
-        return last_filter_args() if self.citeproc else []
 
 
 class KeptAst:
@@ -77,18 +46,17 @@ class KeptAst:
         self.reuse = reuse  # False (--no-cache): read nothing, still keep this build's pieces
         self.used: set[str] = set()
 
-    def write_epub(
-        self, markdown: str, chapter_ids: tuple[str, ...], args: EpubArgs, target: Path
-    ) -> bool:
-        """Write `markdown` as the EPUB `target`, reading only the pieces not kept.
-
-        Returns False, having written nothing, when the manuscript is small or does not
-        cut into pieces.
-        """
+    def document(
+        self, markdown: str, chapter_ids: tuple[str, ...], reading: Callable[[str], list[str]]
+    ) -> str | None:
+        """Return pandoc's JSON of `markdown` read with the arguments `reading(markdown)`,
+        its metadata left to the writing; None when the manuscript is small or does not
+        cut into pieces. Only the pieces not kept are read, and the folder keeps only
+        this reading's pieces."""
         pieces = markdown_pieces(markdown, chapter_ids) if len(markdown) >= LARGE else None
         if pieces is None:
-            return False
-        shared = digest(tool_fingerprint(), "epub", *args.reading(""))
+            return None
+        shared = digest(tool_fingerprint(), *reading(""))
         keys = [digest(shared, piece) for piece in pieces]
         frame = self._read(shared) if self.reuse else None
         found: list[str | None] = [None] * len(keys)
@@ -96,17 +64,17 @@ class KeptAst:
             found = [self._read(key) for key in keys]
         missing = [i for i, text in enumerate(found) if text is None]
         if frame is None or len(missing) * _MOST > len(pieces):
-            document = self._read_whole(markdown, chapter_ids, args, shared, keys)
+            document = self._read_whole(markdown, chapter_ids, reading, shared, keys)
         else:
             for i in missing:
-                found[i] = self._keep(keys[i], _dumps(_blocks(_read(pieces[i], args))[1]))
+                read = convert(pieces[i], "json", reading(pieces[i]))
+                found[i] = self._keep(keys[i], _dumps(_blocks(read)[1]))
             version = json.loads(frame)
             blocks = ",".join(text[1:-1] for text in found if text and text != "[]")
             document = f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
             self.used.update([shared, *keys])
-        convert(document, "epub3", args.writing(), outputfile=target, source="json")
         self.keep_only_used()
-        return True
+        return document
 
     def keep_only_used(self) -> None:
         """Remove the pieces of earlier builds that this build did not use."""
@@ -119,19 +87,23 @@ class KeptAst:
         self,
         markdown: str,
         chapter_ids: tuple[str, ...],
-        args: EpubArgs,
+        reading: Callable[[str], list[str]],
         shared: str,
         keys: list[str],
     ) -> str:
         """Read the whole book; keep its pieces' blocks when it cuts as expected."""
-        document = _read(markdown, args)
-        version, blocks = _blocks(document)
+        document = convert(markdown, "json", reading(markdown))
+        data = json.loads(document)
+        version, blocks = data["pandoc-api-version"], data["blocks"]
         cut = _cut(blocks, chapter_ids)
         if cut is not None and len(cut) == len(keys):
             self._keep(shared, json.dumps(version))
             for key, piece in zip(keys, cut, strict=True):
                 self._keep(key, _dumps(piece))
             self.used.update([shared, *keys])
+        if data["meta"]:  # the metadata is the writing's, as for a document joined from pieces
+            data["meta"] = {}
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return document
 
     def _read(self, key: str) -> str | None:
@@ -148,11 +120,6 @@ class KeptAst:
         with contextlib.suppress(BookError):  # a cache that cannot be written: none
             write_text(self.directory / f"{key}.json", f"{digest(text)}\n{text}")
         return text
-
-
-def _read(markdown: str, args: EpubArgs) -> str:
-    """Read Markdown into pandoc's JSON with the reading's filters."""
-    return convert(markdown, "json", args.reading(markdown))
 
 
 def _blocks(document: str) -> tuple[Any, list[Any]]:
@@ -185,3 +152,22 @@ def _opens(block: Any, chapter: str) -> bool:
         return False
     level, attr, _ = block["c"]
     return bool(level == 1 and attr[0] == chapter)
+
+
+def markdown_pieces(markdown: str, chapter_ids: tuple[str, ...]) -> list[str] | None:
+    """Cut `markdown` before each chapter's heading: the front matter, then the chapters
+    (the last with the back matter); None when a chapter's heading is not found after
+    a blank line, in book order."""
+    if not chapter_ids:
+        return None
+    starts: list[int] = []
+    position = 0
+    for chapter in chapter_ids:
+        heading = re.compile(rf"^# [^\n]*\{{#{re.escape(chapter)}[ }}]", re.MULTILINE)
+        found = heading.search(markdown, position)
+        if found is None or markdown[found.start() - 2 : found.start()] != "\n\n":
+            return None
+        starts.append(found.start())
+        position = found.end()
+    bounds = [0, *starts, len(markdown)]
+    return [markdown[start:stop] for start, stop in zip(bounds, bounds[1:], strict=False)]
