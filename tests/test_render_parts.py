@@ -241,9 +241,23 @@ def sample_whole(tmp_path_factory) -> tuple[Path, Rendered]:
     return root, _render(root, root / "whole.pdf", jobs=1)
 
 
-def test_sample_book_in_parts_is_the_whole_book_layout(sample_whole):
+@pytest.fixture(scope="module")
+def sample_parts(sample_whole) -> Rendered:
+    """The sample book laid out in parts once (its layouts and merged fonts kept in
+    `parts/`), for the tests that only read it."""
+    from dataclasses import replace
+
+    root, _ = sample_whole
+    job = replace(_job(root, 2), parts_cache=root / "parts")
+    diagnostics = Diagnostics()
+    layout = write_pdf(job, root / "parts.pdf", diagnostics)
+    assert [d.message for d in diagnostics] == []
+    return Rendered(root / "parts.pdf", layout)
+
+
+def test_sample_book_in_parts_is_the_whole_book_layout(sample_whole, sample_parts):
     root, whole = sample_whole
-    parts = _render(root, root / "parts.pdf", jobs=2)
+    parts = sample_parts
     assert (whole.parts, parts.parts) == (1, 4)  # front, two chapters, back
     _assert_same_book(whole, parts)
     # Blank versos (after the contents, before the back matter) are kept.
@@ -425,10 +439,10 @@ def _pdffonts_names(path: Path) -> list[str]:
     return [line.split()[0] for line in lines[2:]]
 
 
-def test_the_book_in_parts_embeds_each_face_once(sample_whole, tmp_path):
+def test_the_book_in_parts_embeds_each_face_once(sample_whole, sample_parts):
     """ISO 32000-1 9.6.4: one subset name, one program. A print shop checks with pdffonts."""
     root, whole = sample_whole
-    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    parts = sample_parts
     assert parts.parts == 4
     shared = {name: len(p) for name, p in _programs_by_name(parts.path).items() if len(p) > 1}
     assert shared == {}
@@ -440,12 +454,12 @@ def test_the_book_in_parts_embeds_each_face_once(sample_whole, tmp_path):
     assert ratio <= 1.15, f"{ratio:.2f} x the one-process PDF"
 
 
-def test_the_book_in_parts_looks_like_the_whole_book(sample_whole, tmp_path):
+def test_the_book_in_parts_looks_like_the_whole_book(sample_whole, sample_parts, tmp_path):
     """Every glyph merged into a face's one program is drawn as in the one-process layout."""
     import subprocess
 
     root, whole = sample_whole
-    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    parts = sample_parts
     images = {}
     for name, rendered in (("whole", whole), ("parts", parts)):
         prefix = tmp_path / name
@@ -473,30 +487,30 @@ def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, m
     assert pdf_pages(parts.path) == pdf_pages(whole.path)
 
 
-def test_merged_programs_are_kept_and_give_the_same_book(sample_whole, tmp_path, monkeypatch):
-    """A rebuild takes each face's merged program from the cache: the same bytes as the
+def test_merged_programs_are_kept_and_give_the_same_book(sample_whole, sample_parts, tmp_path):
+    """A rebuild takes each face's merged program from the cache: the same book as the
     first build, which merged them (as a build without the cache does)."""
     from dataclasses import replace
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root, _ = sample_whole
-    job = replace(_job(root, 2), parts_cache=tmp_path / "parts")
-    write_pdf(job, tmp_path / "first.pdf", Diagnostics())
-    kept = {path: path.stat().st_mtime_ns for path in (tmp_path / "parts" / "fonts").iterdir()}
+    fonts = root / "parts" / "fonts"
+    kept = {path: path.stat().st_mtime_ns for path in fonts.iterdir()}
     assert kept  # the sample book's faces are merged from its parts
-    (tmp_path / "parts" / "fonts" / "unused.font").write_bytes(b"an earlier build's")
+    (fonts / "unused.font").write_bytes(b"an earlier build's")
+    job = replace(_job(root, 2), parts_cache=root / "parts")
     write_pdf(job, tmp_path / "again.pdf", Diagnostics())
-    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
+    assert _programs_by_name(tmp_path / "again.pdf") == _programs_by_name(sample_parts.path)
+    assert pdf_pages(tmp_path / "again.pdf") == pdf_pages(sample_parts.path)
     assert {path: path.stat().st_mtime_ns for path in kept} == kept  # read, not merged again
-    assert not (tmp_path / "parts" / "fonts" / "unused.font").exists()
+    assert not (fonts / "unused.font").exists()
 
 
-def test_merged_subsets_map_each_glyph_to_the_text_of_one_layout(sample_whole, tmp_path):
+def test_merged_subsets_map_each_glyph_to_the_text_of_one_layout(sample_whole, sample_parts):
     """The merged /ToUnicode maps are the one-process layout's: nothing more, nothing less."""
     from tests.readers import pdf_fonts
 
     root, whole = sample_whole
-    parts = _render(root, tmp_path / "parts.pdf", jobs=2)
+    parts = sample_parts
 
     def drawn(path: Path) -> dict[str, frozenset[str]]:
         return {font.name: font.drawn for font in pdf_fonts(path)}
