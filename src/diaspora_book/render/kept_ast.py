@@ -19,7 +19,6 @@ one run's, byte for byte.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -27,24 +26,18 @@ from pathlib import Path
 from typing import Any
 
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
-from diaspora_book.plumbing.errors import BookError
-from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.render.html import convert
+from diaspora_book.render.kept_texts import KeptTexts, mostly_kept
 
 # Markdown characters (about 60 pages) from which a book is read in pieces.
 LARGE = 150_000
-# Read alone, a piece costs a pandoc start; when more than this share of the pieces
-# changed, one reading of the whole book is quicker.
-_MOST = 4
 
 
 class KeptAst:
-    """The blocks of earlier builds' pieces in one folder, and the keys this build used."""
+    """The blocks of earlier builds' pieces, kept in one folder."""
 
     def __init__(self, directory: Path, reuse: bool = True):
-        self.directory = directory
-        self.reuse = reuse  # False (--no-cache): read nothing, still keep this build's pieces
-        self.used: set[str] = set()
+        self.texts = KeptTexts(directory, ".json", reuse)
 
     def document(
         self, markdown: str, chapter_ids: tuple[str, ...], reading: Callable[[str], list[str]]
@@ -58,30 +51,20 @@ class KeptAst:
             return None
         shared = digest(tool_fingerprint(), *reading(""))
         keys = [digest(shared, piece) for piece in pieces]
-        frame = self._read(shared) if self.reuse else None
-        found: list[str | None] = [None] * len(keys)
-        if frame is not None:
-            found = [self._read(key) for key in keys]
+        frame, found = self.texts.read_pieces(shared, keys)
         missing = [i for i, text in enumerate(found) if text is None]
-        if frame is None or len(missing) * _MOST > len(pieces):
+        if frame is None or not mostly_kept(len(missing), len(pieces)):
             document = self._read_whole(markdown, chapter_ids, reading, shared, keys)
         else:
             for i in missing:
                 read = convert(pieces[i], "json", reading(pieces[i]))
-                found[i] = self._keep(keys[i], _dumps(_blocks(read)[1]))
+                found[i] = self.texts.keep(keys[i], _dumps(_blocks(read)[1]))
             version = json.loads(frame)
             blocks = ",".join(text[1:-1] for text in found if text and text != "[]")
             document = f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
-            self.used.update([shared, *keys])
-        self.keep_only_used()
+            self.texts.use([shared, *keys])
+        self.texts.keep_only_used()
         return document
-
-    def keep_only_used(self) -> None:
-        """Remove the pieces of earlier builds that this build did not use."""
-        with contextlib.suppress(OSError):
-            for path in self.directory.iterdir():
-                if path.suffix == ".json" and path.stem not in self.used:
-                    path.unlink(missing_ok=True)
 
     def _read_whole(
         self,
@@ -97,29 +80,13 @@ class KeptAst:
         version, blocks = data["pandoc-api-version"], data["blocks"]
         cut = _cut(blocks, chapter_ids)
         if cut is not None and len(cut) == len(keys):
-            self._keep(shared, json.dumps(version))
+            self.texts.keep(shared, json.dumps(version))
             for key, piece in zip(keys, cut, strict=True):
-                self._keep(key, _dumps(piece))
-            self.used.update([shared, *keys])
+                self.texts.keep(key, _dumps(piece))
         if data["meta"]:  # the metadata is the writing's, as for a document joined from pieces
             data["meta"] = {}
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return document
-
-    def _read(self, key: str) -> str | None:
-        """Return the text kept under `key`, or None when there is none or it was damaged."""
-        try:
-            check, text = (
-                (self.directory / f"{key}.json").read_text(encoding="utf-8").split("\n", 1)
-            )
-        except (OSError, ValueError):
-            return None
-        return text if digest(text) == check else None
-
-    def _keep(self, key: str, text: str) -> str:
-        with contextlib.suppress(BookError):  # a cache that cannot be written: none
-            write_text(self.directory / f"{key}.json", f"{digest(text)}\n{text}")
-        return text
 
 
 def _blocks(document: str) -> tuple[Any, list[Any]]:

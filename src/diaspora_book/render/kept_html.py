@@ -26,14 +26,11 @@ joined HTML is the whole conversion's, byte for byte.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
 from diaspora_book.assemble.manuscript import TEMPLATE, Manuscript
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
-from diaspora_book.plumbing.errors import BookError
-from diaspora_book.plumbing.outputs import write_text
 from diaspora_book.render.html import (
     TEMPLATE_HTML,
     after_reading_args,
@@ -43,23 +40,18 @@ from diaspora_book.render.html import (
     to_html,
 )
 from diaspora_book.render.kept_ast import KeptAst, markdown_pieces
+from diaspora_book.render.kept_texts import KeptTexts, mostly_kept
 from diaspora_book.render.math_svg import formulas_as_svg
 from diaspora_book.render.pdf.layout import PrintJob
-from diaspora_book.render.pdf.parts.cut import top_level_spans
-
-# Converted alone, a piece costs a pandoc start (about 0.1 s); when more than this
-# share of the pieces changed, one whole conversion is quicker.
-_MOST = 4
+from diaspora_book.render.pdf.parts.cut import chapter_blocks
 
 
 class KeptHtml:
     """The HTML pieces of earlier builds in one folder, and the keys this build used."""
 
     def __init__(self, directory: Path, reuse: bool = True, project_template: bool = False):
-        self.directory = directory
-        self.reuse = reuse  # False (--no-cache): read nothing, still keep this build's pieces
+        self.texts = KeptTexts(directory, ".html", reuse)
         self.project_template = project_template  # the project writes its own manuscript
-        self.used: set[str] = set()
         # A book with citations: pandoc's reading of its pieces (`kept_ast`).
         self.readings = KeptAst(directory / "ast", reuse)
 
@@ -74,18 +66,15 @@ class KeptHtml:
             return to_html(manuscript)
         shared = digest(tool_fingerprint(), *body_args(manuscript, ""))
         keys = [digest(shared, piece) for piece in pieces]
-        frame = self._read(shared) if self.reuse else None
-        found: list[str | None] = [None] * len(keys)
-        if frame is not None:
-            found = [self._read(key) for key in keys]
+        frame, found = self.texts.read_pieces(shared, keys)
         missing = [i for i, text in enumerate(found) if text is None]
-        if frame is None or len(missing) * _MOST > len(pieces):
+        if frame is None or not mostly_kept(len(missing), len(pieces)):
             return self._whole(manuscript, shared, keys)
         for i in missing:
-            text = convert(pieces[i], "html5", body_args(manuscript, pieces[i]))
-            self._keep(keys[i], text)
-            found[i] = text
-        self.used.update([shared, *keys])
+            found[i] = self.texts.keep(
+                keys[i], convert(pieces[i], "html5", body_args(manuscript, pieces[i]))
+            )
+        self.texts.use([shared, *keys])
         head, tail = json.loads(frame)
         return formulas_as_svg(head + "".join(text or "" for text in found) + tail)
 
@@ -113,10 +102,7 @@ class KeptHtml:
 
     def keep_only_used(self) -> None:
         """Remove the pieces of earlier builds that no conversion of this build used."""
-        with contextlib.suppress(OSError):
-            for path in self.directory.iterdir():
-                if path.suffix == ".html" and path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+        self.texts.keep_only_used()
 
     def _whole(self, manuscript: Manuscript, shared: str, keys: list[str]) -> str:
         """Convert the book whole; keep its frame and pieces when its HTML cuts as expected."""
@@ -124,25 +110,10 @@ class KeptHtml:
         cut = html_pieces(raw, manuscript.chapter_ids)
         if cut is not None and len(cut[1]) == len(keys):
             (head, tail), texts = cut
-            self._keep(shared, json.dumps([head, tail], ensure_ascii=False))
+            self.texts.keep(shared, json.dumps([head, tail], ensure_ascii=False))
             for key, text in zip(keys, texts, strict=True):
-                self._keep(key, text)
-            self.used.update([shared, *keys])
+                self.texts.keep(key, text)
         return formulas_as_svg(raw)
-
-    def _read(self, key: str) -> str | None:
-        """Return the text kept under `key`, or None when there is none or it was damaged."""
-        try:
-            check, text = (
-                (self.directory / f"{key}.html").read_text(encoding="utf-8").split("\n", 1)
-            )
-        except (OSError, ValueError):
-            return None
-        return text if digest(text) == check else None
-
-    def _keep(self, key: str, text: str) -> None:
-        with contextlib.suppress(BookError):  # a cache that cannot be written: none
-            write_text(self.directory / f"{key}.html", f"{digest(text)}\n{text}")
 
 
 def kept_html(job: PrintJob) -> KeptHtml | None:
@@ -174,15 +145,10 @@ def html_pieces(
     with the back matter. None when the chapters are not the body's top-level
     sections in book order.
     """
-    lines = html.splitlines(keepends=True)
-    spans = top_level_spans(html, len(lines))
-    if spans is None:
+    found = chapter_blocks(html, chapter_ids)
+    if found is None:
         return None
-    head_end, body_close, blocks = spans
-    ids = [block_id for block_id, _, _ in blocks]
-    first = ids.index(chapter_ids[0]) if chapter_ids[0] in ids else -1
-    if first < 0 or tuple(ids[first : first + len(chapter_ids)]) != chapter_ids:
-        return None
+    lines, head_end, body_close, blocks, first = found
     bounds = [head_end, *(blocks[first + i][1] for i in range(len(chapter_ids))), body_close]
     texts = ["".join(lines[start:stop]) for start, stop in zip(bounds, bounds[1:], strict=False)]
     return ("".join(lines[:head_end]), "".join(lines[body_close:])), texts

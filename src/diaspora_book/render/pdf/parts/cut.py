@@ -90,18 +90,10 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     of `LONG_CHAPTER` or more, into more runs, cut where `stable_runs` says. Returns
     None when the HTML is not shaped as expected (then the book is laid out whole).
     """
-    lines = html.splitlines(keepends=True)
-    spans = top_level_spans(html, len(lines))
-    if spans is None:
+    found = chapter_blocks(html, chapter_ids)
+    if found is None:
         return None
-    head_end, body_close, blocks = spans
-    ids = [block_id for block_id, _, _ in blocks]
-    try:
-        first = ids.index(chapter_ids[0])
-    except (ValueError, IndexError):
-        return None
-    if ids[first : first + len(chapter_ids)] != chapter_ids:
-        return None
+    lines, head_end, body_close, blocks, first = found
     last = first + len(chapter_ids)
     head = "".join(lines[:head_end])
     tail = "".join(lines[body_close:])
@@ -128,6 +120,26 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
         tuple(document("".join(run)) for run in runs),
         document(back) if back.strip() else "",
     )
+
+
+def chapter_blocks(
+    html: str, chapter_ids: list[str] | tuple[str, ...]
+) -> tuple[list[str], int, int, list, int] | None:
+    """Return the HTML's lines, its first body line, its `</body>` line, its top-level
+    blocks (`top_level_spans`) and the index of the first chapter's; None unless the
+    chapters `chapter_ids` are top-level blocks of the body, in that order."""
+    lines = html.splitlines(keepends=True)
+    spans = top_level_spans(html, len(lines))
+    if spans is None or not chapter_ids:
+        return None
+    head_end, body_close, blocks = spans
+    ids = [block_id for block_id, _, _ in blocks]
+    if chapter_ids[0] not in ids:
+        return None
+    first = ids.index(chapter_ids[0])
+    if ids[first : first + len(chapter_ids)] != list(chapter_ids):
+        return None
+    return lines, head_end, body_close, blocks, first
 
 
 def with_page_numbers(part: str, pages: dict[str, int]) -> tuple[str, list[str]]:
