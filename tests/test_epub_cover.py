@@ -131,3 +131,6 @@ def test_a_drawn_cover_is_kept_for_the_next_build(project_factory, tmp_path):
     png.write_bytes(b"\x89PNG damaged")
     assert book_cover(project, kept).data == drawn  # a damaged cover is drawn again
     assert book_cover(project, kept, reuse=False).data == drawn
+    retitled = load_project(project_factory({"alpha.txt": ARTICLE}, "title: New\n", name="new"))
+    book_cover(retitled, kept)
+    assert len(list(kept.glob("*.png"))) == 1  # the earlier title's cover is not kept

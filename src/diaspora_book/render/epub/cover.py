@@ -94,6 +94,9 @@ def _kept_cover(
     with contextlib.suppress(BookError, OSError):  # a cache that cannot be written: none
         write_bytes(path, data)
         write_bytes(check, digest(data).encode())
+        for other in kept.iterdir():  # a book has one cover: an earlier title's goes
+            if other.stem != key and other.suffix in (".png", ".sha256"):
+                other.unlink(missing_ok=True)
     return data
 
 
