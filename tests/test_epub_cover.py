@@ -124,13 +124,13 @@ def test_a_drawn_cover_is_kept_for_the_next_build(project_factory, tmp_path):
     kept = tmp_path / "cover"
     drawn = draw_cover("Kept", "", ("A. Writer",))
     assert book_cover(project, kept).data == drawn
-    (png,) = kept.glob("*.png")
-    written = png.stat().st_mtime_ns
+    (cover,) = kept.glob("*.cover")
+    written = cover.stat().st_mtime_ns
     assert book_cover(project, kept).data == drawn
-    assert png.stat().st_mtime_ns == written  # read, not drawn and written again
-    png.write_bytes(b"\x89PNG damaged")
+    assert cover.stat().st_mtime_ns == written  # read, not drawn and written again
+    cover.write_bytes(b"0\n\x89PNG damaged")
     assert book_cover(project, kept).data == drawn  # a damaged cover is drawn again
     assert book_cover(project, kept, reuse=False).data == drawn
     retitled = load_project(project_factory({"alpha.txt": ARTICLE}, "title: New\n", name="new"))
     book_cover(retitled, kept)
-    assert len(list(kept.glob("*.png"))) == 1  # the earlier title's cover is not kept
+    assert len(list(kept.glob("*.cover"))) == 1  # the earlier title's cover is not kept

@@ -15,7 +15,7 @@ import pytest
 from diaspora_book.book import convert_book
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.project.config import Project, load_project
-from diaspora_book.render import kept_ast, kept_texts
+from diaspora_book.render import kept_ast
 from diaspora_book.render.epub.write import pandoc_epub
 from diaspora_book.render.html import to_html
 from diaspora_book.render.kept_ast import KeptAst
@@ -109,7 +109,7 @@ def test_a_large_book_with_citations_keeps_pandocs_reading(wiki_root, tmp_path, 
     """Read into pandoc's JSON, then written with citeproc: the print edition's notes are
     still the `.footnote` spans the MediaWiki filter makes when pandoc writes HTML."""
     monkeypatch.setattr(kept_ast, "LARGE", 0)  # this small book is read in pieces
-    monkeypatch.setattr(kept_texts, "MOST_ALONE", 1)  # and its pieces read alone, however few
+    monkeypatch.setattr(kept_ast, "MOST_ALONE", 1)  # and its pieces read alone, however few
     folder = tmp_path / "html"
     _, manuscript = _manuscript(wiki_root, "pdf")
     assert manuscript.pandoc_args  # a MediaWiki article cites itself
@@ -147,7 +147,7 @@ def test_the_epub_read_from_kept_pieces_is_one_pandoc_run(book, book_root, tmp_p
     """Without citeproc, the last filters run in the reading: the Chinese book's language
     (which `cjk_runs.lua` reads from the metadata) must reach it."""
     monkeypatch.setattr(kept_ast, "LARGE", 0)  # these small books are read in pieces too
-    monkeypatch.setattr(kept_texts, "MOST_ALONE", 1)  # and their pieces read alone, however few
+    monkeypatch.setattr(kept_ast, "MOST_ALONE", 1)  # and their pieces read alone, however few
     root = book_root
     if book == "plain, in Chinese":
         config = root / "book.yml"

@@ -26,18 +26,26 @@ from pathlib import Path
 from typing import Any
 
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
+from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.render.html import convert
-from diaspora_book.render.kept_texts import KeptTexts, mostly_kept
 
 # Markdown characters (about 60 pages) from which a book is read in pieces.
 LARGE = 150_000
+# Converted alone, a piece costs a pandoc start (about 0.1 s); when more than a
+# quarter of the pieces changed, one conversion of the whole book is quicker.
+MOST_ALONE = 4
+
+
+def mostly_kept(missing: int, pieces: int) -> bool:
+    """Whether converting the `missing` pieces alone is quicker than the whole book."""
+    return missing * MOST_ALONE <= pieces
 
 
 class KeptAst:
     """The blocks of earlier builds' pieces, kept in one folder."""
 
     def __init__(self, directory: Path, reuse: bool = True):
-        self.texts = KeptTexts(directory, ".json", reuse)
+        self.texts = KeptFiles(directory, ".json", reuse)
 
     def document(
         self, markdown: str, chapter_ids: tuple[str, ...], reading: Callable[[str], list[str]]
@@ -58,7 +66,7 @@ class KeptAst:
         else:
             for i in missing:
                 read = convert(pieces[i], "json", reading(pieces[i]))
-                found[i] = self.texts.keep(keys[i], _dumps(_blocks(read)[1]))
+                found[i] = self.texts.keep_text(keys[i], _dumps(_blocks(read)[1]))
             version = json.loads(frame)
             blocks = ",".join(text[1:-1] for text in found if text and text != "[]")
             document = f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
@@ -80,9 +88,9 @@ class KeptAst:
         version, blocks = data["pandoc-api-version"], data["blocks"]
         cut = _cut(blocks, chapter_ids)
         if cut is not None and len(cut) == len(keys):
-            self.texts.keep(shared, json.dumps(version))
+            self.texts.keep_text(shared, json.dumps(version))
             for key, piece in zip(keys, cut, strict=True):
-                self.texts.keep(key, _dumps(piece))
+                self.texts.keep_text(key, _dumps(piece))
         if data["meta"]:  # the metadata is the writing's, as for a document joined from pieces
             data["meta"] = {}
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from diaspora_book.assemble.manuscript import TEMPLATE, Manuscript
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
+from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.render.html import (
     TEMPLATE_HTML,
     after_reading_args,
@@ -39,8 +40,7 @@ from diaspora_book.render.html import (
     lua_filter_args,
     to_html,
 )
-from diaspora_book.render.kept_ast import KeptAst, markdown_pieces
-from diaspora_book.render.kept_texts import KeptTexts, mostly_kept
+from diaspora_book.render.kept_ast import KeptAst, markdown_pieces, mostly_kept
 from diaspora_book.render.math_svg import formulas_as_svg
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.cut import chapter_blocks
@@ -50,7 +50,7 @@ class KeptHtml:
     """The HTML pieces of earlier builds in one folder, and the keys this build used."""
 
     def __init__(self, directory: Path, reuse: bool = True, project_template: bool = False):
-        self.texts = KeptTexts(directory, ".html", reuse)
+        self.texts = KeptFiles(directory, ".html", reuse)
         self.project_template = project_template  # the project writes its own manuscript
         # A book with citations: pandoc's reading of its pieces (`kept_ast`).
         self.readings = KeptAst(directory / "ast", reuse)
@@ -71,7 +71,7 @@ class KeptHtml:
         if frame is None or not mostly_kept(len(missing), len(pieces)):
             return self._whole(manuscript, shared, keys)
         for i in missing:
-            found[i] = self.texts.keep(
+            found[i] = self.texts.keep_text(
                 keys[i], convert(pieces[i], "html5", body_args(manuscript, pieces[i]))
             )
         self.texts.use([shared, *keys])
@@ -110,9 +110,9 @@ class KeptHtml:
         cut = html_pieces(raw, manuscript.chapter_ids)
         if cut is not None and len(cut[1]) == len(keys):
             (head, tail), texts = cut
-            self.texts.keep(shared, json.dumps([head, tail], ensure_ascii=False))
+            self.texts.keep_text(shared, json.dumps([head, tail], ensure_ascii=False))
             for key, text in zip(keys, texts, strict=True):
-                self.texts.keep(key, text)
+                self.texts.keep_text(key, text)
         return formulas_as_svg(raw)
 
 

@@ -10,7 +10,6 @@ shaped and ordered as it is in the book. The same input gives the same bytes.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import json
@@ -22,7 +21,7 @@ from diaspora_book.languages.book_language import RTL_SCRIPTS, script_of, script
 from diaspora_book.languages.labels import book_labels
 from diaspora_book.plumbing.cache import digest, tool_fingerprint
 from diaspora_book.plumbing.errors import BookError, ToolError
-from diaspora_book.plumbing.outputs import write_bytes
+from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.project.config import Project
 from diaspora_book.project.fonts import families_for_script, font_characters, installed_font
 
@@ -84,19 +83,13 @@ def _kept_cover(
         PIL.__version__,
     )
     key = digest(json.dumps(parts, ensure_ascii=False))[:32]
-    path, check = kept / f"{key}.png", kept / f"{key}.sha256"
-    if reuse:
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            data = path.read_bytes()
-            if digest(data) == check.read_text(encoding="utf-8"):  # else damaged: draw again
-                return data
-    data = draw_cover(title, subtitle, authors)
-    with contextlib.suppress(BookError, OSError):  # a cache that cannot be written: none
-        write_bytes(path, data)
-        write_bytes(check, digest(data).encode())
-        for other in kept.iterdir():  # a book has one cover: an earlier title's goes
-            if other.stem != key and other.suffix in (".png", ".sha256"):
-                other.unlink(missing_ok=True)
+    covers = KeptFiles(kept, ".cover", reuse)
+    data = covers.read(key)
+    if data is None:
+        data = covers.keep(key, draw_cover(title, subtitle, authors))
+    else:
+        covers.use([key])
+    covers.keep_only_used()  # a book has one cover: an earlier title's goes
     return data
 
 

@@ -44,6 +44,7 @@ import pikepdf
 
 from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.model import Pagination
+from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.plumbing.processes import build_parent, start_context, stop
 from diaspora_book.project.stylesheets import stylesheets
 from diaspora_book.render.html import to_html
@@ -65,7 +66,6 @@ from diaspora_book.render.pdf.parts.part import (
     lay_out_part,
 )
 from diaspora_book.render.pdf.parts.splice import splice
-from diaspora_book.render.pdf.parts.subsets import KeptPrograms
 from diaspora_book.render.pdf.parts.worker import Task, serve
 
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -141,7 +141,7 @@ def lay_out_in_parts(
             layouts = conductor.run()
         if target is not None:
             try:
-                fonts = KeptPrograms(memo.directory / "fonts", memo.reuse) if memo else None
+                fonts = KeptFiles(memo.directory / "fonts", ".font", memo.reuse) if memo else None
                 splice([path for path in conductor.paths if path is not None], target, fonts)
             except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc

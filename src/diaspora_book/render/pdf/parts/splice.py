@@ -25,15 +25,16 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.render.pdf.finish import pdf_bytes
-from diaspora_book.render.pdf.parts.subsets import KeptPrograms, merge_font_subsets
+from diaspora_book.render.pdf.parts.subsets import merge_font_subsets
 from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
-def splice(parts: list[Path], target: Path, kept: KeptPrograms | None = None) -> int:
+def splice(parts: list[Path], target: Path, kept: KeptFiles | None = None) -> int:
     """Join the PDFs `parts` (in reading order) into `target`; return its page count.
 
-    `kept`: merged font programs of earlier builds (`subsets.KeptPrograms`)."""
+    `kept`: the merged font programs of earlier builds (`subsets.merge_font_subsets`)."""
     with pikepdf.open(parts[0]) as book:
         joined = _Joined(book)
         for path in parts[1:]:
