@@ -134,3 +134,15 @@ def test_a_drawn_cover_is_kept_for_the_next_build(project_factory, tmp_path):
     retitled = load_project(project_factory({"alpha.txt": ARTICLE}, "title: New\n", name="new"))
     book_cover(retitled, kept)
     assert len(list(kept.glob("*.cover"))) == 1  # the earlier title's cover is not kept
+
+
+def test_a_process_draws_a_cover_once(project_factory):
+    """A process that builds again (`watch`, the tests) draws the same cover once, with
+    or without a folder to keep it in."""
+    from diaspora_book.render.epub.cover import _drawn, book_cover
+
+    project = load_project(project_factory({"alpha.txt": ARTICLE}, "title: Once\n"))
+    first = book_cover(project).data
+    drawn = _drawn.cache_info()
+    assert book_cover(project).data == first
+    assert (_drawn.cache_info().hits, _drawn.cache_info().misses) == (drawn.hits + 1, drawn.misses)

@@ -68,29 +68,31 @@ def _kept_cover(
     title: str, subtitle: str, authors: tuple[str, ...], kept: Path | None, reuse: bool
 ) -> bytes:
     """Return `draw_cover(title, subtitle, authors)`, from `kept` when it holds it."""
-    if kept is None:
-        return draw_cover(title, subtitle, authors)
-    import PIL
-
     from diaspora_book.project.fonts import installed_fonts_digest
 
-    parts = (
-        title,
-        subtitle,
-        *authors,
-        installed_fonts_digest(),
-        tool_fingerprint(),
-        PIL.__version__,
-    )
+    fonts = installed_fonts_digest()
+    if kept is None:
+        return _drawn(title, subtitle, authors, fonts)
+    import PIL
+
+    parts = (title, subtitle, *authors, fonts, tool_fingerprint(), PIL.__version__)
     key = digest(json.dumps(parts, ensure_ascii=False))[:32]
     covers = KeptFiles(kept, ".cover", reuse)
     data = covers.read(key)
     if data is None:
-        data = covers.keep(key, draw_cover(title, subtitle, authors))
+        data = covers.keep(key, _drawn(title, subtitle, authors, fonts))
     else:
         covers.use([key])
     covers.keep_only_used()  # a book has one cover: an earlier title's goes
     return data
+
+
+@functools.lru_cache(maxsize=8)
+def _drawn(title: str, subtitle: str, authors: tuple[str, ...], fonts: str) -> bytes:
+    """`draw_cover`, once in a process for the same text and installed fonts (`fonts`):
+    a process that builds a book again (`watch`, a catalogue, the tests) draws its
+    cover once, with or without the cache."""
+    return draw_cover(title, subtitle, authors)
 
 
 def draw_cover(title: str, subtitle: str, authors: tuple[str, ...]) -> bytes:
