@@ -47,3 +47,29 @@ def test_a_turkish_book_of_words_is_looked_up_at_once():
     lexicon.learn(words + made_up)
     assert len(lexicon.known) == len(set(words + made_up))
     assert sum(lexicon.known[w] for w in made_up) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fa"])
+def test_a_word_list_holds_exactly_pyspellchecker_s_words(language):
+    """The compact word list (annotate/word_list.py) reads pyspellchecker's JSON itself:
+    it must give the words pyspellchecker gives, no more and no fewer."""
+    from spellchecker import SpellChecker
+
+    from diaspora_book.annotate.word_list import spellchecker_words
+
+    words = spellchecker_words(language)
+    theirs = frozenset(SpellChecker(language=language, distance=1).word_frequency.dictionary)
+    assert len(words) == len(theirs) > 10_000
+    assert set(words) == theirs
+    assert all(word in words for word in theirs)
+    assert not any(word + "\u0301" in words or "q" + word in words for word in list(theirs)[:500])
+
+
+def test_a_word_list_finds_its_first_and_last_words_and_nothing_between():
+    from diaspora_book.annotate.word_list import WordList
+
+    words = WordList(["yurt", "aul", "yurt", "kumis"])
+    assert len(words) == 3 and list(words) == ["aul", "kumis", "yurt"]
+    assert [w in words for w in ("aul", "kumis", "yurt")] == [True, True, True]
+    assert [w in words for w in ("", "a", "aulx", "zz", "kumis\nyurt", 3)] == [False] * 6
+    assert len(WordList([])) == 0 and "aul" not in WordList([])

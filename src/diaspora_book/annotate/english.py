@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
+from diaspora_book.annotate.word_list import WordList, spellchecker_words
+
 # British spelling -> American, as (suffix pattern, replacement) on a lower-case word.
 _VARIANTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"our(s|ed|ing|ers?|able|ite|ites|hood)?$"), r"or\1"),
@@ -38,10 +40,8 @@ _STEMS: list[tuple[re.Pattern[str], str]] = [
 
 
 @functools.cache
-def _lexicon() -> frozenset[str]:
-    from spellchecker import SpellChecker
-
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+def _lexicon() -> WordList:
+    return spellchecker_words("en")
 
 
 @functools.cache  # a pure function of the word; books repeat their words

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 
+from diaspora_book.annotate.word_list import WordList, spellchecker_words
 from diaspora_book.languages.book_language import book_script, script_of
 
 HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell")
@@ -163,7 +164,5 @@ def _hunspell(dictionary: str, words: list[str]) -> dict[str, bool]:
 
 
 @functools.cache
-def _word_list(language: str) -> frozenset[str]:
-    from spellchecker import SpellChecker
-
-    return frozenset(SpellChecker(language=language, distance=1).word_frequency.dictionary)
+def _word_list(language: str) -> WordList:
+    return spellchecker_words(language)
