@@ -2,12 +2,13 @@
 
 `pipeline PROJECT OUT` builds with the library API (`diaspora_book.build.build`), the
 same call the CLI makes. To split the time by stage without changing the pipeline,
-the worker wraps the functions `build()` calls (and WeasyPrint's render and
-write_pdf) with stopwatches; a function that another branch has renamed is simply
+the worker wraps the functions `build()` calls (and its layout session's render and
+write, around WeasyPrint's) with stopwatches; a function that another branch has renamed is simply
 not split out: its time shows up as "other" and the results name it.
 
-The print edition may be laid out in parts by forked processes (`render.pdf.parts.conduct`), and
-the EPUB drafted in another (`render.epub.beside`).
+The print edition may be laid out in parts by forked processes (`render.pdf.parts.conduct`),
+or whole by the press (`render.pdf.press`), and the EPUB drafted in another
+(`render.epub.beside`).
 They inherit the stopwatches; each writes what it timed to a file when its part is
 done, and the parent adds those in. Wall-clock readings are comparable across
 processes (`perf_counter` is the system's monotonic clock), so stages that ran at
@@ -121,23 +122,28 @@ def _pandoc_stage(markdown, to, *args, **kwargs) -> str:
 
 
 def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
-    """Wrap the stages `build()` runs, where they are looked up at call time."""
-    import weasyprint
-    import weasyprint.document
+    """Wrap the stages `build()` runs, where they are looked up at call time.
 
+    WeasyPrint's layout and writing are timed where the pipeline calls them (its
+    layout `Session`), not inside WeasyPrint: importing WeasyPrint here would take
+    from the build what it does as a command, importing it in the press
+    (`render.pdf.press`) while it converts.
+    """
     import diaspora_book.build as build_module
     import diaspora_book.render.epub.beside as beside_module
     import diaspora_book.render.epub.write as epub_module
     import diaspora_book.render.html as pandoc_module
     import diaspora_book.render.pdf.parts.conduct as parallel_module
+    import diaspora_book.render.pdf.press as press_module
     import diaspora_book.render.pdf.write as pdf_module
+    from diaspora_book.render.pdf.layout import Session
 
     watch.wrap(build_module, "convert_articles", "parse + convert")
     watch.wrap(build_module, "write_chapters", "write chapters")
     watch.wrap(build_module, "assemble", "assemble")
     watch.wrap(pandoc_module, "convert", _pandoc_stage)
-    watch.wrap(weasyprint.HTML, "render", "layout")
-    watch.wrap(weasyprint.document.Document, "write_pdf", "write pdf")
+    watch.wrap(Session, "render", "layout")
+    watch.wrap(Session, "write", "write pdf")
     watch.wrap(epub_module, "finish_text", "epub finish")
     watch.wrap(epub_module, "finish_pages", "epub finish")
     watch.wrap(pdf_module, "finish_pdf", "pdf finish")
@@ -146,6 +152,7 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     watch.wrap(parallel_module, "splice", "pdf finish")  # joining the parts' PDFs
     watch.wrap_child(parallel_module, "serve", records)  # a layout worker's main
     watch.wrap_child(beside_module, "_draft_and_complete", records)
+    watch.wrap_child(press_module, "_serve", records)
 
 
 def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict:

@@ -119,3 +119,14 @@ def test_ctrl_c_during_handouts(built_sample):
     assert err == "interrupted; dist/handouts/ keeps the last complete book\n"
     assert left == []
     assert _files(built_sample / "dist" / "handouts") == before
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_press_lays_out_a_small_book(built_sample):
+    """A small book is laid out by the press (`render.pdf.press`), its EPUB beside."""
+    before = _files(built_sample / "dist")
+    code, err, left = _interrupt(built_sample, "build", "--no-cache", workers=2)
+    assert code == 130
+    assert err == "interrupted; dist/ keeps the last complete book\n"
+    assert left == []
+    assert _files(built_sample / "dist") == before

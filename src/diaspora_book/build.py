@@ -46,6 +46,7 @@ from diaspora_book.render.handouts import (
 from diaspora_book.render.kept_ast import KeptAst
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.conduct import usable_cores
+from diaspora_book.render.pdf.press import Press, early_press
 from diaspora_book.render.pdf.write import PrintLayout, paginate, write_pdf
 from diaspora_book.render.print_shop.cover import write_cover
 from diaspora_book.render.print_shop.interior import ShopPrint
@@ -113,6 +114,18 @@ def build(
     inputs did not change are skipped: a rebuild with nothing changed renders nothing.
     """
     started = time.perf_counter()
+    with early_press() as press:  # importing WeasyPrint on the other core meanwhile
+        return _build(project, request, progress, cache, press, started)
+
+
+def _build(
+    project: Project,
+    request: BuildRequest,
+    progress: Progress,
+    cache: BuildCache | None,
+    press: Press | None,
+    started: float,
+) -> BuildReport:
     run = BuildContext.start(project, cache, progress)
     with progress.stage("convert"):
         book = convert_articles(run)
@@ -148,7 +161,7 @@ def build(
                 beside = stack.enter_context(
                     EpubBeside(project, ebook, epub, _subsets(run), _kept_ast(run))
                 )
-            pagination = _print_edition(run, print_job, pdf)
+            pagination = _print_edition(run, print_job, pdf, press)
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
     _stop_if_strict(run, request)
@@ -214,15 +227,17 @@ def _cached_print_edition(run: BuildContext, job: PrintJob, target: Path | None)
     return Pagination(cached["page_count"], cached["anchor_pages"])
 
 
-def _print_edition(run: BuildContext, job: PrintJob, target: Path | None) -> Pagination:
+def _print_edition(
+    run: BuildContext, job: PrintJob, target: Path | None, press: Press | None = None
+) -> Pagination:
     """Lay out the print edition and write it to `target` (none: only paginate it)."""
     stage, outputs, extra = _print_stage(job, target)
     found = Diagnostics()
     with run.progress.stage("render PDF" if target else "paginate the print edition"):
         if target is None:
-            layout = paginate(job, found, run.progress)
+            layout = paginate(job, found, run.progress, press)
         else:
-            layout = write_pdf(job, target, found, run.progress)
+            layout = write_pdf(job, target, found, run.progress, press)
     pagination = layout.pagination
     if target is not None and job.shop is not None:
         _cover(run, job, target, layout, found)

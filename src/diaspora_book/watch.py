@@ -9,6 +9,7 @@ the problem is shown and the next save is built again.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -69,6 +70,12 @@ def rebuild_reporting(
 
     def rebuild() -> None:
         try:
+            _build_and_report()
+        finally:
+            _keep_weasyprint()
+
+    def _build_and_report() -> None:
+        try:
             project = load_project(root)
             request = BuildRequest(formats, out)
             report: BuildReport = build(project, request, progress, BuildCache(project.root))
@@ -84,3 +91,14 @@ def rebuild_reporting(
         progress.note(f"built in {report.seconds:.1f} s; waiting for changes")
 
     return rebuild
+
+
+def _keep_weasyprint() -> None:
+    """Import WeasyPrint here, while the author writes, for the rebuilds to come.
+
+    A build imports it in the press (`render.pdf.press`), a process that ends with
+    the build: the press saves a command that time, but a watcher builds again and
+    again, and with WeasyPrint here each rebuild lays its book out at once.
+    """
+    with contextlib.suppress(Exception):  # a failed import is the next build's to report
+        import weasyprint  # noqa: F401

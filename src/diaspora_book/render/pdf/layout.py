@@ -20,6 +20,7 @@ from typing import Any
 
 from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.languages.labels import book_labels, handout_css
+from diaspora_book.model import Pagination
 from diaspora_book.plumbing.errors import Diagnostics, ToolError
 from diaspora_book.project.config import Project
 from diaspora_book.project.fonts import font_css, running_head_css
@@ -181,6 +182,34 @@ def stylesheet_texts(setup: PrintSetup) -> list[tuple[str, str | None]]:
     for path in stylesheets(setup.project, setup.fmt):
         layers.append((path.read_text(encoding="utf-8"), path.as_uri()))
     return layers
+
+
+class WholeLayout:
+    """A book laid out as one document in a `Session`: laid out, perhaps again, written.
+
+    Three steps, so that `write` can run them in its own process or in the press
+    (`press`), with the build's own work (the relayout's conversion) between them.
+    """
+
+    def __init__(self, layout: Session):
+        self.layout = layout
+        self.css = layout.stylesheets()
+        self.document: Any = None
+
+    def first(self, html: str) -> dict[str, int]:
+        """Lay `html` out; return the page each id landed on."""
+        self.document = self.layout.render(html, self.css)
+        return anchor_pages(self.document)
+
+    def again(self, html: str) -> None:
+        """Lay out `html` instead (the back matter with its page numbers)."""
+        self.document = self.layout.render(html, self.css)
+
+    def finish(self, target: Path | None) -> tuple[Pagination, RenderNotes]:
+        """Write the last layout to `target` (None: only its pages); return its pagination."""
+        document = self.document
+        tagged = self.layout.write(document, target) if target is not None else True
+        return Pagination(len(document.pages), anchor_pages(document)), self.layout.notes(tagged)
 
 
 class session:

@@ -13,6 +13,7 @@ the Info dictionary and in XMP, and has bookmarks that follow the headings.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,11 +30,17 @@ from diaspora_book.render.pdf.layout import (
     PrintJob,
     PrintSetup,
     RenderNotes,
-    anchor_pages,
+    WholeLayout,
     importing_weasyprint,
     session,
 )
-from diaspora_book.render.pdf.parts.conduct import CannotSplit, lay_out_in_parts, split_reason
+from diaspora_book.render.pdf.parts.conduct import (
+    CannotSplit,
+    PartsLayout,
+    lay_out_in_parts,
+    split_reason,
+)
+from diaspora_book.render.pdf.press import Press, PressFailed, PressLayout
 
 
 @dataclass(frozen=True)
@@ -46,17 +53,23 @@ class PrintLayout:
 
 
 def write_pdf(
-    job: PrintJob, target: Path, diagnostics: Diagnostics, progress: Progress = SILENT
+    job: PrintJob,
+    target: Path,
+    diagnostics: Diagnostics,
+    progress: Progress = SILENT,
+    press: Press | None = None,
 ) -> PrintLayout:
     """Lay out `job` and write it, tagged and finished, to `target`.
 
     `target` is replaced only by a complete, finished PDF (`outputs.replacing`).
     For a print shop whose inside margin grows with the page count, the book is laid
     out again when it came out longer than the margin it was laid out with allows.
+    A book laid out whole is laid out by `press` if given (`press`).
     """
     with replacing(target) as scratch:
         while True:
-            layout = _print(job, scratch, diagnostics, progress)
+            layout = _print(job, scratch, diagnostics, progress, press)
+            press = None  # it lays out one book
             shop = job.shop
             pages = layout.pagination.page_count
             if shop is None or shop.inside_margin_mm(pages) <= shop.inside_margin_mm(shop.pages):
@@ -68,13 +81,22 @@ def write_pdf(
             job = replace(job, shop=replace(shop, pages=pages))
 
 
-def paginate(job: PrintJob, diagnostics: Diagnostics, progress: Progress = SILENT) -> PrintLayout:
+def paginate(
+    job: PrintJob,
+    diagnostics: Diagnostics,
+    progress: Progress = SILENT,
+    press: Press | None = None,
+) -> PrintLayout:
     """Lay out `job` only to learn its pagination (for an EPUB-only build); write nothing."""
-    return _print(job, None, diagnostics, progress)
+    return _print(job, None, diagnostics, progress, press)
 
 
 def _print(
-    job: PrintJob, target: Path | None, diagnostics: Diagnostics, progress: Progress
+    job: PrintJob,
+    target: Path | None,
+    diagnostics: Diagnostics,
+    progress: Progress,
+    press: Press | None = None,
 ) -> PrintLayout:
     setup = PrintSetup(
         job.project,
@@ -85,48 +107,51 @@ def _print(
     )
     kept = kept_html(job)
     html_of = kept.to_html if kept is not None else to_html
-    with importing_weasyprint():
+    if press is not None and split_reason(job) is None:
+        press.stop()  # laid out in parts: the workers are forked from this process
+        press = None
+    # With a press, WeasyPrint is imported there; else here, while pandoc converts.
+    with importing_weasyprint() if press is None else contextlib.nullcontext():
         html = html_of(job.manuscript)
     try:
-        return _laid_out(job, setup, html, html_of, target, diagnostics, progress)
+        parts = _in_parts(job, setup, html, html_of, target, progress)
+        if parts is not None:
+            layout, notes = PrintLayout(parts.pagination, parts.parts), parts.notes
+        else:
+            pagination, notes = _whole(job, setup, html, target, html_of, press, progress)
+            layout = PrintLayout(pagination)
+        if target is not None:
+            blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
+            layout = replace(layout, blank_pages=blank)
+        notes.report(diagnostics)
+        return layout
     finally:
         if kept is not None:
             kept.keep_only_used()
 
 
-def _laid_out(
+def _in_parts(
     job: PrintJob,
     setup: PrintSetup,
     html: str,
     html_of: Callable[[Manuscript], str],
     target: Path | None,
-    diagnostics: Diagnostics,
     progress: Progress,
-) -> PrintLayout:
+) -> PartsLayout | None:
+    """Lay the book out in parts; None: it is to be laid out whole (the log says why)."""
     reason = split_reason(job)
-    if reason is None:
-        try:
-            parts = lay_out_in_parts(job, setup, html, target, html_of)
-        except CannotSplit as exc:
-            progress.note(f"print edition: laid out in one process, because {exc}")
-        else:
-            blank = 0
-            if target is not None:
-                blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
-            if parts.reused:
-                progress.detail(
-                    f"print edition: {parts.reused} of {parts.parts} parts kept from the last build"
-                )
-            parts.notes.report(diagnostics)
-            return PrintLayout(parts.pagination, parts.parts, blank)
-    else:
+    if reason is not None:
         progress.detail(f"print edition: laid out in one process ({reason})")
-    pagination, notes = _whole(job, setup, html, target, html_of)
-    blank = 0
-    if target is not None:
-        blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
-    notes.report(diagnostics)
-    return PrintLayout(pagination, blank_pages=blank)
+        return None
+    try:
+        parts = lay_out_in_parts(job, setup, html, target, html_of)
+    except CannotSplit as exc:
+        progress.note(f"print edition: laid out in one process, because {exc}")
+        return None
+    if parts.reused:
+        kept = f"{parts.reused} of {parts.parts} parts kept from the last build"
+        progress.detail(f"print edition: {kept}")
+    return parts
 
 
 def _whole(
@@ -135,14 +160,33 @@ def _whole(
     html: str,
     target: Path | None,
     html_of: Callable[[Manuscript], str],
+    press: Press | None,
+    progress: Progress,
 ) -> tuple[Pagination, RenderNotes]:
-    """Lay the manuscript out as one document (twice, when `relayout` changes it)."""
+    """Lay the manuscript out as one document: in the press if there is one, else here."""
+    if press is not None:
+        try:
+            with press.whole(setup) as pressed:
+                laid_out = _lay_out_whole(pressed, job, html, target, html_of)
+            progress.detail("print edition: laid out by the press (WeasyPrint imported early)")
+            return laid_out
+        except PressFailed as exc:
+            progress.detail(f"print edition: laid out here, because the press failed ({exc})")
     with session(setup) as layout:
-        css = layout.stylesheets()
-        document = layout.render(html, css)
-        if job.relayout is not None:
-            second = job.relayout(anchor_pages(document))
-            if second.markdown != job.manuscript.markdown:  # else nothing to deduplicate
-                document = layout.render(html_of(second), css)
-        tagged = layout.write(document, target) if target is not None else True
-    return Pagination(len(document.pages), anchor_pages(document)), layout.notes(tagged)
+        return _lay_out_whole(WholeLayout(layout), job, html, target, html_of)
+
+
+def _lay_out_whole(
+    whole: WholeLayout | PressLayout,
+    job: PrintJob,
+    html: str,
+    target: Path | None,
+    html_of: Callable[[Manuscript], str],
+) -> tuple[Pagination, RenderNotes]:
+    """Lay the manuscript out (twice, when `relayout` changes it) and write it."""
+    anchors = whole.first(html)
+    if job.relayout is not None:
+        second = job.relayout(anchors)
+        if second.markdown != job.manuscript.markdown:  # else nothing to deduplicate
+            whole.again(html_of(second))
+    return whole.finish(target)

@@ -1,0 +1,152 @@
+"""Lay a small book out in a process that imported WeasyPrint while the build converted.
+
+A small book is laid out whole, in one process (`pdf.write`), and before it can be,
+WeasyPrint must be imported: half a second of Python, a quarter of a two-article
+build, in which the build's other core had nothing to do. The press does that import
+early and on the other core: `build` forks it as it starts, before it reads the
+articles; the press imports WeasyPrint while the build reads, converts and runs
+pandoc, then lays the book out and writes the PDF as the build asks it to
+(`Press.whole`). The build's own process never imports WeasyPrint, and what it read
+(the articles, the lexicons) is not in the process that lays out, where a small
+book's build reaches its peak memory.
+
+The build runs the same steps either way (`write._lay_out_whole`): the press only
+does WeasyPrint's part of them, so the PDF is the same byte for byte (the tests
+compare). It is started only where forking is safe (no other thread runs) and
+WeasyPrint is not imported yet (a long-lived caller such as `watch` has it), and it
+is stopped unused when the book is laid out in parts or was up to date. If it
+fails, the book is laid out in the build's own process, where a failure is raised
+with its own message and type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import sys
+import threading
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from diaspora_book.model import Pagination
+from diaspora_book.plumbing.processes import BuildParent, build_parent, die_with_parent, stop
+from diaspora_book.render.pdf.layout import PrintSetup, RenderNotes, WholeLayout, session
+
+
+class PressFailed(Exception):
+    """The press stopped or failed: lay the book out in this process instead."""
+
+
+class Press:
+    """A forked process that imports WeasyPrint now and lays one book out later."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(theirs, build_parent()), name="press", daemon=True
+        )
+        self.process.start()
+        theirs.close()
+        self.finished = False  # it has written the book and is ending by itself
+
+    @contextlib.contextmanager
+    def whole(self, setup: PrintSetup) -> Iterator[PressLayout]:
+        """Lay out one whole book in the press: its `WholeLayout`'s steps, there."""
+        try:
+            self._send(("lay out", setup))
+            yield PressLayout(self)
+        finally:
+            self.stop(wait=self.finished)
+
+    def call(self, step: str, argument: Any) -> Any:
+        """Run one step of the layout in the press; return its result."""
+        self._send((step, argument))
+        try:
+            kind, result = self.connection.recv()
+        except (EOFError, OSError):
+            raise PressFailed("the press stopped") from None
+        if kind != "done":
+            raise PressFailed(result)
+        self.finished = step == "finish"
+        return result
+
+    def stop(self, wait: bool = False) -> None:
+        """Stop the press and reap it; `wait`: it is ending by itself, let it."""
+        if not self.connection.closed:
+            self.connection.close()
+        if wait:
+            self.process.join(timeout=10)
+        stop([self.process])
+
+    def _send(self, message: tuple) -> None:
+        try:
+            self.connection.send(message)
+        except (OSError, ValueError):
+            raise PressFailed("the press stopped") from None
+
+
+class PressLayout:
+    """`WholeLayout`'s steps, each run in the press."""
+
+    def __init__(self, press: Press):
+        self.press = press
+
+    def first(self, html: str) -> dict[str, int]:
+        return self.press.call("first", html)
+
+    def again(self, html: str) -> None:
+        self.press.call("again", html)
+
+    def finish(self, target: Path | None) -> tuple[Pagination, RenderNotes]:
+        return self.press.call("finish", target)
+
+
+@contextlib.contextmanager
+def early_press() -> Iterator[Press | None]:
+    """Start the press if it can help (see the module docstring); stop it on the way out."""
+    usable = (
+        "weasyprint" not in sys.modules
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+    press = Press() if usable else None
+    try:
+        yield press
+    finally:
+        if press is not None:
+            press.stop()
+
+
+def _serve(connection: Connection, parent: BuildParent) -> None:
+    """The press: import WeasyPrint, then run the layout steps the build sends."""
+    die_with_parent(parent)
+    with contextlib.suppress(Exception):  # a failed import is reported by the build's own
+        from diaspora_book.render.pdf import fetcher  # noqa: F401  (imports WeasyPrint)
+    try:
+        request = connection.recv()
+        if request[0] != "lay out":
+            return
+        with session(request[1]) as layout:
+            whole = WholeLayout(layout)
+            while True:
+                step, argument = connection.recv()
+                result: Any = None
+                if step == "first":
+                    result = whole.first(argument)
+                elif step == "again":
+                    whole.again(argument)
+                else:
+                    result = whole.finish(argument)
+                connection.send(("done", result))
+                if step == "finish":
+                    return
+    except (EOFError, OSError):  # the build stopped the press
+        return
+    except BaseException as exc:  # the build lays the book out itself and raises it there
+        with contextlib.suppress(OSError):
+            connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()

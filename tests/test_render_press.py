@@ -1,0 +1,83 @@
+"""The press: a small book laid out in a process that imported WeasyPrint early.
+
+`build` forks the press only in a process that has not imported WeasyPrint and runs
+no other thread, which a test process is not; so each build here is a command run in
+a fresh Python, as a user runs it. A build whose Python imported WeasyPrint first
+lays the book out in its own process: the books must be the same, byte for byte.
+A press that dies or fails leaves the book to the build's own process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_sample_project, make_project
+
+RUN = "import sys\nfrom diaspora_book.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+NO_PRESS = "import weasyprint\n"  # WeasyPrint imported: the build lays out itself
+DIES = (
+    "import os\nfrom diaspora_book.render.pdf import press\npress._serve = lambda *a: os._exit(3)\n"
+)
+FAILS = (
+    "from diaspora_book.render.pdf import press\n"
+    "class Broken(press.WholeLayout):\n"
+    "    def first(self, html):\n"
+    "        raise RuntimeError('no layout today')\n"
+    "press.WholeLayout = Broken\n"
+)
+ARTICLES = {
+    "alpha.txt": "= Alpha =\n\nThe first article, with a [[Beta]] to read next.\n",
+    "beta.txt": "= Beta =\n\nThe second article.\n\n== Notes ==\n\nA last line.\n",
+}
+
+
+def _build(root: Path, out: Path, prelude: str = "", *extra: str) -> str:
+    """Build `root` into `out` in a fresh Python that runs `prelude` first; return stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + RUN, "build", "--project", str(root)]
+        + ["--out", str(out), "--no-cache", "-v", *extra],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [(), pytest.param(("--format", "epub"), marks=pytest.mark.slow)],
+    ids=["pdf and epub", "epub only"],
+)
+def test_the_press_lays_out_the_same_book_as_the_build_itself(tmp_path, extra):
+    root = copy_sample_project(tmp_path / "book")  # a glossary and an index: laid out twice
+    pressed = _build(root, tmp_path / "pressed", "", *extra)
+    assert "laid out by the press" in pressed
+    itself = _build(root, tmp_path / "itself", NO_PRESS, *extra)
+    assert "laid out by the press" not in itself and "press failed" not in itself
+    assert _outputs(tmp_path / "pressed") == _outputs(tmp_path / "itself")
+    assert len(_outputs(tmp_path / "pressed")) == (2 if extra == () else 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("prelude", "reason"),
+    [(DIES, "the press stopped"), (FAILS, "RuntimeError: no layout today")],
+    ids=["dies", "fails"],
+)
+def test_when_the_press_fails_the_build_lays_the_book_out_itself(tmp_path, prelude, reason):
+    root = make_project(tmp_path / "book", ARTICLES, "title: Pressed\n")
+    said = _build(root, tmp_path / "failed", prelude)
+    assert f"print edition: laid out here, because the press failed ({reason})" in said
+    _build(root, tmp_path / "itself", NO_PRESS)
+    assert _outputs(tmp_path / "failed") == _outputs(tmp_path / "itself")
