@@ -115,3 +115,24 @@ def test_a_chapter_that_grows_moves_the_pages_after_it_and_is_still_the_full_bui
     first_pages = len(pdf_pages(_pdf(tmp_path / "first")))
     pages = len(pdf_pages(_pdf(tmp_path / "again")))
     assert pages > first_pages  # the runs after it start later
+
+
+@pytest.mark.slow
+def test_a_rebuild_at_another_time_keeps_every_part_and_dates_the_book_anew(
+    corpus, tmp_path, monkeypatch
+):
+    """The first part's Info dictionary carries the build's date (`splice` restamps it):
+    a rebuild a moment later lays nothing out again, front matter included."""
+    import pikepdf
+
+    _build(corpus, tmp_path / "first")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000005")  # five seconds on: the same day
+    pdf, epub, log = _build(corpus, tmp_path / "again")
+    kept, parts = _kept(log)
+    assert parts > 4 and kept == parts
+    with pikepdf.open(_pdf(tmp_path / "again")) as book:
+        assert str(book.docinfo["/CreationDate"]) == "D:20231114221325Z"
+        assert str(book.docinfo["/ModDate"]) == "D:20231114221325Z"
+    fresh_pdf, fresh_epub, _ = _build(corpus, tmp_path / "fresh", reuse=False)
+    assert pdf == fresh_pdf
+    assert epub == fresh_epub

@@ -42,6 +42,12 @@ class PdfInfo:
         return cls(description, timestamp(build_time()), f"diaspora-book {__version__}")
 
 
+def pdf_date(created: str) -> str:
+    """Return `created` (our W3C date-time in UTC: `timestamp`) as WeasyPrint writes it
+    in the Info dictionary: `D:20231114221320Z`."""
+    return "D:" + "".join(c for c in created if c.isdigit()) + "Z"
+
+
 def finish_pdf(
     path: Path, info: PdfInfo, press: bool = False, shop: ShopPrint | None = None
 ) -> int:

@@ -142,7 +142,8 @@ def lay_out_in_parts(
         if target is not None:
             try:
                 fonts = KeptFiles(memo.directory / "fonts", ".font", memo.reuse) if memo else None
-                splice([path for path in conductor.paths if path is not None], target, fonts)
+                paths = [path for path in conductor.paths if path is not None]
+                splice(paths, target, fonts, setup.info.created)
             except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
         if memo is not None:
@@ -297,9 +298,8 @@ class _Conductor:
         front = None
         if front_source is not None:
             html = with_page_numbers(front_source.html, known)[0]
-            # Its PDF's Info dictionary carries the build's date: kept only for that date.
-            date = self.setup.info.created
-            front = self._lay_out_kept(0, replace(front_source, html=html), PartStart(0), date)
+            # Kept whatever the date: `splice` gives the book this build's date.
+            front = self._lay_out_kept(0, replace(front_source, html=html), PartStart(0))
             if front.pages.pages != self.front_pages.pages:
                 raise CannotSplit("the contents changed length with their real page numbers")
         while any(self.layouts[i] is None for i in plan.chapters):
@@ -400,17 +400,15 @@ class _Conductor:
         source = replace(source, html=with_page_numbers(source.html, known)[0])
         return self._lay_out_kept(len(self.plan.sources) - 1, source, start)
 
-    def _lay_out_kept(
-        self, index: int, source: PartSource, start: PartStart, extra: str = ""
-    ) -> PartLayout:
+    def _lay_out_kept(self, index: int, source: PartSource, start: PartStart) -> PartLayout:
         """Lay out part `index` in this process, unless it was kept with this start."""
-        cached = self.memo.lookup(source, extra) if self.memo else None
+        cached = self.memo.lookup(source) if self.memo else None
         if cached is not None and cached.layout.start == start:
-            return self._reuse(index, self._key(source, extra), cached)
+            return self._reuse(index, self._key(source), cached)
         path = self.plan.paths[index]
         layout = self._lay_out(source, start, path)
         if self.memo is not None and path is not None:
-            self.kept.append(self.memo.store(source, layout, path, extra))
+            self.kept.append(self.memo.store(source, layout, path))
         return layout
 
     def _lay_out(self, source: PartSource, start: PartStart, path: Path | None) -> PartLayout:

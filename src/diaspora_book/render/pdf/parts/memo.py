@@ -64,8 +64,9 @@ class PartCache:
     def key(self, source: PartSource, extra: str = "") -> str:
         """Return the key of `source`'s layout (its content, and `extra`; not its start).
 
-        `extra` is what else the part's PDF depends on (the front matter's carries
-        the build's date in its Info dictionary).
+        `extra` tells apart records of the same source: "pages", the front matter's
+        length with placeholder page numbers. Not the build's date, which the first
+        part's Info dictionary carries: `splice` gives the book this build's.
         """
         outside = sorted(source.outside)
         return digest(self.setup_key, source.html, str(source.ends_early), *outside, extra)

@@ -26,16 +26,26 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from diaspora_book.plumbing.kept import KeptFiles
-from diaspora_book.render.pdf.finish import pdf_bytes
+from diaspora_book.render.pdf.finish import pdf_bytes, pdf_date
 from diaspora_book.render.pdf.parts.subsets import merge_font_subsets
 from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
-def splice(parts: list[Path], target: Path, kept: KeptFiles | None = None) -> int:
+def splice(
+    parts: list[Path], target: Path, kept: KeptFiles | None = None, created: str | None = None
+) -> int:
     """Join the PDFs `parts` (in reading order) into `target`; return its page count.
 
-    `kept`: the merged font programs of earlier builds (`subsets.merge_font_subsets`)."""
+    `kept`: the merged font programs of earlier builds (`subsets.merge_font_subsets`).
+    `created`: this build's date for the Info dictionary, which is the first part's:
+    a part kept from an earlier build carries that build's date, and a book's every
+    rebuild would otherwise lay out its front matter again.
+    """
     with pikepdf.open(parts[0]) as book:
+        if created is not None:
+            for key in (Name.CreationDate, Name.ModDate):
+                if key in book.docinfo:
+                    book.docinfo[key] = pikepdf.String(pdf_date(created))
         joined = _Joined(book)
         for path in parts[1:]:
             with pikepdf.open(path) as part:

@@ -177,7 +177,8 @@ def _merge(pdf: pikepdf.Pdf, subsets: list[_Subset], kept: KeptFiles | None = No
 
 def _merge_key(subsets: list[_Subset]) -> str:
     """What a merged program is made of: each subset's program and the glyphs it draws."""
-    h = hashlib.sha256(fontTools.version.encode())
+    # "2": programs merged since head.modified is kept (not those of earlier builds).
+    h = hashlib.sha256(fontTools.version.encode() + b"|2")
     for subset in subsets:
         h.update(hashlib.sha256(subset.program).digest())
         h.update(",".join(map(str, sorted(subset.widths))).encode() + b";")
@@ -196,8 +197,13 @@ def _merged_program(subsets: list[_Subset]) -> bytes:
 
 
 def _open(program: bytes) -> TTFont:
-    """Read a subset lazily; its bounds are merged from the subsets' own (`_Glyphs.bounds`)."""
-    return TTFont(io.BytesIO(program), lazy=True, recalcBBoxes=False)
+    """Read a subset lazily; its bounds are merged from the subsets' own (`_Glyphs.bounds`).
+
+    Its `head.modified` is kept as the subset has it (the font's own), not set to the
+    build's time on saving: a merged program kept for later builds must not carry
+    one build's date into another's book.
+    """
+    return TTFont(io.BytesIO(program), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
 
 
 def _glyph_count(program: bytes) -> int:
