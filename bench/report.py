@@ -333,10 +333,12 @@ METHOD = """\
   Chinese run. The same N and seed always give the same bytes.
 - **Pipeline**: `diaspora_book.build.build()` (what `diaspora-book build` runs), PDF and
   EPUB, in a fresh process (`bench/worker.py`). Stage times come from stopwatches wrapped
-  around the functions `build()` calls. The print edition is laid out in parts, one
-  process per core at a time (`render/pdf/parts/`), and the EPUB is drafted in
-  another process meanwhile (`render/epub/beside.py`; it is finished once the print
-  pages are known). Those processes time their own stages, so the layout, write and
+  around the functions `build()` calls (the layout and the write around the pipeline's
+  layout session, which calls WeasyPrint's). The print edition is laid out in parts,
+  one process per core at a time (`render/pdf/parts/`), a small book whole in the
+  press (`render/pdf/press.py`), and the EPUB is drafted in another process
+  meanwhile (`render/epub/beside.py`; it is finished once the print pages are
+  known). Those processes time their own stages, so the layout, write and
   EPUB rows add up the seconds of every process, and the overlap row subtracts the
   time during which stages ran at once.
   Joining the parts' PDFs counts as writing. "Start-up, imports, the rest" is the wall
