@@ -51,12 +51,22 @@ class Press:
         self.process.start()
         theirs.close()
         self.finished = False  # it has written the book and is ending by itself
+        self.prepared = False  # it has the layout's setup (`prepare`)
+
+    def prepare(self, setup: PrintSetup) -> None:
+        """Give the press the layout's setup now: it reads the stylesheets and fonts
+        while the build converts the HTML it will lay out."""
+        with contextlib.suppress(PressFailed):  # `whole` finds it stopped, and says so
+            self._send(("lay out", setup))
+            self.prepared = True
 
     @contextlib.contextmanager
     def whole(self, setup: PrintSetup) -> Iterator[PressLayout]:
         """Lay out one whole book in the press: its `WholeLayout`'s steps, there."""
         try:
-            self._send(("lay out", setup))
+            if not self.prepared:
+                self._send(("lay out", setup))
+                self.prepared = True
             yield PressLayout(self)
         finally:
             self.stop(wait=self.finished)

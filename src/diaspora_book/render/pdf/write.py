@@ -110,6 +110,8 @@ def _print(
     if press is not None and split_reason(job) is None:
         press.stop()  # laid out in parts: the workers are forked from this process
         press = None
+    if press is not None:
+        press.prepare(setup)  # its stylesheets read while pandoc converts
     # With a press, WeasyPrint is imported there; else here, while pandoc converts.
     with importing_weasyprint() if press is None else contextlib.nullcontext():
         html = html_of(job.manuscript)
