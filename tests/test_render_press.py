@@ -23,12 +23,16 @@ NO_PRESS = "import weasyprint\n"  # WeasyPrint imported: the build lays out itse
 DIES = (
     "import os\nfrom diaspora_book.render.pdf import press\npress._serve = lambda *a: os._exit(3)\n"
 )
-FAILS = (
+FAILS = (  # in the press only: the build's own layout still works
     "from diaspora_book.render.pdf import press\n"
-    "class Broken(press.WholeLayout):\n"
+    "serve = press._serve\n"
+    "def failing(connection, parent):\n"
+    "    from diaspora_book.render.pdf import layout\n"
     "    def first(self, html):\n"
     "        raise RuntimeError('no layout today')\n"
-    "press.WholeLayout = Broken\n"
+    "    layout.WholeLayout.first = first\n"
+    "    serve(connection, parent)\n"
+    "press._serve = failing\n"
 )
 ARTICLES = {
     "alpha.txt": "= Alpha =\n\nThe first article, with a [[Beta]] to read next.\n",
@@ -36,11 +40,16 @@ ARTICLES = {
 }
 
 
-def _build(root: Path, out: Path, prelude: str = "", *extra: str) -> str:
-    """Build `root` into `out` in a fresh Python that runs `prelude` first; return stderr."""
+def _build(root: Path, out: Path, prelude: str = "", *extra: str, command: bool = False) -> str:
+    """Build `root` into `out` in a fresh Python that runs `prelude` first, or as the
+    command (`python -m diaspora_book`); return stderr."""
+    python = (
+        [sys.executable, "-m", "diaspora_book"]
+        if command
+        else [sys.executable, "-c", prelude + RUN]
+    )
     done = subprocess.run(
-        [sys.executable, "-c", prelude + RUN, "build", "--project", str(root)]
-        + ["--out", str(out), "--no-cache", "-v", *extra],
+        [*python, "build", "--project", str(root), "--out", str(out), "--no-cache", "-v", *extra],
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
         capture_output=True,
         text=True,
@@ -62,7 +71,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def test_the_press_lays_out_the_same_book_as_the_build_itself(tmp_path, extra):
     root = copy_sample_project(tmp_path / "book")  # a glossary and an index: laid out twice
     pressed = _build(root, tmp_path / "pressed", "", *extra)
-    assert "laid out by the press" in pressed
+    assert "laid out by the press, forked as the build started" in pressed
     itself = _build(root, tmp_path / "itself", NO_PRESS, *extra)
     assert "laid out by the press" not in itself and "press failed" not in itself
     assert _outputs(tmp_path / "pressed") == _outputs(tmp_path / "itself")
@@ -81,3 +90,13 @@ def test_when_the_press_fails_the_build_lays_the_book_out_itself(tmp_path, prelu
     assert f"print edition: laid out here, because the press failed ({reason})" in said
     _build(root, tmp_path / "itself", NO_PRESS)
     assert _outputs(tmp_path / "failed") == _outputs(tmp_path / "itself")
+
+
+def test_the_command_forks_the_press_before_it_imports_the_package(tmp_path):
+    """`python -m diaspora_book build` (and `diaspora-book build`): the press is forked
+    first, and the book is the one the build lays out itself."""
+    root = make_project(tmp_path / "book", ARTICLES, "title: Pressed\n")
+    said = _build(root, tmp_path / "command", command=True)
+    assert "laid out by the press, forked as the command started" in said
+    _build(root, tmp_path / "itself", NO_PRESS)
+    assert _outputs(tmp_path / "command") == _outputs(tmp_path / "itself")

@@ -170,7 +170,8 @@ def _whole(
         try:
             with press.whole(setup) as pressed:
                 laid_out = _lay_out_whole(pressed, job, html, target, html_of)
-            progress.detail("print edition: laid out by the press (WeasyPrint imported early)")
+            when = "the command" if press.ahead else "the build"
+            progress.detail(f"print edition: laid out by the press, forked as {when} started")
             return laid_out
         except PressFailed as exc:
             progress.detail(f"print edition: laid out here, because the press failed ({exc})")
