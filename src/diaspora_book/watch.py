@@ -9,7 +9,6 @@ the problem is shown and the next save is built again.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -100,5 +99,6 @@ def _keep_weasyprint() -> None:
     the build: the press saves a command that time, but a watcher builds again and
     again, and with WeasyPrint here each rebuild lays its book out at once.
     """
-    with contextlib.suppress(Exception):  # a failed import is the next build's to report
-        import weasyprint  # noqa: F401
+    from diaspora_book.render.pdf.layout import import_quietly
+
+    import_quietly()

@@ -278,7 +278,7 @@ def importing_weasyprint() -> Iterator[None]:
     if "weasyprint" in sys.modules:
         yield
         return
-    thread = threading.Thread(target=_import_quietly, name="import weasyprint", daemon=True)
+    thread = threading.Thread(target=import_quietly, name="import weasyprint", daemon=True)
     thread.start()
     try:
         yield
@@ -286,7 +286,9 @@ def importing_weasyprint() -> Iterator[None]:
         thread.join()
 
 
-def _import_quietly() -> None:
+def import_quietly() -> None:
+    """Import WeasyPrint ahead of its use (a thread, the press, `watch`); a failed
+    import is left for `weasyprint_module` to report, with its hint."""
     with contextlib.suppress(Exception):
         import weasyprint  # noqa: F401
 

@@ -3,12 +3,13 @@
 A small book is laid out whole, in one process (`pdf.write`), and before it can be,
 WeasyPrint must be imported: half a second of Python, a quarter of a two-article
 build, in which the build's other core had nothing to do. The press does that import
-early and on the other core: `build` forks it as it starts, before it reads the
-articles; the press imports WeasyPrint while the build reads, converts and runs
-pandoc, then lays the book out and writes the PDF as the build asks it to
-(`Press.whole`). The build's own process never imports WeasyPrint, and what it read
-(the articles, the lexicons) is not in the process that lays out, where a small
-book's build reaches its peak memory.
+early and on the other core: the command forks it as it starts, before it imports
+the package (`press_ahead`; `build` as a library forks it as the build starts); the
+press imports WeasyPrint while the build imports, reads, converts and runs pandoc,
+then lays the book out and writes the PDF as the build asks it to (`Press.whole`).
+The build's own process never imports WeasyPrint, and what it read (the articles,
+the lexicons) is not in the process that lays out, where a small book's build
+reaches its peak memory.
 
 The build runs the same steps either way (`write._lay_out_whole`): the press only
 does WeasyPrint's part of them, so the PDF is the same byte for byte (the tests
@@ -160,10 +161,9 @@ def early_press() -> Iterator[Press | None]:
 def _serve(connection: Connection, parent: BuildParent) -> None:
     """The press: import WeasyPrint, then run the layout steps the build sends."""
     die_with_parent(parent)
-    with contextlib.suppress(Exception):  # a failed import is reported by the build's own
-        from diaspora_book.render.pdf import fetcher  # noqa: F401  (imports WeasyPrint)
-    from diaspora_book.render.pdf.layout import WholeLayout, session
+    from diaspora_book.render.pdf.layout import WholeLayout, import_quietly, session
 
+    import_quietly()
     try:
         request = connection.recv()
         if request[0] != "lay out":

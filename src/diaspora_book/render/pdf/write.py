@@ -107,7 +107,8 @@ def _print(
     )
     kept = kept_html(job)
     html_of = kept.to_html if kept is not None else to_html
-    if press is not None and split_reason(job) is None:
+    reason = split_reason(job)  # None: in parts
+    if press is not None and reason is None:
         press.stop()  # laid out in parts: the workers are forked from this process
         press = None
     if press is not None:
@@ -116,7 +117,7 @@ def _print(
     with importing_weasyprint() if press is None else contextlib.nullcontext():
         html = html_of(job.manuscript)
     try:
-        parts = _in_parts(job, setup, html, html_of, target, progress)
+        parts = _in_parts(job, setup, html, html_of, target, progress, reason)
         if parts is not None:
             layout, notes = PrintLayout(parts.pagination, parts.parts), parts.notes
         else:
@@ -139,9 +140,10 @@ def _in_parts(
     html_of: Callable[[Manuscript], str],
     target: Path | None,
     progress: Progress,
+    reason: str | None,
 ) -> PartsLayout | None:
-    """Lay the book out in parts; None: it is to be laid out whole (the log says why)."""
-    reason = split_reason(job)
+    """Lay the book out in parts, unless `reason` (`split_reason`) says why not; None:
+    it is to be laid out whole (the log says why)."""
     if reason is not None:
         progress.detail(f"print edition: laid out in one process ({reason})")
         return None
