@@ -39,6 +39,7 @@ from diaspora_book.render.pdf.parts.conduct import (
     PartsLayout,
     lay_out_in_parts,
     split_reason,
+    weasyprint_reason,
 )
 from diaspora_book.render.pdf.press import Press, PressFailed, PressLayout
 
@@ -107,7 +108,8 @@ def _print(
     )
     kept = kept_html(job)
     html_of = kept.to_html if kept is not None else to_html
-    reason = split_reason(job)  # None: in parts
+    # None: in parts. Whether this WeasyPrint can is asked once it is imported.
+    reason = split_reason(job, weasyprint=False)
     if press is not None and reason is None:
         press.stop()  # laid out in parts: the workers are forked from this process
         press = None
@@ -116,6 +118,8 @@ def _print(
     # With a press, WeasyPrint is imported there; else here, while pandoc converts.
     with importing_weasyprint() if press is None else contextlib.nullcontext():
         html = html_of(job.manuscript)
+    if reason is None:
+        reason = weasyprint_reason()
     try:
         parts = _in_parts(job, setup, html, html_of, target, progress, reason)
         if parts is not None:
@@ -124,7 +128,9 @@ def _print(
             pagination, notes = _whole(job, setup, html, target, html_of, press, progress)
             layout = PrintLayout(pagination)
         if target is not None:
-            blank = finish_pdf(target, setup.info, press=job.press, shop=job.shop)
+            blank = finish_pdf(
+                target, setup.info, press=job.press, shop=job.shop, marked=parts is not None
+            )
             layout = replace(layout, blank_pages=blank)
         notes.report(diagnostics)
         return layout

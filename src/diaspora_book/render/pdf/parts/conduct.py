@@ -98,18 +98,30 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def split_reason(job: PrintJob) -> str | None:
-    """Return why this manuscript is laid out whole rather than in parts, or None."""
+def split_reason(job: PrintJob, weasyprint: bool = True) -> str | None:
+    """Return why this manuscript is laid out whole rather than in parts, or None.
+
+    `weasyprint=False` leaves out whether WeasyPrint has what a part needs
+    (`weasyprint_reason`): asking imports it, which a build does in a thread while
+    pandoc converts, and only then asks.
+    """
     if job.manuscript.format != "pdf":
         return "a handout"
     if len(job.manuscript.chapter_ids) < 2:
         return "one chapter"
     if job.jobs < 2:
         return "one process"  # --jobs 1, or a small book (build.automatic_jobs)
-    if not hooks_available():
-        return "this WeasyPrint cannot lay out a part of a book"
+    if weasyprint and (reason := weasyprint_reason()) is not None:
+        return reason
     texts = [path.read_text(encoding="utf-8") for path in stylesheets(job.project, "pdf")]
     return unsplittable_reason(texts)
+
+
+def weasyprint_reason() -> str | None:
+    """Return why this WeasyPrint cannot lay out a part of a book, or None (it imports it)."""
+    if not hooks_available():
+        return "this WeasyPrint cannot lay out a part of a book"
+    return None
 
 
 def lay_out_in_parts(

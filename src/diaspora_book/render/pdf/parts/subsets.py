@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import fontTools
@@ -59,7 +58,8 @@ def merge_font_subsets(pdf: pikepdf.Pdf, kept: KeptFiles | None = None) -> int:
     face reads and writes its program with fontTools (200 articles: 0.6 s a build), and
     an edit that uses no new glyph gives every part the same subsets.
     """
-    faces = _faces(pdf)
+    fonts, resources = _scan(pdf)
+    faces = _faces(fonts)
     replaced: dict[tuple[int, int], Dictionary] = {}
     merged = 0
     for name in sorted(faces):
@@ -76,7 +76,7 @@ def merge_font_subsets(pdf: pikepdf.Pdf, kept: KeptFiles | None = None) -> int:
         for subset in subsets[1:]:
             replaced[subset.font.objgen] = keeper
     if replaced:
-        _point_resources_at(pdf, replaced)
+        _point_resources_at(resources, replaced)
     return merged
 
 
@@ -86,7 +86,7 @@ def subset_names(pdf: pikepdf.Pdf) -> dict[str, set[str]]:
     Two digests under one name are two different subsets sharing a name.
     """
     names: dict[str, set[str]] = {}
-    for name, subsets in _faces(pdf).items():
+    for name, subsets in _faces(_scan(pdf)[0]).items():
         for subset in subsets:
             names.setdefault(name, set()).add(hashlib.sha256(subset.program).hexdigest())
     return names
@@ -95,14 +95,34 @@ def subset_names(pdf: pikepdf.Pdf) -> dict[str, set[str]]:
 # ---- reading the font objects --------------------------------------------------------
 
 
-def _faces(pdf: pikepdf.Pdf) -> dict[str, list[_Subset]]:
+def _scan(pdf: pikepdf.Pdf) -> tuple[list[Dictionary], list[Dictionary]]:
+    """Return the Type0 font dictionaries and every resource dictionary, in object order.
+
+    One pass over the book's objects (200 articles: 47,000, most of them structure
+    elements): wrapping each in Python is what costs, so both lists are read at once.
+    Resource dictionaries are the indirect ones and those of pages, forms, patterns.
+    """
+    fonts: list[Dictionary] = []
+    resources: list[Dictionary] = []
+    for obj in pdf.objects:
+        if isinstance(obj, Dictionary):
+            kind = obj.get("/Type")
+            if kind == Name.Font and obj.get("/Subtype") == Name.Type0:
+                fonts.append(obj)
+            if isinstance(obj.get("/Font"), Dictionary):
+                resources.append(obj)  # an indirect resource dictionary
+        elif not isinstance(obj, pikepdf.Stream):
+            continue
+        found = obj.get("/Resources")
+        if isinstance(found, Dictionary):
+            resources.append(found)
+    return fonts, resources
+
+
+def _faces(fonts: list[Dictionary]) -> dict[str, list[_Subset]]:
     """Return the Type0 fonts with an embedded program, by BaseFont, in object order."""
     faces: dict[str, list[_Subset]] = {}
-    for obj in pdf.objects:
-        if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
-            continue
-        if obj.get("/Subtype") != Name.Type0:
-            continue
+    for obj in fonts:
         descendant = obj.DescendantFonts[0]
         descriptor = descendant.get("/FontDescriptor")
         if not isinstance(descriptor, Dictionary):
@@ -420,24 +440,15 @@ def _rename_apart(subsets: list[_Subset]) -> None:
         descendant.FontDescriptor.FontName = name
 
 
-def _point_resources_at(pdf: pikepdf.Pdf, replaced: dict[tuple[int, int], Dictionary]) -> None:
+def _point_resources_at(
+    resources: list[Dictionary], replaced: dict[tuple[int, int], Dictionary]
+) -> None:
     """Make every resource dictionary refer to the kept font object of each face."""
-    for resources in _resource_dicts(pdf):
-        fonts = resources.get("/Font")
+    for found in resources:
+        fonts = found.get("/Font")
         if not isinstance(fonts, Dictionary):
             continue
         for key in list(fonts.keys()):
             kept = replaced.get(fonts[key].objgen)
             if kept is not None:
                 fonts[key] = kept
-
-
-def _resource_dicts(pdf: pikepdf.Pdf) -> Iterator[Dictionary]:
-    """Yield every resource dictionary: indirect ones, and those of pages and forms."""
-    for obj in pdf.objects:
-        if isinstance(obj, Dictionary | pikepdf.Stream):
-            if isinstance(obj, Dictionary) and isinstance(obj.get("/Font"), Dictionary):
-                yield obj  # an indirect resource dictionary
-            resources = obj.get("/Resources")
-            if isinstance(resources, Dictionary):
-                yield resources
