@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,30 @@ def mostly_kept(missing: int, pieces: int) -> bool:
     return missing * MOST_ALONE <= pieces
 
 
+@dataclass(frozen=True)
+class ReadPieces:
+    """pandoc's reading of a book's pieces: each piece's blocks, as a JSON array."""
+
+    version: Any  # pandoc's API version
+    keys: tuple[str, ...]  # each piece's key: its Markdown and the reading's arguments
+    texts: tuple[str, ...]
+
+    def joined(self, texts: list[str]) -> str:
+        """Return pandoc's JSON document of the pieces `texts` (these or stand-ins)."""
+        blocks = ",".join(text[1:-1] for text in texts if text and text != "[]")
+        version = json.dumps(self.version)
+        return f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
+
+    def document(self) -> str:
+        """Return pandoc's JSON document of the whole book, its metadata left to the writing."""
+        return self.joined(list(self.texts))
+
+
 class KeptAst:
     """The blocks of earlier builds' pieces, kept in one folder."""
 
     def __init__(self, directory: Path, reuse: bool = True):
+        self.directory = directory
         self.texts = KeptFiles(directory, ".json", reuse)
 
     def document(
@@ -52,8 +73,17 @@ class KeptAst:
     ) -> str | None:
         """Return pandoc's JSON of `markdown` read with the arguments `reading(markdown)`,
         its metadata left to the writing; None when the manuscript is small or does not
-        cut into pieces. Only the pieces not kept are read, and the folder keeps only
-        this reading's pieces."""
+        cut into pieces (see `read`)."""
+        read = self.read(markdown, chapter_ids, reading)
+        return read.document() if isinstance(read, ReadPieces) else read
+
+    def read(
+        self, markdown: str, chapter_ids: tuple[str, ...], reading: Callable[[str], list[str]]
+    ) -> ReadPieces | str | None:
+        """Return pandoc's reading of `markdown` with the arguments `reading(markdown)`, piece
+        by piece; the whole document's JSON when pandoc's blocks did not cut as the
+        Markdown did; None when the manuscript is small or does not cut into pieces.
+        Only the pieces not kept are read, and the folder keeps only this reading's."""
         pieces = markdown_pieces(markdown, chapter_ids) if len(markdown) >= LARGE else None
         if pieces is None:
             return None
@@ -61,18 +91,18 @@ class KeptAst:
         keys = [digest(shared, piece) for piece in pieces]
         frame, found = self.texts.read_pieces(shared, keys)
         missing = [i for i, text in enumerate(found) if text is None]
+        read: ReadPieces | str
         if frame is None or not mostly_kept(len(missing), len(pieces)):
-            document = self._read_whole(markdown, chapter_ids, reading, shared, keys)
+            read = self._read_whole(markdown, chapter_ids, reading, shared, keys)
         else:
             for i in missing:
-                read = convert(pieces[i], "json", reading(pieces[i]))
-                found[i] = self.texts.keep_text(keys[i], _dumps(_blocks(read)[1]))
-            version = json.loads(frame)
-            blocks = ",".join(text[1:-1] for text in found if text and text != "[]")
-            document = f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
+                document = convert(pieces[i], "json", reading(pieces[i]))
+                found[i] = self.texts.keep_text(keys[i], _dumps(_blocks(document)[1]))
+            texts = tuple(text or "[]" for text in found)
+            read = ReadPieces(json.loads(frame), tuple(keys), texts)
             self.texts.use([shared, *keys])
         self.texts.keep_only_used()
-        return document
+        return read
 
     def _read_whole(
         self,
@@ -81,7 +111,7 @@ class KeptAst:
         reading: Callable[[str], list[str]],
         shared: str,
         keys: list[str],
-    ) -> str:
+    ) -> ReadPieces | str:
         """Read the whole book; keep its pieces' blocks when it cuts as expected."""
         document = convert(markdown, "json", reading(markdown))
         data = json.loads(document)
@@ -89,8 +119,11 @@ class KeptAst:
         cut = _cut(blocks, chapter_ids)
         if cut is not None and len(cut) == len(keys):
             self.texts.keep_text(shared, json.dumps(version))
-            for key, piece in zip(keys, cut, strict=True):
+            texts = tuple(
                 self.texts.keep_text(key, _dumps(piece))
+                for key, piece in zip(keys, cut, strict=True)
+            )
+            return ReadPieces(version, tuple(keys), texts)
         if data["meta"]:  # the metadata is the writing's, as for a document joined from pieces
             data["meta"] = {}
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

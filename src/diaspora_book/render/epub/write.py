@@ -40,6 +40,7 @@ from diaspora_book.render.epub.fonts import (
     embed_fonts,
     font_face_css,
 )
+from diaspora_book.render.epub.kept_text import KeptText
 from diaspora_book.render.epub.nav import find_landmarks, write_navigation
 from diaspora_book.render.epub.package import (
     PrintSource,
@@ -51,7 +52,7 @@ from diaspora_book.render.epub.package import (
 )
 from diaspora_book.render.epub.pages import mark_print_pages
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
-from diaspora_book.render.kept_ast import KeptAst
+from diaspora_book.render.kept_ast import KeptAst, ReadPieces
 
 STYLESHEET = "styles/stylesheet1.css"  # pandoc's, inside the content folder
 
@@ -156,10 +157,16 @@ def pandoc_epub(
         manuscript.pandoc_args,
     )
     markdown = embed_media(manuscript.markdown, project.root)
-    document = kept.document(markdown, manuscript.chapter_ids, args.reading) if kept else None
-    if document is None:
+    read = kept.read(markdown, manuscript.chapter_ids, args.reading) if kept else None
+    if read is None:
         pandoc.convert(markdown, "epub3", args.whole(markdown), outputfile=target)
+    elif isinstance(read, ReadPieces) and not args.citeproc and kept is not None:
+        # Written piece by piece: the files of the pieces that did not change are kept.
+        KeptText(kept.directory.parent / "epub-text", kept.texts.reuse).write(
+            read, args.writing(), target
+        )
     else:
+        document = read.document() if isinstance(read, ReadPieces) else read
         pandoc.convert(document, "epub3", args.writing(), outputfile=target, source="json")
     return target
 
