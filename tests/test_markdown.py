@@ -8,10 +8,11 @@ import json
 
 import pypandoc
 import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from diaspora_book.chapters.markdown import MARKDOWN_FORMAT, escape_inline, tagged
+from diaspora_book.chapters.markdown import MARKDOWN_FORMAT, escape_inline, front_matter, tagged
 from diaspora_book.languages.book_language import BookLanguage
 
 ENGLISH = BookLanguage()  # an English book with the default script languages
@@ -105,3 +106,31 @@ def test_any_text_survives_pandoc(text):
     blocks, got = read_back(tagged(line, ENGLISH, block=True))
     assert [b["t"] for b in blocks] == ["Para"]
     assert got == line
+
+
+def _pyyaml_front_matter(metadata: dict) -> str:
+    body = yaml.safe_dump(
+        metadata, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False
+    )
+    return f"---\n{body}---\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=12),
+        st.one_of(
+            st.text(max_size=60),
+            st.lists(st.text(max_size=20), max_size=3),
+            st.integers(),
+            st.booleans(),
+            st.none(),
+        ),
+        max_size=6,
+    )
+)
+@example({"title": "Уйғурлар 😀", "note": "\x85 next line", "rtl": "ئۇيغۇر", "cjk": "日本語"})
+@example({"title": "a: b", "q": "'quoted'", "lines": "one\ntwo", "lead": "  x", "yes": "yes"})
+def test_front_matter_is_what_pyyaml_writes(metadata):
+    """libyaml writes the chapters' front matter only where it writes what PyYAML does."""
+    assert front_matter(metadata) == _pyyaml_front_matter(metadata)
