@@ -32,6 +32,7 @@ def corpus(tmp_path, monkeypatch) -> Path:
     from bench.corpus import write_project
 
     monkeypatch.setattr(cut, "CHAPTERS_PER_RUN", 2)
+    monkeypatch.setattr(cut, "STABLE_FROM", 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = tmp_path / "book"
     write_project(root, ARTICLES)

@@ -41,10 +41,17 @@ _WHOLE_DOCUMENT = {
 # A part's first page is not the book's: rules for the first or the nth page differ.
 _PAGE_POSITION = re.compile(r"@page[^{]*:(first|nth\()", re.IGNORECASE)
 INTERNAL_LINK = re.compile(r'<a(\s(?:[^>]*?\s)?)href="#([^"]+)"')  # pandoc may wrap
+# A book of more than this many chapters per group (per core) is cut into stable
+# runs (`stable_runs`) rather than one balanced run per core.
+STABLE_FROM = 8
 # A long book is cut into runs of about this many chapters, at places chosen by the
 # chapters' ids alone, so an edit inside a chapter changes one run and the others
-# keep their layout (the incremental print edition caches each run).
-CHAPTERS_PER_RUN = 8
+# keep their layout (the incremental print edition caches each run). An edit lays
+# out its whole run again: at 200 articles, runs of about eight chapters (26 pages)
+# took 2.6 s of a 5 s rebuild; runs of about four take half that, and the full
+# build is no slower (two builds each way, alternating: 39.1 and 42.4 s with
+# eight, 38.7 and 41.2 s with four).
+CHAPTERS_PER_RUN = 4
 # A chapter whose HTML is at least this long (about 20 printed pages) is a run of its own
 # in a book cut that way, so editing a long article lays out only that article again:
 # the 13 English articles (293 pages) were two runs, and an edit laid out half the book.
@@ -85,7 +92,7 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     """Cut `html` into front matter, `groups` runs of chapters and back matter.
 
     The chapters are the body's top-level sections with the ids `chapter_ids`, in
-    order. A book of up to `CHAPTERS_PER_RUN` chapters a group is cut into `groups`
+    order. A book of up to `STABLE_FROM` chapters a group is cut into `groups`
     runs balanced by their length in characters; a longer one, or one with a chapter
     of `LONG_CHAPTER` or more, into more runs, cut where `stable_runs` says. Returns
     None when the HTML is not shaped as expected (then the book is laid out whole).
@@ -106,7 +113,7 @@ def split_book(html: str, chapter_ids: list[str], groups: int) -> BookParts | No
     chapter_texts = [text(blocks[i][1], blocks[i][2]) for i in range(first, last)]
     lengths = [len(text) for text in chapter_texts]
     long_chapters = len(chapter_ids) > groups and max(lengths) >= LONG_CHAPTER
-    if len(chapter_ids) > CHAPTERS_PER_RUN * groups or long_chapters:
+    if len(chapter_ids) > STABLE_FROM * groups or long_chapters:
         cuts = stable_runs(chapter_ids, lengths)
         runs = [chapter_texts[start:stop] for start, stop in cuts]
     else:
