@@ -10,6 +10,7 @@ A press that dies or fails leaves the book to the build's own process.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,39 @@ def test_the_command_forks_the_press_before_it_imports_the_package(tmp_path):
     assert "laid out by the press, forked as the command started" in said
     _build(root, tmp_path / "itself", NO_PRESS)
     assert _outputs(tmp_path / "command") == _outputs(tmp_path / "itself")
+
+
+def _command(root: Path, out: Path, prelude: str = "", *extra: str) -> str:
+    """Build `root` with its cache, in a fresh Python that runs `prelude` first."""
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + RUN, "build", "--project", str(root)]
+        + ["--out", str(out), "-v", "--jobs", "2", *extra],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def test_a_book_in_parts_takes_the_press_as_its_first_worker(tmp_path, monkeypatch):
+    """Built, then rebuilt after an edit (the build then imports WeasyPrint only if it
+    must): each time the same book as one laid out by workers the build forked."""
+    from bench.corpus import write_project
+
+    from diaspora_book.render.pdf.parts import cut
+
+    root = tmp_path / "book"
+    write_project(root, 20)  # more than eight chapters a core: runs of a few chapters
+    assert cut.STABLE_FROM * 2 < 20
+    first = _command(root, tmp_path / "pressed")
+    assert "the press laid out the first run" in first
+    article = sorted((root / "articles").glob("*.txt"))[7]
+    article.write_text(article.read_text(encoding="utf-8") + "\nIndeed so.\n", "utf-8")
+    again = _command(root, tmp_path / "pressed")
+    assert "the press laid out the first run" in again
+    assert re.search(r"print edition: \d+ of \d+ parts kept", again)
+    forked = _command(root, tmp_path / "forked", NO_PRESS, "--no-cache")
+    assert "the press" not in forked
+    assert _outputs(tmp_path / "pressed") == _outputs(tmp_path / "forked")

@@ -51,17 +51,37 @@ def test_a_book_built_with_a_thread_running_is_the_same_book(tmp_path, another_t
 
 def test_weasyprint_is_imported_beside_pandoc_and_the_thread_is_gone_after():
     """The build imports WeasyPrint in a thread while pandoc runs; by the time it
-    starts its layout workers that thread has ended, so they are still forked."""
+    forks its layout workers that thread has ended, so they are still forked."""
     import subprocess
     import sys
 
     program = (
         "import sys, threading, time\n"
-        "from diaspora_book.render.pdf.layout import importing_weasyprint\n"
-        "with importing_weasyprint():\n"
-        "    during = threading.active_count()\n"
-        "    time.sleep(0.01)\n"
+        "from diaspora_book.render.pdf.layout import WeasyPrintImport\n"
+        "importing = WeasyPrintImport()\n"
+        "during = threading.active_count()\n"
+        "importing.wait()\n"
         "print(during, threading.active_count(), 'weasyprint' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert done.stdout.split() == ["2", "1", "True"], done.stderr
+
+
+def test_a_rebuild_imports_weasyprint_only_when_it_must():
+    """A rebuild whose press lays out the one changed run never imports WeasyPrint in
+    the build's process: leaving does not import it; forking a worker does."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, threading\n"
+        "from diaspora_book.render.pdf.layout import WeasyPrintImport\n"
+        "importing = WeasyPrintImport(now=False)\n"
+        "during = threading.active_count()\n"
+        "importing.settle()\n"
+        "left = 'weasyprint' in sys.modules\n"
+        "importing.wait()\n"
+        "print(during, left, 'weasyprint' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.stdout.split() == ["1", "False", "True"], done.stderr

@@ -227,6 +227,8 @@ def as_book_part(handshake: Handshake, outside_anchors: frozenset[str]) -> Itera
     parts: links to them are kept (the parts are joined later, and the link then
     resolves). Any of the above looking different raises `HookFailed`.
     """
+    if not hooks_available():  # told here too: the press lays out parts unasked
+        raise HookFailed("this WeasyPrint cannot lay out a part of a book")
     import weasyprint.pdf
     from weasyprint import layout
 

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -265,25 +265,40 @@ def describe_document(metadata, info: PdfInfo) -> None:
     metadata.created = metadata.modified = info.created
 
 
-@contextlib.contextmanager
-def importing_weasyprint() -> Iterator[None]:
-    """Import WeasyPrint in a thread while the body runs (pandoc, in a child process).
+class WeasyPrintImport:
+    """WeasyPrint being imported in a thread while the build goes on (pandoc converts).
 
     The import takes 0.5-0.7 s of Python, and the build would otherwise wait for
-    pandoc and then for it. The thread is joined before the body's caller goes on,
-    so the build is single-threaded again when it forks its layout workers
-    (`plumbing.processes.start_context`). A failed import is left for
-    `weasyprint_module` to report, with its hint.
+    pandoc and then for it. `wait` joins the thread: before the build forks (a child
+    of a process that is importing could inherit a held import lock; see
+    `plumbing.processes.start_context`) and before it leaves the print edition. Using
+    WeasyPrint meanwhile is safe: Python's import lock makes that wait. A failed
+    import is left for `weasyprint_module` to report, with its hint.
     """
-    if "weasyprint" in sys.modules:
-        yield
-        return
-    thread = threading.Thread(target=import_quietly, name="import weasyprint", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
+
+    def __init__(self, now: bool = True) -> None:
+        """`now=False`: import only when `wait` is called (see `write._print`)."""
+        self.thread: threading.Thread | None = None
+        if now and "weasyprint" not in sys.modules:
+            self.thread = threading.Thread(
+                target=import_quietly, name="import weasyprint", daemon=True
+            )
+            self.thread.start()
+
+    def wait(self) -> None:
+        """Return once WeasyPrint is imported (or failed to be, for `weasyprint_module`
+        to report)."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        elif "weasyprint" not in sys.modules:
+            import_quietly()
+
+    def settle(self) -> None:
+        """Join the thread if it was started (leaving: the build forks again later)."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
 
 
 def import_quietly() -> None:

@@ -30,13 +30,14 @@ from diaspora_book.render.pdf.layout import (
     PrintJob,
     PrintSetup,
     RenderNotes,
+    WeasyPrintImport,
     WholeLayout,
-    importing_weasyprint,
     session,
 )
 from diaspora_book.render.pdf.parts.conduct import (
     CannotSplit,
     PartsLayout,
+    Workers,
     lay_out_in_parts,
     split_reason,
     weasyprint_reason,
@@ -108,23 +109,35 @@ def _print(
     )
     kept = kept_html(job)
     html_of = kept.to_html if kept is not None else to_html
-    # None: in parts. Whether this WeasyPrint can is asked once it is imported.
+    # None: in parts, the press (if any) their first worker. Whether this WeasyPrint
+    # can is asked once it is imported, or by the press itself.
     reason = split_reason(job, weasyprint=False)
-    if press is not None and reason is None:
-        press.stop()  # laid out in parts: the workers are forked from this process
-        press = None
+    first, press = (press, None) if reason is None else (None, press)
     if press is not None:
         press.prepare(setup)  # its stylesheets read while pandoc converts
-    # With a press, WeasyPrint is imported there; else here, while pandoc converts.
-    with importing_weasyprint() if press is None else contextlib.nullcontext():
-        html = html_of(job.manuscript)
-    if reason is None:
-        reason = weasyprint_reason()
+    # Told now, the press imports what a worker needs while pandoc converts.
+    adopted = first.worker(setup) if first is not None else None
+    # With a press laying the book out whole, WeasyPrint is imported there; else
+    # here, while pandoc converts (a book in parts waits for it to fork or lay out).
+    # A rebuild of a book in parts whose press lays out the one run that changed
+    # needs it nowhere else: it is imported only if needed, not beside the press.
+    rebuild = adopted is not None and _has_kept_parts(job)
+    importing = WeasyPrintImport(now=not rebuild) if press is None else None
     try:
-        parts = _in_parts(job, setup, html, html_of, target, progress, reason)
+        html = html_of(job.manuscript)
+        if reason is None and first is None:
+            reason = weasyprint_reason()
+        waited = importing.wait if importing is not None else lambda: None
+        parts = None
+        if reason is not None:
+            progress.detail(f"print edition: laid out in one process ({reason})")
+        else:
+            workers = Workers(adopted, waited)
+            parts = _in_parts(job, setup, html, html_of, target, progress, workers)
         if parts is not None:
             layout, notes = PrintLayout(parts.pagination, parts.parts), parts.notes
         else:
+            waited()
             pagination, notes = _whole(job, setup, html, target, html_of, press, progress)
             layout = PrintLayout(pagination)
         if target is not None:
@@ -135,8 +148,21 @@ def _print(
         notes.report(diagnostics)
         return layout
     finally:
+        if importing is not None:
+            importing.settle()
+        if first is not None:
+            first.stop()  # done serving, or never needed (every run was kept)
         if kept is not None:
             kept.keep_only_used()
+
+
+def _has_kept_parts(job: PrintJob) -> bool:
+    """Whether an earlier build kept parts of a book in parts (this is likely a rebuild)."""
+    if job.parts_cache is None or not job.reuse_parts:
+        return False
+    with contextlib.suppress(OSError):
+        return any(path.suffix == ".pdf" for path in job.parts_cache.iterdir())
+    return False
 
 
 def _in_parts(
@@ -146,21 +172,19 @@ def _in_parts(
     html_of: Callable[[Manuscript], str],
     target: Path | None,
     progress: Progress,
-    reason: str | None,
+    workers: Workers,
 ) -> PartsLayout | None:
-    """Lay the book out in parts, unless `reason` (`split_reason`) says why not; None:
-    it is to be laid out whole (the log says why)."""
-    if reason is not None:
-        progress.detail(f"print edition: laid out in one process ({reason})")
-        return None
+    """Lay the book out in parts; None: it is to be laid out whole (the log says why)."""
     try:
-        parts = lay_out_in_parts(job, setup, html, target, html_of)
+        parts = lay_out_in_parts(job, setup, html, target, html_of, workers)
     except CannotSplit as exc:
         progress.note(f"print edition: laid out in one process, because {exc}")
         return None
     if parts.reused:
         kept = f"{parts.reused} of {parts.parts} parts kept from the last build"
         progress.detail(f"print edition: {kept}")
+    if parts.first_used:
+        progress.detail("print edition: the press laid out the first run to be laid out")
     return parts
 
 

@@ -81,6 +81,16 @@ class PartFailed(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Workers:
+    """How the build starts the layout workers: a worker already running (the press,
+    `Press.worker`), taken before any is forked, and what to call before forking one
+    (it waits for the build's WeasyPrint import)."""
+
+    first: tuple[Any, Connection] | None = None
+    before_fork: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
 class PartsLayout:
     """The joined book's pagination, how many parts it was laid out in, what they noticed."""
 
@@ -88,6 +98,7 @@ class PartsLayout:
     parts: int  # documents laid out: front matter, runs of chapters, back matter
     notes: RenderNotes
     reused: int = 0  # parts taken from an earlier build (`memo`)
+    first_used: bool = False  # the worker already running (the press) laid out a run
 
 
 def usable_cores() -> int:
@@ -130,6 +141,7 @@ def lay_out_in_parts(
     html: str,
     target: Path | None,
     html_of: Callable[[Manuscript], str] = to_html,
+    workers: Workers = Workers(),
 ) -> PartsLayout:
     """Lay out `html` in parts, `job.jobs` runs of chapters at once; join them into `target`.
 
@@ -137,8 +149,8 @@ def lay_out_in_parts(
     nothing is written. With `job.parts_cache`, a part laid out by an earlier build
     from the same content and start is reused (`memo`). `html_of` converts the
     manuscript laid out again for the back matter's page numbers (`kept_html`
-    converts only its changed pieces). Raises `CannotSplit` (see the module
-    docstring), having written nothing to `target`.
+    converts only its changed pieces). `workers`: how the workers start. Raises
+    `CannotSplit` (see the module docstring), having written nothing to `target`.
     """
     cut = split_book(html, list(job.manuscript.chapter_ids), job.jobs)
     if cut is None or not cut.chapters:
@@ -148,7 +160,7 @@ def lay_out_in_parts(
         memo = PartCache.of(job.parts_cache, setup, job.reuse_parts)
     with tempfile.TemporaryDirectory(prefix="diaspora-book-parts-") as scratch:
         plan = _Plan.of(cut.all(), bool(cut.front), bool(cut.back), Path(scratch), target)
-        with _Pool(setup, plan, job.jobs) as pool:
+        with _Pool(setup, plan, job.jobs, workers) as pool:
             conductor = _Conductor(job, setup, plan, pool, memo, html_of)
             layouts = conductor.run()
         if target is not None:
@@ -168,7 +180,8 @@ def lay_out_in_parts(
         notes += layout.notes
     last = layouts[-1]
     page_count = last.start.first_page + last.pages.pages
-    return PartsLayout(Pagination(page_count, anchors), len(layouts), notes, conductor.reused)
+    pagination = Pagination(page_count, anchors)
+    return PartsLayout(pagination, len(layouts), notes, conductor.reused, pool.first_used)
 
 
 @dataclass(frozen=True)
@@ -209,9 +222,16 @@ class _Plan:
 class _Pool:
     """Up to `jobs` worker processes, started as work comes; each takes tasks in turn."""
 
-    def __init__(self, setup: PrintSetup, plan: _Plan, jobs: int):
+    def __init__(
+        self,
+        setup: PrintSetup,
+        plan: _Plan,
+        jobs: int,
+        workers: Workers = Workers(),
+    ):
         self.setup, self.plan, self.jobs = setup, plan, max(1, jobs)
-        self.context = start_context()
+        self.first, self.before_fork = workers.first, workers.before_fork
+        self.first_used = False
         self.workers: list[tuple[Any, Connection]] = []
         self.load: list[int] = []  # characters of HTML given to each worker so far
 
@@ -237,18 +257,28 @@ class _Pool:
         source = plan.scratch / f"source-{index:03d}.pickle"
         source.write_bytes(pickle.dumps(plan.sources[index]))
         if len(self.workers) < self.jobs and (not self.load or min(self.load) > 0):
-            mine, theirs = self.context.Pipe()
-            args = (self.setup, theirs, build_parent())
-            worker = self.context.Process(target=serve, args=args, daemon=True)
-            worker.start()
-            theirs.close()
-            self.workers.append((worker, mine))
+            self.workers.append(self._start())
             self.load.append(0)
         chosen = min(range(len(self.workers)), key=lambda w: self.load[w])
         self.load[chosen] += len(plan.sources[index].html)
         connection = self.workers[chosen][1]
         connection.send(Task(index, source, plan.paths[index]))
         return connection
+
+    def _start(self) -> tuple[Any, Connection]:
+        """Take the worker already running if there is one, else fork one."""
+        adopted, self.first = self.first, None
+        if adopted is not None:
+            self.first_used = True
+            return adopted
+        self.before_fork()
+        context = start_context()
+        mine, theirs = context.Pipe()
+        args = (self.setup, theirs, build_parent())
+        worker = context.Process(target=serve, args=args, daemon=True)
+        worker.start()
+        theirs.close()
+        return worker, mine
 
     def done(self, connection: Connection, index: int) -> None:
         """Note that a worker finished run `index`."""

@@ -129,6 +129,7 @@ def _scan(pdf: pikepdf.Pdf) -> tuple[list[Dictionary], list[Dictionary]]:
         entries = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
         if entries.get("/Type") == Name.Font and entries.get("/Subtype") == Name.Type0:
             fonts[obj.objgen] = obj
+            continue  # its widths and glyph maps hold no resources
         for key, value in entries.items():
             if key in _NOT_DRAWN:
                 continue
