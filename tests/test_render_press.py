@@ -117,6 +117,7 @@ def _command(root: Path, out: Path, prelude: str = "", *extra: str) -> str:
     return done.stderr
 
 
+@pytest.mark.slow  # three builds of a 20-article book
 def test_a_book_in_parts_takes_the_press_as_its_first_worker(tmp_path, monkeypatch):
     """Built, then rebuilt after an edit (the build then imports WeasyPrint only if it
     must): each time the same book as one laid out by workers the build forked."""

@@ -14,6 +14,7 @@ sending a worker work while that worker waits to be told a start.
 from __future__ import annotations
 
 import contextlib
+import gc
 import pickle
 import tempfile
 import traceback
@@ -66,12 +67,24 @@ class _Inbox:
 
 
 def serve(setup: PrintSetup, connection: Connection, parent: BuildParent) -> None:
-    """Lay out the tasks the build process sends until it says stop (a worker's main)."""
+    """Lay out the tasks the build process sends until it says stop (a worker's main).
+
+    A laid-out document is a web of reference cycles (boxes and their parents), freed
+    only when Python's collector next looks at the oldest objects; a worker laying
+    out part after part held three parts' worth before it did (50 articles: 237 MiB,
+    above the bare tools' peak). So each part's garbage is collected as soon as the
+    part is written, and what the worker was forked with (the build's objects, which
+    live as long as it does) is frozen out of the collector's view, so collecting
+    looks at the part's objects only (5-15 ms a part; the worker's peak 175 MiB).
+    """
     die_with_parent(parent)
+    gc.freeze()
     inbox = _Inbox(connection)
     try:
         while (task := inbox.next_task()) is not None:
-            if not _lay_out(setup, task, inbox):
+            laid_out = _lay_out(setup, task, inbox)
+            gc.collect()
+            if not laid_out:
                 break  # the build process falls back or stops: nothing more to do here
     except EOFError:  # the build process is gone
         pass
