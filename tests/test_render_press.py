@@ -41,16 +41,25 @@ ARTICLES = {
 }
 
 
-def _build(root: Path, out: Path, prelude: str = "", *extra: str, command: bool = False) -> str:
+def _build(
+    root: Path,
+    out: Path,
+    prelude: str = "",
+    *extra: str,
+    command: bool = False,
+    cache: bool = False,
+) -> str:
     """Build `root` into `out` in a fresh Python that runs `prelude` first, or as the
-    command (`python -m diaspora_book`); return stderr."""
+    command (`python -m diaspora_book`), with the project's cache or without; return
+    stderr."""
     python = (
         [sys.executable, "-m", "diaspora_book"]
         if command
         else [sys.executable, "-c", prelude + RUN]
     )
+    cached = [] if cache else ["--no-cache"]
     done = subprocess.run(
-        [*python, "build", "--project", str(root), "--out", str(out), "--no-cache", "-v", *extra],
+        [*python, "build", "--project", str(root), "--out", str(out), *cached, "-v", *extra],
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
         capture_output=True,
         text=True,
@@ -103,20 +112,6 @@ def test_the_command_forks_the_press_before_it_imports_the_package(tmp_path):
     assert _outputs(tmp_path / "command") == _outputs(tmp_path / "itself")
 
 
-def _command(root: Path, out: Path, prelude: str = "", *extra: str) -> str:
-    """Build `root` with its cache, in a fresh Python that runs `prelude` first."""
-    done = subprocess.run(
-        [sys.executable, "-c", prelude + RUN, "build", "--project", str(root)]
-        + ["--out", str(out), "-v", "--jobs", "2", *extra],
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stderr
-
-
 @pytest.mark.slow  # three builds of a 20-article book
 def test_a_book_in_parts_takes_the_press_as_its_first_worker(tmp_path, monkeypatch):
     """Built, then rebuilt after an edit (the build then imports WeasyPrint only if it
@@ -128,13 +123,13 @@ def test_a_book_in_parts_takes_the_press_as_its_first_worker(tmp_path, monkeypat
     root = tmp_path / "book"
     write_project(root, 20)  # more than eight chapters a core: runs of a few chapters
     assert cut.STABLE_FROM * 2 < 20
-    first = _command(root, tmp_path / "pressed")
+    first = _build(root, tmp_path / "pressed", "", "--jobs", "2", cache=True)
     assert "the press laid out the first run" in first
     article = sorted((root / "articles").glob("*.txt"))[7]
     article.write_text(article.read_text(encoding="utf-8") + "\nIndeed so.\n", "utf-8")
-    again = _command(root, tmp_path / "pressed")
+    again = _build(root, tmp_path / "pressed", "", "--jobs", "2", cache=True)
     assert "the press laid out the first run" in again
     assert re.search(r"print edition: \d+ of \d+ parts kept", again)
-    forked = _command(root, tmp_path / "forked", NO_PRESS, "--no-cache")
+    forked = _build(root, tmp_path / "forked", NO_PRESS, "--jobs", "2")
     assert "the press" not in forked
     assert _outputs(tmp_path / "pressed") == _outputs(tmp_path / "forked")

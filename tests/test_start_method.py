@@ -49,12 +49,19 @@ def test_a_book_built_with_a_thread_running_is_the_same_book(tmp_path, another_t
             assert made.read_bytes() == reference.read_bytes()  # the EPUB, made beside the PDF
 
 
-def test_weasyprint_is_imported_beside_pandoc_and_the_thread_is_gone_after():
-    """The build imports WeasyPrint in a thread while pandoc runs; by the time it
-    forks its layout workers that thread has ended, so they are still forked."""
+def _printed(program: str) -> list[str]:
+    """Run `program` in a fresh Python; return the words it printed."""
     import subprocess
     import sys
 
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_weasyprint_is_imported_beside_pandoc_and_the_thread_is_gone_after():
+    """The build imports WeasyPrint in a thread while pandoc runs; by the time it
+    forks its layout workers that thread has ended, so they are still forked."""
     program = (
         "import sys, threading, time\n"
         "from diaspora_book.render.pdf.layout import WeasyPrintImport\n"
@@ -63,16 +70,12 @@ def test_weasyprint_is_imported_beside_pandoc_and_the_thread_is_gone_after():
         "importing.wait()\n"
         "print(during, threading.active_count(), 'weasyprint' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
-    assert done.stdout.split() == ["2", "1", "True"], done.stderr
+    assert _printed(program) == ["2", "1", "True"]
 
 
 def test_a_rebuild_imports_weasyprint_only_when_it_must():
     """A rebuild whose press lays out the one changed run never imports WeasyPrint in
     the build's process: leaving does not import it; forking a worker does."""
-    import subprocess
-    import sys
-
     program = (
         "import sys, threading\n"
         "from diaspora_book.render.pdf.layout import WeasyPrintImport\n"
@@ -83,5 +86,4 @@ def test_a_rebuild_imports_weasyprint_only_when_it_must():
         "importing.wait()\n"
         "print(during, left, 'weasyprint' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
-    assert done.stdout.split() == ["1", "False", "True"], done.stderr
+    assert _printed(program) == ["1", "False", "True"]
