@@ -97,3 +97,27 @@ def test_bad_book_yml_and_a_link_out_are_reported_and_watching_goes_on(project_f
         (root / "articles" / "zz.txt").unlink()
         assert wait_for(lambda: len(builds) == 5)
         assert shown[-1] == []
+
+
+def test_an_edit_saved_as_the_first_build_ends_is_built(project_factory):
+    """The watcher listens before the first build starts: an edit saved while it runs
+    or as it ends (when WeasyPrint is still being imported for the rebuilds to come)
+    is built, not missed."""
+    root = project_factory({"a.txt": "= A =\n\nFirst.\n"})
+    article = root / "articles" / "a.txt"
+    builds: list[str] = []
+
+    def rebuild():
+        builds.append(article.read_text(encoding="utf-8"))
+        if len(builds) == 1:
+            article.write_text("= A =\n\nSecond.\n", encoding="utf-8")
+
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_and_build, args=(root, rebuild, stop), daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: len(builds) == 2, seconds=10)
+        assert "Second." in builds[1]
+    finally:
+        stop.set()
+        thread.join(timeout=10)

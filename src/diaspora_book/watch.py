@@ -51,10 +51,22 @@ def watch_and_build(
     rebuild: Callable[[], None],
     stop: threading.Event | None = None,
 ) -> None:
-    """Call `rebuild` once, then after every batch of input changes, until `stop` is set."""
-    rebuild()
-    for changes in watch(root, watch_filter=lambda c, p: is_input(root, c, p), stop_event=stop):
-        if changes:
+    """Call `rebuild` once, then after every batch of input changes, until `stop` is set.
+
+    The first build starts once the watcher is armed (its first, empty, batch), so an
+    edit saved while it runs, or right after it says "waiting for changes" (while
+    WeasyPrint is imported for the rebuilds to come), is seen and built.
+    """
+    built = False
+    for changes in watch(
+        root,
+        watch_filter=lambda c, p: is_input(root, c, p),
+        stop_event=stop,
+        yield_on_timeout=True,
+        rust_timeout=200,
+    ):
+        if changes or not built:
+            built = True
             rebuild()
 
 
