@@ -105,7 +105,7 @@ def built_sample(six_chapters, tmp_path):
 def test_ctrl_c_during_a_parallel_build(built_sample):
     before = _files(built_sample / "dist")
     code, err, left = _interrupt(built_sample, "build", "--jobs", "2", "--no-cache", workers=2)
-    assert code == 130
+    assert code == 130, err
     assert err == "interrupted; dist/ keeps the last complete book\n"
     assert left == []
     assert _files(built_sample / "dist") == before  # no scratch file, nothing half-written
@@ -115,7 +115,7 @@ def test_ctrl_c_during_a_parallel_build(built_sample):
 def test_ctrl_c_during_handouts(built_sample):
     before = _files(built_sample / "dist" / "handouts")
     code, err, left = _interrupt(built_sample, "handouts", "--jobs", "2", "--no-cache", workers=2)
-    assert code == 130
+    assert code == 130, err
     assert err == "interrupted; dist/handouts/ keeps the last complete book\n"
     assert left == []
     assert _files(built_sample / "dist" / "handouts") == before
@@ -126,7 +126,7 @@ def test_ctrl_c_while_the_press_lays_out_a_small_book(built_sample):
     """A small book is laid out by the press (`render.pdf.press`), its EPUB beside."""
     before = _files(built_sample / "dist")
     code, err, left = _interrupt(built_sample, "build", "--no-cache", workers=2)
-    assert code == 130
+    assert code == 130, err
     assert err == "interrupted; dist/ keeps the last complete book\n"
     assert left == []
     assert _files(built_sample / "dist") == before

@@ -125,9 +125,10 @@ def _print(
     importing = WeasyPrintImport(now=not rebuild) if press is None else None
     try:
         html = html_of(job.manuscript)
-        if reason is None and first is None:
-            reason = weasyprint_reason()
         waited = importing.wait if importing is not None else lambda: None
+        if reason is None and first is None:
+            waited()  # never two threads importing WeasyPrint at once
+            reason = weasyprint_reason()
         parts = None
         if reason is not None:
             progress.detail(f"print edition: laid out in one process ({reason})")

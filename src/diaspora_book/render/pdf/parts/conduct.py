@@ -83,11 +83,13 @@ class PartFailed(RuntimeError):
 @dataclass(frozen=True)
 class Workers:
     """How the build starts the layout workers: a worker already running (the press,
-    `Press.worker`), taken before any is forked, and what to call before forking one
-    (it waits for the build's WeasyPrint import)."""
+    `Press.worker`), taken before any is forked, and what to call before this process
+    forks one or uses WeasyPrint itself: it waits for the build's WeasyPrint import,
+    which may still run in a thread (two threads importing one package can deadlock,
+    and a fork would copy the import's lock)."""
 
     first: tuple[Any, Connection] | None = None
-    before_fork: Callable[[], None] = lambda: None
+    weasyprint: Callable[[], None] = lambda: None
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ class _Pool:
         workers: Workers = Workers(),
     ):
         self.setup, self.plan, self.jobs = setup, plan, max(1, jobs)
-        self.first, self.before_fork = workers.first, workers.before_fork
+        self.first, self.weasyprint = workers.first, workers.weasyprint
         self.first_used = False
         self.workers: list[tuple[Any, Connection]] = []
         self.load: list[int] = []  # characters of HTML given to each worker so far
@@ -271,7 +273,7 @@ class _Pool:
         if adopted is not None:
             self.first_used = True
             return adopted
-        self.before_fork()
+        self.weasyprint()
         context = start_context()
         mine, theirs = context.Pipe()
         args = (self.setup, theirs, build_parent())
@@ -455,6 +457,7 @@ class _Conductor:
 
     def _lay_out(self, source: PartSource, start: PartStart, path: Path | None) -> PartLayout:
         """Lay out (and write, given a `path`) a part in this process."""
+        self.pool.weasyprint()
         try:
             return lay_out_part(self.setup, source, lambda pages: start, path)
         except HookFailed as exc:
