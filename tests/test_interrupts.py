@@ -130,3 +130,26 @@ def test_ctrl_c_while_the_press_lays_out_a_small_book(built_sample):
     assert err == "interrupted; dist/ keeps the last complete book\n"
     assert left == []
     assert _files(built_sample / "dist") == before
+
+
+def test_pandoc_stopped_by_ctrl_c_is_an_interruption_not_an_error(monkeypatch):
+    """Ctrl-C reaches the whole command: pandoc may die of it before the build's own
+    process sees it, and pypandoc then says pandoc failed. That is still Ctrl-C."""
+    import pypandoc
+
+    from diaspora_book.plumbing.errors import ToolError
+    from diaspora_book.render import html
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError('Pandoc died with exitcode "-2" during conversion: ')
+
+    monkeypatch.setattr(pypandoc, "convert_text", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        html.convert("text", "html5", [])
+
+    def failed(*args, **kwargs):
+        raise RuntimeError('Pandoc died with exitcode "64" during conversion: bad option')
+
+    monkeypatch.setattr(pypandoc, "convert_text", failed)
+    with pytest.raises(ToolError, match="pandoc failed"):
+        html.convert("text", "html5", [])

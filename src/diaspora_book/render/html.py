@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 from importlib import resources
 from pathlib import Path
 
@@ -129,6 +130,10 @@ def metadata_args(metadata: dict[str, str | list[str]]) -> list[str]:
     return args
 
 
+# How pypandoc says pandoc was stopped by SIGINT (a Ctrl-C sent to the whole command).
+_INTERRUPTED = f'exitcode "{-signal.SIGINT}"'
+
+
 def convert(
     markdown: str,
     to: str,
@@ -149,6 +154,8 @@ def convert(
             sandbox=False,  # passed explicitly above, for every pypandoc version
         )
     except RuntimeError as exc:
+        if _INTERRUPTED in str(exc):  # Ctrl-C reached pandoc before this process saw it
+            raise KeyboardInterrupt from None
         raise ToolError(f"pandoc failed: {str(exc).strip()}") from None
     except OSError as exc:  # only a missing pandoc is a matter of setup
         hint = "run 'make setup'" if isinstance(exc, FileNotFoundError) else ""
