@@ -62,6 +62,7 @@ def _interrupt(root: Path, *args: str, workers: int) -> tuple[int, str, list[tup
         stderr=subprocess.PIPE,
         start_new_session=True,
         env={**os.environ, "CI": "true"},
+        preexec_fn=_as_a_shell_starts_it,
     )
     deadline = time.monotonic() + 120
     while len(_workers(process.pid)) < workers and process.poll() is None:
@@ -73,6 +74,14 @@ def _interrupt(root: Path, *args: str, workers: int) -> tuple[int, str, list[tup
     _, err = process.communicate(timeout=60)
     time.sleep(0.2)
     return process.returncode, err.decode(), _group(process.pid)
+
+
+def _as_a_shell_starts_it() -> None:
+    """Give the command Ctrl-C's default action and an unblocked SIGINT, as an
+    interactive shell does: a test process may have changed either, and a child
+    inherits an ignored or blocked signal (the command then never sees its Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _files(folder: Path) -> dict[str, bytes]:
