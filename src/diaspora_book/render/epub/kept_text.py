@@ -72,8 +72,9 @@ class KeptText:
         pieces = zip(read.keys, read.texts, strict=True)
         outlines = [self._outline(key, text) for key, text in pieces]
         book = digest(tool_fingerprint(), *writing, *map(digest, outlines))
-        headings = [_level_one_ids(outline) for outline in outlines]
-        opens = all(_opens_a_file(outline) for outline in outlines[1:])
+        openings = [_openings(outline) for outline in outlines]
+        headings = [ids for ids, _ in openings]
+        opens = all(first for _, first in openings[1:])
         epub = self._rewritten(read, writing, outlines, headings, book) if opens else None
         if epub is None:
             convert(read.document(), "epub3", writing, outputfile=target, source="json")
@@ -99,7 +100,7 @@ class KeptText:
         kept = self.kept.read(book) if record is not None else None
         if record is None or kept is None or len(record.keys) != len(read.keys):
             return None
-        changed = [i for i, key in enumerate(read.keys) if record.keys[i] != key]
+        changed = {i for i, key in enumerate(read.keys) if record.keys[i] != key}
         if not mostly_kept(len(changed), len(read.keys)):
             return None
         replaced: dict[str, bytes] = {}
@@ -208,20 +209,13 @@ def _written(document: str, writing: list[str]) -> bytes:
         return path.read_bytes()
 
 
-def _level_one_ids(outline_text: str) -> list[str]:
-    """Return the ids of the piece's top-level level-1 headings (each opens a file)."""
-    return [
-        block["c"][1][0]
-        for block in json.loads(outline_text)
-        if block.get("t") == "Header" and block["c"][0] == 1
-    ]
-
-
-def _opens_a_file(outline_text: str) -> bool:
-    """Whether the piece starts with a level-1 heading (or is empty), so no block of it
-    falls into the file of the piece before."""
+def _openings(outline_text: str) -> tuple[list[str], bool]:
+    """Return the ids of the piece's top-level level-1 headings (each opens a file), and
+    whether the piece starts with one (or is empty), so that no block of it falls into
+    the file of the piece before."""
     blocks = json.loads(outline_text)
-    return not blocks or (blocks[0].get("t") == "Header" and blocks[0]["c"][0] == 1)
+    ids = [b["c"][1][0] for b in blocks if b.get("t") == "Header" and b["c"][0] == 1]
+    return ids, not blocks or (blocks[0].get("t") == "Header" and blocks[0]["c"][0] == 1)
 
 
 def _files_of_pieces(epub: bytes, headings: list[list[str]]) -> list[list[str]] | None:

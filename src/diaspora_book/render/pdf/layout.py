@@ -304,10 +304,8 @@ class WeasyPrintImport:
     def wait(self) -> None:
         """Return once WeasyPrint is imported (or failed to be, for `weasyprint_module`
         to report)."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        elif "weasyprint" not in sys.modules:
+        self.settle()
+        if "weasyprint" not in sys.modules:
             import_quietly()
 
     def settle(self) -> None:

@@ -48,9 +48,10 @@ STABLE_FROM = 8
 # chapters' ids alone, so an edit inside a chapter changes one run and the others
 # keep their layout (the incremental print edition caches each run). An edit lays
 # out its whole run again: at 200 articles, runs of about eight chapters (26 pages)
-# took 2.6 s of a 5 s rebuild; runs of about four take half that, and the full
-# build is no slower (two builds each way, alternating: 39.1 and 42.4 s with
-# eight, 38.7 and 41.2 s with four).
+# took 2.6 s of a 5 s rebuild; with this figure runs are two to eight chapters
+# (three on average) and the edited one takes 1.0 s, and the full build is no
+# slower (two builds each way, alternating: 39.1 and 42.4 s with eight, 38.7 and
+# 41.2 s with four).
 CHAPTERS_PER_RUN = 4
 # A chapter whose HTML is at least this long (about 20 printed pages) is a run of its own
 # in a book cut that way, so editing a long article lays out only that article again:
