@@ -317,6 +317,23 @@ def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
     )
 
 
+def test_each_layout_in_a_process_reports_what_weasyprint_ignored(project_factory):
+    """A process parses the same stylesheets once (`layout._PARSED`); the warnings
+    WeasyPrint logged as it parsed them are reported by every layout that uses them
+    (a `watch` rebuild, a library caller's second build), not by the first alone."""
+    root = project_factory({"alpha.txt": "= Alpha =\n\nShort.\n"})
+    (root / "styles").mkdir(exist_ok=True)
+    (root / "styles" / "print.css").write_text("p { frobnicate: 1 }\n", encoding="utf-8")
+    project = load_project(root)
+    manuscript = assemble(project, convert_project(project, Diagnostics()), "pdf")
+    reported = []
+    for _ in range(2):  # laid out in this process both times: no press, no workers
+        found = Diagnostics()
+        write_pdf(PrintJob(project, manuscript), root / "book.pdf", found)
+        reported.append([d.message for d in found if "frobnicate" in d.message])
+    assert reported[0] and reported[0] == reported[1]
+
+
 def test_print_edition_has_bleed_and_crop_marks(project_factory, tmp_path):
     root = project_factory({"alpha.txt": LONG_ARTICLE}, "title: Press\n")
     assert main(["build", "--print", "--format", "pdf", "--project", str(root)]) == 0

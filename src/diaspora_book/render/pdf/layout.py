@@ -94,8 +94,9 @@ class RenderNotes:
             diagnostics.warn(None, f"WeasyPrint: {message}")
 
 
-# Stylesheets parsed in this process, by their texts and base URLs (`Session.stylesheets`).
-_PARSED: dict[tuple[tuple[str, str | None], ...], tuple[list, dict]] = {}
+# Stylesheets parsed in this process, by their texts and base URLs, with the
+# warnings WeasyPrint logged as it parsed them (`Session.stylesheets`).
+_PARSED: dict[tuple[tuple[str, str | None], ...], tuple[list, dict, tuple[str, ...]]] = {}
 
 
 @dataclass
@@ -117,7 +118,9 @@ class Session:
         many parts of one book, and parsing them took 0.04 s a part (200 articles:
         69 parts). WeasyPrint only reads a parsed stylesheet when it lays out, and
         the stylesheets fetch nothing then (no `@font-face` is read without a font
-        configuration), so the parsing session's fetcher is not missed.
+        configuration), so the parsing session's fetcher is not missed. What it
+        warned of as it parsed them (a property it ignores) is warned of again in
+        every session that uses them, as when each parsed them.
         """
         layers = stylesheet_texts(self.setup)
         texts = tuple((rewrite(text) if rewrite else text, base) for text, base in layers)
@@ -127,13 +130,16 @@ class Session:
                 _PARSED.clear()
             weasyprint = weasyprint_module()
             profiles: dict = {}
+            before = len(self.warnings)
             css = [
                 weasyprint.CSS(
                     string=text, base_url=base, url_fetcher=self.fetcher, color_profiles=profiles
                 )
                 for text, base in texts
             ]
-            parsed = _PARSED[texts] = (css, profiles)
+            parsed = _PARSED[texts] = (css, profiles, tuple(self.warnings[before:]))
+        else:
+            self.warnings.extend(parsed[2])
         self.color_profiles.update(parsed[1])
         return list(parsed[0])
 
