@@ -22,8 +22,10 @@ from diaspora_book.book import (
     Book,
     BuildContext,
     BuildFailed,
+    CandidateNotes,
     convert_articles,
     convert_book,
+    convert_noting_later,
     convert_project,
     read_articles,
 )
@@ -128,7 +130,23 @@ def _build(
 ) -> BuildReport:
     run = BuildContext.start(project, cache, progress)
     with progress.stage("convert"):
-        book = convert_articles(run)
+        book, candidates = convert_noting_later(run)
+    try:
+        return _render(run, request, book, candidates, press, started)
+    finally:
+        candidates.cancel()
+
+
+def _render(
+    run: BuildContext,
+    request: BuildRequest,
+    book: Book,
+    candidates: CandidateNotes,
+    press: Press | None,
+    started: float,
+) -> BuildReport:
+    """Render the converted book; report the glossary candidates once rendering began."""
+    project = run.project
     _stop_if_strict(run, request)
     write_chapters(list(book.chapters), project.chapters_dir)
     out_dir = request.out_dir or project.dist_dir
@@ -164,6 +182,7 @@ def _build(
             pagination = _print_edition(run, print_job, pdf, press)
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
+    candidates.report()
     _stop_if_strict(run, request)
     cover = cover_path(pdf) if pdf is not None and shop is not None else None
     return BuildReport(

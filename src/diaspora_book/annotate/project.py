@@ -2,7 +2,7 @@
 
 `load_annotations` reads the curated files; `Annotations.marks` and `.cites` are what
 the converter asks for each block of text; `check_annotations` reports what an editor
-should fix, each at its `path:line`.
+should fix, each at its `path:line`, and `candidate_notes` the terms the glossary lacks.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from diaspora_book.annotate.candidates import ArticleCandidates, merge_candidates
 from diaspora_book.annotate.citations import (
@@ -30,7 +31,7 @@ from diaspora_book.annotate.phrases import PhraseMatcher
 from diaspora_book.annotate.wiki_bibliography import CitationKeys, write_nocite
 from diaspora_book.languages.csl_locale import GENERATED_DIR, check_csl_locale, citeproc_style
 from diaspora_book.languages.labels import english_name
-from diaspora_book.model import Article, Chapter, Cite, Mark
+from diaspora_book.model import Article, Chapter, Cite, Mark, SourceSpan
 from diaspora_book.plumbing.errors import BookError, Diagnostics
 from diaspora_book.plumbing.summary import GLOSSARY_CANDIDATE
 from diaspora_book.project.config import Project
@@ -161,16 +162,26 @@ def _image_credits(root: Path, diagnostics: Diagnostics) -> dict[str, ImageCredi
         return {}
 
 
+class ArticleHead(Protocol):
+    """An article as the checks name it: its slug and where its title is."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def title_span(self) -> SourceSpan: ...
+
+
 def check_annotations(
-    articles: list[ArticleCandidates],
+    articles: Sequence[ArticleHead],
     chapters: list[Chapter],
     notes: Annotations,
     diagnostics: Diagnostics,
 ) -> None:
     """Report unused and unknown entries, unreviewed candidates and unknown keys.
 
-    `articles` are the book's articles as the glossary candidate finder saw them
-    (`candidates.article_candidates`), in book order: their slugs, titles and terms.
+    `articles` are the book's articles in book order (their slugs and titles). The
+    glossary candidates found in their text are reported by `candidate_notes`.
     """
     used = {o.entry for chapter in chapters for o in chapter.occurrences}
     slugs = {a.slug for a in articles}
@@ -211,19 +222,6 @@ def check_annotations(
                 index_entry.span,
                 f"index entry '{index_entry.term}' is never found in the text",
             )
-    foreign = f"looks like a term (not {english_name(notes.language)})"
-    for candidate in merge_candidates(articles):
-        forms = (candidate.term, *candidate.aliases)
-        if not any(notes.glossary.knows(form) for form in forms):
-            what = "is defined here" if candidate.defined else foreign
-            # A review list, not a fault: a note (it never fails --strict), one line
-            # per article as printed (plumbing/summary.py).
-            diagnostics.note(
-                candidate.span,
-                f"'{candidate.term}' {what} but is not in glossary.yml",
-                "run 'diaspora-book glossary suggest' to add it for review",
-                code=GLOSSARY_CANDIDATE,
-            )
     check_keys(notes.rules, notes.bibliography, diagnostics)
     _check_rules_match(chapters, notes, diagnostics)
     if notes.bibliography.path is not None:
@@ -235,6 +233,29 @@ def check_annotations(
                     f"add one with the key '{article.slug}' "
                     "or name its key under 'sources:' in citations.yml",
                 )
+
+
+def candidate_notes(
+    articles: list[ArticleCandidates], notes: Annotations, diagnostics: Diagnostics
+) -> None:
+    """Note the terms the articles define or use that the glossary lacks.
+
+    `articles` are the book's articles as the glossary candidate finder saw them
+    (`candidates.article_candidates`), in book order. A review list, not a fault:
+    notes (they never fail --strict), one line per article as printed
+    (plumbing/summary.py).
+    """
+    foreign = f"looks like a term (not {english_name(notes.language)})"
+    for candidate in merge_candidates(articles):
+        forms = (candidate.term, *candidate.aliases)
+        if not any(notes.glossary.knows(form) for form in forms):
+            what = "is defined here" if candidate.defined else foreign
+            diagnostics.note(
+                candidate.span,
+                f"'{candidate.term}' {what} but is not in glossary.yml",
+                "run 'diaspora-book glossary suggest' to add it for review",
+                code=GLOSSARY_CANDIDATE,
+            )
 
 
 def _check_rules_match(chapters: list[Chapter], notes: Annotations, diagnostics: Diagnostics):

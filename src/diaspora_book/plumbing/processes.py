@@ -24,7 +24,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,3 +186,60 @@ def start_context() -> Any:  # a fork, forkserver or spawn context
         context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
+
+
+class Later:
+    """`function(*args)` computed in a forked process while this one goes on.
+
+    For work whose result the build wants only later: the glossary candidates are
+    0.2-1.3 s of Python that held up pandoc and the layout while the second core
+    idled. Forked only where that is safe (no other thread runs: see `start_context`);
+    elsewhere, and when the process fails or dies, `result` runs the function here,
+    so the result, or the exception, is the same either way.
+    """
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self.function, self.args = function, args
+        self.process: Any = None
+        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            self.connection, theirs = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_compute, args=(theirs, build_parent(), function, args), daemon=True
+            )
+            self.process.start()
+            theirs.close()
+
+    def result(self) -> Any:
+        """Return the function's result: the forked process's, or computed here now."""
+        if self.process is not None:
+            try:
+                kind, value = self.connection.recv()
+            except (EOFError, OSError):
+                kind, value = "failed", None
+            finally:
+                self.cancel()
+            if kind == "done":
+                return value
+        return self.function(*self.args)
+
+    def cancel(self) -> None:
+        """Stop the forked process, if one still runs (the build failed or ended)."""
+        if self.process is not None:
+            self.connection.close()
+            stop([self.process])
+            self.process = None
+
+
+def _compute(
+    connection: Any, parent: BuildParent, function: Callable[..., Any], args: tuple
+) -> None:
+    """The forked side of `Later`: send the result, or that there is none."""
+    die_with_parent(parent)
+    try:
+        connection.send(("done", function(*args)))
+    except BaseException:  # `result` computes it again, where it raises as itself
+        with contextlib.suppress(BaseException):
+            connection.send(("failed", None))
+    finally:
+        connection.close()
