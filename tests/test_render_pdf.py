@@ -1,5 +1,6 @@
 """The sample book's PDF, opened and read as a reader (and a screen reader) would."""
 
+import contextlib
 import re
 import subprocess
 
@@ -315,6 +316,60 @@ def test_write_pdf_reports_pages_and_where_each_id_starts(project_factory):
     assert (
         anchors["alpha"] < anchors["alpha--later-years"] < anchors["beta"] <= anchors["beta--coda"]
     )
+
+
+def _contents_page(pdf, tmp_path, name):
+    """The contents page (page 3): its text objects and its picture at 100 dpi."""
+    from PIL import Image
+
+    with pikepdf.open(pdf) as opened:
+        operators = pikepdf.parse_content_stream(opened.pages[2])
+        texts = sum(1 for _, operator in operators if str(operator) == "BT")
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "100",
+            "-f",
+            "3",
+            "-l",
+            "3",
+            "-singlefile",
+            pdf,
+            tmp_path / name,
+        ],
+        check=True,
+    )
+    return texts, Image.open(tmp_path / f"{name}.png").convert("L")
+
+
+def test_a_leader_is_one_run_of_text_with_its_dots_where_weasyprint_puts_them(
+    project_factory, tmp_path, monkeypatch
+):
+    """`hooks.whole_leaders`: a contents entry's dotted leader is one text object,
+    not one per dot, and every dot is where WeasyPrint's own leader puts it."""
+    from PIL import ImageChops
+
+    from diaspora_book.render.pdf import layout
+
+    titles = ["Alpha", "Beta gamma", "A rather longer title of a chapter", "Delta"]
+    root = project_factory(
+        {f"a{i}.txt": f"= {title} =\n\nShort.\n" for i, title in enumerate(titles)}
+    )
+    project = load_project(root)
+    manuscript = assemble(project, convert_project(project, Diagnostics()), "pdf")
+    write_pdf(PrintJob(project, manuscript), root / "one-run.pdf", Diagnostics())
+    monkeypatch.setattr(layout, "whole_leaders", contextlib.nullcontext)
+    write_pdf(PrintJob(project, manuscript), root / "per-dot.pdf", Diagnostics())
+
+    runs, merged = _contents_page(root / "one-run.pdf", tmp_path, "one-run")
+    boxes, own = _contents_page(root / "per-dot.pdf", tmp_path, "per-dot")
+    assert boxes > 4 * 30  # WeasyPrint's own: a text object per dot
+    assert runs < 20  # the heading, each title, leader and page number
+    # The same picture, but for a dot's edge a hundredth of a point away (a dot
+    # missing or moved by a tenth of its width differs by more than 150 of 255).
+    assert ImageChops.difference(merged, own).getextrema()[1] < 100
 
 
 def test_each_layout_in_a_process_reports_what_weasyprint_ignored(project_factory):

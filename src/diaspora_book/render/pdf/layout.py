@@ -26,7 +26,12 @@ from diaspora_book.project.config import Project
 from diaspora_book.project.fonts import font_css, running_head_css
 from diaspora_book.project.stylesheets import package_styles_dir, stylesheets
 from diaspora_book.render.pdf.finish import PdfInfo
-from diaspora_book.render.pdf.hooks import HookFailed, cached_page_references, tagged_structure
+from diaspora_book.render.pdf.hooks import (
+    HookFailed,
+    cached_page_references,
+    tagged_structure,
+    whole_leaders,
+)
 from diaspora_book.render.pdf.page_setup import page_css
 from diaspora_book.render.print_shop.interior import ShopPrint
 
@@ -147,13 +152,11 @@ class Session:
         """Lay `html` out into pages; return WeasyPrint's Document."""
         shop = self.setup.shop
         options = {"output_intent": "srgb"} if shop and shop.shop.srgb_intent else {}
-        return (
-            weasyprint_module()
-            .HTML(
-                string=html, base_url=str(self.setup.project.root) + "/", url_fetcher=self.fetcher
-            )
-            .render(stylesheets=css, color_profiles=self.color_profiles, **options)
+        document = weasyprint_module().HTML(
+            string=html, base_url=str(self.setup.project.root) + "/", url_fetcher=self.fetcher
         )
+        with whole_leaders():
+            return document.render(stylesheets=css, color_profiles=self.color_profiles, **options)
 
     def write(self, document, path) -> bool:
         """Write `document` as a tagged PDF; return whether the structure tree was mended.
