@@ -85,3 +85,47 @@ def test_an_up_to_date_epub_stops_the_draft(project_factory, monkeypatch):
     assert "pdf" in report.ran and "epub" in report.reused
     assert started == [1, 1]  # drafted, then stopped unused
     assert epub.stat().st_mtime_ns == before
+
+
+def test_a_book_laid_out_whole_drafts_its_epub_once_its_html_is_made(
+    project_factory, monkeypatch, tmp_path
+):
+    """Held until the print HTML is made (`EpubBeside(held=True)`), as the glossary
+    candidates are (`Later(held=True)`): they no longer share the cores with the
+    conversion and the press's import, and the book is the same."""
+    from diaspora_book import book as book_module
+    from diaspora_book.render.pdf import write as write_module
+    from diaspora_book.render.pdf.parts.conduct import usable_cores
+
+    if usable_cores() < 2:
+        pytest.skip("one core: the EPUB is made after the PDF, nothing is drafted beside it")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    events = tmp_path / "events"  # written by this process and the forked ones
+
+    def recording(name, function):
+        def recorded(*args, **kwargs):
+            if name != "html":
+                with events.open("a") as record:
+                    record.write(f"{name}\n")
+            result = function(*args, **kwargs)
+            if name == "html":
+                with events.open("a") as record:
+                    record.write("html\n")
+            return result
+
+        return recorded
+
+    project = load_project(project_factory(ARTICLES))
+    alone = build(project, BuildRequest(out_dir=tmp_path / "alone", jobs=1))
+    events.unlink(missing_ok=True)
+    monkeypatch.setattr(write_module, "to_html", recording("html", write_module.to_html))
+    monkeypatch.setattr(epub_beside, "draft_epub", recording("draft", epub_beside.draft_epub))
+    candidates = recording("candidates", book_module.article_candidates)
+    monkeypatch.setattr(book_module, "article_candidates", candidates)
+    started = _counting_beside(monkeypatch)
+    held = build(project, BuildRequest(out_dir=tmp_path / "held"))  # small: laid out whole
+    assert started == [1]
+    order = events.read_text().split()
+    assert order[0] == "html" and sorted(order[1:]) == ["candidates", "draft"]
+    assert held.outputs[1].read_bytes() == alone.outputs[1].read_bytes()
+    assert [str(d) for d in held.diagnostics] == [str(d) for d in alone.diagnostics]

@@ -124,11 +124,36 @@ def test_a_builds_candidate_notes_are_where_a_build_that_waited_puts_them(
 class _Now:
     """`Later` as a build that waits: computed on the spot."""
 
-    def __init__(self, function, *args):
+    def __init__(self, function, *args, held=False):
         self.value = function(*args)
+
+    def go(self):
+        pass
 
     def result(self):
         return self.value
 
     def cancel(self):
         pass
+
+
+def _writes(path):
+    path.write_text("ran", encoding="utf-8")
+    return os.getpid()
+
+
+def test_a_held_process_begins_when_told(tmp_path):
+    import time
+
+    ran = tmp_path / "ran"
+    later = Later(_writes, ran, held=True)
+    assert later.process is not None
+    time.sleep(0.3)  # a process that did not wait would have written by now
+    assert not ran.exists()
+    later.go()
+    assert later.result() != os.getpid()
+    assert ran.exists()
+
+
+def test_a_held_process_never_told_is_told_by_result(tmp_path):
+    assert Later(_writes, tmp_path / "ran", held=True).result() != os.getpid()

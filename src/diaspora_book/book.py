@@ -289,10 +289,11 @@ class CandidateNotes:
     """The glossary candidates' notes of one build: replayed, or being found.
 
     The articles the cache does not know are looked at in a forked process (`Later`)
-    while the build converts to HTML and lays out: 0.25 s of a 10-article build and
-    1.3 s of a 200-article one that held up pandoc and the layout, while the other
-    core idled. That process keeps what it found in the cache too. `report` puts the
-    notes where the conversion's report ended (after its warnings, before what
+    while the build lays out: 0.25 s of a 10-article build and 1.3 s of a 200-article
+    one that held up pandoc and the layout, while the other core idled. It begins
+    when the build says `go` (a book laid out whole: once its HTML is made, when a
+    core is free). That process keeps what it found in the cache too. `report` puts
+    the notes where the conversion's report ended (after its warnings, before what
     rendering reports), as a build that waited for them would.
     """
 
@@ -300,6 +301,11 @@ class CandidateNotes:
         self.run = run
         self.at = len(run.diagnostics.items)  # where they go (`convert_noting_later` sets it)
         self.notes = notes
+
+    def go(self) -> None:
+        """Let the forked process begin looking (see `Later.go`)."""
+        if isinstance(self.notes, Later):
+            self.notes.go()
 
     def report(self) -> None:
         """Add the notes to the build's diagnostics (the first call; later ones do nothing)."""
@@ -338,7 +344,7 @@ def _check_book(
     diagnostics.extend(found)
     arguments = (run, candidates, book.notes, key, found)
     if candidates.missing:
-        return CandidateNotes(run, Later(_candidate_notes, *arguments))
+        return CandidateNotes(run, Later(_candidate_notes, *arguments, held=True))
     return CandidateNotes(run, _candidate_notes(*arguments))
 
 

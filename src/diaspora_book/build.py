@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -170,6 +171,12 @@ def _render(
         html_cache=run.cache.directory / "html" if run.cache.enabled else None,
     )
     ebook = book.assemble(project, "epub") if epub else None
+    # A book laid out whole keeps one core busy once its HTML is made: the EPUB's
+    # draft and the glossary candidates wait for that (`EpubBeside`, `CandidateNotes`).
+    # A book in parts lays out on every core: they begin now.
+    whole = jobs == 1
+    if not whole:
+        candidates.go()
     with contextlib.ExitStack() as stack:
         pagination = _cached_print_edition(run, print_job, pdf)
         beside: EpubBeside | None = None
@@ -177,9 +184,15 @@ def _render(
             if ebook is not None and epub is not None and processes > 1:
                 # A core to spare: draft the EPUB while the print edition is laid out.
                 beside = stack.enter_context(
-                    EpubBeside(project, ebook, epub, _subsets(run), _kept_ast(run))
+                    EpubBeside(project, ebook, epub, _subsets(run), _kept_ast(run), held=whole)
                 )
-            pagination = _print_edition(run, print_job, pdf, press)
+
+            def converted() -> None:
+                if beside is not None:
+                    beside.go()
+                candidates.go()
+
+            pagination = _print_edition(run, print_job, pdf, press, converted)
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
     candidates.report()
@@ -247,16 +260,21 @@ def _cached_print_edition(run: BuildContext, job: PrintJob, target: Path | None)
 
 
 def _print_edition(
-    run: BuildContext, job: PrintJob, target: Path | None, press: Press | None = None
+    run: BuildContext,
+    job: PrintJob,
+    target: Path | None,
+    press: Press | None = None,
+    converted: Callable[[], None] | None = None,
 ) -> Pagination:
-    """Lay out the print edition and write it to `target` (none: only paginate it)."""
+    """Lay out the print edition and write it to `target` (none: only paginate it);
+    call `converted` once its HTML is made."""
     stage, outputs, extra = _print_stage(job, target)
     found = Diagnostics()
     with run.progress.stage("render PDF" if target else "paginate the print edition"):
         if target is None:
-            layout = paginate(job, found, run.progress, press)
+            layout = paginate(job, found, run.progress, press, converted)
         else:
-            layout = write_pdf(job, target, found, run.progress, press)
+            layout = write_pdf(job, target, found, run.progress, press, converted)
     pagination = layout.pagination
     if target is not None and job.shop is not None:
         _cover(run, job, target, layout, found)

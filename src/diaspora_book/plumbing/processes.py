@@ -195,23 +195,34 @@ class Later:
     0.2-1.3 s of Python that held up pandoc and the layout while the second core
     idled. Forked only where that is safe (no other thread runs: see `start_context`);
     elsewhere, and when the process fails or dies, `result` runs the function here,
-    so the result, or the exception, is the same either way.
+    so the result, or the exception, is the same either way. A `held` process is
+    forked now, while forking is safe, and begins when told (`go`): when the build's
+    own work no longer needs both cores.
     """
 
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, function: Callable[..., Any], *args: Any, held: bool = False) -> None:
         self.function, self.args = function, args
         self.process: Any = None
+        self.held = held
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
-            self.connection, theirs = context.Pipe(duplex=False)
+            self.connection, theirs = context.Pipe()
             self.process = context.Process(
-                target=_compute, args=(theirs, build_parent(), function, args), daemon=True
+                target=_compute, args=(theirs, build_parent(), held, function, args), daemon=True
             )
             self.process.start()
             theirs.close()
 
+    def go(self) -> None:
+        """Let a `held` process begin (once; later calls do nothing)."""
+        if self.held and self.process is not None:
+            self.held = False
+            with contextlib.suppress(OSError):  # it died: `result` computes it here
+                self.connection.send("go")
+
     def result(self) -> Any:
         """Return the function's result: the forked process's, or computed here now."""
+        self.go()
         if self.process is not None:
             try:
                 kind, value = self.connection.recv()
@@ -232,11 +243,14 @@ class Later:
 
 
 def _compute(
-    connection: Any, parent: BuildParent, function: Callable[..., Any], args: tuple
+    connection: Any, parent: BuildParent, held: bool, function: Callable[..., Any], args: tuple
 ) -> None:
-    """The forked side of `Later`: send the result, or that there is none."""
+    """The forked side of `Later`: (told to go, if `held`) send the result, or that
+    there is none."""
     die_with_parent(parent)
     try:
+        if held:
+            connection.recv()
         connection.send(("done", function(*args)))
     except BaseException:  # `result` computes it again, where it raises as itself
         with contextlib.suppress(BaseException):

@@ -60,17 +60,19 @@ def write_pdf(
     diagnostics: Diagnostics,
     progress: Progress = SILENT,
     press: Press | None = None,
+    converted: Callable[[], None] | None = None,
 ) -> PrintLayout:
     """Lay out `job` and write it, tagged and finished, to `target`.
 
     `target` is replaced only by a complete, finished PDF (`outputs.replacing`).
     For a print shop whose inside margin grows with the page count, the book is laid
     out again when it came out longer than the margin it was laid out with allows.
-    A book laid out whole is laid out by `press` if given (`press`).
+    A book laid out whole is laid out by `press` if given (`press`). `converted` is
+    called once the print HTML is made (work held for that may begin).
     """
     with replacing(target) as scratch:
         while True:
-            layout = _print(job, scratch, diagnostics, progress, press)
+            layout = _print(job, scratch, diagnostics, progress, press, converted)
             press = None  # it lays out one book
             shop = job.shop
             pages = layout.pagination.page_count
@@ -88,9 +90,10 @@ def paginate(
     diagnostics: Diagnostics,
     progress: Progress = SILENT,
     press: Press | None = None,
+    converted: Callable[[], None] | None = None,
 ) -> PrintLayout:
     """Lay out `job` only to learn its pagination (for an EPUB-only build); write nothing."""
-    return _print(job, None, diagnostics, progress, press)
+    return _print(job, None, diagnostics, progress, press, converted)
 
 
 def _print(
@@ -99,6 +102,7 @@ def _print(
     diagnostics: Diagnostics,
     progress: Progress,
     press: Press | None = None,
+    converted: Callable[[], None] | None = None,
 ) -> PrintLayout:
     setup = PrintSetup(
         job.project,
@@ -125,6 +129,8 @@ def _print(
     importing = WeasyPrintImport(now=not rebuild) if press is None else None
     try:
         html = html_of(job.manuscript)
+        if converted is not None:
+            converted()
         waited = importing.wait if importing is not None else lambda: None
         if reason is None and first is None:
             waited()  # never two threads importing WeasyPrint at once
