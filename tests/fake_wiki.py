@@ -11,9 +11,11 @@ most requests in flight at once is measured.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -115,6 +117,7 @@ class FakeWiki:
         self.most_in_flight = 0
         self.delay = 0.0  # seconds each answer takes
         self._guard = threading.Lock()
+        self._connections: set = set()  # the sockets of requests being served
         self.api = self._serve("api")
         self.upload = self._serve("upload")
 
@@ -159,9 +162,18 @@ class FakeWiki:
         self.faults.extend([(server, kind)] * times)
 
     def close(self) -> None:
+        """Stop both servers and every thread serving a request: a kept-alive
+        connection's thread would otherwise outlive the test, and a later test in the
+        same process would see a second thread (the build forks nothing then)."""
         for server in (self.api, self.upload):
             server.shutdown()
-            server.server_close()
+        with self._guard:
+            connections = list(self._connections)
+        for connection in connections:  # a thread waiting for the next request ends
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for server in (self.api, self.upload):
+            server.server_close()  # joins the request threads (`block_on_close`)
 
     def api_requests(self) -> list[dict]:
         return [params for path, params, _ in self.requests if path.endswith("api.php")]
@@ -177,11 +189,22 @@ class FakeWiki:
             def log_message(self, *args):  # quiet
                 pass
 
+            def setup(self):
+                super().setup()
+                with wiki._guard:
+                    wiki._connections.add(self.connection)
+
+            def finish(self):
+                with wiki._guard:
+                    wiki._connections.discard(self.connection)
+                super().finish()
+
             def do_GET(self):
                 wiki._handle(self, name)
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server.daemon_threads = False  # `close` joins them
+        server.block_on_close = True
         # shutdown() waits for the loop's next poll: 0.5 s by default, per server per test.
         serve = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
         serve.start()
