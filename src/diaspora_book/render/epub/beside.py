@@ -12,7 +12,7 @@ in its own process, where the failure is raised with its own message and type.
 For a book laid out whole the process is forked `held`: it drafts only once told
 (`go`, when the print HTML is made). Until then the build converts and the press
 imports WeasyPrint, two cores' worth of work that the draft only slowed; the layout
-that follows takes one core, and the draft the other (10 articles: 0.25 s less).
+that follows takes one core, and the draft the other (10 articles: 0.2 s less).
 A book in parts keeps both cores busy laying out, so its EPUB drafts at once.
 """
 
