@@ -169,6 +169,12 @@ _PRELOAD = [
 ]
 
 
+def fork_is_safe() -> bool:
+    """Whether this process can fork: the platform has `fork` and no other thread runs
+    (a lock a thread holds at the fork stays held for ever in the child)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def start_context() -> Any:  # a fork, forkserver or spawn context
     """Return how to start worker processes here: safely, and fast where that is safe.
 
@@ -178,9 +184,9 @@ def start_context() -> Any:  # a fork, forkserver or spawn context
     thread), so then a `forkserver` forks the workers from a clean process that
     imported WeasyPrint once. Where neither exists (Windows), `spawn`.
     """
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if fork_is_safe():
         return multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
@@ -203,15 +209,17 @@ class Later:
     def __init__(self, function: Callable[..., Any], *args: Any, held: bool = False) -> None:
         self.function, self.args = function, args
         self.process: Any = None
-        self.held = held
-        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        self.held = True  # until told: the process waits for its first message
+        if fork_is_safe():
             context = multiprocessing.get_context("fork")
             self.connection, theirs = context.Pipe()
             self.process = context.Process(
-                target=_compute, args=(theirs, build_parent(), held, function, args), daemon=True
+                target=_compute, args=(theirs, build_parent(), function, args), daemon=True
             )
             self.process.start()
             theirs.close()
+        if not held:
+            self.go()
 
     def go(self) -> None:
         """Let a `held` process begin (once; later calls do nothing)."""
@@ -243,14 +251,12 @@ class Later:
 
 
 def _compute(
-    connection: Any, parent: BuildParent, held: bool, function: Callable[..., Any], args: tuple
+    connection: Any, parent: BuildParent, function: Callable[..., Any], args: tuple
 ) -> None:
-    """The forked side of `Later`: (told to go, if `held`) send the result, or that
-    there is none."""
+    """The forked side of `Later`: told to go, send the result, or that there is none."""
     die_with_parent(parent)
     try:
-        if held:
-            connection.recv()
+        connection.recv()
         connection.send(("done", function(*args)))
     except BaseException:  # `result` computes it again, where it raises as itself
         with contextlib.suppress(BaseException):

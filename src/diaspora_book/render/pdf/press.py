@@ -30,13 +30,18 @@ import atexit
 import contextlib
 import multiprocessing
 import sys
-import threading
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diaspora_book.plumbing.processes import BuildParent, build_parent, die_with_parent, stop
+from diaspora_book.plumbing.processes import (
+    BuildParent,
+    build_parent,
+    die_with_parent,
+    fork_is_safe,
+    stop,
+)
 
 if TYPE_CHECKING:  # the press imports them itself: the command forks it before them
     from diaspora_book.model import Pagination
@@ -141,11 +146,7 @@ _ahead: Press | None = None
 
 
 def _usable() -> bool:
-    return (
-        "weasyprint" not in sys.modules
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
+    return "weasyprint" not in sys.modules and fork_is_safe()
 
 
 def press_ahead(arguments: list[str]) -> None:
