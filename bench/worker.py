@@ -7,8 +7,8 @@ write, around WeasyPrint's) with stopwatches; a function that another branch has
 not split out: its time shows up as "other" and the results name it.
 
 The print edition may be laid out in parts by forked processes (`render.pdf.parts.conduct`),
-or whole by the press (`render.pdf.press`), and the EPUB drafted in another
-(`render.epub.beside`).
+or whole by the press (`render.pdf.press`) and written in two halves by it and a
+fork of it (`render.pdf.halves`), and the EPUB drafted in another (`render.epub.beside`).
 They inherit the stopwatches; each writes what it timed to a file when its part is
 done, and the parent adds those in. Wall-clock readings are comparable across
 processes (`perf_counter` is the system's monotonic clock), so stages that ran at
@@ -133,6 +133,7 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     import diaspora_book.render.epub.beside as beside_module
     import diaspora_book.render.epub.write as epub_module
     import diaspora_book.render.html as pandoc_module
+    import diaspora_book.render.pdf.halves as halves_module
     import diaspora_book.render.pdf.parts.conduct as parallel_module
     import diaspora_book.render.pdf.write as pdf_module
     from diaspora_book.render.pdf.layout import Session
@@ -151,6 +152,8 @@ def instrument_pipeline(watch: Stopwatch, records: Path) -> None:
     watch.wrap(parallel_module, "splice", "pdf finish")  # joining the parts' PDFs
     watch.wrap_child(parallel_module, "serve", records)  # a layout worker's main
     watch.wrap_child(beside_module, "_draft_and_complete", records)
+    watch.wrap_child(halves_module, "_second_half", records)
+    watch.wrap(halves_module, "splice", "pdf finish")  # joining a book's two halves
 
 
 def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict:
@@ -163,10 +166,13 @@ def run_pipeline(project_dir: Path, out_dir: Path, profile: Path | None) -> dict
     serve = press_module._serve
 
     def timed_serve(*args):  # forked before the layout is imported: it is timed in there
+        import diaspora_book.render.pdf.halves as halves_module
         from diaspora_book.render.pdf.layout import Session
 
         watch.wrap(Session, "render", "layout")
         watch.wrap(Session, "write", "write pdf")
+        watch.wrap_child(halves_module, "_second_half", records)  # a book written in halves
+        watch.wrap(halves_module, "splice", "pdf finish")
         return serve(*args)
 
     press_module._serve = timed_serve

@@ -231,3 +231,48 @@ def bbox_lines(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
 def page_width(pdf: Path) -> float:
     out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     return float(re.search(r"Page size:\s+([\d.]+) x", out.stdout).group(1))
+
+
+def reader_view(path: Path) -> dict:
+    """What a reader and a screen reader get from the PDF, without object numbers."""
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+
+        def page_of(destination) -> int:
+            return pages[destination[0].objgen]
+
+        names = pdf.Root.Names.Dests
+        destinations = {str(k): v for k, v in pikepdf.NameTree(names).items()}
+        links = [
+            (
+                number,
+                str(a.Dest),
+                page_of(destinations[str(a.Dest)]),
+                [round(float(v)) for v in a.Rect],
+            )
+            for number, page in enumerate(pdf.pages, start=1)
+            for a in page.obj.get("/Annots", [])
+            if "/Dest" in a
+        ]
+        boxes = [
+            [str(page.obj.get(box)) for box in ("/MediaBox", "/TrimBox", "/BleedBox")]
+            for page in pdf.pages
+        ]
+        return {
+            "links": links,
+            "destinations": {name: page_of(d) for name, d in destinations.items()},
+            "boxes": boxes,
+            "catalog": sorted(str(k) for k in pdf.Root.keys()),
+        }
+
+
+def programs_by_name(path: Path) -> dict[str, set[bytes]]:
+    """Each embedded font's name, with the distinct font programs embedded under it."""
+    programs: dict[str, set[bytes]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
+                descriptor = obj.DescendantFonts[0].FontDescriptor
+                stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                programs.setdefault(str(obj.BaseFont), set()).add(stream.read_bytes())
+    return programs

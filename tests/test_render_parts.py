@@ -34,7 +34,14 @@ from diaspora_book.render.pdf.parts.cut import (
 )
 from diaspora_book.render.pdf.write import PrintLayout, write_pdf
 from tests.conftest import copy_sample_project, make_project
-from tests.print_readers import artifacts, outline, structure_tree, unreferenced_marked_content
+from tests.print_readers import (
+    artifacts,
+    outline,
+    programs_by_name,
+    reader_view,
+    structure_tree,
+    unreferenced_marked_content,
+)
 from tests.readers import pdf_pages
 
 HEAD = '<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>T</title>\n</head>\n<body>\n'
@@ -192,45 +199,12 @@ def _render(
     return Rendered(target, layout)
 
 
-def _reader_view(path: Path) -> dict:
-    """What a reader and a screen reader get from the PDF, without object numbers."""
-    with pikepdf.open(path) as pdf:
-        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
-
-        def page_of(destination) -> int:
-            return pages[destination[0].objgen]
-
-        names = pdf.Root.Names.Dests
-        destinations = {str(k): v for k, v in pikepdf.NameTree(names).items()}
-        links = [
-            (
-                number,
-                str(a.Dest),
-                page_of(destinations[str(a.Dest)]),
-                [round(float(v)) for v in a.Rect],
-            )
-            for number, page in enumerate(pdf.pages, start=1)
-            for a in page.obj.get("/Annots", [])
-            if "/Dest" in a
-        ]
-        boxes = [
-            [str(page.obj.get(box)) for box in ("/MediaBox", "/TrimBox", "/BleedBox")]
-            for page in pdf.pages
-        ]
-        return {
-            "links": links,
-            "destinations": {name: page_of(d) for name, d in destinations.items()},
-            "boxes": boxes,
-            "catalog": sorted(str(k) for k in pdf.Root.keys()),
-        }
-
-
 def _assert_same_book(whole: Rendered, parts: Rendered) -> None:
     assert parts.layout.pagination == whole.layout.pagination
     assert pdf_pages(parts.path) == pdf_pages(whole.path)  # text, folios and heads, page by page
     assert outline(parts.path) == outline(whole.path)
     assert structure_tree(parts.path) == structure_tree(whole.path)
-    assert _reader_view(parts.path) == _reader_view(whole.path)
+    assert reader_view(parts.path) == reader_view(whole.path)
     assert artifacts(parts.path) == artifacts(whole.path)  # running heads and folios
     assert unreferenced_marked_content(parts.path) == []
 
@@ -418,18 +392,6 @@ def test_contents_that_change_length_with_real_page_numbers_fall_back(
 # ---- one subset per font face ----------------------------------------------------------
 
 
-def _programs_by_name(path: Path) -> dict[str, set[bytes]]:
-    """Each embedded font's name, with the distinct font programs embedded under it."""
-    programs: dict[str, set[bytes]] = {}
-    with pikepdf.open(path) as pdf:
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
-                descriptor = obj.DescendantFonts[0].FontDescriptor
-                stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
-                programs.setdefault(str(obj.BaseFont), set()).add(stream.read_bytes())
-    return programs
-
-
 def _pdffonts_names(path: Path) -> list[str]:
     import subprocess
 
@@ -444,7 +406,7 @@ def test_the_book_in_parts_embeds_each_face_once(sample_whole, sample_parts):
     root, whole = sample_whole
     parts = sample_parts
     assert parts.parts == 4
-    shared = {name: len(p) for name, p in _programs_by_name(parts.path).items() if len(p) > 1}
+    shared = {name: len(p) for name, p in programs_by_name(parts.path).items() if len(p) > 1}
     assert shared == {}
     names = _pdffonts_names(parts.path)
     assert len(names) == len(set(names))
@@ -481,9 +443,9 @@ def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, m
     monkeypatch.setattr(subsets, "_merge", refuse)
     root, whole = sample_whole
     parts = _render(root, tmp_path / "parts.pdf", jobs=2)
-    programs = _programs_by_name(parts.path)
+    programs = programs_by_name(parts.path)
     assert all(len(p) == 1 for p in programs.values())
-    assert len(programs) > len(_programs_by_name(whole.path))  # renamed apart, not merged
+    assert len(programs) > len(programs_by_name(whole.path))  # renamed apart, not merged
     assert pdf_pages(parts.path) == pdf_pages(whole.path)
 
 
@@ -499,7 +461,7 @@ def test_merged_programs_are_kept_and_give_the_same_book(sample_whole, sample_pa
     (fonts / "unused.font").write_bytes(b"an earlier build's")
     job = replace(_job(root, 2), parts_cache=root / "parts")
     write_pdf(job, tmp_path / "again.pdf", Diagnostics())
-    assert _programs_by_name(tmp_path / "again.pdf") == _programs_by_name(sample_parts.path)
+    assert programs_by_name(tmp_path / "again.pdf") == programs_by_name(sample_parts.path)
     assert pdf_pages(tmp_path / "again.pdf") == pdf_pages(sample_parts.path)
     assert {path: path.stat().st_mtime_ns for path in kept} == kept  # read, not merged again
     assert not (fonts / "unused.font").exists()

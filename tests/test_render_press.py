@@ -28,10 +28,10 @@ FAILS = (  # in the press only: the build's own layout still works
     "from diaspora_book.render.pdf import press\n"
     "serve = press._serve\n"
     "def failing(connection, parent):\n"
-    "    from diaspora_book.render.pdf import layout\n"
+    "    from diaspora_book.render.pdf import whole\n"
     "    def first(self, html):\n"
     "        raise RuntimeError('no layout today')\n"
-    "    layout.WholeLayout.first = first\n"
+    "    whole.WholeLayout.first = first\n"
     "    serve(connection, parent)\n"
     "press._serve = failing\n"
 )

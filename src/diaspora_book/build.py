@@ -166,6 +166,7 @@ def _render(
         press=request.press and pdf is not None and shop is None,
         shop=shop,
         jobs=jobs,
+        writers=processes,
         parts_cache=run.cache.directory / "parts" if run.cache.enabled else None,
         reuse_parts=run.cache.reuse,
         html_cache=run.cache.directory / "html" if run.cache.enabled else None,

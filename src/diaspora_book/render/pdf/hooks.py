@@ -16,6 +16,10 @@ WeasyPrint upgrade never ends in a silently wrong book.
   per dot (the contents of 200 chapters: 11,688 boxes, 1.2 s to write).
 - `as_book_part`: a part of the book laid out as if the pages before it were
   there (folios continue, running heads carry over), for the parallel layout.
+- `keeping_links_to`: links into another part of the book kept (they resolve
+  once the parts are joined).
+- `shared_font_subsets`: the two halves of a book written at once (`halves`)
+  embed the same subset of each face.
 """
 
 from __future__ import annotations
@@ -282,22 +286,19 @@ def as_book_part(handshake: Handshake, outside_anchors: frozenset[str]) -> Itera
     - `context.string_set` (name -> page number -> values set on that page),
       `context.current_page` and `context.get_string_set_for(page, name, keyword)`,
       which `string()` in a margin box calls;
-    - `weasyprint.pdf.resolve_links(pages)`, which yields (links, anchors) per page
-      and drops links whose target is not in the document.
+    - what `keeping_links_to` relies on.
 
     The first margin box calls `handshake` with the pages made and the strings
     the part set last; it returns the part's first page number (pages before it)
     and the strings in force when it opens. `outside_anchors` are ids in other
-    parts: links to them are kept (the parts are joined later, and the link then
-    resolves). Any of the above looking different raises `HookFailed`.
+    parts: links to them are kept (`keeping_links_to`). Any of the above looking
+    different raises `HookFailed`.
     """
     if not hooks_available():  # told here too: the press lays out parts unasked
         raise HookFailed("this WeasyPrint cannot lay out a part of a book")
-    import weasyprint.pdf
     from weasyprint import layout
 
     make_all_pages, make_margin_boxes = layout.make_all_pages, layout.make_margin_boxes
-    resolve_links = weasyprint.pdf.resolve_links
     state = _PartState()
 
     def counting_make_all_pages(context, root_box, html, pages):
@@ -318,6 +319,29 @@ def as_book_part(handshake: Handshake, outside_anchors: frozenset[str]) -> Itera
             raise HookFailed(f"layout.make_margin_boxes: {type(exc).__name__}: {exc}") from exc
         return make_margin_boxes(context, page, shifted)
 
+    layout.make_all_pages = counting_make_all_pages
+    layout.make_margin_boxes = numbered_make_margin_boxes
+    try:
+        with keeping_links_to(outside_anchors):
+            yield
+    finally:
+        layout.make_all_pages, layout.make_margin_boxes = make_all_pages, make_margin_boxes
+
+
+@contextmanager
+def keeping_links_to(outside_anchors: frozenset[str]) -> Iterator[None]:
+    """While active, a PDF written keeps its links to `outside_anchors`, ids in
+    another part of the book: once the parts are joined, the link resolves.
+
+    Relies on `weasyprint.pdf.resolve_links(pages)`, which yields (links, anchors)
+    per page and drops links whose target is not in the document; a page's
+    `links` are tuples whose first two items are the link's type and target.
+    Anything else there raises `HookFailed`.
+    """
+    import weasyprint.pdf
+
+    resolve_links = weasyprint.pdf.resolve_links
+
     def resolve_links_keeping_outside(pages):
         for page, resolved in zip(pages, resolve_links(pages), strict=True):
             try:
@@ -332,13 +356,10 @@ def as_book_part(handshake: Handshake, outside_anchors: frozenset[str]) -> Itera
                 raise HookFailed(f"pdf.resolve_links: {type(exc).__name__}: {exc}") from exc
             yield links, anchors
 
-    layout.make_all_pages = counting_make_all_pages
-    layout.make_margin_boxes = numbered_make_margin_boxes
     weasyprint.pdf.resolve_links = resolve_links_keeping_outside
     try:
         yield
     finally:
-        layout.make_all_pages, layout.make_margin_boxes = make_all_pages, make_margin_boxes
         weasyprint.pdf.resolve_links = resolve_links
 
 
@@ -372,3 +393,76 @@ def _carry_strings(context, carried: dict[str, str]) -> None:
         return (carried[name],)
 
     context.get_string_set_for = get_string_set_for
+
+
+# ---- two halves written at once ----------------------------------------------------------
+
+# What a half tells the other of each font it drew with: its face, the glyphs' widths,
+# their text (in the order first drawn) and whether it met a character no font has.
+FontGlyphs = dict[int, tuple[str, dict[int, int], dict[int, str], bool]]
+
+
+class NotShared(Exception):
+    """The two halves cannot embed the same subsets: write the book in one piece."""
+
+
+@contextmanager
+def shared_font_subsets(
+    exchange: Callable[[FontGlyphs], FontGlyphs], earlier: bool
+) -> Iterator[None]:
+    """While active, a PDF written as one of two halves of a book (`halves`) embeds
+    the subset of each face the whole book would, the same as the other half's.
+
+    WeasyPrint subsets a face to the glyphs the pages it writes draw. Once a half
+    has drawn its pages, `exchange` hands the other half what it drew with and
+    returns what the other drew with; each half then adds the other's glyphs to
+    every font both drew with, so both embed one program, `/W` array and
+    `/ToUnicode` map per face, the ones a whole write embeds (the `earlier` half's
+    text for a glyph first, as the whole book meets it first), and joining them
+    merges nothing. Raises `NotShared` where the halves' pages would disagree with
+    a shared font: a glyph whose width each half rounded differently (its text is
+    placed by that width), or a character no font has (WeasyPrint numbers a
+    stand-in glyph for it as it meets it, each half from the same number).
+
+    Relies on `weasyprint.pdf.build_fonts_dictionary(pdf, fonts, compress, subset,
+    options)`, looked up through `weasyprint.pdf` and called once every page is
+    drawn, with `fonts` mapping a key to a Font whose `hash` names its face,
+    `widths` maps glyph ids to widths, `to_unicode` glyph ids to text and `missing`
+    characters to stand-in glyphs. If WeasyPrint changes, `NotShared` is raised.
+    """
+    import weasyprint.pdf
+
+    original = getattr(weasyprint.pdf, "build_fonts_dictionary", None)
+    if not callable(original):
+        raise NotShared("this WeasyPrint writes its fonts differently")
+
+    def build_fonts_dictionary(pdf, fonts, *args, **kwargs):
+        try:
+            mine = {
+                key: (font.hash, dict(font.widths), dict(font.to_unicode), bool(font.missing))
+                for key, font in fonts.items()
+            }
+        except (AttributeError, TypeError) as exc:
+            raise NotShared(f"pdf.build_fonts_dictionary: {type(exc).__name__}: {exc}") from exc
+        theirs = exchange(mine)
+        for key, (face, widths, text, missing) in theirs.items():
+            font = fonts.get(key)
+            if font is None:
+                continue  # drawn in the other half only: no subset to agree on
+            if font.hash != face or missing or font.missing:
+                raise NotShared(f"a character no font has, or two faces under one key ({face})")
+            if any(font.widths.get(gid, width) != width for gid, width in widths.items()):
+                raise NotShared(f"glyph widths the halves rounded differently ({face})")
+            font.widths.update(widths)
+            first, second = (font.to_unicode, text) if earlier else (text, font.to_unicode)
+            merged = dict(first)
+            for gid, value in second.items():
+                merged.setdefault(gid, value)
+            font.to_unicode = merged
+        return original(pdf, fonts, *args, **kwargs)
+
+    weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
+    try:
+        yield
+    finally:
+        weasyprint.pdf.build_fonts_dictionary = original

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -20,7 +21,6 @@ from typing import Any
 
 from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.languages.labels import book_labels, handout_css
-from diaspora_book.model import Pagination
 from diaspora_book.plumbing.errors import Diagnostics, ToolError
 from diaspora_book.project.config import Project
 from diaspora_book.project.fonts import font_css, running_head_css
@@ -50,6 +50,7 @@ class PrintJob:
     press: bool = False  # 3 mm bleed and crop marks for a print shop
     shop: ShopPrint | None = None  # a print-on-demand shop's interior instead (KDP, ...)
     jobs: int = 1  # parts of the book laid out at once (1: the whole book in this process)
+    writers: int = 1  # processes that may write a book laid out whole (2: halves, `halves`)
     # Where the layouts of the book's parts are kept for the next build (None: nowhere),
     # and whether those kept by earlier builds may be used (False: --no-cache).
     parts_cache: Path | None = None
@@ -209,34 +210,6 @@ def stylesheet_texts(setup: PrintSetup) -> list[tuple[str, str | None]]:
     return layers
 
 
-class WholeLayout:
-    """A book laid out as one document in a `Session`: laid out, perhaps again, written.
-
-    Three steps, so that `write` can run them in its own process or in the press
-    (`press`), with the build's own work (the relayout's conversion) between them.
-    """
-
-    def __init__(self, layout: Session):
-        self.layout = layout
-        self.css = layout.stylesheets()
-        self.document: Any = None
-
-    def first(self, html: str) -> dict[str, int]:
-        """Lay `html` out; return the page each id landed on."""
-        self.document = self.layout.render(html, self.css)
-        return anchor_pages(self.document)
-
-    def again(self, html: str) -> None:
-        """Lay out `html` instead (the back matter with its page numbers)."""
-        self.document = self.layout.render(html, self.css)
-
-    def finish(self, target: Path | None) -> tuple[Pagination, RenderNotes]:
-        """Write the last layout to `target` (None: only its pages); return its pagination."""
-        document = self.document
-        tagged = self.layout.write(document, target) if target is not None else True
-        return Pagination(len(document.pages), anchor_pages(document)), self.layout.notes(tagged)
-
-
 class session:
     """Open a layout `Session` for `setup`, capturing WeasyPrint's warnings while open."""
 
@@ -278,6 +251,17 @@ def anchor_pages(document, first_page: int = 1) -> dict[str, int]:
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     return pages
+
+
+def about_anchor_in(outside: frozenset[str]) -> Callable[[str], bool]:
+    """Return a test for WeasyPrint's warnings about links to `outside`, ids in another
+    part of the book: once the parts are joined, those links resolve."""
+
+    def about_outside_anchor(message: str) -> bool:
+        match = re.match(r"No anchor #(.+) for internal URI reference", message)
+        return match is not None and match.group(1) in outside
+
+    return about_outside_anchor
 
 
 def describe_document(metadata, info: PdfInfo) -> None:

@@ -136,8 +136,10 @@ class PressLayout:
     def again(self, html: str) -> None:
         self.press.call("again", html)
 
-    def finish(self, target: Path | None) -> tuple[Pagination, RenderNotes]:
-        return self.press.call("finish", target)
+    def finish(
+        self, target: Path | None, chapters: tuple[str, ...] = ()
+    ) -> tuple[Pagination, RenderNotes, bool]:
+        return self.press.call("finish", (target, chapters))
 
 
 # The press the command forked before importing the package (`press_ahead`), for
@@ -178,7 +180,8 @@ def early_press() -> Iterator[Press | None]:
 def _serve(connection: Connection, parent: BuildParent) -> None:
     """The press: import WeasyPrint, then run the layout steps the build sends."""
     die_with_parent(parent)
-    from diaspora_book.render.pdf.layout import WholeLayout, import_quietly, session
+    from diaspora_book.render.pdf.layout import import_quietly, session
+    from diaspora_book.render.pdf.whole import WholeLayout
 
     import_quietly()
     try:
@@ -200,7 +203,7 @@ def _serve(connection: Connection, parent: BuildParent) -> None:
                 elif step == "again":
                     whole.again(argument)
                 else:
-                    result = whole.finish(argument)
+                    result = whole.finish(*argument)
                 connection.send(("done", result))
                 if step == "finish":
                     return

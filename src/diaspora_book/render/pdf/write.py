@@ -31,7 +31,6 @@ from diaspora_book.render.pdf.layout import (
     PrintSetup,
     RenderNotes,
     WeasyPrintImport,
-    WholeLayout,
     session,
 )
 from diaspora_book.render.pdf.parts.conduct import (
@@ -43,6 +42,7 @@ from diaspora_book.render.pdf.parts.conduct import (
     weasyprint_reason,
 )
 from diaspora_book.render.pdf.press import Press, PressFailed, PressLayout
+from diaspora_book.render.pdf.whole import WholeLayout
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,9 @@ def _print(
             layout, notes = PrintLayout(parts.pagination, parts.parts), parts.notes
         else:
             waited()
-            pagination, notes = _whole(job, setup, html, target, html_of, press, progress)
+            pagination, notes, halves = _whole(job, setup, html, target, html_of, press, progress)
+            if halves:
+                progress.detail("print edition: written in two halves at once")
             layout = PrintLayout(pagination)
         if target is not None:
             blank = finish_pdf(
@@ -203,8 +205,9 @@ def _whole(
     html_of: Callable[[Manuscript], str],
     press: Press | None,
     progress: Progress,
-) -> tuple[Pagination, RenderNotes]:
-    """Lay the manuscript out as one document: in the press if there is one, else here."""
+) -> tuple[Pagination, RenderNotes, bool]:
+    """Lay the manuscript out as one document: in the press if there is one, else here;
+    return its pagination, notes and whether it was written in two halves (`halves`)."""
     if press is not None:
         try:
             with press.whole(setup) as pressed:
@@ -224,11 +227,12 @@ def _lay_out_whole(
     html: str,
     target: Path | None,
     html_of: Callable[[Manuscript], str],
-) -> tuple[Pagination, RenderNotes]:
-    """Lay the manuscript out (twice, when `relayout` changes it) and write it."""
+) -> tuple[Pagination, RenderNotes, bool]:
+    """Lay the manuscript out (twice, when `relayout` changes it) and write it: in two
+    halves at once, cut at a chapter, when the job may use two processes."""
     anchors = whole.first(html)
     if job.relayout is not None:
         second = job.relayout(anchors)
         if second.markdown != job.manuscript.markdown:  # else nothing to deduplicate
             whole.again(html_of(second))
-    return whole.finish(target)
+    return whole.finish(target, job.manuscript.chapter_ids if job.writers > 1 else ())

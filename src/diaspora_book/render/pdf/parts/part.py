@@ -12,7 +12,6 @@ print edition) keys a part by its `PartSource` and its `PartStart`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,13 @@ import pikepdf
 
 from diaspora_book.render.pdf.finish import pdf_bytes
 from diaspora_book.render.pdf.hooks import as_book_part
-from diaspora_book.render.pdf.layout import PrintSetup, RenderNotes, anchor_pages, session
+from diaspora_book.render.pdf.layout import (
+    PrintSetup,
+    RenderNotes,
+    about_anchor_in,
+    anchor_pages,
+    session,
+)
 from diaspora_book.render.pdf.parts.cut import split_css
 from diaspora_book.render.pdf.structure import mark_furniture_as_artifacts
 
@@ -98,7 +103,8 @@ def lay_out_part(
         tagged = layout.write(document, path) if path is not None else True
     if path is not None:
         _mark_furniture(path)
-    return PartLayout(pages, opening, anchors, layout.notes(tagged, _ignored(source.outside)))
+    notes = layout.notes(tagged, about_anchor_in(source.outside))
+    return PartLayout(pages, opening, anchors, notes)
 
 
 def _mark_furniture(path: Path) -> None:
@@ -114,13 +120,3 @@ def _mark_furniture(path: Path) -> None:
             return
         data = pdf_bytes(pdf, deterministic_id=True)
     path.write_bytes(data)
-
-
-def _ignored(outside: frozenset[str]) -> Callable[[str], bool]:
-    """Return a test for WeasyPrint warnings about links into other parts (they resolve)."""
-
-    def about_outside_anchor(message: str) -> bool:
-        match = re.match(r"No anchor #(.+) for internal URI reference", message)
-        return match is not None and match.group(1) in outside
-
-    return about_outside_anchor

@@ -19,8 +19,9 @@ subsets of a face are merged into one (`subsets`), so the book names each face o
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -32,9 +33,13 @@ from diaspora_book.render.pdf.structure import parent_tree_entries
 
 
 def splice(
-    parts: list[Path], target: Path, kept: KeptFiles | None = None, created: str | None = None
+    parts: Sequence[Path | BinaryIO],
+    target: Path,
+    kept: KeptFiles | None = None,
+    created: str | None = None,
 ) -> int:
-    """Join the PDFs `parts` (in reading order) into `target`; return its page count.
+    """Join the PDFs `parts` (files, or PDFs in memory; in reading order) into `target`;
+    return its page count.
 
     `kept`: the merged font programs of earlier builds (`subsets.merge_font_subsets`).
     `created`: this build's date for the Info dictionary, which is the first part's:

@@ -1,0 +1,54 @@
+"""A book laid out as one document: laid out, perhaps again, and written.
+
+The whole-book layout of `write`, in steps that the press can run in its own
+process (`press`) as well as the build in its. Written in two halves at once
+when it is long enough and may use two processes (`halves`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from diaspora_book.model import Pagination
+from diaspora_book.render.pdf.halves import cut_before, write_in_halves
+from diaspora_book.render.pdf.layout import RenderNotes, Session, anchor_pages
+
+
+class WholeLayout:
+    """A book laid out as one document in a `Session`: laid out, perhaps again, written.
+
+    Three steps, so that `write` can run them in its own process or in the press
+    (`press`), with the build's own work (the relayout's conversion) between them.
+    """
+
+    def __init__(self, layout: Session):
+        self.layout = layout
+        self.css = layout.stylesheets()
+        self.document: Any = None
+
+    def first(self, html: str) -> dict[str, int]:
+        """Lay `html` out; return the page each id landed on."""
+        self.document = self.layout.render(html, self.css)
+        return anchor_pages(self.document)
+
+    def again(self, html: str) -> None:
+        """Lay out `html` instead (the back matter with its page numbers)."""
+        self.document = self.layout.render(html, self.css)
+
+    def finish(
+        self, target: Path | None, chapters: tuple[str, ...] = ()
+    ) -> tuple[Pagination, RenderNotes, bool]:
+        """Write the last layout to `target` (None: only its pages); return its pagination,
+        its notes and whether it was written in two halves at once (`halves`), cut at
+        the first page of one of `chapters` (none given: never)."""
+        document = self.document
+        anchors = anchor_pages(document)
+        tagged, halves = True, False
+        if target is not None:
+            opening = (anchors[chapter] for chapter in chapters if chapter in anchors)
+            cut = cut_before(len(document.pages), opening)
+            written = write_in_halves(self.layout, document, target, cut) if cut else None
+            halves = written is not None
+            tagged = written if written is not None else self.layout.write(document, target)
+        return Pagination(len(document.pages), anchors), self.layout.notes(tagged), halves
