@@ -7,6 +7,7 @@ import pytest
 
 from diaspora_book.build import BuildFailed, BuildRequest, build, build_handouts
 from diaspora_book.project.config import load_project
+from diaspora_book.render.pdf.whole import WholeLayout
 
 from .readers import epub_text, pdf_text
 
@@ -62,8 +63,19 @@ def test_a_book_without_back_matter_is_laid_out_once(project_factory, monkeypatc
     )
     (annotated / "glossary.yml").write_text("- term: yärlik\n  gloss: locals\n", encoding="utf-8")
     layouts.clear()
-    build(load_project(annotated), BuildRequest(formats=("pdf",)))
-    assert len(layouts) == 2  # two occurrences on one page: the Glossary keeps one number
+    first_html = []
+    first = WholeLayout.first
+
+    def recording(self, html):
+        first_html.append(html)
+        return first(self, html)
+
+    monkeypatch.setattr(WholeLayout, "first", recording)
+    report = build(load_project(annotated), BuildRequest(formats=("pdf",)))
+    assert len(layouts) == 2  # the Glossary gives each page once: laid out again
+    # The first layout, only for the chapters' pages, had the Glossary's heading alone.
+    assert "Glossary" in first_html[0] and "locals" not in first_html[0]
+    assert "locals" in pdf_text(report.outputs[0])
 
 
 def test_strict_promotes_warnings_keeping_their_rule(project_factory):
@@ -155,3 +167,35 @@ def test_without_jobs_a_small_book_is_laid_out_in_one_process_and_a_big_one_in_p
     report = build(load_project(root), BuildRequest(formats=("pdf",)), Progress("verbose", big))
     assert "laid out in one process" not in big.getvalue()
     assert "Beta" in pdf_text(report.outputs[0])
+
+
+def test_a_first_layout_whose_pages_moved_is_settled_from_the_full_one(
+    project_factory, monkeypatch
+):
+    """A failure path: should the first layout (back matter as headings) put a chapter's
+    anchor on another page than the full layout, the Glossary is written again from the
+    full layout's pages."""
+    import diaspora_book.build as build_module
+    from diaspora_book.render.pdf import write
+
+    root = project_factory({"alpha.txt": "= Alpha =\n\nThe yärlik live here. The yärlik again.\n"})
+    (root / "glossary.yml").write_text("- term: yärlik\n  gloss: locals\n", encoding="utf-8")
+    plain = build(load_project(root), BuildRequest(formats=("pdf",), out_dir=root / "plain"))
+    asked: list[dict | None] = []
+    assemble = build_module.assemble
+
+    def recording(*args, **kwargs):
+        asked.append(args[4] if len(args) > 4 else kwargs.get("pages"))
+        return assemble(*args, **kwargs)
+
+    cut = write.back_matter_as_headings
+
+    def shifted(html, ids):  # a page more before the chapters than the book has
+        return cut(html, ids).replace("<body>\n", '<body>\n<div style="break-after: page"></div>\n')
+
+    monkeypatch.setattr(build_module, "assemble", recording)
+    monkeypatch.setattr(write, "back_matter_as_headings", shifted)
+    moved = build(load_project(root), BuildRequest(formats=("pdf",), out_dir=root / "moved"))
+    pages = [p for p in asked if p is not None]
+    assert len(pages) == 2 and pages[0]["alpha"] != pages[1]["alpha"]
+    assert pdf_text(moved.outputs[0]) == pdf_text(plain.outputs[0])

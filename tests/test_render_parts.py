@@ -26,6 +26,7 @@ from diaspora_book.render.pdf.parts import conduct as pdf_parallel
 from diaspora_book.render.pdf.parts import part as part_module
 from diaspora_book.render.pdf.parts import worker as worker_module
 from diaspora_book.render.pdf.parts.cut import (
+    back_matter_as_headings,
     split_book,
     split_css,
     unsplittable_reason,
@@ -121,6 +122,32 @@ def test_split_book_gives_no_more_runs_than_chapters():
 )
 def test_split_book_refuses_html_it_does_not_expect(html, ids):
     assert split_book(html, ids, 2) is None
+
+
+def test_back_matter_as_headings_keeps_the_chapters_and_each_heading():
+    """The first of a whole book's two layouts: the Glossary and Index as headings alone."""
+    front = '<div id="titlepage">\n<p>Title</p>\n</div>\n'
+    glossary = (
+        '<section id="glossary" class="level1 unnumbered"\nepub:type="glossary">\n'
+        '<h1 class="unnumbered">Glossary</h1>\n<dl>\n<dt>yärlik</dt>\n'
+        '<dd><p>on <a href="#a--term-1" class="pageref"></a></p></dd>\n</dl>\n</section>\n'
+    )
+    references = '<div id="refs" class="references">\n<h1>References</h1>\n<p>A book.</p>\n</div>\n'
+    chapters = [_section("a", 10), _section("b", 10)]
+    html = _html(front, *chapters, glossary, references)
+    assert back_matter_as_headings(html, ["a", "b"]) == _html(
+        front,
+        *chapters,
+        '<section id="glossary" class="level1 unnumbered"\nepub:type="glossary">\n'
+        '<h1 class="unnumbered">Glossary</h1>\n</section>\n',
+        '<div id="refs" class="references">\n<h1>References</h1>\n</div>\n',
+    )
+    # Back matter that names no page is laid out once, whole: nothing to cut.
+    assert back_matter_as_headings(_html(front, *chapters, references), ["a", "b"]) is None
+    assert back_matter_as_headings(_html(front, *chapters), ["a", "b"]) is None
+    # A block with no heading first: not what the cut expects.
+    headless = glossary.replace('<h1 class="unnumbered">Glossary</h1>\n', "")
+    assert back_matter_as_headings(_html(*chapters, headless), ["a", "b"]) is None
 
 
 def test_with_page_numbers_fills_links_pandoc_wrapped():

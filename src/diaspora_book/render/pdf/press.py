@@ -133,8 +133,8 @@ class PressLayout:
     def first(self, html: str) -> dict[str, int]:
         return self.press.call("first", html)
 
-    def again(self, html: str) -> None:
-        self.press.call("again", html)
+    def again(self, html: str) -> dict[str, int]:
+        return self.press.call("again", html)
 
     def finish(
         self, target: Path | None, chapters: tuple[str, ...] = ()
@@ -201,7 +201,7 @@ def _serve(connection: Connection, parent: BuildParent) -> None:
                 if step == "first":
                     result = whole.first(argument)
                 elif step == "again":
-                    whole.again(argument)
+                    result = whole.again(argument)
                 else:
                     result = whole.finish(*argument)
                 connection.send(("done", result))

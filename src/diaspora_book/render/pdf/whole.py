@@ -32,9 +32,11 @@ class WholeLayout:
         self.document = self.layout.render(html, self.css)
         return anchor_pages(self.document)
 
-    def again(self, html: str) -> None:
-        """Lay out `html` instead (the back matter with its page numbers)."""
+    def again(self, html: str) -> dict[str, int]:
+        """Lay out `html` instead (the back matter with its page numbers); return the
+        page each id landed on."""
         self.document = self.layout.render(html, self.css)
+        return anchor_pages(self.document)
 
     def finish(
         self, target: Path | None, chapters: tuple[str, ...] = ()

@@ -41,6 +41,7 @@ from diaspora_book.render.pdf.parts.conduct import (
     split_reason,
     weasyprint_reason,
 )
+from diaspora_book.render.pdf.parts.cut import back_matter_as_headings
 from diaspora_book.render.pdf.press import Press, PressFailed, PressLayout
 from diaspora_book.render.pdf.whole import WholeLayout
 
@@ -229,10 +230,23 @@ def _lay_out_whole(
     html_of: Callable[[Manuscript], str],
 ) -> tuple[Pagination, RenderNotes, bool]:
     """Lay the manuscript out (twice, when `relayout` changes it) and write it: in two
-    halves at once, cut at a chapter, when the job may use two processes."""
-    anchors = whole.first(html)
+    halves at once, cut at a chapter, when the job may use two processes.
+
+    The first layout of a book whose Glossary or Index names pages is only for the
+    pages of the chapters' anchors: its back matter is laid out as headings alone
+    (`back_matter_as_headings`). Should the full back matter move a chapter's anchor
+    (a contents entry growing a line), it is laid out once more from the pages found.
+    """
+    ids = job.manuscript.chapter_ids
+    draft = back_matter_as_headings(html, ids) if job.relayout is not None else None
+    anchors = whole.first(draft or html)
     if job.relayout is not None:
         second = job.relayout(anchors)
-        if second.markdown != job.manuscript.markdown:  # else nothing to deduplicate
-            whole.again(html_of(second))
-    return whole.finish(target, job.manuscript.chapter_ids if job.writers > 1 else ())
+        changed = second.markdown != job.manuscript.markdown  # else nothing to deduplicate
+        if changed or draft is not None:
+            landed = whole.again(html_of(second) if changed else html)
+            if draft is not None and any(landed.get(k) != v for k, v in anchors.items()):
+                third = job.relayout(landed)
+                if third.markdown != second.markdown:
+                    whole.again(html_of(third))
+    return whole.finish(target, ids if job.writers > 1 else ())

@@ -150,6 +150,40 @@ def chapter_blocks(
     return lines, head_end, body_close, blocks, first
 
 
+def back_matter_as_headings(html: str, chapter_ids: list[str] | tuple[str, ...]) -> str | None:
+    """Return the book with every block of its back matter cut down to its start tag and
+    heading; None if no block of it names pages (`pageref`: the Glossary, the Index),
+    or the HTML is not shaped as expected.
+
+    For the first of the two layouts of a book laid out whole: it is made only to
+    learn the pages of the chapters' anchors, from which the Glossary and Index are
+    written with each page number once, and laid out again. Their entries in it
+    were laid out for nothing (the Index's columns are balanced by laying their
+    text out again and again: 1.2 of the 1.5 s of a 13-page book's layout).
+    Each block keeps its id and heading, so the contents lists it as before.
+    """
+    found = chapter_blocks(html, chapter_ids)
+    if found is None:
+        return None
+    lines, _, body_close, blocks, first = found
+    back = blocks[first + len(chapter_ids) :]
+    texts = ["".join(lines[start:end]) for _, start, end in back]
+    if not any('class="pageref"' in text for text in texts):
+        return None
+    stubs = []
+    for text in texts:
+        match = _BLOCK_HEADING.match(text)
+        if match is None:
+            return None
+        stubs.append(f"{match.group(1)}\n{match.group(3)}\n</{match.group(2)}>\n")
+    start = back[0][1]
+    return "".join(lines[:start]) + "".join(stubs) + "".join(lines[body_close:])
+
+
+# A top-level block: its start tag, then (after nothing but space) its heading.
+_BLOCK_HEADING = re.compile(r"(<(section|div)\b[^>]*>)\s*(<h1\b.*?</h1>)", re.DOTALL)
+
+
 def with_page_numbers(part: str, pages: dict[str, int]) -> tuple[str, list[str]]:
     """Give every internal link the page its target starts on; return the unknown targets."""
     unknown: list[str] = []
