@@ -9,11 +9,14 @@ picture, links and where they lead, bookmarks, the structure tree, the fonts
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +24,12 @@ from diaspora_book.build import convert_book
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.plumbing.progress import Progress
 from diaspora_book.project.config import load_project
+from diaspora_book.render.html import to_html
 from diaspora_book.render.pdf import halves
-from diaspora_book.render.pdf.halves import HALF_PAGES, cut_before
-from diaspora_book.render.pdf.layout import PrintJob
+from diaspora_book.render.pdf.finish import PdfInfo
+from diaspora_book.render.pdf.halves import HALF_PAGES, cut_before, write_in_halves
+from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, Session, session
+from diaspora_book.render.pdf.whole import WholeLayout
 from diaspora_book.render.pdf.write import PrintLayout, write_pdf
 from tests.conftest import make_project
 from tests.print_readers import (
@@ -133,32 +139,42 @@ def test_a_book_written_in_halves_is_the_book_written_whole(book, tmp_path):
     assert any(page > pages // 2 for _, _, page, _ in reader_view(two.path)["links"])
 
 
-def test_when_the_other_half_dies_the_book_is_written_whole(book, tmp_path, monkeypatch):
-    """A failure path (the forked writer killed): the build writes the book itself."""
-    root, whole = book
+@contextlib.contextmanager
+def _laid_out(root: Path) -> Iterator[tuple[Session, Any, int]]:
+    """Lay a short book out whole; yield its session, document and the index of its
+    second chapter's first page (a cut shorter than `cut_before` would make)."""
+    project = load_project(root)
+    manuscript = convert_book(project, Diagnostics()).assemble(project, "pdf")
+    setup = PrintSetup(project, "pdf", PdfInfo.of(manuscript.description))
+    with session(setup) as layout:
+        whole = WholeLayout(layout)
+        anchors = whole.first(to_html(manuscript))
+        yield layout, whole.document, anchors[manuscript.chapter_ids[1]] - 1
+
+
+SHORT = {"a.txt": "= Alpha =\n\nOne line.\n", "b.txt": "= Beta =\n\nAnother line.\n"}
+
+
+def test_when_the_other_half_dies_nothing_is_written(tmp_path, monkeypatch):
+    """A failure path (the forked writer killed): the caller writes the book whole."""
     monkeypatch.setattr(halves, "_second_half", lambda *args: os._exit(3))
-    two = _write(root, tmp_path / "whole-again.pdf", writers=2)
-    assert "print edition: written in two halves at once" not in two.details
-    assert two.path.read_bytes() == whole.path.read_bytes()
-    assert two.warnings == whole.warnings == []
+    with _laid_out(make_project(tmp_path / "book", SHORT)) as (layout, document, cut):
+        assert write_in_halves(layout, document, tmp_path / "two.pdf", cut) is None
+        assert not (tmp_path / "two.pdf").exists()
+        assert layout.warnings == []
 
 
-def test_a_character_no_font_has_makes_the_halves_write_it_whole(tmp_path):
-    """Each half would number its stand-in glyph from the same number: not shared."""
-    root = _book(tmp_path / "book", extra=" A sign no font has: \ue000.")
-    whole = _write(root, tmp_path / "whole.pdf", writers=1)
-    two = _write(root, tmp_path / "two.pdf", writers=2)
-    assert "print edition: written in two halves at once" not in two.details
-    assert len(whole.warnings) == 2 and "U+E000" in whole.warnings[0]
-    assert two.warnings == whole.warnings  # each once, as one process warns
-    assert pdf_pages(two.path) == pdf_pages(whole.path)
-
-
-def test_one_writer_writes_the_book_whole(book, tmp_path):
-    """`--jobs 1` (one writer): one process, whatever the book's length."""
-    root, whole = book
-    again = _write(root, tmp_path / "again.pdf", writers=1)
-    assert again.path.read_bytes() == whole.path.read_bytes()
+def test_a_character_no_font_has_makes_the_halves_give_up(tmp_path):
+    """Each half would number a stand-in glyph from the same number, so one in either
+    half is not shared: nothing is written, and what the attempt warned of is dropped
+    (the whole write warns of it once)."""
+    articles = {**SHORT, "b.txt": "= Beta =\n\nA sign no font has: \ue000.\n"}
+    with _laid_out(make_project(tmp_path / "book", articles)) as (layout, document, cut):
+        assert write_in_halves(layout, document, tmp_path / "two.pdf", cut) is None
+        assert not (tmp_path / "two.pdf").exists()
+        assert layout.warnings == []
+        layout.write(document, tmp_path / "whole.pdf")
+        assert len(layout.warnings) == 1 and "U+E000" in layout.warnings[0]
 
 
 @pytest.mark.parametrize(
@@ -186,6 +202,7 @@ def test_a_book_too_short_for_two_halves_is_written_whole(tmp_path):
     assert two.layout.pagination.page_count < 2 * HALF_PAGES
 
 
+@pytest.mark.slow
 def test_the_build_writes_in_halves_unless_told_one_process(book, tmp_path):
     """`build` gives the print edition a writer per core; `--jobs 1` gives it one."""
     from diaspora_book.build import BuildRequest, build
