@@ -38,10 +38,10 @@ from diaspora_book.render.html import (
     body_args,
     convert,
     lua_filter_args,
+    print_html,
     to_html,
 )
 from diaspora_book.render.kept_ast import KeptAst, markdown_pieces, mostly_kept
-from diaspora_book.render.math_svg import formulas_as_svg
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.parts.cut import chapter_blocks
 
@@ -76,7 +76,7 @@ class KeptHtml:
             )
         self.texts.use([shared, *keys])
         head, tail = json.loads(frame)
-        return formulas_as_svg(head + "".join(text or "" for text in found) + tail)
+        return print_html(head + "".join(text or "" for text in found) + tail)
 
     def _read_in_pieces(self, manuscript: Manuscript) -> str:
         """Convert a book with citations in two pandoc runs, its reading kept (`kept_ast`).
@@ -98,7 +98,7 @@ class KeptHtml:
             "--mathml",
             *after_reading_args(manuscript),
         ]
-        return formulas_as_svg(convert(document, "html5", writing, source="json"))
+        return print_html(convert(document, "html5", writing, source="json"))
 
     def keep_only_used(self) -> None:
         """Remove the pieces of earlier builds that no conversion of this build used."""
@@ -113,7 +113,7 @@ class KeptHtml:
             self.texts.keep_text(shared, json.dumps([head, tail], ensure_ascii=False))
             for key, text in zip(keys, texts, strict=True):
                 self.texts.keep_text(key, text)
-        return formulas_as_svg(raw)
+        return print_html(raw)
 
 
 def kept_html(job: PrintJob) -> KeptHtml | None:
