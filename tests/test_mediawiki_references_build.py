@@ -138,6 +138,7 @@ def test_no_markup_survives(english):
     assert "Einzelnachweise" not in text and "Bibliography" not in text  # one References
 
 
+@pytest.mark.slow  # EPUBCheck: the sample book's run stays fast
 def test_the_epub_is_valid(english, tmp_path):
     report, _ = english
     assert epubcheck_messages(run_epubcheck(report.outputs[1], tmp_path)) == []

@@ -49,6 +49,7 @@ def _convert(root: Path) -> tuple[int, Diagnostics]:
     return chapters, found
 
 
+@pytest.mark.corpus  # MediaWiki's parser tests, read from ../shared
 def test_every_parser_test_case_reads_and_converts(tmp_path):
     root = _write_cases(tmp_path / "cases")
     count = len(list((root / "articles").iterdir()))

@@ -143,6 +143,7 @@ def test_only_http_and_mailto_links_leave_the_book(hostile_build):
     assert "file:///etc/passwd" in pdf_text(pdf).replace("\n", "")
 
 
+@pytest.mark.slow  # EPUBCheck: the sample book's run stays fast
 def test_the_hostile_epub_passes_epubcheck(hostile_build, tmp_path):
     epub = next(p for p in hostile_build.outputs if p.suffix == ".epub")
     assert epubcheck_messages(run_epubcheck(epub, tmp_path)) == []

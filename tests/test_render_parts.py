@@ -460,6 +460,7 @@ def test_the_book_in_parts_looks_like_the_whole_book(sample_whole, sample_parts,
     assert images["parts"] == images["whole"]
 
 
+@pytest.mark.slow  # the merge's fallback: a book in parts laid out again
 def test_subsets_that_cannot_be_merged_are_named_apart(sample_whole, tmp_path, monkeypatch):
     """The fallback: each different program gets a tag of its own, never a shared name."""
     from diaspora_book.render.pdf.parts import subsets

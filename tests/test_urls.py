@@ -116,6 +116,7 @@ def hostile_book(tmp_path_factory):
     return report.outputs[0], xhtml
 
 
+@pytest.mark.slow  # EPUBCheck: the sample book's run stays fast
 def test_hostile_urls_make_a_valid_epub(hostile_book, tmp_path):
     epub, _ = hostile_book
     assert epubcheck_messages(run_epubcheck(epub, tmp_path)) == []
