@@ -177,6 +177,9 @@ def convert(
             extra_args=[*RUNTIME_OPTIONS, "--sandbox", *args],
             outputfile=str(outputfile) if outputfile else None,
             sandbox=False,  # passed explicitly above, for every pypandoc version
+            # The formats are ours and fixed: verifying them, pypandoc runs pandoc
+            # twice more per conversion to list the formats it has.
+            verify_format=False,
         )
     except RuntimeError as exc:
         if _INTERRUPTED in str(exc):  # Ctrl-C reached pandoc before this process saw it
