@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from diaspora_book.build import convert_book
 from diaspora_book.plumbing.errors import Diagnostics
 from diaspora_book.project.config import load_project
-from diaspora_book.render.html import print_html
+from diaspora_book.render.html import print_html, to_html
 from diaspora_book.render.pdf.layout import PrintJob
 from diaspora_book.render.pdf.write import write_pdf
 from tests.conftest import make_project
@@ -18,6 +20,15 @@ from tests.print_readers import structure_tree
     ("pandoc", "laid_out"),
     [
         ('<p><span id="a_p1"></span>Text.</p>', '<p id="a_p1">Text.</p>'),
+        # The print HTML's way for a paragraph: a wrapper div with its id.
+        (
+            '<div id="a_p1" class="block-id">\n<p>Text <em>here</em>.</p>\n</div>',
+            '<p id="a_p1">Text <em>here</em>.</p>',
+        ),
+        (
+            '<div id="a-long-chapter-slug_p12"\nclass="block-id">\n<p>One.</p>\n</div>\n<p>Two.</p>',
+            '<p id="a-long-chapter-slug_p12">One.</p>\n<p>Two.</p>',
+        ),
         ('<li><span id="a_p2"></span>An item</li>', '<li id="a_p2">An item</li>'),
         ('<dt><span\nid="a_p3"></span>A term</dt>', '<dt id="a_p3">A term</dt>'),
         (
@@ -50,6 +61,9 @@ def test_the_block_ids_are_anchors_of_the_pdf_and_no_empty_spans(tmp_path):
     )
     project = load_project(root)
     manuscript = convert_book(project, Diagnostics()).assemble(project, "pdf")
+    html = to_html(manuscript)
+    assert 'id="alpha_p1"' in html and "block-id" not in html
+    assert re.search(r'<span id="[^"]*"></span>', html) is None
     layout = write_pdf(PrintJob(project, manuscript), tmp_path / "book.pdf", Diagnostics())
     anchors = layout.pagination.anchor_pages
     assert {"alpha_p1", "alpha_p2", "alpha_p3", "alpha_p4"} <= set(anchors)

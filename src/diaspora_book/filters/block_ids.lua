@@ -10,7 +10,8 @@ Ids are `<chapter-id>_p<N>`: N counts the blocks of the chapter (the level-1
 heading above them) in reading order. Slugs never contain `_`, so these ids cannot
 collide with heading ids. Paragraphs have no attributes in pandoc's document model,
 so a paragraph (or list item, or term) gets an empty span with the id as its first
-inline; elements that have attributes and no id get the id themselves.
+inline (in the print HTML a paragraph is wrapped in a `block-id` div instead, see
+`paragraph` below); elements that have attributes and no id get the id themselves.
 
 The body (not the metadata) is numbered in one top-down walk by pandoc itself
 (`Blocks:walk`), in reading order: it goes into divs, block quotes and list items,
@@ -46,6 +47,20 @@ local function marked(block)
   return block, false
 end
 
+-- In the print HTML (pandoc writes HTML, not the EPUB's XHTML) a paragraph is wrapped
+-- in a div with its id instead: the span rewrites every inline of the paragraph
+-- back into pandoc's document, the wrapper leaves them alone (200 articles: 1.3 s
+-- of a 4.2 s conversion, against nothing). `render.html.print_html` then moves the
+-- id onto the paragraph, where the span's would have gone.
+local wrapped = FORMAT:match("^html") ~= nil
+
+local function paragraph(block)
+  if not wrapped then
+    return marked(block)
+  end
+  return pandoc.Div({ block }, pandoc.Attr(next_id(), { "block-id" })), false
+end
+
 local function identified(block)
   if block.identifier == "" then
     block.identifier = next_id()
@@ -56,7 +71,7 @@ end
 local numbering = {
   traverse = "topdown",
   Header = header,
-  Para = marked,
+  Para = paragraph,
   Plain = marked,
   LineBlock = function(block)
     for _, line in ipairs(block.content) do

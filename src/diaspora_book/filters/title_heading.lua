@@ -13,12 +13,16 @@ local function title_heading(div)
   if not div.classes:includes("book-title") or #div.content ~= 1 then
     return nil
   end
-  local para = div.content[1]
+  local para, id = div.content[1], nil
+  if para.t == "Div" and para.classes:includes("block-id") and #para.content == 1 then
+    id, para = para.identifier, para.content[1] -- block_ids.lua's wrapper: its id is the heading's
+  end
   if para.t ~= "Para" and para.t ~= "Plain" then
     return nil
   end
   local inner = pandoc.write(pandoc.Pandoc({ pandoc.Plain(para.content) }), "html5")
-  return pandoc.RawBlock("html", '<h1 class="book-title">' .. inner .. "</h1>")
+  local open = id and ('<h1 id="' .. id .. '" class="book-title">') or '<h1 class="book-title">'
+  return pandoc.RawBlock("html", open .. inner .. "</h1>")
 end
 
 function Div(div)

@@ -61,15 +61,21 @@ def print_html(html: str) -> str:
     (`math_svg`), and each block's id on the block itself.
 
     pandoc has no attributes for a paragraph, a list item's text or a term, so the
-    block-id filter gives each an empty span with its id as the first inline
-    (`filters/block_ids.lua`); the EPUB keeps them. WeasyPrint makes each an inline
-    box and a structure element of its own: a 10-article book's 239 of them cost
-    0.2 of its 0.8 s tagged write. On the block itself, the id lands on the same
-    page (a block's first line opens it), and the structure tree has no empty Span.
+    block-id filter gives each an empty span with its id as the first inline, or
+    wraps a paragraph in a `block-id` div with its id (`filters/block_ids.lua`);
+    the EPUB keeps its spans. WeasyPrint made each span an inline box and a
+    structure element of its own: a 10-article book's 239 of them cost 0.2 of its
+    0.8 s tagged write. On the block itself, the id lands on the same page (a
+    block's first line opens it), and the structure tree has no empty Span.
     """
-    return _LEADING_ID.sub(_id_on_block, formulas_as_svg(html))
+    html = _WRAPPED_PARAGRAPH.sub(r'<p id="\1">\2</p>', formulas_as_svg(html))
+    return _LEADING_ID.sub(_id_on_block, html)
 
 
+# A paragraph the block-id filter wrapped in a div with its id (the print HTML's way).
+_WRAPPED_PARAGRAPH = re.compile(
+    r'<div\s+id="([^"]+)"\s+class="block-id">\s*<p>(.*?)</p>\s*</div>', re.DOTALL
+)
 # A block whose first inline is an empty span with an id (pandoc may wrap the tag).
 _LEADING_ID = re.compile(r'<(p|li|dt|dd|h[1-6])((?:\s[^<>]*)?)><span\s+id="([^"]+)"></span>')
 
@@ -93,6 +99,9 @@ def after_reading_args(manuscript: Manuscript) -> list[str]:
     the title heading, the metadata, citeproc and the last filters."""
     title = Path(str(resources.files("diaspora_book") / "filters" / "title_heading.lua"))
     return [
+        # Lines as long as their paragraphs: the HTML is laid out, not read, and a
+        # paragraph written from a block-id wrapper or with a span then reads alike.
+        "--wrap=none",
         f"--lua-filter={title}",  # the title page's title as a heading (after the ids)
         *metadata_args(manuscript.metadata),
         *manuscript.pandoc_args,
