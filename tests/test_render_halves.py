@@ -164,6 +164,20 @@ def test_when_the_other_half_dies_nothing_is_written(tmp_path, monkeypatch):
         assert layout.warnings == []
 
 
+def test_when_joining_the_halves_fails_nothing_is_written(tmp_path, monkeypatch):
+    """A failure path (pikepdf cannot join them): the caller writes the book whole."""
+    import pikepdf
+
+    def failing(*args, **kwargs):
+        raise pikepdf.PdfError("test")
+
+    monkeypatch.setattr(halves, "splice", failing)
+    with _laid_out(make_project(tmp_path / "book", SHORT)) as (layout, document, cut):
+        assert write_in_halves(layout, document, tmp_path / "two.pdf", cut) is None
+        assert not (tmp_path / "two.pdf").exists()
+        assert layout.warnings == []
+
+
 def test_a_character_no_font_has_makes_the_halves_give_up(tmp_path):
     """Each half would number a stand-in glyph from the same number, so one in either
     half is not shared: nothing is written, and what the attempt warned of is dropped

@@ -17,8 +17,9 @@ union (`hooks.shared_font_subsets`): the program, widths and text map of the
 whole write, byte for byte, and joining them has no subsets to merge.
 
 Where the halves would disagree about a shared font (a character no font has, a
-width rounded differently), where forking is unsafe (another thread runs), or
-when the other half fails or dies, the book is written whole in this process.
+width rounded differently), where forking is unsafe (another thread runs), when
+the other half fails or dies, or when joining them fails, the book is written
+whole in this process.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+import pikepdf
 
 from diaspora_book.plumbing.processes import (
     BuildParent,
@@ -105,9 +108,13 @@ def write_in_halves(layout: Session, document: Any, target: Path, cut: int) -> b
     second, their_tagged, warnings, refused = result
     ignored = about_anchor_in(second_ids)
     layout.warnings[warned:] = [w for w in layout.warnings[warned:] if not ignored(w)]
+    try:
+        splice([io.BytesIO(first), io.BytesIO(second)], target)
+    except (pikepdf.PdfError, KeyError, ValueError):  # not OSError: a full disk is reported
+        del layout.warnings[warned:]
+        return None
     layout.warnings.extend(warnings)  # in page order, as one process warns
     layout.fetcher.refused.extend(refused)
-    splice([io.BytesIO(first), io.BytesIO(second)], target)
     return tagged and their_tagged
 
 
