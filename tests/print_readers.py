@@ -276,3 +276,10 @@ def programs_by_name(path: Path) -> dict[str, set[bytes]]:
                 stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
                 programs.setdefault(str(obj.BaseFont), set()).add(stream.read_bytes())
     return programs
+
+
+def page_pictures(path: Path, folder: Path) -> list[bytes]:
+    """Every page of the PDF as a 40 dpi grey picture (pdftoppm), in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(path), str(folder / "page")], check=True)
+    return [p.read_bytes() for p in sorted(folder.glob("page-*.pgm"))]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from tests.conftest import make_project
 from tests.print_readers import (
     artifacts,
     outline,
+    page_pictures,
     programs_by_name,
     reader_view,
     structure_tree,
@@ -103,14 +103,9 @@ def _assert_same_book(whole: Written, other: Written, tmp_path: Path) -> None:
         f.name: f.drawn for f in pdf_fonts(whole.path)
     }
     assert other.warnings == whole.warnings
-    images = {}
-    for name, written in (("whole", whole), ("other", other)):
-        prefix = tmp_path / name
-        subprocess.run(
-            ["pdftoppm", "-r", "40", "-gray", str(written.path), str(prefix)], check=True
-        )
-        images[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.pgm"))]
-    assert images["other"] == images["whole"]
+    assert page_pictures(other.path, tmp_path / "other") == page_pictures(
+        whole.path, tmp_path / "whole"
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)

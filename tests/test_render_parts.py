@@ -38,6 +38,7 @@ from tests.conftest import copy_sample_project, make_project
 from tests.print_readers import (
     artifacts,
     outline,
+    page_pictures,
     programs_by_name,
     reader_view,
     structure_tree,
@@ -445,19 +446,11 @@ def test_the_book_in_parts_embeds_each_face_once(sample_whole, sample_parts):
 
 def test_the_book_in_parts_looks_like_the_whole_book(sample_whole, sample_parts, tmp_path):
     """Every glyph merged into a face's one program is drawn as in the one-process layout."""
-    import subprocess
-
     root, whole = sample_whole
     parts = sample_parts
-    images = {}
-    for name, rendered in (("whole", whole), ("parts", parts)):
-        prefix = tmp_path / name
-        subprocess.run(
-            ["pdftoppm", "-r", "40", "-gray", str(rendered.path), str(prefix)], check=True
-        )
-        images[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.pgm"))]
-    assert len(images["parts"]) == len(images["whole"]) > 10
-    assert images["parts"] == images["whole"]
+    pictures = page_pictures(parts.path, tmp_path / "parts")
+    assert len(pictures) > 10
+    assert pictures == page_pictures(whole.path, tmp_path / "whole")
 
 
 @pytest.mark.slow  # the merge's fallback: a book in parts laid out again
