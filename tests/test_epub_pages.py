@@ -11,6 +11,7 @@ from .conftest import copy_sample_project
 from .readers import (
     EPUB_TYPE,
     NS,
+    epub_documents,
     epub_nav_links,
     epub_spine,
     epub_text_after,
@@ -104,3 +105,13 @@ def test_block_ids_leave_the_print_layout_alone(sample_build, monkeypatch, tmp_p
         load_project(root), BuildRequest(formats=("pdf",), out_dir=tmp_path / "out")
     ).outputs[0]
     assert pdf_pages(plain) == pdf_pages(pdf)
+
+
+def test_paragraphs_are_not_left_in_the_block_id_wrappers(sample_build):
+    """pandoc wraps each paragraph in a `block-id` div (cheaper than a span); the EPUB
+    has its paragraphs side by side again (`p + p`), as the filter's span left them."""
+    _, epub = outputs(sample_build)
+    documents = epub_documents(epub)
+    assert not any('class="block-id"' in text for text in documents.values())
+    chapter = next(t for n, t in documents.items() if n.endswith(".xhtml") and "</p>\n<p" in t)
+    assert chapter.count("<p") > 3

@@ -10,8 +10,8 @@ Ids are `<chapter-id>_p<N>`: N counts the blocks of the chapter (the level-1
 heading above them) in reading order. Slugs never contain `_`, so these ids cannot
 collide with heading ids. Paragraphs have no attributes in pandoc's document model,
 so a paragraph (or list item, or term) gets an empty span with the id as its first
-inline (in the print HTML a paragraph is wrapped in a `block-id` div instead, see
-`paragraph` below); elements that have attributes and no id get the id themselves.
+inline (a paragraph is wrapped in a `block-id` div instead, see `paragraph`
+below); elements that have attributes and no id get the id themselves.
 
 The body (not the metadata) is numbered in one top-down walk by pandoc itself
 (`Blocks:walk`), in reading order: it goes into divs, block quotes and list items,
@@ -47,17 +47,12 @@ local function marked(block)
   return block, false
 end
 
--- In the print HTML (pandoc writes HTML, not the EPUB's XHTML) a paragraph is wrapped
--- in a div with its id instead: the span rewrites every inline of the paragraph
--- back into pandoc's document, the wrapper leaves them alone (200 articles: 1.3 s
--- of a 4.2 s conversion, against nothing). `render.html.print_html` then moves the
--- id onto the paragraph, where the span's would have gone.
-local wrapped = FORMAT:match("^html") ~= nil
-
+-- A paragraph is wrapped in a div with its id instead: the span rewrites every inline
+-- of the paragraph back into pandoc's document, the wrapper leaves them alone (200
+-- articles: 1.3 s of a 4.2 s conversion, against nothing). The print HTML then
+-- puts the id on the paragraph (`render.html.print_html`), the EPUB turns the
+-- wrapper into the span it stands for (`render.epub.pages.unwrap_block_ids`).
 local function paragraph(block)
-  if not wrapped then
-    return marked(block)
-  end
   return pandoc.Div({ block }, pandoc.Attr(next_id(), { "block-id" })), false
 end
 

@@ -50,7 +50,7 @@ from diaspora_book.render.epub.package import (
     put_contents_after_copyright,
     write_metadata,
 )
-from diaspora_book.render.epub.pages import mark_print_pages
+from diaspora_book.render.epub.pages import mark_print_pages, unwrap_block_ids
 from diaspora_book.render.epub.semantics import add_semantics, epub_types
 from diaspora_book.render.kept_ast import KeptAst, ReadPieces
 
@@ -218,6 +218,7 @@ def finish_text(
     """
     language = project.config.language
     labels = book_labels(project.config)
+    unwrap_block_ids(archive)
     # A cover drawn is kept beside the font subsets: the same cache, the same --no-cache.
     kept = subsets.directory.parent / "cover" if subsets is not None else None
     reuse = subsets.reuse if subsets is not None else True
