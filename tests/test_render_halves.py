@@ -135,16 +135,17 @@ def test_a_book_written_in_halves_is_the_book_written_whole(book, tmp_path):
 
 
 @contextlib.contextmanager
-def _laid_out(root: Path) -> Iterator[tuple[Session, Any, int]]:
-    """Lay a short book out whole; yield its session, document and the index of its
-    second chapter's first page (a cut shorter than `cut_before` would make)."""
+def _laid_out(root: Path) -> Iterator[tuple[Session, Any, dict[str, int], int]]:
+    """Lay a short book out whole; yield its session, document, where its ids landed
+    and the index of its second chapter's first page (a cut shorter than `cut_before`
+    would make)."""
     project = load_project(root)
     manuscript = convert_book(project, Diagnostics()).assemble(project, "pdf")
     setup = PrintSetup(project, "pdf", PdfInfo.of(manuscript.description))
     with session(setup) as layout:
         whole = WholeLayout(layout)
         anchors = whole.first(to_html(manuscript))
-        yield layout, whole.document, anchors[manuscript.chapter_ids[1]] - 1
+        yield layout, whole.document, anchors, anchors[manuscript.chapter_ids[1]] - 1
 
 
 SHORT = {"a.txt": "= Alpha =\n\nOne line.\n", "b.txt": "= Beta =\n\nAnother line.\n"}
@@ -153,8 +154,8 @@ SHORT = {"a.txt": "= Alpha =\n\nOne line.\n", "b.txt": "= Beta =\n\nAnother line
 def test_when_the_other_half_dies_nothing_is_written(tmp_path, monkeypatch):
     """A failure path (the forked writer killed): the caller writes the book whole."""
     monkeypatch.setattr(halves, "_second_half", lambda *args: os._exit(3))
-    with _laid_out(make_project(tmp_path / "book", SHORT)) as (layout, document, cut):
-        assert write_in_halves(layout, document, tmp_path / "two.pdf", cut) is None
+    with _laid_out(make_project(tmp_path / "book", SHORT)) as (layout, document, anchors, cut):
+        assert write_in_halves(layout, document, anchors, tmp_path / "two.pdf", cut) is None
         assert not (tmp_path / "two.pdf").exists()
         assert layout.warnings == []
 
@@ -167,8 +168,8 @@ def test_when_joining_the_halves_fails_nothing_is_written(tmp_path, monkeypatch)
         raise pikepdf.PdfError("test")
 
     monkeypatch.setattr(halves, "splice", failing)
-    with _laid_out(make_project(tmp_path / "book", SHORT)) as (layout, document, cut):
-        assert write_in_halves(layout, document, tmp_path / "two.pdf", cut) is None
+    with _laid_out(make_project(tmp_path / "book", SHORT)) as (layout, document, anchors, cut):
+        assert write_in_halves(layout, document, anchors, tmp_path / "two.pdf", cut) is None
         assert not (tmp_path / "two.pdf").exists()
         assert layout.warnings == []
 
@@ -178,8 +179,8 @@ def test_a_character_no_font_has_makes_the_halves_give_up(tmp_path):
     half is not shared: nothing is written, and what the attempt warned of is dropped
     (the whole write warns of it once)."""
     articles = {**SHORT, "b.txt": "= Beta =\n\nA sign no font has: \ue000.\n"}
-    with _laid_out(make_project(tmp_path / "book", articles)) as (layout, document, cut):
-        assert write_in_halves(layout, document, tmp_path / "two.pdf", cut) is None
+    with _laid_out(make_project(tmp_path / "book", articles)) as (layout, document, anchors, cut):
+        assert write_in_halves(layout, document, anchors, tmp_path / "two.pdf", cut) is None
         assert not (tmp_path / "two.pdf").exists()
         assert layout.warnings == []
         layout.write(document, tmp_path / "whole.pdf")

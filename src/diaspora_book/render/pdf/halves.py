@@ -49,7 +49,7 @@ from diaspora_book.render.pdf.hooks import (
     keeping_links_to,
     shared_font_subsets,
 )
-from diaspora_book.render.pdf.layout import Session, about_anchor_in, anchor_pages
+from diaspora_book.render.pdf.layout import Session, about_anchor_in
 from diaspora_book.render.pdf.parts.splice import splice
 
 # A half of fewer pages is not worth a process: forking, each half subsetting every
@@ -69,18 +69,22 @@ def cut_before(page_count: int, chapter_pages: Iterable[int]) -> int | None:
     return min(fair, key=lambda cut: (abs(2 * cut - page_count), cut), default=None)
 
 
-def write_in_halves(layout: Session, document: Any, target: Path, cut: int) -> bool | None:
-    """Write `document` to `target`, its pages from `cut` on in a forked process; return
-    whether the structure tree was mended (as `Session.write`), or None when the halves
-    could not be written (nothing is then written: the caller writes the book whole)."""
-    if not _can_fork():
+def write_in_halves(
+    layout: Session, document: Any, landed: dict[str, int], target: Path, cut: int
+) -> bool | None:
+    """Write `document` (whose ids landed on the pages `landed`) to `target`, its pages
+    from `cut` on in a forked process; return whether the structure tree was mended
+    (as `Session.write`), or None when the halves could not be written (nothing is
+    then written: the caller writes the book whole)."""
+    if not fork_is_safe():
         return None
-    landed = anchor_pages(document)
     first_ids = frozenset(name for name, page in landed.items() if page <= cut)
     second_ids = frozenset(landed) - first_ids
     ours, theirs = multiprocessing.Pipe()
     warned = len(layout.warnings)
     parent = build_parent()
+    # `os.fork`, not a multiprocessing process: the press that lays a small book out
+    # is itself a daemon process, which multiprocessing forbids children.
     pid = os.fork()
     if pid == 0:  # the copy: the second half, then gone
         code = 1
@@ -116,13 +120,6 @@ def write_in_halves(layout: Session, document: Any, target: Path, cut: int) -> b
     layout.warnings.extend(warnings)  # in page order, as one process warns
     layout.fetcher.refused.extend(refused)
     return tagged and their_tagged
-
-
-def _can_fork() -> bool:
-    """Whether this process may fork itself: the platform has fork and no other thread
-    runs. (`os.fork`, not a multiprocessing process: the press that lays a small book
-    out is itself a daemon process, which multiprocessing forbids children.)"""
-    return hasattr(os, "fork") and fork_is_safe()
 
 
 def _half(

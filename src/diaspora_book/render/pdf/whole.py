@@ -26,17 +26,18 @@ class WholeLayout:
         self.layout = layout
         self.css = layout.stylesheets()
         self.document: Any = None
+        self.anchors: dict[str, int] = {}  # the page each id of `document` landed on
 
     def first(self, html: str) -> dict[str, int]:
         """Lay `html` out; return the page each id landed on."""
         self.document = self.layout.render(html, self.css)
-        return anchor_pages(self.document)
+        self.anchors = anchor_pages(self.document)
+        return self.anchors
 
     def again(self, html: str) -> dict[str, int]:
         """Lay out `html` instead (the back matter with its page numbers); return the
         page each id landed on."""
-        self.document = self.layout.render(html, self.css)
-        return anchor_pages(self.document)
+        return self.first(html)
 
     def finish(
         self, target: Path | None, chapters: tuple[str, ...] = ()
@@ -44,13 +45,14 @@ class WholeLayout:
         """Write the last layout to `target` (None: only its pages); return its pagination,
         its notes and whether it was written in two halves at once (`halves`), cut at
         the first page of one of `chapters` (none given: never)."""
-        document = self.document
-        anchors = anchor_pages(document)
+        document, anchors = self.document, self.anchors
         tagged, halves = True, False
         if target is not None:
             opening = (anchors[chapter] for chapter in chapters if chapter in anchors)
             cut = cut_before(len(document.pages), opening)
-            written = write_in_halves(self.layout, document, target, cut) if cut else None
+            written = None
+            if cut is not None:
+                written = write_in_halves(self.layout, document, anchors, target, cut)
             halves = written is not None
             tagged = written if written is not None else self.layout.write(document, target)
         return Pagination(len(document.pages), anchors), self.layout.notes(tagged), halves

@@ -162,6 +162,8 @@ def back_matter_as_headings(html: str, chapter_ids: list[str] | tuple[str, ...])
     text out again and again: 1.2 of the 1.5 s of a 13-page book's layout).
     Each block keeps its id and heading, so the contents lists it as before.
     """
+    if 'class="pageref"' not in html:  # no page named: the parse below is not needed
+        return None
     found = chapter_blocks(html, chapter_ids)
     if found is None:
         return None
