@@ -214,9 +214,9 @@ class session:
     """Open a layout `Session` for `setup`, capturing WeasyPrint's warnings while open."""
 
     def __init__(self, setup: PrintSetup):
+        weasyprint_module()  # fail with the install hint before anything else
         from diaspora_book.render.pdf.fetcher import ProjectFetcher  # imports WeasyPrint
 
-        weasyprint_module()  # fail with the install hint before anything else
         self.session = Session(setup, ProjectFetcher([setup.project.root, package_styles_dir()]))
         self.logger = logging.getLogger("weasyprint")
         self.handler = _ListHandler(self.session.warnings)
@@ -312,16 +312,52 @@ def import_quietly() -> None:
     """Import WeasyPrint ahead of its use (a thread, the press, `watch`); a failed
     import is left for `weasyprint_module` to report, with its hint."""
     with contextlib.suppress(Exception):
-        import weasyprint  # noqa: F401
+        _import_weasyprint()
 
 
 def weasyprint_module():
     """Import WeasyPrint; a missing library (Pango) is a ToolError with the install hint."""
     try:
-        import weasyprint
+        weasyprint = _import_weasyprint()
     except (ImportError, OSError) as exc:  # OSError: Pango missing
         raise ToolError(
             f"WeasyPrint cannot start: {exc}",
             hint="run 'make setup' to install Pango and WeasyPrint",
         ) from None
     return weasyprint
+
+
+def _import_weasyprint():
+    """Import WeasyPrint, its libraries found by their Linux names first.
+
+    WeasyPrint asks cffi for each C library by several names, the Windows and macOS
+    ones first (`libgobject-2.0-0`, `gobject-2.0-0`, ..., `libgobject-2.0.so.0`).
+    cffi hands each name the dynamic linker cannot load to `ctypes.util.find_library`,
+    which on Linux runs `ldconfig -p`, then `gcc`, then `ld` for it: 22 lookups and
+    0.2 s of subprocesses in every import, on a small book's critical path (the
+    press imports WeasyPrint while the build converts). Every library on the list
+    has its Linux soname on it too, which the linker loads as it is; so the import
+    first runs with `find_library` finding nothing, and only should that fail
+    (a library installed where only the compiler finds it) again with the lookups.
+    """
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = _found_nowhere
+    try:
+        import weasyprint
+    except OSError:
+        pass  # imported again below, with the lookups
+    else:
+        return weasyprint
+    finally:
+        ctypes.util.find_library = find_library
+    import weasyprint
+
+    return weasyprint
+
+
+def _found_nowhere(name: str) -> None:
+    return None

@@ -118,11 +118,11 @@ def write_cover(
     project: Project, shop_print: ShopPrint, pages: int, target: Path, book: Description
 ) -> CoverLayout:
     """Write the full-wrap cover of a book of `pages` printed pages to `target`."""
-    from diaspora_book.render.pdf.fetcher import ProjectFetcher  # imports WeasyPrint
-
     layout = CoverLayout.of(project, shop_print, pages)
     info = PdfInfo.of(book)
-    weasyprint = weasyprint_module()
+    weasyprint = weasyprint_module()  # fails with the install hint
+    from diaspora_book.render.pdf.fetcher import ProjectFetcher  # imports WeasyPrint
+
     fetcher = ProjectFetcher([project.root, package_styles_dir()])
     profiles: dict = {}  # the CMYK output intent's @color-profile, for PDF/X
     css = [
