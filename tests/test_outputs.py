@@ -17,6 +17,7 @@ import pytest
 from diaspora_book.build import build
 from diaspora_book.cli import main
 from diaspora_book.plumbing.errors import BookError
+from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.plumbing.outputs import OutputRecord, replacing, write_text
 from diaspora_book.project.config import load_project
 
@@ -47,6 +48,26 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_behind(tmp_path):
         raise RuntimeError("the renderer stopped")
     assert target.read_bytes() == b"the last good book"
     assert os.listdir(tmp_path) == ["book.epub"]
+
+
+def test_what_the_user_keeps_is_flushed_to_disk_and_a_cache_file_is_not(tmp_path, monkeypatch):
+    flushed: list[str] = []
+    fsync = os.fsync
+
+    def noting(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", noting)
+    write_text(tmp_path / "dist" / "book.txt", "the book")
+    assert [Path(path).name.startswith(".book.txt.") for path in flushed] == [True, False]
+    assert flushed[1] == str(tmp_path / "dist")  # the rename too
+    flushed.clear()
+    kept = KeptFiles(tmp_path / "cache", ".html")
+    kept.keep("chapter", b"<p>kept</p>")
+    assert flushed == [] and kept.read("chapter") == b"<p>kept</p>"
+    (tmp_path / "cache" / "chapter.html").write_bytes(b"torn")  # a power cut's leftover
+    assert kept.read("chapter") is None  # made again
 
 
 def test_an_os_fault_names_the_target(tmp_path):

@@ -163,7 +163,7 @@ def citeproc_style(style: Path, language: str, directory: Path) -> Path:
             for old in directory.glob(f"{style.stem}.{lang}.*.csl"):
                 if old != target:  # an older style or locale's; never one a build may read now
                     old.unlink(missing_ok=True)
-            write_text(target, combined)
+            write_text(target, combined, durable=False)  # `_holds` checks it
         except OSError as exc:
             raise BookError(
                 f"cannot write the citation style for the book's language: {exc}",

@@ -128,7 +128,7 @@ class BuildCache:
             "data": data,
         }
         # Atomic: a killed build never leaves half a record.
-        write_text(self._record_path(stage), json.dumps(record, ensure_ascii=False))
+        write_text(self._record_path(stage), json.dumps(record, ensure_ascii=False), durable=False)
 
 
 def disabled() -> BuildCache:

@@ -45,7 +45,7 @@ class KeptFiles:
         """Keep `data` under `key` (and count the key as used); return the data."""
         self.used.add(key)
         with contextlib.suppress(BookError):  # a cache that cannot be written: none
-            write_bytes(self._path(key), digest(data).encode() + b"\n" + data)
+            write_bytes(self._path(key), digest(data).encode() + b"\n" + data, durable=False)
         return data
 
     def read_text(self, key: str) -> str | None:

@@ -82,8 +82,9 @@ class SubsetCache:
                     return data, frozenset(kept_text)
         data, kept = subset_font(font, characters)
         with contextlib.suppress(BookError, OSError):  # a cache that cannot be written: none
-            write_bytes(data_path, data)
-            write_bytes(kept_path, f"{digest(data)}\n{''.join(sorted(kept))}".encode())
+            write_bytes(data_path, data, durable=False)
+            record = f"{digest(data)}\n{''.join(sorted(kept))}"
+            write_bytes(kept_path, record.encode(), durable=False)
         return data, kept
 
 

@@ -89,9 +89,11 @@ class PartCache:
         """Keep `layout` and a copy of its PDF; return the key it is kept under."""
         key = self.key(source, extra)
         data = pdf.read_bytes()
-        write_bytes(self.directory / f"{key}.pdf", data)
+        write_bytes(self.directory / f"{key}.pdf", data, durable=False)
         record = {"key": key, "pdf": digest_bytes(data), "layout": _layout_to_json(layout)}
-        write_text(self.directory / f"{key}.json", json.dumps(record, ensure_ascii=False))
+        write_text(
+            self.directory / f"{key}.json", json.dumps(record, ensure_ascii=False), durable=False
+        )
         return key
 
     def pages(self, source: PartSource) -> PartPages | None:
@@ -109,7 +111,9 @@ class PartCache:
         """Keep how many pages `source` was laid out on; return the key."""
         key = self.key(source, "pages")
         record = {"key": key, "pages": [pages.pages, pages.strings]}
-        write_text(self.directory / f"{key}.json", json.dumps(record, ensure_ascii=False))
+        write_text(
+            self.directory / f"{key}.json", json.dumps(record, ensure_ascii=False), durable=False
+        )
         return key
 
     def keep_only(self, keys: list[str]) -> None:
