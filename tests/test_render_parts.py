@@ -235,6 +235,20 @@ def _assert_same_book(whole: Rendered, parts: Rendered) -> None:
     assert reader_view(parts.path) == reader_view(whole.path)
     assert artifacts(parts.path) == artifacts(whole.path)  # running heads and folios
     assert unreferenced_marked_content(parts.path) == []
+    assert _finished(parts.path) == _finished(whole.path)  # finished as it was joined
+
+
+def _finished(path: Path) -> tuple:
+    """What finishing gives a book: its XMP (but the dates: each render has its own),
+    its viewer preferences, each page's boxes."""
+    with pikepdf.open(path) as pdf:
+        xmp = {k: str(v) for k, v in pdf.open_metadata().items() if "Date" not in k}
+        boxes = [
+            {name: [float(x) for x in page.obj[name]] for name in ("/BleedBox", "/TrimBox")}
+            for page in pdf.pages
+            if "/BleedBox" in page.obj
+        ]
+        return xmp, repr(pdf.Root.get("/ViewerPreferences")), boxes
 
 
 @pytest.fixture(scope="module")
@@ -359,7 +373,7 @@ def test_a_failing_splice_falls_back_to_the_whole_book_and_says_so(
 ):
     root, whole = sample_whole
 
-    def broken(parts, target, kept=None, created=None):
+    def broken(parts, target, kept=None, created=None, finishing=None):
         raise pikepdf.PdfError("structure tree without one Document element")
 
     monkeypatch.setattr(pdf_parallel, "splice", broken)

@@ -48,40 +48,53 @@ def pdf_date(created: str) -> str:
     return "D:" + "".join(c for c in created if c.isdigit()) + "Z"
 
 
-def finish_pdf(
-    path: Path,
-    info: PdfInfo,
-    press: bool = False,
-    shop: ShopPrint | None = None,
-    marked: bool = False,
-) -> int:
+@dataclass(frozen=True)
+class Finishing:
+    """What finishing does to the book's PDF, wherever it is saved: by `finish_pdf`, or
+    by `splice` as it joins the book's parts (one save of the whole book, not two).
+
+    `press`: the bleed boxes; `shop`: the print shop's interior; `marked`: the
+    furniture is already marked as artifacts (a book joined from parts, each marked
+    on its own), so the structure tree is not walked again for it (200 articles: 0.4 s).
+    """
+
+    info: PdfInfo
+    press: bool = False
+    shop: ShopPrint | None = None
+    marked: bool = False
+
+    def saved(self, pdf: pikepdf.Pdf) -> tuple[bytes, int]:
+        """Finish `pdf` and return it saved, with the blank pages added at its end."""
+        added = 0
+        options: dict = {"object_stream_mode": pikepdf.ObjectStreamMode.generate}
+        info, shop = self.info, self.shop
+        if not self.marked:
+            mark_furniture_as_artifacts(pdf)
+        # PDF/UA-1 is a profile of PDF 1.7; a PDF/X-1a file is PDF 1.4: no claim there.
+        _write_xmp(pdf, info, accessible=shop is None or not shop.shop.pdfx)
+        if info.book.direction == "rtl":  # viewers then show spreads right to left
+            preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+            preferences.Direction = pikepdf.Name.R2L
+            pdf.Root.ViewerPreferences = preferences
+        if self.press:
+            _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
+        if shop is not None:
+            added = finish_for_shop(pdf, shop, info.book.direction == "rtl")
+            if shop.shop.pdfx:  # PDF/X-1a is PDF 1.4: no object streams
+                options = {"force_version": "1.4"}
+        return pdf_bytes(pdf, deterministic_id=True, **options), added
+
+
+def finish_pdf(path: Path, finishing: Finishing) -> int:
     """Repair the structure tree, write XMP metadata and, for `press`, the bleed boxes;
     a right-to-left book gets `/ViewerPreferences /Direction /R2L`.
 
     For a print `shop`, make the file its interior (`print_shop.interior`); return
-    the blank pages it added at the end (0 otherwise). `marked`: the furniture is
-    already marked as artifacts (a book joined from parts, each marked on its own),
-    so the structure tree is not walked again for it (200 articles: 0.4 s).
+    the blank pages it added at the end (0 otherwise).
     """
-    added = 0
-    options: dict = {"object_stream_mode": pikepdf.ObjectStreamMode.generate}
     try:
         with pikepdf.open(path) as pdf:
-            if not marked:
-                mark_furniture_as_artifacts(pdf)
-            # PDF/UA-1 is a profile of PDF 1.7; a PDF/X-1a file is PDF 1.4: no claim there.
-            _write_xmp(pdf, info, accessible=shop is None or not shop.shop.pdfx)
-            if info.book.direction == "rtl":  # viewers then show spreads right to left
-                preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
-                preferences.Direction = pikepdf.Name.R2L
-                pdf.Root.ViewerPreferences = preferences
-            if press:
-                _set_bleed_boxes(pdf, BLEED_MM * POINTS_PER_MM)
-            if shop is not None:
-                added = finish_for_shop(pdf, shop, info.book.direction == "rtl")
-                if shop.shop.pdfx:  # PDF/X-1a is PDF 1.4: no object streams
-                    options = {"force_version": "1.4"}
-            data = pdf_bytes(pdf, deterministic_id=True, **options)
+            data, added = finishing.saved(pdf)
     except pikepdf.PdfError as exc:
         raise ToolError(f"cannot finish {path.name}: {exc}") from None
     path.write_bytes(data)

@@ -25,7 +25,7 @@ from diaspora_book.plumbing.outputs import replacing
 from diaspora_book.plumbing.progress import SILENT, Progress
 from diaspora_book.render.html import to_html
 from diaspora_book.render.kept_html import kept_html
-from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
+from diaspora_book.render.pdf.finish import Finishing, PdfInfo, finish_pdf
 from diaspora_book.render.pdf.layout import (
     PrintJob,
     PrintSetup,
@@ -150,10 +150,10 @@ def _print(
             if halves:
                 progress.detail("print edition: written in two halves at once")
             layout = PrintLayout(pagination)
-        if target is not None:
-            blank = finish_pdf(
-                target, setup.info, press=job.press, shop=job.shop, marked=parts is not None
-            )
+        if parts is not None:  # finished as its parts were joined
+            layout = replace(layout, blank_pages=parts.blank_pages)
+        elif target is not None:
+            blank = finish_pdf(target, Finishing(setup.info, job.press, job.shop))
             layout = replace(layout, blank_pages=blank)
         notes.report(diagnostics)
         return layout

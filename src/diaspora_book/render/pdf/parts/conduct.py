@@ -48,6 +48,7 @@ from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.plumbing.processes import build_parent, start_context, stop
 from diaspora_book.project.stylesheets import stylesheets
 from diaspora_book.render.html import to_html
+from diaspora_book.render.pdf.finish import Finishing
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
 from diaspora_book.render.pdf.parts.cut import (
@@ -101,6 +102,7 @@ class PartsLayout:
     notes: RenderNotes
     reused: int = 0  # parts taken from an earlier build (`memo`)
     first_used: bool = False  # the worker already running (the press) laid out a run
+    blank_pages: int = 0  # added at the end by finishing, for a print shop
 
 
 def usable_cores() -> int:
@@ -160,6 +162,7 @@ def lay_out_in_parts(
     memo = None
     if target is not None and job.parts_cache is not None:
         memo = PartCache.of(job.parts_cache, setup, job.reuse_parts)
+    blank = 0
     with tempfile.TemporaryDirectory(prefix="diaspora-book-parts-") as scratch:
         plan = _Plan.of(cut.all(), bool(cut.front), bool(cut.back), Path(scratch), target)
         with _Pool(setup, plan, job.jobs, workers) as pool:
@@ -169,7 +172,8 @@ def lay_out_in_parts(
             try:
                 fonts = KeptFiles(memo.directory / "fonts", ".font", memo.reuse) if memo else None
                 paths = [path for path in conductor.paths if path is not None]
-                splice(paths, target, fonts, setup.info.created)
+                finishing = Finishing(setup.info, job.press, job.shop, marked=True)
+                blank = splice(paths, target, fonts, setup.info.created, finishing)
             except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
         if memo is not None:
@@ -183,7 +187,7 @@ def lay_out_in_parts(
     last = layouts[-1]
     page_count = last.start.first_page + last.pages.pages
     pagination = Pagination(page_count, anchors)
-    return PartsLayout(pagination, len(layouts), notes, conductor.reused, pool.first_used)
+    return PartsLayout(pagination, len(layouts), notes, conductor.reused, pool.first_used, blank)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def _mark_furniture(path: Path) -> None:
     The finishing pass would do it for the joined book (`structure`), reading every
     page's content; done here it runs in the workers, at once, and is kept with the
     part's layout for the next build, so the joined book has nothing left to mark
-    and its finishing does not look (`finish_pdf(marked=True)`).
+    and its finishing does not look (`Finishing(marked=True)`).
     """
     with pikepdf.open(path) as pdf:
         if not mark_furniture_as_artifacts(pdf):
