@@ -129,3 +129,49 @@ def test_a_book_laid_out_whole_drafts_its_epub_once_its_html_is_made(
     assert order[0] == "html" and sorted(order[1:]) == ["candidates", "draft"]
     assert held.outputs[1].read_bytes() == alone.outputs[1].read_bytes()
     assert [str(d) for d in held.diagnostics] == [str(d) for d in alone.diagnostics]
+
+
+def test_a_book_in_parts_hands_its_pages_over_before_its_pdf_is_joined(
+    project_factory, monkeypatch
+):
+    """The EPUB is completed while the build joins the parts (`PrintJob.paginated`)."""
+    from diaspora_book.render.pdf.parts import conduct
+
+    order: list[str] = []
+    real_hand_over, real_splice = epub_beside.EpubBeside.hand_over, conduct.splice
+
+    def hand_over(self, pages):
+        order.append("handed")
+        return real_hand_over(self, pages)
+
+    def splice(*args, **kwargs):
+        order.append("joined")
+        return real_splice(*args, **kwargs)
+
+    monkeypatch.setattr(epub_beside.EpubBeside, "hand_over", hand_over)
+    monkeypatch.setattr(conduct, "splice", splice)
+    in_process = _counting_in_process(monkeypatch)
+    report = build(load_project(project_factory(ARTICLES)), BuildRequest(jobs=2))
+    assert order == ["handed", "joined", "handed"]  # the second: `complete`, a no-op
+    assert in_process == []
+    assert "First paragraph." in epub_text(report.outputs[1])
+
+
+def test_an_epub_completed_with_other_pages_is_made_again(project_factory, monkeypatch, tmp_path):
+    """Should the pages handed over not be the print edition's in the end, the EPUB
+    completed with them is not used."""
+    from dataclasses import replace
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = load_project(project_factory(ARTICLES))
+    alone = build(project, BuildRequest(out_dir=tmp_path / "alone", jobs=1))
+    real_hand_over = epub_beside.EpubBeside.hand_over
+
+    def other_pages(self, pages):
+        real_hand_over(self, replace(pages, page_count=pages.page_count + 2))
+
+    monkeypatch.setattr(epub_beside.EpubBeside, "hand_over", other_pages)
+    in_process = _counting_in_process(monkeypatch)
+    again = build(project, BuildRequest(out_dir=tmp_path / "again", jobs=2))
+    assert in_process == [1]
+    assert again.outputs[1].read_bytes() == alone.outputs[1].read_bytes()

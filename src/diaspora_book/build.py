@@ -193,7 +193,12 @@ def _render(
                     beside.go()
                 candidates.go()
 
-            pagination = _print_edition(run, print_job, pdf, press, converted)
+            def paginated(pages: Pagination) -> None:
+                if beside is not None and not _epub_kept(run, ebook, epub, pages):
+                    beside.hand_over(pages)  # completed while the PDF is joined
+
+            job = replace(print_job, paginated=paginated)
+            pagination = _print_edition(run, job, pdf, press, converted)
         if ebook is not None and epub is not None:
             _epub(run, ebook, epub, pagination, beside)
     candidates.report()
@@ -337,8 +342,7 @@ def _epub(
     A draft made beside the print edition is completed and used; if that failed,
     the EPUB is made again here, where a failure is raised with its own message.
     """
-    pages = json.dumps([pagination.page_count, pagination.anchor_pages], sort_keys=True)
-    key = run.render_key(manuscript, str(target.resolve()), pages)
+    key = _epub_key(run, manuscript, target, pagination)
     cached = run.cache.lookup("epub", key, (target,))
     if cached is not None:  # `beside`, if any, is stopped unused on the way out
         # What the EPUB's making reported (a stylesheet rule left out) is said again.
@@ -361,6 +365,22 @@ def _epub(
             run.diagnostics.items.extend(found)
     reported = [d.to_json() for d in run.diagnostics.items[before:]]
     run.cache.store("epub", key, {"diagnostics": reported}, (target,))
+
+
+def _epub_key(
+    run: BuildContext, manuscript: Manuscript, target: Path, pagination: Pagination
+) -> str:
+    pages = json.dumps([pagination.page_count, pagination.anchor_pages], sort_keys=True)
+    return run.render_key(manuscript, str(target.resolve()), pages)
+
+
+def _epub_kept(
+    run: BuildContext, manuscript: Manuscript | None, target: Path | None, pagination: Pagination
+) -> bool:
+    """Whether the EPUB is up to date for these pages (`_epub` would keep it)."""
+    if manuscript is None or target is None:
+        return False
+    return run.cache.holds("epub", _epub_key(run, manuscript, target, pagination), (target,))
 
 
 def _subsets(run: BuildContext) -> SubsetCache | None:

@@ -96,6 +96,10 @@ class BuildCache:
         (self.misses if data is None else self.hits).append(stage)
         return data
 
+    def holds(self, stage: str, key: str, outputs: tuple[Path, ...] = ()) -> bool:
+        """Whether `lookup` would find `stage` up to date (not counted as a hit or a miss)."""
+        return self._lookup(stage, key, outputs) is not None
+
     def _lookup(self, stage: str, key: str, outputs: tuple[Path, ...]) -> dict[str, Any] | None:
         if not (self.enabled and self.reuse):
             return None

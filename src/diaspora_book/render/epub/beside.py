@@ -4,7 +4,9 @@ The EPUB carries the print edition's page numbers, so it can be finished only af
 the PDF's layout. Everything else (pandoc, the cover, section semantics, subset
 fonts, stylesheets) does not need the pages, and with a core to spare it runs beside
 the PDF: `EpubBeside` forks a process that drafts the EPUB (`epub.draft_epub`), then
-waits for the print edition's pages, completes and saves it.
+waits for the print edition's pages, completes and saves it. A book in parts hands
+its pages over before they are joined (`PrintJob.paginated`), so the EPUB is
+completed while the build joins the PDF (200 articles: 0.2 s).
 
 If that process fails, `complete` returns None and the caller makes the EPUB again
 in its own process, where the failure is raised with its own message and type.
@@ -62,6 +64,7 @@ class EpubBeside:
         theirs.close()
         self.target = target
         self.held = True  # until told: the process waits for its first message
+        self.handed: Pagination | None = None  # the pages it was given
         if not held:
             self.go()
 
@@ -72,17 +75,27 @@ class EpubBeside:
             with contextlib.suppress(OSError):  # it failed: `complete` says so
                 self.connection.send("go")
 
-    def complete(self, print_edition: Pagination) -> list[Diagnostic] | None:
-        """Hand over the pages; wait for the EPUB; return its diagnostics (None: it failed)."""
+    def hand_over(self, print_edition: Pagination) -> None:
+        """Hand over the pages, so the EPUB is completed while the build goes on (a book
+        in parts is joined meanwhile); once only."""
+        if self.handed is not None or self.connection.closed:
+            return
         self.go()
-        try:
+        self.handed = print_edition
+        with contextlib.suppress(OSError):  # it failed: `complete` says so
             self.connection.send(print_edition)
+
+    def complete(self, print_edition: Pagination) -> list[Diagnostic] | None:
+        """Hand over the pages (if not yet); wait for the EPUB; return its diagnostics
+        (None: it failed, or was completed with other pages than these)."""
+        self.hand_over(print_edition)
+        try:
             kind, payload = self.connection.recv()
         except (EOFError, OSError):
             kind, payload = "failed", None
         finally:
             self._stop()
-        if kind != "done":
+        if kind != "done" or self.handed != print_edition:
             return None
         return [diagnostic_from_json(d) for d in payload]
 

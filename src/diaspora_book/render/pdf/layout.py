@@ -21,6 +21,7 @@ from typing import Any
 
 from diaspora_book.assemble.manuscript import Manuscript
 from diaspora_book.languages.labels import book_labels, handout_css
+from diaspora_book.model import Pagination
 from diaspora_book.plumbing.errors import Diagnostics, ToolError
 from diaspora_book.project.config import Project
 from diaspora_book.project.fonts import font_css, running_head_css
@@ -57,6 +58,9 @@ class PrintJob:
     reuse_parts: bool = True
     # Where the HTML of the book's chapters is kept for the next build (`kept_html`).
     html_cache: Path | None = None
+    # Told the pagination as soon as it is final, before the PDF is written (a book in
+    # parts: before they are joined), so that the EPUB's completion can begin.
+    paginated: Callable[[Pagination], None] | None = None
 
 
 @dataclass(frozen=True)

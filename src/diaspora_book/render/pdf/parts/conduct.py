@@ -168,6 +168,9 @@ def lay_out_in_parts(
         with _Pool(setup, plan, job.jobs, workers) as pool:
             conductor = _Conductor(job, setup, plan, pool, memo, html_of)
             layouts = conductor.run()
+        pagination = _pagination(layouts)
+        if job.paginated is not None:
+            job.paginated(pagination)
         if target is not None:
             try:
                 fonts = KeptFiles(memo.directory / "fonts", ".font", memo.reuse) if memo else None
@@ -178,16 +181,20 @@ def lay_out_in_parts(
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
         if memo is not None:
             memo.keep_only(conductor.kept)
-    anchors: dict[str, int] = {}
     notes = RenderNotes()
+    for layout in layouts:
+        notes += layout.notes
+    return PartsLayout(pagination, len(layouts), notes, conductor.reused, pool.first_used, blank)
+
+
+def _pagination(layouts: list[PartLayout]) -> Pagination:
+    """The book's pages and where each id landed, from its parts' layouts."""
+    anchors: dict[str, int] = {}
     for layout in layouts:
         for anchor, page in layout.anchors.items():
             anchors.setdefault(anchor, page)
-        notes += layout.notes
     last = layouts[-1]
-    page_count = last.start.first_page + last.pages.pages
-    pagination = Pagination(page_count, anchors)
-    return PartsLayout(pagination, len(layouts), notes, conductor.reused, pool.first_used, blank)
+    return Pagination(last.start.first_page + last.pages.pages, anchors)
 
 
 @dataclass(frozen=True)
