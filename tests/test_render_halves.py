@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 
 from diaspora_book.build import convert_book
@@ -103,9 +104,15 @@ def _assert_same_book(whole: Written, other: Written, tmp_path: Path) -> None:
         f.name: f.drawn for f in pdf_fonts(whole.path)
     }
     assert other.warnings == whole.warnings
+    assert _finished(other.path) == _finished(whole.path)  # finished as the halves were joined
     assert page_pictures(other.path, tmp_path / "other") == page_pictures(
         whole.path, tmp_path / "whole"
     )
+
+
+def _finished(path: Path) -> tuple[bytes, str]:
+    with pikepdf.open(path) as pdf:
+        return pdf.Root.Metadata.read_bytes(), repr(pdf.Root.get("/ViewerPreferences"))
 
 
 @pytest.fixture(scope="module", autouse=True)

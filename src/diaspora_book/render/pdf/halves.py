@@ -43,6 +43,7 @@ from diaspora_book.plumbing.processes import (
     die_with_parent,
     fork_is_safe,
 )
+from diaspora_book.render.pdf.finish import Finishing
 from diaspora_book.render.pdf.hooks import (
     FontGlyphs,
     NotShared,
@@ -71,10 +72,11 @@ def cut_before(page_count: int, chapter_pages: Iterable[int]) -> int | None:
 
 def write_in_halves(
     layout: Session, document: Any, landed: dict[str, int], target: Path, cut: int
-) -> bool | None:
+) -> tuple[bool, int] | None:
     """Write `document` (whose ids landed on the pages `landed`) to `target`, its pages
-    from `cut` on in a forked process; return whether the structure tree was mended
-    (as `Session.write`), or None when the halves could not be written (nothing is
+    from `cut` on in a forked process, and finish it as they are joined (`Finishing`);
+    return whether the structure tree was mended (as `Session.write`) and the blank
+    pages finishing added, or None when the halves could not be written (nothing is
     then written: the caller writes the book whole)."""
     if not fork_is_safe():
         return None
@@ -112,14 +114,16 @@ def write_in_halves(
     second, their_tagged, warnings, refused = result
     ignored = about_anchor_in(second_ids)
     layout.warnings[warned:] = [w for w in layout.warnings[warned:] if not ignored(w)]
+    setup = layout.setup
+    finishing = Finishing(setup.info, setup.press, setup.shop)
     try:
-        splice([io.BytesIO(first), io.BytesIO(second)], target)
+        blank = splice([io.BytesIO(first), io.BytesIO(second)], target, finishing=finishing)
     except (pikepdf.PdfError, KeyError, ValueError):  # not OSError: a full disk is reported
         del layout.warnings[warned:]
         return None
     layout.warnings.extend(warnings)  # in page order, as one process warns
     layout.fetcher.refused.extend(refused)
-    return tagged and their_tagged
+    return tagged and their_tagged, blank
 
 
 def _half(

@@ -138,7 +138,7 @@ class PressLayout:
 
     def finish(
         self, target: Path | None, chapters: tuple[str, ...] = ()
-    ) -> tuple[Pagination, RenderNotes, bool]:
+    ) -> tuple[Pagination, RenderNotes, int | None]:
         return self.press.call("finish", (target, chapters))
 
 

@@ -41,18 +41,21 @@ class WholeLayout:
 
     def finish(
         self, target: Path | None, chapters: tuple[str, ...] = ()
-    ) -> tuple[Pagination, RenderNotes, bool]:
+    ) -> tuple[Pagination, RenderNotes, int | None]:
         """Write the last layout to `target` (None: only its pages); return its pagination,
-        its notes and whether it was written in two halves at once (`halves`), cut at
-        the first page of one of `chapters` (none given: never)."""
+        its notes and, if it was written in two halves at once (`halves`, cut at the
+        first page of one of `chapters`; none given: never) and so already finished,
+        the blank pages finishing added (None: it was written whole, unfinished)."""
         document, anchors = self.document, self.anchors
-        tagged, halves = True, False
+        tagged, finished = True, None
         if target is not None:
             opening = (anchors[chapter] for chapter in chapters if chapter in anchors)
             cut = cut_before(len(document.pages), opening)
             written = None
             if cut is not None:
                 written = write_in_halves(self.layout, document, anchors, target, cut)
-            halves = written is not None
-            tagged = written if written is not None else self.layout.write(document, target)
-        return Pagination(len(document.pages), anchors), self.layout.notes(tagged), halves
+            if written is not None:
+                tagged, finished = written
+            else:
+                tagged = self.layout.write(document, target)
+        return Pagination(len(document.pages), anchors), self.layout.notes(tagged), finished

@@ -146,13 +146,13 @@ def _print(
             layout, notes = PrintLayout(parts.pagination, parts.parts), parts.notes
         else:
             waited()
-            pagination, notes, halves = _whole(job, setup, html, target, html_of, press, progress)
-            if halves:
+            pagination, notes, finished = _whole(job, setup, html, target, html_of, press, progress)
+            if finished is not None:
                 progress.detail("print edition: written in two halves at once")
-            layout = PrintLayout(pagination)
+            layout = PrintLayout(pagination, blank_pages=finished or 0)
         if parts is not None:  # finished as its parts were joined
             layout = replace(layout, blank_pages=parts.blank_pages)
-        elif target is not None:
+        elif target is not None and finished is None:
             blank = finish_pdf(target, Finishing(setup.info, job.press, job.shop))
             layout = replace(layout, blank_pages=blank)
         notes.report(diagnostics)
@@ -206,9 +206,10 @@ def _whole(
     html_of: Callable[[Manuscript], str],
     press: Press | None,
     progress: Progress,
-) -> tuple[Pagination, RenderNotes, bool]:
+) -> tuple[Pagination, RenderNotes, int | None]:
     """Lay the manuscript out as one document: in the press if there is one, else here;
-    return its pagination, notes and whether it was written in two halves (`halves`)."""
+    return its pagination, notes and, if it was written in two halves (`halves`) and
+    finished as they were joined, the blank pages finishing added."""
     if press is not None:
         try:
             with press.whole(setup) as pressed:
@@ -228,7 +229,7 @@ def _lay_out_whole(
     html: str,
     target: Path | None,
     html_of: Callable[[Manuscript], str],
-) -> tuple[Pagination, RenderNotes, bool]:
+) -> tuple[Pagination, RenderNotes, int | None]:
     """Lay the manuscript out (twice, when `relayout` changes it) and write it: in two
     halves at once, cut at a chapter, when the job may use two processes.
 
