@@ -84,3 +84,23 @@ def test_a_library_its_linux_name_does_not_load_is_looked_up_as_weasyprint_would
     )
     assert found["refused"] == ["libpango-1.0.so.0"]  # the first import failed
     assert found["pango"]
+
+
+def test_a_caller_while_a_thread_imports_gets_the_whole_module_and_the_lookup_back():
+    found = _child(
+        """
+import ctypes.util, json, threading
+original = ctypes.util.find_library
+from diaspora_book.render.pdf.layout import import_quietly, weasyprint_module
+import sys, time
+thread = threading.Thread(target=import_quietly)
+thread.start()
+while "weasyprint" not in sys.modules:  # the thread is at it
+    time.sleep(0.001)
+weasyprint = weasyprint_module()
+whole = hasattr(weasyprint, "HTML") and hasattr(weasyprint, "CSS")
+thread.join()
+print(json.dumps({'whole': whole, 'restored': ctypes.util.find_library is original}))
+"""
+    )
+    assert found == {"whole": True, "restored": True}

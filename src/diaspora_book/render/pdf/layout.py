@@ -343,24 +343,27 @@ def _import_weasyprint():
     has its Linux soname on it too, which the linker loads as it is; so the import
     first runs with `find_library` finding nothing, and only should that fail
     (a library installed where only the compiler finds it) again with the lookups.
+    A caller while a thread imports (`WeasyPrintImport`) waits for it: it never gets
+    a module half imported, nor restores the lookup the thread replaced.
     """
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
-    import ctypes.util
+    with _IMPORTING:  # the thread importing, then the caller: one patch at a time
+        if "weasyprint" not in sys.modules:
+            import ctypes.util
 
-    find_library = ctypes.util.find_library
-    ctypes.util.find_library = _found_nowhere
-    try:
-        import weasyprint
-    except OSError:
-        pass  # imported again below, with the lookups
-    else:
-        return weasyprint
-    finally:
-        ctypes.util.find_library = find_library
+            find_library = ctypes.util.find_library
+            ctypes.util.find_library = _found_nowhere
+            try:
+                import weasyprint  # noqa: F401
+            except OSError:
+                pass  # imported again below, with the lookups
+            finally:
+                ctypes.util.find_library = find_library
     import weasyprint
 
     return weasyprint
+
+
+_IMPORTING = threading.Lock()
 
 
 def _found_nowhere(name: str) -> None:
