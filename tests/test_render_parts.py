@@ -373,7 +373,7 @@ def test_a_failing_splice_falls_back_to_the_whole_book_and_says_so(
 ):
     root, whole = sample_whole
 
-    def broken(parts, target, kept=None, created=None, finishing=None):
+    def broken(parts, target, finishing, kept=None, created=None):
         raise pikepdf.PdfError("structure tree without one Document element")
 
     monkeypatch.setattr(pdf_parallel, "splice", broken)

@@ -46,14 +46,14 @@ logging.getLogger("pypandoc").addFilter(_WithoutTranslationNotes())
 TEMPLATE_HTML = Path(str(resources.files("diaspora_book") / "templates" / "book.html"))
 
 
-def to_html(manuscript: Manuscript, svg: bool = True) -> str:
+def to_html(manuscript: Manuscript, for_print: bool = True) -> str:
     """Return standalone HTML for the print manuscript (a book or a handout).
 
-    It is `print_html`'s, unless `svg` is False: pandoc's HTML as it wrote it.
+    It is `print_html`'s, unless `for_print` is False: pandoc's HTML as it wrote it.
     """
     args = [f"--template={TEMPLATE_HTML}", *body_args(manuscript, manuscript.markdown)]
     html = convert(manuscript.markdown, "html5", args)
-    return print_html(html) if svg else html
+    return print_html(html) if for_print else html
 
 
 def print_html(html: str) -> str:

@@ -106,7 +106,7 @@ class KeptHtml:
 
     def _whole(self, manuscript: Manuscript, shared: str, keys: list[str]) -> str:
         """Convert the book whole; keep its frame and pieces when its HTML cuts as expected."""
-        raw = to_html(manuscript, svg=False)
+        raw = to_html(manuscript, for_print=False)
         cut = html_pieces(raw, manuscript.chapter_ids)
         if cut is not None and len(cut[1]) == len(keys):
             (head, tail), texts = cut

@@ -43,7 +43,6 @@ from diaspora_book.plumbing.processes import (
     die_with_parent,
     fork_is_safe,
 )
-from diaspora_book.render.pdf.finish import Finishing
 from diaspora_book.render.pdf.hooks import (
     FontGlyphs,
     NotShared,
@@ -114,10 +113,8 @@ def write_in_halves(
     second, their_tagged, warnings, refused = result
     ignored = about_anchor_in(second_ids)
     layout.warnings[warned:] = [w for w in layout.warnings[warned:] if not ignored(w)]
-    setup = layout.setup
-    finishing = Finishing(setup.info, setup.press, setup.shop)
     try:
-        blank = splice([io.BytesIO(first), io.BytesIO(second)], target, finishing=finishing)
+        blank = splice([io.BytesIO(first), io.BytesIO(second)], target, layout.setup.finishing())
     except (pikepdf.PdfError, KeyError, ValueError):  # not OSError: a full disk is reported
         del layout.warnings[warned:]
         return None

@@ -26,7 +26,7 @@ from diaspora_book.plumbing.errors import Diagnostics, ToolError
 from diaspora_book.project.config import Project
 from diaspora_book.project.fonts import font_css, running_head_css
 from diaspora_book.project.stylesheets import package_styles_dir, stylesheets
-from diaspora_book.render.pdf.finish import PdfInfo
+from diaspora_book.render.pdf.finish import Finishing, PdfInfo
 from diaspora_book.render.pdf.hooks import (
     HookFailed,
     cached_page_references,
@@ -72,6 +72,10 @@ class PrintSetup:
     info: PdfInfo  # what the PDF says about itself
     press: bool = False  # 3 mm bleed and crop marks for a print shop
     shop: ShopPrint | None = None  # a print-on-demand shop's interior (bleed, margins, colour)
+
+    def finishing(self, marked: bool = False) -> Finishing:
+        """How its PDF is finished (`marked`: its furniture is marked already)."""
+        return Finishing(self.info, self.press, self.shop, marked)
 
 
 @dataclass(frozen=True)

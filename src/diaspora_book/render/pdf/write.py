@@ -25,7 +25,7 @@ from diaspora_book.plumbing.outputs import replacing
 from diaspora_book.plumbing.progress import SILENT, Progress
 from diaspora_book.render.html import to_html
 from diaspora_book.render.kept_html import kept_html
-from diaspora_book.render.pdf.finish import Finishing, PdfInfo, finish_pdf
+from diaspora_book.render.pdf.finish import PdfInfo, finish_pdf
 from diaspora_book.render.pdf.layout import (
     PrintJob,
     PrintSetup,
@@ -142,19 +142,17 @@ def _print(
         else:
             workers = Workers(adopted, waited)
             parts = _in_parts(job, setup, html, html_of, target, progress, workers)
-        if parts is not None:
-            layout, notes = PrintLayout(parts.pagination, parts.parts), parts.notes
+        if parts is not None:  # finished as its parts were joined
+            layout = PrintLayout(parts.pagination, parts.parts, parts.blank_pages)
+            notes = parts.notes
         else:
             waited()
             pagination, notes, finished = _whole(job, setup, html, target, html_of, press, progress)
-            if finished is not None:
+            if finished is not None:  # finished as its halves were joined
                 progress.detail("print edition: written in two halves at once")
+            elif target is not None:  # written whole: finished now
+                finished = finish_pdf(target, setup.finishing())
             layout = PrintLayout(pagination, blank_pages=finished or 0)
-        if parts is not None:  # finished as its parts were joined
-            layout = replace(layout, blank_pages=parts.blank_pages)
-        elif target is not None and finished is None:
-            blank = finish_pdf(target, Finishing(setup.info, job.press, job.shop))
-            layout = replace(layout, blank_pages=blank)
         notes.report(diagnostics)
         return layout
     finally:

@@ -48,7 +48,6 @@ from diaspora_book.plumbing.kept import KeptFiles
 from diaspora_book.plumbing.processes import build_parent, start_context, stop
 from diaspora_book.project.stylesheets import stylesheets
 from diaspora_book.render.html import to_html
-from diaspora_book.render.pdf.finish import Finishing
 from diaspora_book.render.pdf.hooks import HookFailed, hooks_available
 from diaspora_book.render.pdf.layout import PrintJob, PrintSetup, RenderNotes
 from diaspora_book.render.pdf.parts.cut import (
@@ -175,8 +174,8 @@ def lay_out_in_parts(
             try:
                 fonts = KeptFiles(memo.directory / "fonts", ".font", memo.reuse) if memo else None
                 paths = [path for path in conductor.paths if path is not None]
-                finishing = Finishing(setup.info, job.press, job.shop, marked=True)
-                blank = splice(paths, target, fonts, setup.info.created, finishing)
+                finishing = setup.finishing(marked=True)  # each part marked its own
+                blank = splice(paths, target, finishing, fonts, setup.info.created)
             except (pikepdf.PdfError, KeyError, ValueError) as exc:  # not OSError: a full disk
                 raise CannotSplit(f"joining the parts failed: {exc}") from exc
         if memo is not None:

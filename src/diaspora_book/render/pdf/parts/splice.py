@@ -14,8 +14,8 @@ screen reader uses:
 The first part's catalog is kept (language, metadata, viewer preferences) and so is
 its Info dictionary. Each part embeds its own subset of every face it uses; the
 subsets of a face are merged into one (`subsets`), so the book names each face once.
-Given the book's `Finishing`, the joined book is finished before it is saved: the
-book of 200 articles is saved once, not saved, opened and saved again (0.3 s).
+The joined book is finished (`Finishing`) before it is saved: the book of 200
+articles is saved once, not saved, opened and saved again (0.3 s).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from diaspora_book.plumbing.kept import KeptFiles
-from diaspora_book.render.pdf.finish import Finishing, pdf_bytes, pdf_date
+from diaspora_book.render.pdf.finish import Finishing, pdf_date
 from diaspora_book.render.pdf.parts.subsets import merge_font_subsets
 from diaspora_book.render.pdf.structure import parent_tree_entries
 
@@ -37,19 +37,18 @@ from diaspora_book.render.pdf.structure import parent_tree_entries
 def splice(
     parts: Sequence[Path | BinaryIO],
     target: Path,
+    finishing: Finishing,
     kept: KeptFiles | None = None,
     created: str | None = None,
-    finishing: Finishing | None = None,
 ) -> int:
     """Join the PDFs `parts` (files, or PDFs in memory; in reading order) into `target`,
-    finished with `finishing` if given; return the blank pages finishing added.
+    finished with `finishing`; return the blank pages finishing added.
 
     `kept`: the merged font programs of earlier builds (`subsets.merge_font_subsets`).
     `created`: this build's date for the Info dictionary, which is the first part's:
     a part kept from an earlier build carries that build's date, and a book's every
     rebuild would otherwise lay out its front matter again.
     """
-    added = 0
     with pikepdf.open(parts[0]) as book:
         if created is not None:
             for key in (Name.CreationDate, Name.ModDate):
@@ -63,10 +62,7 @@ def splice(
         merge_font_subsets(book, kept)
         if kept is not None:
             kept.keep_only_used()
-        if finishing is not None:
-            data, added = finishing.saved(book)
-        else:
-            data = pdf_bytes(book, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        data, added = finishing.saved(book)
     target.write_bytes(data)
     return added
 
